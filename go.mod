@@ -1,0 +1,3 @@
+module github.com/cldrest/cldrest
+
+go 1.26
