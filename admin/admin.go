@@ -1,0 +1,185 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cldrest/cldrest/client"
+	"github.com/google/go-querystring/query"
+)
+
+// Service calls the Cloudinary Admin API through a *client.Client. It is safe
+// for concurrent use. Create it with New.
+type Service struct {
+	c *client.Client
+
+	mu      sync.Mutex
+	last    client.RateLimit
+	hasLast bool
+}
+
+// New returns a Service that sends its requests through c (authentication,
+// retries, 420/429 waits and the optional client-side rate limiter are the
+// client's job).
+func New(c *client.Client) *Service {
+	return &Service{c: c}
+}
+
+// Client returns the client the service sends its requests through.
+func (s *Service) Client() *client.Client { return s.c }
+
+// LastRateLimit returns the Admin API budget reported by the most recent
+// response that carried X-FeatureRateLimit-* headers (successful or not),
+// and false when no such response has been seen yet. The same values are on
+// every result as Meta.Response.RateLimit.
+func (s *Service) LastRateLimit() (client.RateLimit, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last, s.hasLast
+}
+
+// ErrInvalidInput is matched (errors.Is) by every error the package returns
+// for bad arguments, before any request is sent.
+var ErrInvalidInput = errors.New("invalid input")
+
+// invalid builds a one-line input error naming the method, what is wrong and
+// how to fix it.
+func invalid(op, format string, args ...any) error {
+	return fmt.Errorf("admin.%s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalidInput)
+}
+
+// ResourceType is an asset's resource type.
+type ResourceType string
+
+// Resource types accepted by the Admin API.
+const (
+	Image ResourceType = "image"
+	Video ResourceType = "video"
+	Raw   ResourceType = "raw"
+)
+
+// DeliveryType is an asset's delivery ("type") such as upload or private.
+type DeliveryType string
+
+// Common delivery types.
+const (
+	Upload        DeliveryType = "upload"
+	Private       DeliveryType = "private"
+	Authenticated DeliveryType = "authenticated"
+	Fetch         DeliveryType = "fetch"
+	List          DeliveryType = "list"
+)
+
+// Direction orders listings.
+type Direction string
+
+// Sort directions.
+const (
+	Asc  Direction = "asc"
+	Desc Direction = "desc"
+)
+
+func rtOrDefault(rt ResourceType) ResourceType {
+	if rt == "" {
+		return Image
+	}
+	return rt
+}
+
+func dtOrDefault(dt DeliveryType) DeliveryType {
+	if dt == "" {
+		return Upload
+	}
+	return dt
+}
+
+// validSegment reports whether v can be used as a path segment of a
+// resource type or delivery type (no separators, no dots-only names).
+func validName(v string) bool {
+	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\ ")
+}
+
+func checkTypes(op string, rt ResourceType, dt DeliveryType) error {
+	if rt != "" && !validName(string(rt)) {
+		return invalid(op, "resource type %q is not valid; use image, video or raw", rt)
+	}
+	if dt != "" && !validName(string(dt)) {
+		return invalid(op, "delivery type %q is not valid; use upload, private, authenticated, ...", dt)
+	}
+	return nil
+}
+
+// path joins escaped path segments.
+func path(segments ...string) string {
+	out := make([]string, 0, len(segments))
+	for _, s := range segments {
+		if s == "" {
+			continue
+		}
+		out = append(out, client.PathEscape(s))
+	}
+	return strings.Join(out, "/")
+}
+
+// call is one Admin request: query (a struct with url tags, url.Values or nil)
+// goes into the query string, body (JSON) into the request body.
+type call struct {
+	method string
+	path   string
+	query  any
+	body   any
+}
+
+func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Response, error) {
+	if s == nil || s.c == nil {
+		return nil, invalid(op, "the Service has no client; create it with admin.New(client)")
+	}
+	if ctx == nil {
+		return nil, invalid(op, "nil context; pass context.Background() or a request context")
+	}
+	var params url.Values
+	switch q := c.query.(type) {
+	case nil:
+	case url.Values:
+		params = q
+	default:
+		vals, err := query.Values(q)
+		if err != nil {
+			return nil, invalid(op, "cannot encode options: %v", err)
+		}
+		params = vals
+	}
+	method := c.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	resp, err := s.c.Do(ctx, &client.Request{
+		Method:     method,
+		API:        client.AdminAPI,
+		Path:       c.path,
+		Params:     params,
+		Body:       c.body,
+		Idempotent: method != http.MethodPost,
+	}, v)
+	s.record(resp, err)
+	return resp, err
+}
+
+// record remembers the rate limit of resp.
+func (s *Service) record(resp *client.Response, _ error) {
+	if resp == nil {
+		return
+	}
+	rl := resp.RateLimit
+	if rl.Limit == 0 && rl.Remaining == 0 && rl.Reset.IsZero() {
+		return
+	}
+	s.mu.Lock()
+	s.last, s.hasLast = rl, true
+	s.mu.Unlock()
+}

@@ -1,0 +1,152 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/http"
+	"strings"
+
+	"github.com/cldrest/cldrest/client"
+)
+
+// MaxSearchResults is the largest page Search accepts.
+const MaxSearchResults = 500
+
+// SortBy orders search results by one field.
+type SortBy struct {
+	Field     string
+	Direction Direction
+}
+
+// MarshalJSON writes {"<field>":"<direction>"} (direction default desc).
+func (s SortBy) MarshalJSON() ([]byte, error) {
+	d := s.Direction
+	if d == "" {
+		d = Desc
+	}
+	return json.Marshal(map[string]Direction{s.Field: d})
+}
+
+// SearchQuery is a search request (resources or folders). Build Expression
+// with the Expr helpers (Field, And, Or, Not: values are quoted safely) or
+// write it by hand; empty matches everything.
+type SearchQuery struct {
+	Expression string   `json:"expression,omitempty"`
+	SortBy     []SortBy `json:"sort_by,omitempty"`
+	// Aggregate asks for counts by these fields (resource_type, type,
+	// format, bytes, pixels, duration, ...).
+	Aggregate []string `json:"aggregate,omitempty"`
+	// WithField adds these attributes to each asset (tags, context,
+	// metadata, image_metadata, image_analysis, ...).
+	WithField []string `json:"with_field,omitempty"`
+	// Fields keeps only these attributes of each asset.
+	Fields []string `json:"fields,omitempty"`
+	// MaxResults is the page size (default 50, at most 500).
+	MaxResults int    `json:"max_results,omitempty"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func (q *SearchQuery) check(op string) error {
+	if strings.TrimSpace(q.Expression) == "*" {
+		return invalid(op, "the API rejects the bare expression \"*\"; leave Expression empty to match everything")
+	}
+	if q.MaxResults < 0 || q.MaxResults > MaxSearchResults {
+		return invalid(op, "MaxResults %d out of range; use 1 to %d (0 for the default 50)", q.MaxResults, MaxSearchResults)
+	}
+	for _, s := range q.SortBy {
+		if s.Field == "" {
+			return invalid(op, "SortBy entry with an empty field; name the field to sort by")
+		}
+		if s.Direction != "" && s.Direction != Asc && s.Direction != Desc {
+			return invalid(op, "sort direction %q; use asc or desc", s.Direction)
+		}
+	}
+	return nil
+}
+
+// SearchResult is one page of search results.
+type SearchResult struct {
+	client.Meta
+	TotalCount int        `json:"total_count"`
+	Time       int        `json:"time"`
+	Resources  []Resource `json:"resources"`
+	NextCursor string     `json:"next_cursor,omitempty"`
+	// Aggregations holds the counts requested with Aggregate, raw by field;
+	// Counts decodes the simple value→count form.
+	Aggregations map[string]json.RawMessage `json:"aggregations,omitempty"`
+}
+
+// Counts returns the aggregation of field as value→count, or nil when it is
+// absent or not of that form.
+func (r *SearchResult) Counts(field string) map[string]int64 {
+	raw, ok := r.Aggregations[field]
+	if !ok {
+		return nil
+	}
+	var m map[string]int64
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// Search runs one page of a search over assets.
+//
+// POST /resources/search
+func (s *Service) Search(ctx context.Context, q *SearchQuery) (*SearchResult, error) {
+	const op = "Search"
+	o := copyOpts(q)
+	if err := o.check(op); err != nil {
+		return nil, err
+	}
+	var r SearchResult
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/search", body: o}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// SearchAll iterates over every asset the search matches, following
+// next_cursor from q.NextCursor.
+func (s *Service) SearchAll(ctx context.Context, q *SearchQuery) iter.Seq2[Resource, error] {
+	o := copyOpts(q)
+	return paginate(ctx, "SearchAll", o.NextCursor, func(c string) ([]Resource, string, error) {
+		o.NextCursor = c
+		r, err := s.Search(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		return r.Resources, r.NextCursor, nil
+	})
+}
+
+// SearchFolders runs one page of a search over folders (expression fields:
+// name, path, id, created_at).
+//
+// POST /folders/search
+func (s *Service) SearchFolders(ctx context.Context, q *SearchQuery) (*FolderList, error) {
+	const op = "SearchFolders"
+	o := copyOpts(q)
+	if err := o.check(op); err != nil {
+		return nil, err
+	}
+	var r FolderList
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "folders/search", body: o}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// SearchFoldersAll iterates over every folder the search matches.
+func (s *Service) SearchFoldersAll(ctx context.Context, q *SearchQuery) iter.Seq2[Folder, error] {
+	o := copyOpts(q)
+	return paginate(ctx, "SearchFoldersAll", o.NextCursor, func(c string) ([]Folder, string, error) {
+		o.NextCursor = c
+		r, err := s.SearchFolders(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		return r.Folders, r.NextCursor, nil
+	})
+}
