@@ -1,0 +1,102 @@
+package upload
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinels for bad input. Every error returned before a request is sent is
+// an *InputError that matches ErrInvalidInput and exactly one of the more
+// specific sentinels below with errors.Is.
+var (
+	// ErrInvalidInput is matched by every *InputError.
+	ErrInvalidInput = errors.New("upload: invalid input")
+	// ErrFileNotFound: the path names no file.
+	ErrFileNotFound = errors.New("upload: file not found")
+	// ErrIsDirectory: the path names a directory.
+	ErrIsDirectory = errors.New("upload: path is a directory")
+	// ErrUnreadable: the file exists but cannot be opened or read.
+	ErrUnreadable = errors.New("upload: file is not readable")
+	// ErrEmptySource: the source holds no bytes.
+	ErrEmptySource = errors.New("upload: source is empty")
+	// ErrSizeMismatch: a ReaderAt does not hold exactly the declared size.
+	ErrSizeMismatch = errors.New("upload: source size mismatch")
+	// ErrBadSource: a source that is not usable (nil reader, bad URL).
+	ErrBadSource = errors.New("upload: unusable source")
+	// ErrChunkSize: a chunk size below client.MinChunkSize.
+	ErrChunkSize = errors.New("upload: chunk size too small")
+	// ErrResourceType: a resource type the action does not accept.
+	ErrResourceType = errors.New("upload: unknown resource type")
+	// ErrUnsignedParam: an unsigned upload carries a parameter that unsigned
+	// uploads may not set, or has no upload preset.
+	ErrUnsignedParam = errors.New("upload: parameter not allowed in unsigned upload")
+	// ErrInvalidParam: a parameter value that cannot be encoded or is out of range.
+	ErrInvalidParam = errors.New("upload: invalid parameter")
+	// ErrIncomplete is returned (inside a *ChunkError for chunked uploads)
+	// when the server's last answer does not describe a finished asset
+	// (for example {"done": false}).
+	ErrIncomplete = errors.New("upload: server did not report a finished upload")
+)
+
+// InputError reports bad input found before any request was sent: what was
+// wrong and how to fix it. Kind is one of the sentinels above; Err, when set,
+// is the underlying cause (for example an *fs.PathError).
+type InputError struct {
+	What   string // the offending input, e.g. `source "/tmp/x.jpg"`, "chunk size"
+	Reason string
+	Fix    string
+	Kind   error
+	Err    error
+}
+
+func (e *InputError) Error() string {
+	msg := "upload: " + e.What + ": " + e.Reason
+	if e.Fix != "" {
+		msg += "; " + e.Fix
+	}
+	return msg
+}
+
+// Is matches ErrInvalidInput and the error's Kind.
+func (e *InputError) Is(target error) bool {
+	return target == ErrInvalidInput || (e.Kind != nil && target == e.Kind)
+}
+
+// Unwrap returns the underlying cause, if any (so errors.Is(err,
+// fs.ErrNotExist) works for a missing file).
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(kind error, what, reason, fix string) *InputError {
+	return &InputError{What: what, Reason: reason, Fix: fix, Kind: kind}
+}
+
+// ChunkError reports a chunked upload stopped by a failure that retries
+// could not fix. No chunk after the failed one was sent (with parallel
+// chunks, chunks already in flight may complete; none is started after the
+// failure, and the final chunk is never sent).
+type ChunkError struct {
+	// UploadID is the X-Unique-Upload-Id shared by the upload's chunks.
+	UploadID string
+	// Offset is the number of bytes, counted from the start of the source,
+	// that the server acknowledged without a gap; the failed chunk starts at
+	// or after it.
+	Offset int64
+	// Chunk is the zero-based index of the chunk that failed and Range its
+	// Content-Range value ("" when reading the source failed).
+	Chunk int
+	Range string
+	// Err is the cause: usually a *client.APIError, a transport error, a
+	// context error, a source read error, or ErrIncomplete.
+	Err error
+}
+
+func (e *ChunkError) Error() string {
+	where := fmt.Sprintf("chunk %d", e.Chunk)
+	if e.Range != "" {
+		where += " (" + e.Range + ")"
+	}
+	return fmt.Sprintf("upload: chunked upload %s stopped at %s after %d acknowledged bytes: %v", e.UploadID, where, e.Offset, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ChunkError) Unwrap() error { return e.Err }

@@ -1,0 +1,621 @@
+package upload
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sync"
+
+	"github.com/cldrest/cldrest/client"
+)
+
+// backend is the part of *client.Client the service uses; tests substitute it.
+type backend interface {
+	Do(ctx context.Context, req *client.Request, v any) (*client.Response, error)
+	Config() client.Config
+	SignParams(params url.Values) (url.Values, error)
+	APIURL(path string) string
+}
+
+// Service performs Upload API calls through a *client.Client: uploads from
+// any Source (chunked when large), the other upload actions, and signed
+// download URLs. It holds no per-call state and is safe for concurrent use;
+// per-call behaviour (chunk size, parallel chunks, progress, retries) is
+// chosen with Options.
+type Service struct {
+	b backend
+}
+
+// New returns a Service that sends its requests through c. It panics if c
+// is nil.
+func New(c *client.Client) *Service {
+	if c == nil {
+		panic("upload.New: nil *client.Client")
+	}
+	return &Service{b: c}
+}
+
+// ProgressFunc is told, after every acknowledged request of an upload, how
+// many bytes the server has acknowledged so far and the total size (-1 while
+// the size of an io.Reader source is still unknown). Calls are serialized
+// and acked never decreases. It runs on the uploading goroutine: keep it
+// short.
+type ProgressFunc func(acked, total int64)
+
+// Option adjusts one call.
+type Option func(*settings)
+
+type settings struct {
+	chunkSize   int64
+	concurrency int
+	progress    ProgressFunc
+	idempotent  bool
+	uploadID    string
+	errs        []error
+}
+
+// WithChunkSize sets the chunk size of this upload (default: the client's
+// Config().ChunkSize, 20,000,000 unless configured). Sources larger than it
+// are sent in chunks of this size. Values below client.MinChunkSize
+// (5,242,880) are rejected with ErrChunkSize before anything is sent.
+func WithChunkSize(n int64) Option {
+	return func(s *settings) {
+		if n < client.MinChunkSize {
+			s.errs = append(s.errs, inputErr(ErrChunkSize, "chunk size", fmt.Sprintf("%d is below the minimum of %d bytes", n, client.MinChunkSize), fmt.Sprintf("use at least %d bytes (5 MiB)", client.MinChunkSize)))
+			return
+		}
+		s.chunkSize = n
+	}
+}
+
+// WithConcurrency sends up to n middle chunks of a sized source at the same
+// time (the first chunk is always sent first and alone, and the last one
+// after every other chunk was acknowledged). The default, 1, is sequential.
+// Unknown-size readers are always sequential.
+func WithConcurrency(n int) Option {
+	return func(s *settings) {
+		if n < 1 {
+			s.errs = append(s.errs, inputErr(ErrInvalidParam, "concurrency", fmt.Sprintf("%d is not positive", n), "use 1 (sequential) or more"))
+			return
+		}
+		s.concurrency = n
+	}
+}
+
+// WithProgress reports upload progress to fn.
+func WithProgress(fn ProgressFunc) Option { return func(s *settings) { s.progress = fn } }
+
+// WithIdempotent declares that repeating this call cannot create a second
+// asset (for example because the public ID is derived from the content, or
+// duplicates are harmless to the caller), so the client may retry it even
+// after an ambiguous failure (request sent, response lost). Without it,
+// uploads are retried after such failures only when Params.PublicID is set
+// and Params.Overwrite is Bool(true).
+func WithIdempotent() Option { return func(s *settings) { s.idempotent = true } }
+
+var uploadIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// WithUploadID fixes the X-Unique-Upload-Id of a chunked upload (default: 16
+// random hex characters). Use it to continue an upload with the id of a
+// *ChunkError; the id must be 1–64 letters, digits, '-' or '_'.
+func WithUploadID(id string) Option {
+	return func(s *settings) {
+		if !uploadIDRe.MatchString(id) {
+			s.errs = append(s.errs, inputErr(ErrInvalidParam, "upload id", fmt.Sprintf("%q is not 1-64 letters, digits, - or _", id), "use a short alphanumeric id"))
+			return
+		}
+		s.uploadID = id
+	}
+}
+
+func (s *Service) settings(opts []Option) (*settings, error) {
+	st := &settings{concurrency: 1}
+	for _, o := range opts {
+		if o != nil {
+			o(st)
+		}
+	}
+	if len(st.errs) > 0 {
+		return nil, st.errs[0]
+	}
+	if st.chunkSize == 0 {
+		st.chunkSize = s.b.Config().ChunkSize
+		if st.chunkSize == 0 {
+			st.chunkSize = client.DefaultChunkSize
+		}
+	}
+	return st, nil
+}
+
+// Upload sends src to Cloudinary (POST <resource_type>/upload) and returns
+// the new asset. p may be nil. Sources larger than the chunk size are sent as
+// a chunked upload (spec §5): one X-Unique-Upload-Id, a Content-Range per
+// chunk, each chunk its own request (signed afresh and retried on its own).
+// The first chunk failure that retries cannot fix stops the upload with a
+// *ChunkError; no later chunk is sent.
+//
+// Bad input (missing, empty or unreadable file, a ReaderAt whose size is
+// wrong, a bad chunk size or resource type, unencodable parameters) returns
+// an *InputError before any request is sent.
+func (s *Service) Upload(ctx context.Context, src Source, p *Params, opts ...Option) (*Result, error) {
+	return s.upload(ctx, src, p, "", false, opts)
+}
+
+// unsignedAllowed is the set of optional parameters Cloudinary accepts on
+// unsigned uploads (spec §6).
+var unsignedAllowed = map[string]bool{
+	"public_id": true, "folder": true, "tags": true, "context": true,
+	"face_coordinates": true, "regions": true, "custom_coordinates": true,
+	"upload_preset": true,
+}
+
+// UploadUnsigned uploads src without credentials, using the unsigned upload
+// preset named preset. Unsigned uploads may only set public_id, folder, tags,
+// context, face_coordinates, custom_coordinates and regions (and overwrite
+// only to false); any other parameter, typed or in Extra, is rejected with
+// ErrUnsignedParam before a request is sent. Such uploads are never
+// idempotent unless WithIdempotent is given.
+func (s *Service) UploadUnsigned(ctx context.Context, src Source, preset string, p *Params, opts ...Option) (*Result, error) {
+	if preset == "" {
+		return nil, inputErr(ErrUnsignedParam, "upload preset", "missing", "pass the name of an unsigned upload preset")
+	}
+	return s.upload(ctx, src, p, preset, true, opts)
+}
+
+func checkUnsigned(vals url.Values) error {
+	for _, k := range sortedKeys(vals) {
+		if k == "overwrite" && vals.Get(k) == "false" {
+			continue
+		}
+		if !unsignedAllowed[k] {
+			return inputErr(ErrUnsignedParam, "parameter "+k, "not allowed in an unsigned upload", "remove it, put it in the upload preset, or use a signed upload")
+		}
+	}
+	return nil
+}
+
+// call is one upload in progress.
+type call struct {
+	s        *Service
+	set      *settings
+	path     string
+	vals     url.Values
+	unsigned bool
+	idem     bool
+	src      *opened
+}
+
+func (s *Service) upload(ctx context.Context, src Source, p *Params, preset string, unsigned bool, opts []Option) (*Result, error) {
+	st, err := s.settings(opts)
+	if err != nil {
+		return nil, err
+	}
+	var rtIn string
+	if p != nil {
+		rtIn = p.ResourceType
+	}
+	rt, err := resourceType(rtIn, "auto", uploadResourceTypes)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := p.values()
+	if err != nil {
+		return nil, err
+	}
+	if unsigned {
+		if v := vals.Get("upload_preset"); v != "" && v != preset {
+			return nil, inputErr(ErrUnsignedParam, "upload_preset", fmt.Sprintf("Params.UploadPreset %q differs from the preset argument %q", v, preset), "set only the preset argument")
+		}
+		vals.Set("upload_preset", preset)
+		if err := checkUnsigned(vals); err != nil {
+			return nil, err
+		}
+	}
+	op, err := src.open()
+	if err != nil {
+		return nil, err
+	}
+	defer op.close()
+	c := &call{s: s, set: st, path: rt + "/upload", vals: vals, unsigned: unsigned, idem: st.idempotent || p.idempotent(), src: op}
+	switch {
+	case op.remote != "":
+		c.vals.Set("file", op.remote)
+		res, err := c.single(ctx, nil, -1)
+		if err != nil {
+			return nil, err
+		}
+		res.LocalMD5 = dataURIMD5(op.remote)
+		return res, nil
+	case op.stream != nil:
+		return c.stream(ctx)
+	case op.size <= st.chunkSize:
+		h := newMD5At(op.ra, op.size)
+		res, err := c.single(ctx, &client.File{Name: op.name, ReaderAt: h, Size: op.size}, op.size)
+		if err != nil {
+			return nil, err
+		}
+		if res.LocalMD5, err = h.sum(); err != nil {
+			return nil, err
+		}
+		return res, nil
+	default:
+		return c.sized(ctx)
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// single sends the whole upload in one request.
+func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result, error) {
+	req := &client.Request{
+		Method:     http.MethodPost,
+		API:        client.UploadAPI,
+		Path:       c.path,
+		Params:     cloneValues(c.vals),
+		File:       f,
+		Idempotent: c.idem,
+		Unsigned:   c.unsigned,
+	}
+	res := new(Result)
+	if _, err := c.s.b.Do(ctx, req, res); err != nil {
+		return nil, err
+	}
+	if !res.finished() {
+		return nil, ErrIncomplete
+	}
+	if c.set.progress != nil && size > 0 {
+		c.set.progress(size, size)
+	}
+	return res, nil
+}
+
+// chunk is one planned chunk of a chunked upload.
+type chunk struct {
+	index int
+	off   int64
+	n     int64
+}
+
+func planChunks(size, chunkSize int64) []chunk {
+	count := (size + chunkSize - 1) / chunkSize
+	out := make([]chunk, 0, count)
+	for i := int64(0); i < count; i++ {
+		off := i * chunkSize
+		out = append(out, chunk{index: int(i), off: off, n: min(chunkSize, size-off)})
+	}
+	return out
+}
+
+func contentRange(off, n, total int64) string {
+	t := "-1"
+	if total >= 0 {
+		t = fmt.Sprint(total)
+	}
+	return fmt.Sprintf("bytes %d-%d/%s", off, off+n-1, t)
+}
+
+func newUploadID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// sendChunk sends bytes [ch.off, ch.off+ch.n) of ra as one chunk request.
+//
+// Idempotency: a non-final chunk only stores a byte range in the server's
+// session for this upload id; repeating it rewrites the same range and
+// cannot create an asset, so it is always marked Idempotent. The final chunk
+// makes the server assemble the asset: repeating it after a lost answer
+// could create a second asset, so it is idempotent only when the whole
+// upload is (fixed public ID with overwrite true, or WithIdempotent).
+func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderAt, total int64, final bool) (*Result, error) {
+	h := http.Header{}
+	h.Set("X-Unique-Upload-Id", id)
+	h.Set("Content-Range", contentRange(ch.off, ch.n, total))
+	req := &client.Request{
+		Method:     http.MethodPost,
+		API:        client.UploadAPI,
+		Path:       c.path,
+		Params:     cloneValues(c.vals),
+		File:       &client.File{Name: c.src.name, ReaderAt: io.NewSectionReader(ra, ch.off, ch.n), Size: ch.n},
+		Header:     h,
+		Idempotent: !final || c.idem,
+		Unsigned:   c.unsigned,
+	}
+	res := new(Result)
+	if _, err := c.s.b.Do(ctx, req, res); err != nil {
+		return nil, err
+	}
+	if final && !res.finished() {
+		return nil, ErrIncomplete
+	}
+	return res, nil
+}
+
+// sized uploads a source of known size in chunks.
+func (c *call) sized(ctx context.Context) (*Result, error) {
+	id := c.set.uploadID
+	if id == "" {
+		id = newUploadID()
+	}
+	size := c.src.size
+	h := newMD5At(c.src.ra, size)
+	chunks := planChunks(size, c.set.chunkSize)
+	tr := &tracker{id: id, chunks: chunks, acked: make([]bool, len(chunks)), total: size, progress: c.set.progress}
+
+	send := func(ctx context.Context, ch chunk) (*Result, error) {
+		final := ch.index == len(chunks)-1
+		res, err := c.sendChunk(ctx, id, ch, h, size, final)
+		if err != nil {
+			return nil, tr.fail(ch, size, err)
+		}
+		tr.ack(ch)
+		return res, nil
+	}
+
+	if _, err := send(ctx, chunks[0]); err != nil {
+		return nil, err
+	}
+	middle := chunks[1 : len(chunks)-1]
+	if c.set.concurrency <= 1 {
+		for _, ch := range middle {
+			if _, err := send(ctx, ch); err != nil {
+				return nil, err
+			}
+		}
+	} else if err := c.parallel(ctx, middle, c.set.concurrency, send); err != nil {
+		return nil, err
+	}
+	res, err := send(ctx, chunks[len(chunks)-1])
+	if err != nil {
+		return nil, err
+	}
+	if res.LocalMD5, err = h.sum(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// parallel sends chunks with up to n workers; it stops starting chunks at
+// the first failure and returns that failure.
+func (c *call) parallel(ctx context.Context, chunks []chunk, n int, send func(context.Context, chunk) (*Result, error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	jobs := make(chan chunk)
+	for range min(n, len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ch := range jobs {
+				if _, err := send(ctx, ch); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					cancel()
+				}
+			}
+		}()
+	}
+feed:
+	for _, ch := range chunks {
+		select {
+		case jobs <- ch:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if first == nil && ctx.Err() != nil {
+		// Only the caller's context can have ended it without a failure.
+		first = ctx.Err()
+	}
+	return first
+}
+
+// tracker records acknowledged chunks for progress and ChunkError.Offset.
+type tracker struct {
+	id       string
+	chunks   []chunk
+	total    int64
+	progress ProgressFunc
+
+	mu        sync.Mutex
+	acked     []bool
+	ackedSize int64
+}
+
+func (t *tracker) ack(ch chunk) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.acked[ch.index] = true
+	t.ackedSize += ch.n
+	if t.progress != nil {
+		t.progress(t.ackedSize, t.total)
+	}
+}
+
+// prefix returns the bytes acknowledged without a gap from offset 0.
+func (t *tracker) prefix() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var off int64
+	for i, ok := range t.acked {
+		if !ok {
+			break
+		}
+		off = t.chunks[i].off + t.chunks[i].n
+	}
+	return off
+}
+
+func (t *tracker) fail(ch chunk, total int64, err error) *ChunkError {
+	return &ChunkError{UploadID: t.id, Offset: t.prefix(), Chunk: ch.index, Range: contentRange(ch.off, ch.n, total), Err: err}
+}
+
+// streamProbe is how much of an unknown-size reader is read before the
+// full chunk buffer is allocated: small inputs never cost a whole chunk.
+const streamProbe = 64 << 10
+
+// stream uploads an unknown-size reader: one chunk buffer, reused; totals
+// are "-1" until the reader reports EOF, and the last chunk carries the
+// real total.
+func (c *call) stream(ctx context.Context) (*Result, error) {
+	r := c.src.stream
+	cs := c.set.chunkSize
+	sum := md5.New()
+
+	probe := make([]byte, min(int64(streamProbe), cs))
+	n, eof, err := fill(r, probe)
+	if err != nil {
+		return nil, fmt.Errorf("upload: reading source: %w", err)
+	}
+	if n == 0 {
+		return nil, inputErr(ErrEmptySource, "source", "reader yielded no bytes", "pass a reader with content")
+	}
+	var buf []byte
+	if eof {
+		buf = probe[:n]
+	} else {
+		buf = make([]byte, cs)
+		copy(buf, probe[:n])
+		probe = nil
+		m, e, err := fill(r, buf[n:])
+		if err != nil {
+			return nil, fmt.Errorf("upload: reading source: %w", err)
+		}
+		buf, eof = buf[:n+m], e
+	}
+	// A full buffer may end exactly at EOF: peek one byte to know.
+	var carry [1]byte
+	hasCarry := false
+	peek := func() error {
+		if eof {
+			return nil
+		}
+		k, err := io.ReadFull(r, carry[:])
+		switch {
+		case k == 1:
+			hasCarry = true
+		case err == io.EOF:
+			eof = true
+		default:
+			return err
+		}
+		return nil
+	}
+	if err := peek(); err != nil {
+		return nil, fmt.Errorf("upload: reading source: %w", err)
+	}
+	sum.Write(buf)
+	if eof {
+		res, err := c.single(ctx, &client.File{Name: c.src.name, ReaderAt: bytesReaderAt(buf), Size: int64(len(buf))}, int64(len(buf)))
+		if err != nil {
+			return nil, err
+		}
+		res.LocalMD5 = hex.EncodeToString(sum.Sum(nil))
+		return res, nil
+	}
+
+	id := c.set.uploadID
+	if id == "" {
+		id = newUploadID()
+	}
+	var off int64
+	for i := 0; ; i++ {
+		ch := chunk{index: i, off: 0, n: int64(len(buf))}
+		total := int64(-1)
+		if eof {
+			total = off + ch.n
+		}
+		// The chunk's bytes sit at buf[0:n] but belong at offset off.
+		ra := offsetReaderAt{b: buf, base: off}
+		res, err := c.sendChunk(ctx, id, chunk{index: i, off: off, n: ch.n}, ra, total, eof)
+		if err != nil {
+			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i, Range: contentRange(off, ch.n, total), Err: err}
+		}
+		off += ch.n
+		if c.set.progress != nil {
+			if eof {
+				c.set.progress(off, off)
+			} else {
+				c.set.progress(off, -1)
+			}
+		}
+		if eof {
+			res.LocalMD5 = hex.EncodeToString(sum.Sum(nil))
+			return res, nil
+		}
+		// Refill the same buffer: the carried byte first.
+		buf = buf[:cap(buf)]
+		start := 0
+		if hasCarry {
+			buf[0] = carry[0]
+			start, hasCarry = 1, false
+		}
+		m, e, err := fill(r, buf[start:])
+		if err == nil {
+			buf, eof = buf[:start+m], e
+			err = peek()
+		}
+		if err != nil {
+			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i + 1, Err: fmt.Errorf("reading source: %w", err)}
+		}
+		sum.Write(buf)
+	}
+}
+
+// fill reads into b until it is full or r reports EOF.
+func fill(r io.Reader, b []byte) (n int, eof bool, err error) {
+	n, err = io.ReadFull(r, b)
+	switch {
+	case err == nil:
+		return n, false, nil
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return n, true, nil
+	}
+	return n, false, err
+}
+
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// offsetReaderAt presents b as the bytes at [base, base+len(b)).
+type offsetReaderAt struct {
+	b    []byte
+	base int64
+}
+
+func (o offsetReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	return bytesReaderAt(o.b).ReadAt(p, off-o.base)
+}
