@@ -1,0 +1,174 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cldrest/cldrest/client"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+const (
+	testCloud  = "demo"
+	testKey    = "123456789012345"
+	testSecret = "canary-SECRET-a8f3e1" // must never appear in any output
+	basePath   = "/v1_1/" + testCloud + "/"
+)
+
+// seen is one request as the test server received it.
+type seen struct {
+	Method string
+	Path   string // escaped, relative to basePath
+	Query  url.Values
+	Body   []byte
+	Header http.Header
+}
+
+// fixture is a go-github style test server: a mux under /v1_1/<cloud>/
+// (requests outside it fail the test) and a Service pointing at it.
+type fixture struct {
+	t   *testing.T
+	srv *httptest.Server
+	svc *Service
+	mux *http.ServeMux
+
+	mu   sync.Mutex
+	reqs []seen
+}
+
+// setup starts a server that records every request and answers with
+// handler. Every answer carries X-FeatureRateLimit-* and X-Request-Id.
+func setup(t *testing.T, handler http.HandlerFunc, opts ...client.Option) *fixture {
+	t.Helper()
+	f := &fixture{t: t, mux: http.NewServeMux()}
+	f.mux.HandleFunc(basePath, func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.reqs = append(f.reqs, seen{
+			Method: r.Method,
+			Path:   strings.TrimPrefix(r.URL.EscapedPath(), basePath),
+			Query:  r.URL.Query(),
+			Body:   body,
+			Header: r.Header.Clone(),
+		})
+		f.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h := w.Header()
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("X-FeatureRateLimit-Limit", "500")
+		h.Set("X-FeatureRateLimit-Remaining", "499")
+		h.Set("X-FeatureRateLimit-Reset", "Sat, 01 Apr 2017 22:00:00 GMT")
+		h.Set("X-Request-Id", "req-1")
+		handler(w, r)
+	})
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, basePath) {
+			t.Errorf("request outside the API base path: %s %s", r.Method, r.URL.Path)
+			http.Error(w, `{"error":{"message":"bad path"}}`, http.StatusNotFound)
+			return
+		}
+		f.mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(f.srv.Close)
+	c, err := client.New(client.Config{
+		CloudName:    testCloud,
+		APIKey:       testKey,
+		APISecret:    client.NewSecret(testSecret),
+		UploadPrefix: f.srv.URL,
+		Timeout:      10 * time.Second,
+	}, opts...)
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	f.svc = New(c)
+	return f
+}
+
+func (f *fixture) requests() []seen {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]seen(nil), f.reqs...)
+}
+
+// jsonEqual reports whether two JSON texts are equal as values ("" equals
+// an empty body).
+func jsonEqual(a, b []byte) bool {
+	a, b = bytes.TrimSpace(a), bytes.TrimSpace(b)
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// metaOf returns the client.Response stored in a result embedding client.Meta.
+func metaOf(v any) (*client.Response, bool) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return nil, false
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil, false
+	}
+	m := rv.FieldByName("Meta")
+	if !m.IsValid() {
+		return nil, false
+	}
+	return m.Interface().(client.Meta).Response, true
+}
+
+// golden compares got with testdata/<name>, rewriting it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from the golden file; diff:\n%s", p, lineDiff(string(want), string(got)))
+	}
+}
+
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("- " + wl + "\n+ " + gl + "\n")
+		}
+	}
+	return b.String()
+}
