@@ -96,8 +96,14 @@ func (f SearchField) Prefix(p string) Expr {
 	return Expr{s: string(f) + ":" + b.String() + "*", kind: kindTerm}
 }
 
-// reserved are the characters with a meaning in the query language.
-const reserved = "!(){}[]*^~?:\\=&|><\"'/+-,"
+// reserved are the characters Cloudinary documents as reserved in search
+// expressions; Prefix escapes them with a backslash.
+const reserved = "!(){}[]*^~?:\\=&><\""
+
+// quoteTriggers are the characters that make Value quote a string: the
+// reserved ones plus others with a meaning in Lucene syntax (quoting is
+// always safe).
+const quoteTriggers = reserved + "|/+-,'"
 
 // Value formats one value of an expression: numbers and booleans as is,
 // times as quoted RFC 3339, strings unquoted when they are a plain word
@@ -148,7 +154,7 @@ func needsQuote(s string) bool {
 		return true
 	}
 	for _, r := range s {
-		if r <= ' ' || r == 0x7f || strings.ContainsRune(reserved, r) {
+		if r <= ' ' || r == 0x7f || strings.ContainsRune(quoteTriggers, r) {
 			return true
 		}
 	}

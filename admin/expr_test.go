@@ -28,7 +28,7 @@ func TestExpr(t *testing.T) {
 		{"range", Field("bytes").Range(1000, 5000), "bytes:[1000 TO 5000]"},
 		{"exclusive range", Field("width").RangeExclusive(10, 20), "width:{10 TO 20}"},
 		{"range of dates", Field("uploaded_at").Range("2024-01-01", "4w"), `uploaded_at:["2024-01-01" TO 4w]`},
-		{"prefix escapes", Field("public_id").Prefix("my folder/a:b"), `public_id:my\ folder\/a\:b*`},
+		{"prefix escapes", Field("public_id").Prefix("my folder/a:b"), `public_id:my\ folder/a\:b*`},
 		{"and", And(Field("resource_type").Match("image"), Field("tags").Eq("cat")), "resource_type:image AND tags=cat"},
 		{"or inside and gets parens", And(Field("format").Eq("jpg").Or(Field("format").Eq("png")), Field("bytes").Lt(100)), "(format=jpg OR format=png) AND bytes<100"},
 		{"and inside or gets parens", Or(And(Field("a").Eq(1), Field("b").Eq(2)), Field("c").Eq(3)), "(a=1 AND b=2) OR c=3"},
