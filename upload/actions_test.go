@@ -138,7 +138,10 @@ func TestActionsBadInput(t *testing.T) {
 			return err
 		}, ErrResourceType},
 		{"rename no target", func(ctx context.Context, s *Service) error { _, err := s.Rename(ctx, "a", "", nil); return err }, ErrInvalidParam},
-		{"tags none", func(ctx context.Context, s *Service) error { _, err := s.AddTags(ctx, nil, []string{"a"}, nil); return err }, ErrInvalidParam},
+		{"tags none", func(ctx context.Context, s *Service) error {
+			_, err := s.AddTags(ctx, nil, []string{"a"}, nil)
+			return err
+		}, ErrInvalidParam},
 		{"tags with comma", func(ctx context.Context, s *Service) error {
 			_, err := s.AddTags(ctx, []string{"a,b"}, []string{"a"}, nil)
 			return err
@@ -147,9 +150,18 @@ func TestActionsBadInput(t *testing.T) {
 			_, err := s.Tags(ctx, "bogus", []string{"a"}, []string{"a"}, nil)
 			return err
 		}, ErrInvalidParam},
-		{"tags no ids", func(ctx context.Context, s *Service) error { _, err := s.AddTags(ctx, []string{"a"}, nil, nil); return err }, ErrInvalidParam},
-		{"tags too many ids", func(ctx context.Context, s *Service) error { _, err := s.AddTags(ctx, []string{"a"}, many, nil); return err }, ErrInvalidParam},
-		{"context empty", func(ctx context.Context, s *Service) error { _, err := s.AddContext(ctx, nil, []string{"a"}, nil); return err }, ErrInvalidParam},
+		{"tags no ids", func(ctx context.Context, s *Service) error {
+			_, err := s.AddTags(ctx, []string{"a"}, nil, nil)
+			return err
+		}, ErrInvalidParam},
+		{"tags too many ids", func(ctx context.Context, s *Service) error {
+			_, err := s.AddTags(ctx, []string{"a"}, many, nil)
+			return err
+		}, ErrInvalidParam},
+		{"context empty", func(ctx context.Context, s *Service) error {
+			_, err := s.AddContext(ctx, nil, []string{"a"}, nil)
+			return err
+		}, ErrInvalidParam},
 		{"metadata empty", func(ctx context.Context, s *Service) error {
 			_, err := s.UpdateMetadata(ctx, nil, []string{"a"}, nil)
 			return err

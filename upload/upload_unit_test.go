@@ -36,7 +36,9 @@ func md5hex(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) 
 // shortReaderAt is a ReaderAt without a Size method.
 type shortReaderAt struct{ b []byte }
 
-func (s shortReaderAt) ReadAt(p []byte, off int64) (int, error) { return bytesReaderAt(s.b).ReadAt(p, off) }
+func (s shortReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	return bytesReaderAt(s.b).ReadAt(p, off)
+}
 
 func TestBadInputSendsNothing(t *testing.T) {
 	dir := t.TempDir()
