@@ -1,0 +1,71 @@
+// Package upload implements Cloudinary's Upload API on top of the client
+// package's request pipeline: uploads from any source, chunked large
+// uploads, every other upload action, and signed download URLs.
+//
+// # Shape
+//
+// A Service wraps a *client.Client:
+//
+//	svc := upload.New(c)
+//	res, err := svc.Upload(ctx, upload.FromPath("photo.jpg"), &upload.Params{PublicID: "photo"})
+//
+// Every method takes a context first. Per-call behaviour is chosen with
+// Options (WithChunkSize, WithConcurrency, WithProgress, WithIdempotent,
+// WithUploadID); the Service itself holds no per-call state and is safe for
+// concurrent use.
+//
+// # Sources
+//
+// FromPath, FromFile, FromReaderAt and FromBytes are sized sources: each
+// request (and each retry) streams its bytes from an io.SectionReader, so
+// nothing is buffered. FromReader accepts an io.Reader of unknown size and
+// reads it one chunk at a time into a single reused buffer. FromURL makes
+// Cloudinary fetch an http(s), ftp, s3 or gs URL, or decode a base64 data
+// URI, itself. Sources are validated before any request: a missing,
+// unreadable, empty or directory path, or a ReaderAt whose declared size is
+// wrong, is an *InputError matching ErrInvalidInput and a specific sentinel.
+//
+// # Parameters
+//
+// Params models every upload parameter of the API with go-querystring `url`
+// tags; the structured ones have their own encoders (Context and Metadata
+// escape "=", "|" and "\" and sort their keys; Eager and Moderation are
+// joined with "|"; Coordinates are "x,y,w,h|..."; AccessControl, Regions and
+// ResponsiveBreakpoints are JSON). Pointer booleans send false explicitly.
+// Params.Extra carries anything not modelled. The resource type goes into
+// the URL path (image, video, raw or auto; auto by default for uploads).
+//
+// # Large uploads
+//
+// A source larger than the chunk size (the client's Config().ChunkSize,
+// 20,000,000 bytes by default, never below client.MinChunkSize) is sent as
+// a chunked upload: every chunk is a separate request carrying the same
+// X-Unique-Upload-Id and its own Content-Range, signed afresh (so uploads
+// longer than the one-hour signature lifetime still work) and retried on
+// its own. Non-final chunks are marked idempotent; the final chunk, which
+// makes the server assemble the asset, only when the whole upload is. The
+// first failure the client's retries cannot fix stops the upload with a
+// *ChunkError carrying the upload id and the acknowledged offset; no later
+// chunk is sent. Readers of unknown size send "/-1" totals until the end is
+// known; the last chunk carries the real total. WithConcurrency sends the
+// middle chunks of a sized source in parallel (the first chunk goes first
+// and alone, the last one after all others were acknowledged).
+//
+// # Results and idempotency
+//
+// Result has every field of the upload response, the raw JSON (Response.Raw
+// via the embedded client.Meta), and LocalMD5, the MD5 of the bytes sent, to
+// compare with Etag. An upload is retried after an ambiguous failure (request
+// sent, answer lost) only when repeating it cannot create a second asset:
+// a PublicID with Overwrite set to Bool(true), or WithIdempotent. Destroy,
+// Rename, Explicit, Explode and the tags, context and metadata actions are
+// always idempotent.
+//
+// # Authentication
+//
+// Requests are signed, Basic-authenticated or Bearer-authenticated as the
+// client is configured. UploadUnsigned sends no credentials and checks
+// before sending that only the parameters allowed with an unsigned preset
+// are set. PrivateDownloadURL, ArchiveDownloadURL, ZipDownloadURL and
+// BackupDownloadURL sign URLs locally and make no request.
+package upload
