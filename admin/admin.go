@@ -133,6 +133,10 @@ type call struct {
 	path   string
 	query  any
 	body   any
+	// safe marks a POST that can be repeated after an ambiguous failure
+	// without a second effect (reads such as search, set-to-value updates,
+	// creates that answer 409 when repeated). GET, PUT and DELETE always are.
+	safe bool
 }
 
 func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Response, error) {
@@ -164,7 +168,7 @@ func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Res
 		Path:       c.path,
 		Params:     params,
 		Body:       c.body,
-		Idempotent: method != http.MethodPost,
+		Idempotent: method != http.MethodPost || c.safe,
 	}, v)
 	s.record(resp, err)
 	return resp, err

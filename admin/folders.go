@@ -106,7 +106,7 @@ func (s *Service) CreateFolder(ctx context.Context, folder string) (*CreateFolde
 		return nil, err
 	}
 	var r CreateFolderResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: folderPath(folder), body: struct{}{}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: folderPath(folder), body: struct{}{}, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

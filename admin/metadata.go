@@ -220,7 +220,9 @@ type orderBody struct {
 
 func (s *Service) datasource(ctx context.Context, op, method, p string, body any) (*Datasource, error) {
 	var r Datasource
-	if _, err := s.do(ctx, op, call{method: method, path: p, body: body}, &r); err != nil {
+	// Every datasource call (update, delete, restore, order) sets state,
+	// so repeating it is harmless.
+	if _, err := s.do(ctx, op, call{method: method, path: p, body: body, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -126,7 +126,7 @@ func (s *Service) UpdateResource(ctx context.Context, publicID string, params *U
 	}
 	var r ResourceDetails
 	pp := path("resources", string(rtOrDefault(p.ResourceType)), string(dtOrDefault(p.Type)), publicID)
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: pp, body: p}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: pp, body: p, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -198,7 +198,7 @@ func (s *Service) RestoreResources(ctx context.Context, publicIDs []string, opts
 	}
 	var r RestoreResult
 	p := path("resources", string(rtOrDefault(o.ResourceType)), string(dtOrDefault(o.Type)), "restore")
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: p, body: restoreBody{PublicIDs: publicIDs, Versions: o.Versions}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: p, body: restoreBody{PublicIDs: publicIDs, Versions: o.Versions}, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -216,7 +216,7 @@ func (s *Service) RestoreResourcesByAssetIDs(ctx context.Context, assetIDs []str
 		return nil, invalid(op, "%d versions for %d asset IDs; give one version per asset ID or none", len(versions), len(assetIDs))
 	}
 	var r RestoreResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/restore", body: restoreBody{AssetIDs: assetIDs, Versions: versions}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/restore", body: restoreBody{AssetIDs: assetIDs, Versions: versions}, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
