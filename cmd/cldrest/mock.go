@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cldrest/cldrest/mockserver"
+)
+
+func init() { register(newMockCmd) }
+
+func newMockCmd() *cobra.Command {
+	var (
+		addr, dir, cloud, key, secret, token string
+		metadataOnly, control, offline       bool
+		budget                               int
+	)
+	cmd := &cobra.Command{
+		Use:   "mock",
+		Short: "Run a local Cloudinary mock server",
+		Long: `Run a local Cloudinary (Upload API, Admin API, delivery URLs) on a loopback port.
+
+When ready it prints one line on stdout:
+  CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD?upload_prefix=http://HOST:PORT
+and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that URL.
+
+--addr 127.0.0.1:0 (the default) picks a free port. --dir keeps assets across restarts;
+--metadata-only hashes uploaded bytes and discards them (for large benchmarks).
+--control enables the /_mock/ endpoints (faults, journal, clock, reset).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir != "" && metadataOnly {
+				return usageErr("--dir and --metadata-only cannot be combined: choose one storage")
+			}
+			if cloud == "" || key == "" || secret == "" {
+				return usageErr("--cloud, --api-key and --api-secret must not be empty")
+			}
+			opts := []mockserver.Option{
+				mockserver.WithCloud(cloud),
+				mockserver.WithCredentials(key, secret),
+				mockserver.WithAdminBudget(budget),
+			}
+			if token != "" {
+				opts = append(opts, mockserver.WithOAuthToken(token))
+			}
+			switch {
+			case dir != "":
+				opts = append(opts, mockserver.WithStorage(mockserver.Dir(dir)))
+			case metadataOnly:
+				opts = append(opts, mockserver.WithStorage(mockserver.MetadataOnly))
+			}
+			if control {
+				opts = append(opts, mockserver.WithControl())
+			}
+			if offline {
+				opts = append(opts, mockserver.WithOfflineRemoteURLs())
+			}
+			srv, err := mockserver.Open(opts...)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer srv.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usageErr("cannot listen on %s: %v (pass a free address, e.g. --addr 127.0.0.1:0)", addr, err)
+			}
+			host := ln.Addr().(*net.TCPAddr)
+			shown := host.String()
+			if host.IP.IsUnspecified() {
+				shown = net.JoinHostPort("127.0.0.1", fmt.Sprint(host.Port))
+			}
+			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
+			errc := make(chan error, 1)
+			go func() { errc <- hs.Serve(ln) }()
+			fmt.Fprintln(cmd.OutOrStdout(), "CLOUDINARY_URL="+srv.CloudinaryURL("http://"+shown))
+			ctx := cmd.Context()
+			select {
+			case err := <-errc:
+				return &exitError{code: exitFailed, err: fmt.Errorf("mock server stopped: %w", err)}
+			case <-ctx.Done():
+			}
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return &exitError{code: exitFailed, err: fmt.Errorf("mock server shutdown: %w", err)}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	f.StringVar(&dir, "dir", "", "keep assets in this directory (survives restarts); default in memory")
+	f.BoolVar(&metadataOnly, "metadata-only", false, "hash and count uploaded bytes, keep none (benchmarks)")
+	f.StringVar(&cloud, "cloud", mockserver.DefaultCloud, "cloud name")
+	f.StringVar(&key, "api-key", mockserver.DefaultAPIKey, "API key")
+	f.StringVar(&secret, "api-secret", mockserver.DefaultAPISecret, "API secret")
+	f.StringVar(&token, "oauth-token", "", "also accept this OAuth bearer token")
+	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
+	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
+	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")
+	return cmd
+}

@@ -1,0 +1,436 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Limits on what the request parser keeps in memory. File parts are streamed
+// and never count against them.
+const (
+	maxFieldBytes = 64 << 20  // one text field (data URIs up to ~60 MB)
+	maxFormBytes  = 100 << 20 // all text fields of one request together
+	maxJSONBytes  = 16 << 20  // a JSON body
+)
+
+// params holds a request's parameters: the query string merged with the body.
+// raw keeps the keys exactly as sent (k[], k[0], ...) because the signature
+// covers them that way; the accessors normalise array forms.
+type params struct {
+	raw  url.Values
+	json map[string]json.RawMessage // top-level JSON body fields, when the body was JSON
+}
+
+func newParams() *params { return &params{raw: url.Values{}} }
+
+// has reports whether name was sent in any form (k, k[], k[N]) with a
+// non-empty value.
+func (p *params) has(name string) bool {
+	for _, v := range p.values(name) {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// get returns the value of name: the first non-empty value sent under k, or
+// the array elements joined with commas when it was sent as k[] or k[N].
+func (p *params) get(name string) string {
+	vs := p.values(name)
+	if len(vs) == 1 {
+		return vs[0]
+	}
+	return strings.Join(vs, ",")
+}
+
+// values returns the values of name in wire order: k[N] by index, then k[],
+// then plain k.
+func (p *params) values(name string) []string {
+	type iv struct {
+		idx int
+		v   []string
+	}
+	var indexed []iv
+	var out []string
+	for k, v := range p.raw {
+		if k == name {
+			continue
+		}
+		if !strings.HasPrefix(k, name+"[") || !strings.HasSuffix(k, "]") {
+			continue
+		}
+		inner := k[len(name)+1 : len(k)-1]
+		if inner == "" {
+			indexed = append(indexed, iv{idx: -1, v: v})
+			continue
+		}
+		n, err := strconv.Atoi(inner)
+		if err != nil || n < 0 {
+			continue
+		}
+		indexed = append(indexed, iv{idx: n, v: v})
+	}
+	sort.SliceStable(indexed, func(i, j int) bool {
+		a, b := indexed[i].idx, indexed[j].idx
+		if a < 0 {
+			a = int(^uint(0) >> 1)
+		}
+		if b < 0 {
+			b = int(^uint(0) >> 1)
+		}
+		return a < b
+	})
+	for _, e := range indexed {
+		out = append(out, e.v...)
+	}
+	out = append(out, p.raw[name]...)
+	return out
+}
+
+// list returns name as a list: array forms (k[], k[N]) give their elements
+// as sent; plain k values are split on commas. Items are trimmed and empty
+// items dropped.
+func (p *params) list(name string) []string {
+	vs := p.values(name)
+	arrayForm := len(vs) > len(p.raw[name])
+	var out []string
+	for _, v := range vs {
+		if arrayForm {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+			continue
+		}
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// boolean parses name as true/false/1/0 (case-insensitive); def when absent.
+func (p *params) boolean(name string, def bool) (bool, error) {
+	v := p.get(name)
+	if v == "" {
+		return def, nil
+	}
+	b, ok := parseBool(v)
+	if !ok {
+		return false, badRequest("Invalid boolean parameter %s: %q (use true, false, 1 or 0)", name, v)
+	}
+	return b, nil
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// integer parses name as a decimal integer; def when absent.
+func (p *params) integer(name string, def int64) (int64, error) {
+	v := p.get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil {
+		return 0, badRequest("Invalid integer parameter %s: %q", name, v)
+	}
+	return n, nil
+}
+
+// filePart is a multipart file part handed to the request's file sink while
+// parsing; see parseRequest.
+type filePart struct {
+	field    string
+	filename string
+	r        io.Reader
+}
+
+// fileSink receives the bytes of a file part. It must consume r.
+type fileSink func(fp filePart) error
+
+// parseRequest merges the query string and the body into params. File parts
+// of a multipart body are passed to sink as they stream by (a nil sink drains
+// and ignores them).
+func parseRequest(r *http.Request, sink fileSink) (*params, error) {
+	p := newParams()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("Malformed query string: %v", err)
+	}
+	for k, v := range q {
+		p.raw[k] = append(p.raw[k], v...)
+	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return p, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, mparams, err := mime.ParseMediaType(ct)
+	if ct == "" {
+		mt, err = "", nil
+	}
+	if err != nil {
+		return nil, badRequest("Malformed Content-Type header %q", ct)
+	}
+	switch mt {
+	case "multipart/form-data":
+		if mparams["boundary"] == "" {
+			return nil, badRequest("multipart/form-data Content-Type without a boundary")
+		}
+		return p, parseMultipart(p, multipart.NewReader(r.Body, mparams["boundary"]), sink)
+	case "application/json":
+		return p, parseJSONBody(p, r.Body)
+	case "", "application/x-www-form-urlencoded", "text/plain":
+		body, err := readLimited(r.Body, maxFormBytes)
+		if err != nil {
+			return nil, err
+		}
+		trimmed := bytes.TrimSpace(body)
+		if mt == "" && len(trimmed) > 0 && trimmed[0] == '{' {
+			return p, parseJSONBody(p, bytes.NewReader(trimmed))
+		}
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, badRequest("Malformed form body: %v", err)
+		}
+		for k, v := range vals {
+			p.raw[k] = append(p.raw[k], v...)
+		}
+		return p, nil
+	}
+	return nil, badRequest("Unsupported Content-Type %q: send multipart/form-data, application/x-www-form-urlencoded or application/json", mt)
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, badRequest("Could not read request body: %v", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, badRequest("Request body too large: more than %d bytes of parameters", limit)
+	}
+	return b, nil
+}
+
+func parseMultipart(p *params, mr *multipart.Reader, sink fileSink) error {
+	var total int64
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return badRequest("Malformed multipart body: %v", err)
+		}
+		name := part.FormName()
+		if name == "" {
+			_ = part.Close()
+			continue
+		}
+		if part.FileName() != "" {
+			if sink == nil {
+				_, err = io.Copy(io.Discard, part)
+			} else {
+				err = sink(filePart{field: name, filename: part.FileName(), r: part})
+			}
+			_ = part.Close()
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+		_ = part.Close()
+		if err != nil {
+			return badRequest("Malformed multipart body: %v", err)
+		}
+		if len(b) > maxFieldBytes {
+			return badRequest("Multipart field %q too large", name)
+		}
+		total += int64(len(b))
+		if total > maxFormBytes {
+			return badRequest("Request body too large: more than %d bytes of parameters", maxFormBytes)
+		}
+		p.raw[name] = append(p.raw[name], string(b))
+	}
+}
+
+func parseJSONBody(p *params, r io.Reader) error {
+	b, err := readLimited(r, maxJSONBytes)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return badRequest("Malformed JSON body: %v", err)
+	}
+	p.json = obj
+	for k, v := range obj {
+		addJSONValue(p.raw, k, v)
+	}
+	return nil
+}
+
+// addJSONValue flattens one JSON field into wire form: strings as is,
+// numbers and booleans as text, arrays of scalars as k[] values, anything else
+// (objects, arrays of objects) as compact JSON text.
+func addJSONValue(dst url.Values, k string, v json.RawMessage) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			dst[k] = append(dst[k], s)
+		}
+		return
+	case '[':
+		var arr []json.RawMessage
+		if json.Unmarshal(v, &arr) != nil {
+			return
+		}
+		scalars := make([]string, 0, len(arr))
+		for _, e := range arr {
+			s, ok := jsonScalar(e)
+			if !ok {
+				var buf bytes.Buffer
+				if json.Compact(&buf, v) == nil {
+					dst[k] = append(dst[k], buf.String())
+				}
+				return
+			}
+			scalars = append(scalars, s)
+		}
+		dst[k+"[]"] = append(dst[k+"[]"], scalars...)
+		return
+	case '{':
+		var buf bytes.Buffer
+		if json.Compact(&buf, v) == nil {
+			dst[k] = append(dst[k], buf.String())
+		}
+		return
+	}
+	if s, ok := jsonScalar(v); ok {
+		dst[k] = append(dst[k], s)
+	}
+}
+
+func jsonScalar(v json.RawMessage) (string, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return "", false
+	}
+	switch v[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return "", false
+		}
+		return s, true
+	case 't', 'f', 'n':
+		switch string(v) {
+		case "true", "false":
+			return string(v), true
+		case "null":
+			return "", true
+		}
+		return "", false
+	case '[', '{':
+		return "", false
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) != nil {
+		return "", false
+	}
+	return n.String(), true
+}
+
+// parsePipeMap parses Cloudinary's "k1=v1|k2=v2" encoding (context,
+// metadata), honouring backslash escapes of "=" and "|". A JSON object is
+// accepted as well (JSON bodies).
+func parsePipeMap(s string) map[string]string {
+	out := map[string]string{}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return out
+	}
+	if strings.HasPrefix(s, "{") {
+		var m map[string]any
+		if json.Unmarshal([]byte(s), &m) == nil {
+			for k, v := range m {
+				switch t := v.(type) {
+				case string:
+					out[k] = t
+				default:
+					b, _ := json.Marshal(t)
+					out[k] = string(b)
+				}
+			}
+			return out
+		}
+	}
+	var key, cur strings.Builder
+	inKey := true
+	flush := func() {
+		k := strings.TrimSpace(key.String())
+		if k != "" {
+			if inKey {
+				out[k] = ""
+			} else {
+				out[k] = cur.String()
+			}
+		}
+		key.Reset()
+		cur.Reset()
+		inKey = true
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) {
+			i++
+			if inKey {
+				key.WriteByte(s[i])
+			} else {
+				cur.WriteByte(s[i])
+			}
+			continue
+		}
+		switch {
+		case c == '|':
+			flush()
+		case c == '=' && inKey:
+			inKey = false
+		default:
+			if inKey {
+				key.WriteByte(c)
+			} else {
+				cur.WriteByte(c)
+			}
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,155 @@
+package mockserver
+
+import (
+	"net/http"
+	"strings"
+)
+
+var resourceTypes = map[string]bool{"image": true, "video": true, "raw": true}
+
+// uploadActions maps Upload API actions to handlers.
+func (s *Server) uploadAction(action string) (handlerFunc, bool) {
+	switch action {
+	case "upload", "upload_chunked":
+		return s.handleUpload, true
+	case "explicit":
+		return s.handleExplicit, true
+	case "destroy":
+		return s.handleDestroy, true
+	case "rename":
+		return s.handleRename, true
+	case "tags":
+		return s.handleTags, true
+	case "context":
+		return s.handleContext, true
+	case "metadata":
+		return s.handleMetadata, true
+	case "generate_archive":
+		return s.handleGenerateArchive, true
+	case "download":
+		return s.handleDownload, true
+	case "explode", "text", "sprite", "multi", "create_slideshow", "concat", "update_metadata", "download_archive", "upload_large":
+		return func(rc *reqCtx) (any, error) { return nil, unsupported("the " + action + " action") }, true
+	}
+	return nil, false
+}
+
+var adminRoots = map[string]bool{
+	"ping": true, "usage": true, "config": true, "resources": true, "tags": true, "folders": true,
+	"upload_presets": true, "upload_mappings": true, "transformations": true, "metadata_fields": true,
+	"streaming_profiles": true, "derived_resources": true, "resources_last_updated": true,
+}
+
+// splitPath splits a decoded URL path into segments, dropping the leading
+// empty one. Empty inner segments are kept so that "a//b" does not alias "a/b".
+func splitPath(p string) []string {
+	p = strings.TrimPrefix(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// route picks the handler for a request and sets rc.label, rc.cloud and
+// rc.segs. Go's net/http has already percent-decoded the path (including
+// %2F), which is what Cloudinary does before routing.
+func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
+	segs := splitPath(rc.r.URL.Path)
+	if len(segs) == 0 {
+		rc.label = "root"
+		return nil, notFound("Not found: the mock serves /v1_1/<cloud>/... (APIs) and /<cloud>/... (delivery)")
+	}
+	if segs[0] == "v1_1" {
+		if len(segs) < 3 {
+			rc.label = "api/unknown"
+			return nil, notFound("Not found: expected /v1_1/<cloud>/<path>")
+		}
+		rc.cloud = segs[1]
+		rest := segs[2:]
+		rc.segs = rest
+		if rc.cloud != s.cfg.cloud {
+			rc.label = "api/unknown"
+			return nil, unauthorized("Invalid cloud_name %s", rc.cloud)
+		}
+		head := rest[0]
+		switch {
+		case resourceTypes[head] || head == "auto" || head == "all":
+			if len(rest) < 2 {
+				rc.label = "upload/unknown"
+				return nil, notFound("Not found: expected /v1_1/%s/%s/<action>", rc.cloud, head)
+			}
+			action := rest[1]
+			rc.label = "upload/" + action
+			if len(rest) > 2 {
+				return nil, notFound("Unknown Upload API route %s", rc.r.URL.Path)
+			}
+			if h, ok := s.uploadAction(action); ok {
+				if head == "all" && action != "generate_archive" && action != "download" {
+					return nil, badRequest("Invalid resource_type all for %s", action)
+				}
+				if head == "auto" && action != "upload" && action != "upload_chunked" {
+					return nil, badRequest("Invalid resource_type auto for %s", action)
+				}
+				return s.methodPOST(h, action == "download" || action == "generate_archive"), nil
+			}
+			return nil, notFound("Unknown Upload API action %s", action)
+		case head == "upload" && len(rest) == 1:
+			rc.label = "upload/upload"
+			rc.segs = []string{"auto", "upload"}
+			return s.methodPOST(s.handleUpload, false), nil
+		case head == "asset" && len(rest) == 2:
+			rc.label = "upload/asset_" + rest[1]
+			if rest[1] == "destroy" {
+				return s.methodPOST(s.handleAssetDestroy, false), nil
+			}
+			return nil, unsupported("/asset/" + rest[1])
+		case head == "download_backup":
+			rc.label = "upload/download_backup"
+			return nil, unsupported("download_backup")
+		case adminRoots[head]:
+			rc.label = "admin/" + head
+			return s.adminEntry, nil
+		}
+		rc.label = "api/unknown"
+		return nil, notFound("Unknown API route %s", rc.r.URL.Path)
+	}
+	if segs[0] == s.cfg.cloud {
+		rc.cloud = segs[0]
+		rc.segs = segs[1:]
+		rt := "unknown"
+		if len(segs) > 1 {
+			rt = segs[1]
+		}
+		if !resourceTypes[rt] {
+			rt = "unknown"
+		}
+		rc.label = "delivery/" + rt
+		return s.handleDelivery, nil
+	}
+	rc.label = "unknown"
+	return nil, notFound("Not found: the mock serves cloud %q under /v1_1/%s/ and /%s/", s.cfg.cloud, s.cfg.cloud, s.cfg.cloud)
+}
+
+// methodPOST restricts an Upload API handler to POST (and GET when getOK).
+func (s *Server) methodPOST(h handlerFunc, getOK bool) handlerFunc {
+	return func(rc *reqCtx) (any, error) {
+		m := rc.r.Method
+		if m == http.MethodPost || m == http.MethodPut || getOK && (m == http.MethodGet || m == http.MethodHead) {
+			return h(rc)
+		}
+		return nil, notFound("Unsupported method %s for %s", m, rc.r.URL.Path)
+	}
+}
+
+// parse reads the request's parameters once.
+func (rc *reqCtx) parse(sink fileSink) error {
+	if rc.p != nil {
+		return nil
+	}
+	p, err := parseRequest(rc.r, sink)
+	if err != nil {
+		return err
+	}
+	rc.p = p
+	return nil
+}

@@ -1,0 +1,507 @@
+package mockserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults used when no option overrides them.
+const (
+	DefaultCloud          = "demo"
+	DefaultAPIKey         = "mock_key"
+	DefaultAPISecret      = "mock_secret"
+	DefaultAdminBudget    = 2000 // Admin API calls per hour (a paid plan's budget)
+	DefaultMaxChunkIdle   = time.Hour
+	DefaultRemoteTimeout  = 5 * time.Second
+	DefaultJournalEntries = 10000
+	// MinChunkSize is the smallest accepted non-final chunk of a chunked
+	// upload.
+	MinChunkSize = 5_242_880
+	// MaxTimestampAge is how old a signed request's timestamp may be.
+	MaxTimestampAge = time.Hour
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type credential struct{ key, secret string }
+
+type config struct {
+	cloud          string
+	creds          []credential
+	tokens         []string
+	now            func() time.Time
+	storage        Storage
+	adminBudget    int
+	offlineRemote  bool
+	maxChunkIdle   time.Duration
+	remoteTimeout  time.Duration
+	journalSize    int
+	control        bool
+	seed           *uint64
+	folderMode     string
+	httpClient     *http.Client
+	tempDir        string
+	futureSkew     time.Duration
+	maxTimestampAg time.Duration
+}
+
+// WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
+func WithCloud(name string) Option { return func(c *config) { c.cloud = name } }
+
+// WithCredentials adds an API key and its secret. Repeat it to accept
+// several keys; without it the server accepts mock_key / mock_secret.
+func WithCredentials(key, secret string) Option {
+	return func(c *config) { c.creds = append(c.creds, credential{key, secret}) }
+}
+
+// WithOAuthToken adds an OAuth token accepted as "Authorization: Bearer
+// <token>" by both APIs.
+func WithOAuthToken(token string) Option {
+	return func(c *config) { c.tokens = append(c.tokens, token) }
+}
+
+// WithClock sets the server's base clock (default time.Now). Advance and
+// SetNow shift it further.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithStorage selects Memory (default), Dir(path) or MetadataOnly.
+func WithStorage(s Storage) Option { return func(c *config) { c.storage = s } }
+
+// WithAdminBudget sets the Admin API budget per hour (default 2000). When
+// it is used up, Admin calls answer 420 until the hour ends. n <= 0 means
+// unlimited (the headers then report a limit of 1,000,000).
+func WithAdminBudget(n int) Option { return func(c *config) { c.adminBudget = n } }
+
+// WithOfflineRemoteURLs makes remote file URLs that cannot be fetched
+// become a deterministic placeholder image (a 1x1 PNG, "placeholder": true)
+// instead of failing, so test suites can run without a network.
+func WithOfflineRemoteURLs() Option { return func(c *config) { c.offlineRemote = true } }
+
+// WithMaxChunkIdle sets how long (by the server clock) a chunked-upload
+// session may go without a chunk before it is discarded (default 1 h).
+func WithMaxChunkIdle(d time.Duration) Option { return func(c *config) { c.maxChunkIdle = d } }
+
+// WithRemoteTimeout sets the timeout for fetching remote file URLs
+// (default 5 s).
+func WithRemoteTimeout(d time.Duration) Option { return func(c *config) { c.remoteTimeout = d } }
+
+// WithHTTPClient sets the client used to fetch remote file URLs.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithJournalSize sets how many requests the journal keeps (default 10000).
+func WithJournalSize(n int) Option { return func(c *config) { c.journalSize = n } }
+
+// WithControl enables the /_mock/ HTTP control endpoints (faults, journal,
+// clock, reset). The Go API is always available.
+func WithControl() Option { return func(c *config) { c.control = true } }
+
+// WithSeed makes generated IDs (public IDs, asset IDs, request IDs)
+// deterministic.
+func WithSeed(seed uint64) Option { return func(c *config) { c.seed = &seed } }
+
+// WithFixedFolders switches the account to fixed-folder mode (folders are
+// public ID prefixes). The default is dynamic folders (asset_folder).
+func WithFixedFolders() Option { return func(c *config) { c.folderMode = "fixed" } }
+
+// WithTempDir sets where temporary files (parked chunks) go; default the
+// storage directory for Dir storage, os.TempDir otherwise.
+func WithTempDir(dir string) Option { return func(c *config) { c.tempDir = dir } }
+
+// Server is a local Cloudinary: an http.Handler serving the Upload API and
+// Admin API under /v1_1/<cloud>/, delivery URLs under /<cloud>/, and, when
+// enabled, the /_mock/ control endpoints. It is safe for concurrent use.
+type Server struct {
+	cfg     config
+	mu      sync.RWMutex
+	st      *state
+	blobs   blobStore
+	persist *persister
+
+	offset atomic.Int64 // added to cfg.now, in nanoseconds
+
+	rngMu sync.Mutex
+	rng   *mrand.Rand
+
+	journal  *journal
+	faults   *faultSet
+	sessions *chunkSessions
+	budget   *budget
+	remote   *http.Client
+}
+
+// Open builds a Server. It fails only when Dir storage cannot be opened.
+func Open(opts ...Option) (*Server, error) {
+	cfg := config{
+		cloud:          DefaultCloud,
+		now:            time.Now,
+		storage:        Memory,
+		adminBudget:    DefaultAdminBudget,
+		maxChunkIdle:   DefaultMaxChunkIdle,
+		remoteTimeout:  DefaultRemoteTimeout,
+		journalSize:    DefaultJournalEntries,
+		folderMode:     "dynamic",
+		futureSkew:     time.Hour,
+		maxTimestampAg: MaxTimestampAge,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(cfg.creds) == 0 {
+		cfg.creds = []credential{{DefaultAPIKey, DefaultAPISecret}}
+	}
+	if cfg.cloud == "" {
+		return nil, errors.New("mockserver: empty cloud name: pass a name to WithCloud")
+	}
+	for _, c := range cfg.creds {
+		if c.key == "" || c.secret == "" {
+			return nil, errors.New("mockserver: empty API key or secret: pass both to WithCredentials")
+		}
+	}
+	s := &Server{cfg: cfg, st: newState()}
+	if cfg.seed != nil {
+		s.rng = mrand.New(mrand.NewPCG(*cfg.seed, *cfg.seed^0x9e3779b97f4a7c15))
+	} else {
+		var seed [32]byte
+		_, _ = rand.Read(seed[:])
+		s.rng = mrand.New(mrand.NewChaCha8(seed))
+	}
+	switch cfg.storage.kind {
+	case dirStorage:
+		if cfg.storage.dir == "" {
+			return nil, errors.New("mockserver: Dir storage needs a directory path")
+		}
+		root, err := filepath.Abs(cfg.storage.dir)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: storage directory: %w", err)
+		}
+		tmp := filepath.Join(root, "tmp")
+		if cfg.tempDir != "" {
+			tmp = cfg.tempDir
+		}
+		fs, err := newFileStore(filepath.Join(root, "blobs"), tmp)
+		if err != nil {
+			return nil, fmt.Errorf("mockserver: storage directory: %w", err)
+		}
+		s.blobs = fs
+		s.persist = &persister{dir: root}
+		if err := s.persist.load(s.st); err != nil {
+			return nil, fmt.Errorf("mockserver: loading %s: %w", root, err)
+		}
+	case metadataStorage:
+		tmp := cfg.tempDir
+		if tmp == "" {
+			tmp = os.TempDir()
+		}
+		s.blobs = &metaStore{tmpDir: tmp}
+	default:
+		s.blobs = newMemoryStore()
+	}
+	s.journal = newJournal(cfg.journalSize)
+	s.faults = newFaultSet()
+	s.sessions = newChunkSessions()
+	s.budget = &budget{limit: cfg.adminBudget}
+	s.remote = cfg.httpClient
+	if s.remote == nil {
+		s.remote = &http.Client{Timeout: cfg.remoteTimeout}
+	}
+	return s, nil
+}
+
+// New is Open for configurations that cannot fail (Memory and MetadataOnly
+// storage). It panics if Open returns an error; use Open with Dir storage.
+func New(opts ...Option) *Server {
+	s, err := Open(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Close discards chunked-upload sessions and their temporary files. The
+// Server must not be used afterwards.
+func (s *Server) Close() error {
+	s.sessions.closeAll()
+	return nil
+}
+
+// Cloud returns the cloud name.
+func (s *Server) Cloud() string { return s.cfg.cloud }
+
+// APIKey returns the first configured API key.
+func (s *Server) APIKey() string { return s.cfg.creds[0].key }
+
+// CloudinaryURL returns cloudinary://KEY:SECRET@CLOUD?upload_prefix=baseURL
+// for the first configured credentials.
+func (s *Server) CloudinaryURL(baseURL string) string {
+	c := s.cfg.creds[0]
+	return "cloudinary://" + c.key + ":" + c.secret + "@" + s.cfg.cloud + "?upload_prefix=" + strings.TrimRight(baseURL, "/")
+}
+
+// Now returns the server clock's current time.
+func (s *Server) Now() time.Time {
+	return s.cfg.now().Add(time.Duration(s.offset.Load()))
+}
+
+// Advance moves the server clock forward by d (backward when negative) and
+// expires chunked-upload sessions idle for longer than the limit.
+func (s *Server) Advance(d time.Duration) {
+	s.offset.Add(int64(d))
+	s.sessions.sweep(s, s.Now())
+}
+
+// SetNow sets the server clock to t.
+func (s *Server) SetNow(t time.Time) {
+	s.offset.Store(int64(t.Sub(s.cfg.now())))
+	s.sessions.sweep(s, s.Now())
+}
+
+// Reset forgets every asset, preset, folder, mapping, transformation,
+// metadata field, chunk session, fault and journal entry, and refills the
+// Admin budget. Dir storage is emptied as well.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	old := s.st
+	s.st = newState()
+	s.mu.Unlock()
+	for _, a := range old.assets {
+		s.blobs.remove(a.Blob)
+		s.persist.removeAsset(a.AssetID)
+	}
+	for _, a := range old.trash {
+		s.blobs.remove(a.Blob)
+		s.persist.removeAsset(a.AssetID)
+	}
+	_ = s.persist.saveConfig(s.st.cfg)
+	s.sessions.closeAll()
+	s.faults.clear()
+	s.journal.reset()
+	s.budget.reset()
+}
+
+// randString returns n random characters of alphabet.
+func (s *Server) randString(n int, alphabet string) string {
+	b := make([]byte, n)
+	s.rngMu.Lock()
+	for i := range b {
+		b[i] = alphabet[s.rng.IntN(len(alphabet))]
+	}
+	s.rngMu.Unlock()
+	return string(b)
+}
+
+const (
+	lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	hexDigits  = "0123456789abcdef"
+)
+
+func (s *Server) newHexID() string { return s.randString(32, hexDigits) }
+
+// reqCtx carries one request through the handlers.
+type reqCtx struct {
+	s       *Server
+	r       *http.Request
+	w       http.ResponseWriter
+	rid     string
+	cloud   string
+	label   string   // route label used by faults and the journal
+	segs    []string // path segments after /v1_1/<cloud>/
+	p       *params
+	auth    authInfo
+	applied bool
+	wrote   bool // the handler wrote the response itself
+	fileLen int64
+	fileDsc string
+}
+
+// handlerFunc answers one route: a JSON value or an error.
+type handlerFunc func(rc *reqCtx) (any, error)
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rid := s.randString(32, hexDigits)
+	w.Header().Set("X-Request-Id", rid)
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/_mock/") || path == "/_mock" {
+		if !s.cfg.control {
+			writeError(w, notFound("The /_mock control endpoints are disabled: start the mock with control enabled (WithControl, --control)"))
+			return
+		}
+		s.serveControl(w, r)
+		return
+	}
+	rc := &reqCtx{s: s, r: r, rid: rid}
+	h, err := s.route(rc)
+	if err != nil {
+		rc.label = firstNonEmpty(rc.label, "unknown")
+	}
+	rec := &recorder{ResponseWriter: w}
+	rc.w = rec
+	fault := s.faults.pick(rc.label, r.Method)
+	start := s.Now()
+	journaled := false
+	record := func() {
+		if !journaled {
+			journaled = true
+			s.journal.add(s, rc, rec, start, faultName(fault))
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				record()
+				panic(v)
+			}
+			// A bug must not take the server down; answer like Cloudinary.
+			if !rec.wroteHeader {
+				writeError(rec, newAPIError(http.StatusInternalServerError, "Internal mock server error: %v", v))
+			}
+			record()
+		}
+	}()
+	if fault != nil && fault.before(rc, rec) {
+		record()
+		return
+	}
+	if fault != nil && fault.buffers() {
+		rec.buffer = true
+	}
+	if err != nil {
+		writeError(rec, err)
+	} else {
+		s.run(rc, rec, h)
+	}
+	record()
+	if fault != nil {
+		fault.after(rc, rec)
+	}
+}
+
+func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
+	out, err := h(rc)
+	if err != nil {
+		if rc.p == nil {
+			drainBody(rc.r)
+		}
+		writeError(rec, err)
+		return
+	}
+	if rc.wrote {
+		return
+	}
+	writeJSON(rec, http.StatusOK, out)
+}
+
+func drainBody(r *http.Request) {
+	if r.Body != nil {
+		// Let the connection be reused for small bodies; net/http handles big ones.
+		buf := make([]byte, 32<<10)
+		_, _ = r.Body.Read(buf)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"message":"Internal mock server error: cannot encode response"}}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		ae = newAPIError(http.StatusInternalServerError, "Internal mock server error: %v", err)
+	}
+	for k, vs := range ae.header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	writeJSON(w, ae.status, map[string]any{"error": map[string]string{"message": ae.message}})
+}
+
+// recorder observes (and for some faults buffers) a response.
+type recorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+	n           int64
+	buffer      bool
+	buf         []byte
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.wroteHeader {
+		return
+	}
+	r.wroteHeader = true
+	r.status = code
+	if !r.buffer {
+		r.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if !r.wroteHeader {
+		r.WriteHeader(http.StatusOK)
+	}
+	r.n += int64(len(p))
+	if r.buffer {
+		r.buf = append(r.buf, p...)
+		return len(p), nil
+	}
+	return r.ResponseWriter.Write(p)
+}
+
+// Flush implements http.Flusher when the underlying writer does.
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok && !r.buffer {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ctxDone reports whether the request's context has ended.
+func ctxDone(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
