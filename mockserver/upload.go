@@ -75,6 +75,10 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		return nil, err
 	}
 	p := rc.p
+	if err := checkUnsupportedParams(p); err != nil {
+		cleanup()
+		return nil, err
+	}
 	if rc.auth.preset != nil {
 		applyPreset(p, rc.auth.preset)
 	} else if name := p.get("upload_preset"); name != "" {
@@ -297,6 +301,9 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if rt == "raw" {
 		det.format, det.width, det.height = "", 0, 0
 	}
+	if f := strings.ToLower(p.get("format")); f != "" && f != det.format && !(f == "jpeg" && det.format == "jpg") {
+		return nil, unsupported("format conversion on upload (format=" + f + ")")
+	}
 	typ := firstNonEmpty(p.get("type"), "upload")
 	if typ != "upload" && typ != "private" && typ != "authenticated" {
 		return nil, badRequest("Invalid type %s: the mock stores upload, private and authenticated assets", typ)
@@ -457,6 +464,9 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	res := s.assetResponse(rc, a, true)
 	if old != nil {
 		res["overwritten"] = true
+	}
+	if e := p.get("eager"); e != "" {
+		res["eager"] = s.eagerResponse(rc, a, e)
 	}
 	return res, nil
 }

@@ -1,0 +1,136 @@
+package mockserver
+
+import (
+	"net/http"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cldrest/cldrest/signer"
+)
+
+var versionSeg = regexp.MustCompile(`^v[0-9]+$`)
+
+func deliveryError(status int, msg string) *apiError {
+	return &apiError{status: status, message: msg, header: http.Header{"X-Cld-Error": {msg}}}
+}
+
+// handleDelivery serves GET /<cloud>/<rt>/<type>/[s--sig--/][transformations/][v<version>/]<public_id>[.<ext>].
+// Transformations are not rendered: the original bytes are served and the
+// X-Mock-Not-Rendered header names what was skipped.
+func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
+	if rc.r.Method != http.MethodGet && rc.r.Method != http.MethodHead {
+		return nil, deliveryError(http.StatusNotFound, "Unsupported method "+rc.r.Method)
+	}
+	segs := rc.segs
+	if len(segs) < 3 {
+		return nil, deliveryError(http.StatusNotFound, "Resource not found - invalid delivery URL")
+	}
+	rt, typ, rest := segs[0], segs[1], segs[2:]
+	if !resourceTypes[rt] {
+		return nil, deliveryError(http.StatusNotFound, "Resource not found - unknown resource type "+rt)
+	}
+	switch typ {
+	case "upload", "private", "authenticated":
+	default:
+		return nil, deliveryError(http.StatusNotFound, "The cldrest mock server does not support delivery type "+typ)
+	}
+	sig := ""
+	if strings.HasPrefix(rest[0], "s--") && strings.HasSuffix(rest[0], "--") && len(rest[0]) > 5 {
+		sig, rest = rest[0], rest[1:]
+	}
+	// Escaped form of the same segments, for signatures computed over the URL
+	// as written.
+	escSegs := splitPath(rc.r.URL.EscapedPath())
+	escRest := []string(nil)
+	if len(escSegs) >= len(rest) {
+		escRest = escSegs[len(escSegs)-len(rest):]
+	}
+	s.mu.RLock()
+	var found *asset
+	var trans, idSegs, escTrans, escID []string
+	ext := ""
+	for i := 0; i < len(rest) && found == nil; i++ {
+		t, remainder := rest[:i], rest[i:]
+		verIdx := -1
+		if versionSeg.MatchString(remainder[0]) && len(remainder) > 1 {
+			remainder = remainder[1:]
+			verIdx = i
+		}
+		if len(remainder) == 0 {
+			continue
+		}
+		id := strings.Join(remainder, "/")
+		cands := []struct{ id, ext string }{{id, ""}}
+		if e := path.Ext(id); e != "" && !strings.Contains(e, "/") {
+			cands = append([]struct{ id, ext string }{{strings.TrimSuffix(id, e), e[1:]}}, cands...)
+		}
+		for _, c := range cands {
+			a := s.st.assets[assetKey{rt, typ, c.id}]
+			if a == nil {
+				continue
+			}
+			found = a.clone()
+			trans, idSegs, ext = t, remainder, c.ext
+			if escRest != nil {
+				escTrans = escRest[:i]
+				start := i
+				if verIdx >= 0 {
+					start++
+				}
+				escID = escRest[start:]
+			}
+			break
+		}
+	}
+	s.mu.RUnlock()
+	if found == nil {
+		return nil, deliveryError(http.StatusNotFound, "Resource not found - "+strings.Join(rest, "/"))
+	}
+	if sig != "" || typ != "upload" {
+		if sig == "" {
+			return nil, deliveryError(http.StatusUnauthorized, "Signature required for "+typ+" assets")
+		}
+		toSign := []string{strings.Join(append(append([]string(nil), trans...), idSegs...), "/")}
+		if escTrans != nil {
+			toSign = append(toSign, strings.Join(append(append([]string(nil), escTrans...), escID...), "/"))
+		}
+		ok := false
+		for _, c := range s.cfg.creds {
+			for _, ts := range toSign {
+				if signer.VerifyURLSignature(sig, ts, c.secret) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			return nil, deliveryError(http.StatusUnauthorized, "Invalid signature "+sig)
+		}
+	}
+	var notes []string
+	if len(trans) > 0 {
+		notes = append(notes, "transformation "+strings.Join(trans, "/"))
+	}
+	if ext != "" && rt != "raw" && ext != found.Format && !(ext == "jpeg" && found.Format == "jpg") {
+		notes = append(notes, "format conversion to "+ext)
+	}
+	h := rc.w.Header()
+	if len(notes) > 0 {
+		h.Set("X-Mock-Not-Rendered", strings.Join(notes, "; ")+"; original served")
+	}
+	r, err := s.blobs.open(found.Blob)
+	if err != nil {
+		if err == errNoBytes {
+			return nil, deliveryError(http.StatusNotFound, "Resource bytes not stored (metadata-only storage) - "+found.PublicID)
+		}
+		return nil, deliveryError(http.StatusNotFound, "Resource not found - "+found.PublicID)
+	}
+	defer r.Close()
+	h.Set("Content-Type", contentTypeFor(found.Format, found.PublicID))
+	h.Set("ETag", `"`+found.ETag+`"`)
+	h.Set("Cache-Control", "public, max-age=2592000")
+	rc.wrote = true
+	http.ServeContent(rc.w, rc.r, "", found.UpdatedAt.Truncate(time.Second), r)
+	return nil, nil
+}
