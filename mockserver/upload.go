@@ -301,6 +301,21 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if rt == "raw" {
 		det.format, det.width, det.height = "", 0, 0
 	}
+	if allowed := p.list("allowed_formats"); len(allowed) > 0 {
+		got := det.format
+		if rt == "raw" {
+			_, got = splitExt(path.Base(filename))
+		}
+		ok := false
+		for _, f := range allowed {
+			if strings.EqualFold(f, got) || strings.EqualFold(f, "jpeg") && got == "jpg" {
+				ok = true
+			}
+		}
+		if !ok {
+			return nil, badRequest("%s file format %s not allowed", capitalize(rt), firstNonEmpty(got, "(unknown)"))
+		}
+	}
 	if f := strings.ToLower(p.get("format")); f != "" && f != det.format && !(f == "jpeg" && det.format == "jpg") {
 		return nil, unsupported("format conversion on upload (format=" + f + ")")
 	}
@@ -624,4 +639,11 @@ func nonNil(s []string) []string {
 
 func jsonUnmarshalString(s string, v any) error {
 	return jsonDecode(bytes.NewReader([]byte(s)), v)
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
