@@ -1,0 +1,178 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/mockserver"
+)
+
+// gifDataURI is a 1x1 GIF, the smallest asset the mock accepts.
+const gifDataURI = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+// startMock starts the mock with the canary credentials and returns it with
+// a Service pointing at it.
+func startMock(t testing.TB, mopts []mockserver.Option, copts ...client.Option) (*mockserver.Running, *Service) {
+	t.Helper()
+	mopts = append([]mockserver.Option{mockserver.WithCredentials(testKey, testSecret), mockserver.WithStorage(mockserver.MetadataOnly)}, mopts...)
+	m := mockserver.Start(t, mopts...)
+	cfg, err := client.ParseURL(m.CloudinaryURL())
+	if err != nil {
+		t.Fatalf("ParseURL: %v", err)
+	}
+	c, err := client.New(cfg, copts...)
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	return m, New(c)
+}
+
+// seedAsset is one asset to upload.
+type seedAsset struct {
+	publicID string
+	params   url.Values // extra upload params (tags, context, asset_folder, moderation, ...)
+}
+
+// seed uploads assets through the Upload API (signed, not charged to the
+// Admin budget) with a few workers. The mock has no Go API to insert assets.
+func seed(t testing.TB, s *Service, assets []seedAsset) {
+	t.Helper()
+	ctx := context.Background()
+	work := make(chan seedAsset)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range work {
+				p := url.Values{"file": {gifDataURI}, "public_id": {a.publicID}}
+				for k, v := range a.params {
+					p[k] = v
+				}
+				_, err := s.c.Do(ctx, &client.Request{Method: "POST", API: client.UploadAPI, Path: "image/upload", Params: p, Idempotent: true}, nil)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("upload %s: %w", a.publicID, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, a := range assets {
+		work <- a
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		t.Fatal(firstErr)
+	}
+}
+
+func numbered(prefix string, n int) []seedAsset {
+	out := make([]seedAsset, n)
+	for i := range out {
+		out[i] = seedAsset{publicID: fmt.Sprintf("%s%05d", prefix, i)}
+	}
+	return out
+}
+
+// adminEntries returns the journal entries of Admin API calls.
+func adminEntries(m *mockserver.Running) []mockserver.JournalEntry {
+	var out []mockserver.JournalEntry
+	for _, e := range m.Journal() {
+		if len(e.Route) > 6 && e.Route[:6] == "admin/" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestMockIterateAll lists 10,000 assets in pages of 500 through
+// ListResourcesAll: every asset exactly once, in exactly 20 requests.
+// With -short it lists 1,000 in pages of 50 (still 20 requests).
+func TestMockIterateAll(t *testing.T) {
+	n, pageSize := 10_000, 500
+	if testing.Short() {
+		n, pageSize = 1_000, 50
+	}
+	m, s := startMock(t, nil)
+	seed(t, s, numbered("iter/", n))
+	seed(t, s, numbered("other/", 3)) // must not be listed
+	m.ClearJournal()
+
+	seen := make(map[string]bool, n)
+	opts := &ListResourcesOptions{Prefix: "iter/", ListFlags: ListFlags{MaxResults: pageSize}}
+	for r, err := range s.ListResourcesAll(t.Context(), opts) {
+		if err != nil {
+			t.Fatalf("after %d items: %v", len(seen), err)
+		}
+		if seen[r.PublicID] {
+			t.Fatalf("%s listed twice", r.PublicID)
+		}
+		seen[r.PublicID] = true
+	}
+	if len(seen) != n {
+		t.Errorf("listed %d distinct assets, want %d", len(seen), n)
+	}
+	if opts.NextCursor != "" {
+		t.Error("the iterator modified the caller's options")
+	}
+	entries := adminEntries(m)
+	if len(entries) != n/pageSize {
+		t.Errorf("%d Admin requests, want %d", len(entries), n/pageSize)
+	}
+	for i, e := range entries {
+		if e.Method != "GET" || e.Path != "/v1_1/demo/resources/image/upload" || e.Status != 200 ||
+			fmt.Sprint(e.Params["max_results"]) != fmt.Sprintf("[%d]", pageSize) || fmt.Sprint(e.Params["prefix"]) != "[iter/]" {
+			t.Errorf("request %d: %s %s %v status %d", i, e.Method, e.Path, e.Params, e.Status)
+		}
+		if (i == 0) != (len(e.Params["next_cursor"]) == 0) {
+			t.Errorf("request %d: next_cursor %q", i, e.Params["next_cursor"])
+		}
+	}
+	if rl, ok := s.LastRateLimit(); !ok || rl.Limit == 0 || rl.Remaining != rl.Limit-len(entries) {
+		t.Errorf("LastRateLimit %+v %v after %d calls", rl, ok, len(entries))
+	}
+}
+
+// TestMockDeleteAllByPrefix deletes 1,500 assets by prefix: the mock deletes
+// at most 1,000 per call and answers partial, and the helper loops.
+func TestMockDeleteAllByPrefix(t *testing.T) {
+	m, s := startMock(t, nil)
+	seed(t, s, numbered("del/", 1500))
+	seed(t, s, numbered("keep/", 5))
+	m.ClearJournal()
+
+	sum, err := s.DeleteAllByPrefix(t.Context(), "del/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Calls != 2 || sum.Deleted != 1500 || sum.NotFound != 0 || sum.Last == nil || sum.Last.Partial {
+		t.Errorf("summary %+v", sum)
+	}
+	entries := adminEntries(m)
+	if len(entries) != 2 {
+		t.Fatalf("%d Admin requests, want 2", len(entries))
+	}
+	for _, e := range entries {
+		if e.Method != "DELETE" || e.Path != "/v1_1/demo/resources/image/upload" || fmt.Sprint(e.Params["prefix"]) != "[del/]" {
+			t.Errorf("request %s %s %v", e.Method, e.Path, e.Params)
+		}
+	}
+	left, err := s.ListResources(t.Context(), &ListResourcesOptions{Prefix: "del/"})
+	if err != nil || len(left.Resources) != 0 {
+		t.Errorf("after delete: %v, %v", left, err)
+	}
+	kept, err := s.ListResources(t.Context(), &ListResourcesOptions{Prefix: "keep/"})
+	if err != nil || len(kept.Resources) != 5 {
+		t.Errorf("kept: %v, %v", kept, err)
+	}
+}
