@@ -117,7 +117,7 @@ func newReq(method, target string, body io.Reader, ctype string) *http.Request {
 // uploadFile does a signed multipart upload with the default credentials.
 func uploadFile(t testing.TB, h http.Handler, rt string, params url.Values, filename string, data []byte) result {
 	t.Helper()
-	p := signed(t, params, DefaultAPIKey, DefaultAPISecret, testNow)
+	p := signed(t, params, DefaultAPIKey, DefaultAPISecret, nowOf(h))
 	body, ct := multipartBody(t, p, filename, data)
 	return serve(t, h, newReq("POST", "/v1_1/demo/"+rt+"/upload", body, ct))
 }
@@ -125,7 +125,7 @@ func uploadFile(t testing.TB, h http.Handler, rt string, params url.Values, file
 // postForm sends a signed urlencoded Upload API call.
 func postForm(t testing.TB, h http.Handler, path string, params url.Values) result {
 	t.Helper()
-	p := signed(t, params, DefaultAPIKey, DefaultAPISecret, testNow)
+	p := signed(t, params, DefaultAPIKey, DefaultAPISecret, nowOf(h))
 	return serve(t, h, newReq("POST", path, strings.NewReader(p.Encode()), "application/x-www-form-urlencoded"))
 }
 
@@ -165,3 +165,11 @@ func mustStatus(t testing.TB, r result, want int) {
 }
 
 var _ = fmt.Sprintf
+
+// nowOf is the server's clock for a *Server, else testNow.
+func nowOf(h http.Handler) time.Time {
+	if s, ok := h.(*Server); ok {
+		return s.Now()
+	}
+	return testNow
+}

@@ -1,0 +1,166 @@
+package mockserver
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+)
+
+func randomBytes(n int, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// sendChunk posts one chunk of data [start, end] with the given total ("-1" allowed).
+func sendChunk(t testing.TB, s *Server, id string, data []byte, start, end int, total string, params url.Values) result {
+	t.Helper()
+	p := signed(t, params, DefaultAPIKey, DefaultAPISecret, testNow)
+	body, ct := multipartBody(t, p, "big.bin", data[start:end+1])
+	req := newReq("POST", "/v1_1/demo/raw/upload", body, ct)
+	req.Header.Set("X-Unique-Upload-Id", id)
+	req.Header.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%s", start, end, total))
+	return serve(t, s, req)
+}
+
+func storages(t *testing.T) map[string]func() *Server {
+	return map[string]func() *Server{
+		"memory":        func() *Server { return New(fixedClock()) },
+		"metadata-only": func() *Server { return New(fixedClock(), WithStorage(MetadataOnly), WithTempDir(t.TempDir())) },
+		"dir": func() *Server {
+			s, err := Open(fixedClock(), WithStorage(Dir(t.TempDir())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	}
+}
+
+func TestChunkedUpload(t *testing.T) {
+	const c = MinChunkSize
+	data := randomBytes(3*c+1234, 7)
+	n := len(data)
+	total := fmt.Sprint(n)
+	type chunk struct {
+		start, end int
+		total      string
+	}
+	orders := map[string][]chunk{
+		"in order, real totals (Go)":  {{0, c - 1, total}, {c, 2*c - 1, total}, {2 * c, 3*c - 1, total}, {3 * c, n - 1, total}},
+		"in order, -1 totals (Node)":  {{0, c - 1, "-1"}, {c, 2*c - 1, "-1"}, {2 * c, 3*c - 1, "-1"}, {3 * c, n - 1, total}},
+		"middle chunks out of order":  {{0, c - 1, total}, {2 * c, 3*c - 1, total}, {c, 2*c - 1, total}, {3 * c, n - 1, total}},
+		"final before a middle chunk": {{0, c - 1, "-1"}, {2 * c, 3*c - 1, "-1"}, {3 * c, n - 1, total}, {c, 2*c - 1, "-1"}},
+	}
+	for sname, mk := range storages(t) {
+		for oname, order := range orders {
+			t.Run(sname+"/"+oname, func(t *testing.T) {
+				s := mk()
+				defer s.Close()
+				params := url.Values{"public_id": {"big.bin"}}
+				var last result
+				for i, ch := range order {
+					last = sendChunk(t, s, "u1", data, ch.start, ch.end, ch.total, params)
+					mustStatus(t, last, 200)
+					if i < len(order)-1 {
+						if last.json["done"] != false || last.str("public_id") != "big.bin" {
+							t.Fatalf("chunk %d: want done:false, got %s", i, last.body)
+						}
+					}
+				}
+				if last.num("bytes") != int64(n) || last.str("etag") != md5hex(data) || last.str("public_id") != "big.bin" {
+					t.Fatalf("final: %s", last.body)
+				}
+				if s.blobs.keepsBytes() {
+					d := serve(t, s, newReq("GET", "/demo/raw/upload/big.bin", nil, ""))
+					mustStatus(t, d, 200)
+					if !bytes.Equal(d.body, data) {
+						t.Fatalf("assembled bytes differ")
+					}
+				}
+				// A retried final chunk gets the same result and creates nothing new.
+				again := sendChunk(t, s, "u1", data, 3*c, n-1, total, params)
+				mustStatus(t, again, 200)
+				if again.str("asset_id") != last.str("asset_id") || again.num("version") != last.num("version") {
+					t.Fatalf("retry of final chunk: %s", again.body)
+				}
+				if len(s.st.assets) != 1 {
+					t.Fatalf("%d assets", len(s.st.assets))
+				}
+			})
+		}
+	}
+}
+
+func TestChunkedErrors(t *testing.T) {
+	data := randomBytes(MinChunkSize+100, 3)
+	s := New(fixedClock())
+	r := sendChunk(t, s, "small", data, 0, MinChunkSize-2, "-1", nil)
+	mustStatus(t, r, 400)
+	if r.msg() != "All parts except EOF-chunk must be larger than 5mb" {
+		t.Fatalf("%q", r.msg())
+	}
+	r = sendChunk(t, s, "small2", data, 0, 999, fmt.Sprint(len(data)), nil)
+	mustStatus(t, r, 400)
+	if r.msg() != "All parts except EOF-chunk must be larger than 5mb" {
+		t.Fatalf("%q", r.msg())
+	}
+	// Content-Range that disagrees with the part size.
+	p := signed(t, nil, DefaultAPIKey, DefaultAPISecret, testNow)
+	body, ct := multipartBody(t, p, "x", data[:10])
+	req := newReq("POST", "/v1_1/demo/raw/upload", body, ct)
+	req.Header.Set("X-Unique-Upload-Id", "mismatch")
+	req.Header.Set("Content-Range", "bytes 0-19/20")
+	r = serve(t, s, req)
+	mustStatus(t, r, 400)
+	// Malformed Content-Range.
+	for _, cr := range []string{"0-1/2", "bytes 5-1/10", "bytes 0-9/5", "bytes a-b/c"} {
+		body, ct := multipartBody(t, p, "x", data[:10])
+		req := newReq("POST", "/v1_1/demo/raw/upload", body, ct)
+		req.Header.Set("X-Unique-Upload-Id", "bad")
+		req.Header.Set("Content-Range", cr)
+		if r := serve(t, s, req); r.status != 400 {
+			t.Fatalf("%q: status %d", cr, r.status)
+		}
+	}
+	// Bad signature on a chunk: the chunk is not kept.
+	bad := url.Values{"timestamp": {fmt.Sprint(testNow.Unix())}, "api_key": {DefaultAPIKey}, "signature": {"0000000000000000000000000000000000000000"}}
+	body, ct = multipartBody(t, bad, "x", data[:MinChunkSize])
+	req = newReq("POST", "/v1_1/demo/raw/upload", body, ct)
+	req.Header.Set("X-Unique-Upload-Id", "unauth")
+	req.Header.Set("Content-Range", "bytes 0-5242879/-1")
+	mustStatus(t, serve(t, s, req), 401)
+	if got := s.sessions.get(s, "unauth").pendingOffsets(); len(got) != 0 || s.sessions.get(s, "unauth").received != 0 {
+		t.Fatalf("unauthenticated chunk kept: %v", got)
+	}
+}
+
+func TestChunkSessionsExpire(t *testing.T) {
+	tmp := t.TempDir()
+	s := New(fixedClock(), WithStorage(MetadataOnly), WithTempDir(tmp), WithMaxChunkIdle(30*time.Minute))
+	data := randomBytes(2*MinChunkSize+10, 9)
+	// An out-of-order chunk is parked in a temporary file.
+	mustStatus(t, sendChunk(t, s, "idle", data, MinChunkSize, 2*MinChunkSize-1, "-1", nil), 200)
+	if ents, _ := os.ReadDir(tmp); len(ents) != 1 {
+		t.Fatalf("want 1 parked chunk file, got %d", len(ents))
+	}
+	s.Advance(31 * time.Minute)
+	if s.sessions.count() != 0 {
+		t.Fatalf("session survived its idle limit")
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Fatalf("parked chunk not removed: %v", ents)
+	}
+	r := sendChunk(t, s, "idle", data, 2*MinChunkSize, len(data)-1, fmt.Sprint(len(data)), nil)
+	mustStatus(t, r, 200)
+	if r.json["done"] != false {
+		t.Fatalf("expired session must not complete: %s", r.body)
+	}
+}
