@@ -107,7 +107,7 @@ func (j *journal) list(since int64) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	i := sort.Search(len(j.entries), func(i int) bool { return j.entries[i].Seq > since })
-	return append([]JournalEntry(nil), j.entries[i:]...)
+	return append([]JournalEntry{}, j.entries[i:]...)
 }
 
 func (j *journal) reset() {

@@ -1,0 +1,77 @@
+package mockserver
+
+import (
+	"bytes"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/cldrest/cldrest/signer"
+)
+
+func TestDelivery(t *testing.T) {
+	s := New(fixedClock(), WithCredentials("a", "b"))
+	png := pngBytes(3, 3, 500)
+	upload := func(params url.Values) result {
+		p := signed(t, params, "a", "b", testNow)
+		body, ct := multipartBody(t, p, "s.png", png)
+		r := serve(t, s, newReq("POST", "/v1_1/demo/image/upload", body, ct))
+		mustStatus(t, r, 200)
+		return r
+	}
+	up := upload(url.Values{"public_id": {"sample"}})
+	upload(url.Values{"public_id": {"folder/my pic"}})
+	upload(url.Values{"public_id": {"sample"}, "type": {"authenticated"}})
+	v := "v" + strconv.FormatInt(up.num("version"), 10)
+	sig := signer.URLSignature("c_crop,h_20,w_10/sample.jpg", "b", signer.SHA1, false)
+	tests := []struct {
+		name, path string
+		status     int
+		notRender  bool
+		cldError   string
+	}{
+		{"plain", "/demo/image/upload/sample.png", 200, false, ""},
+		{"with version", "/demo/image/upload/" + v + "/sample.png", 200, false, ""},
+		{"no extension", "/demo/image/upload/sample", 200, false, ""},
+		{"folder and space", "/demo/image/upload/v1/folder/my%20pic.png", 200, false, ""},
+		{"transformation", "/demo/image/upload/c_fill,w_10/e_sepia/sample.png", 200, true, ""},
+		{"format conversion", "/demo/image/upload/sample.webp", 200, true, ""},
+		{"spec vector D3 signed", "/demo/image/upload/s--v2fTPYTu--/sample.jpg", 200, true, ""},
+		{"spec vector D4 long signature", "/demo/image/upload/s--2hbrSMPOjj5BJ4xV7SgFbRDevFaQNUFf--/sample.jpg", 200, true, ""},
+		{"spec vector D1 shape", "/demo/image/authenticated/" + sig + "/c_crop,h_20,w_10/v1234/sample.jpg", 200, true, ""},
+		{"authenticated unsigned", "/demo/image/authenticated/sample.png", 401, false, "Signature required for authenticated assets"},
+		{"bad signature", "/demo/image/upload/s--AAAAAAAA--/sample.png", 401, false, "Invalid signature s--AAAAAAAA--"},
+		{"unknown", "/demo/image/upload/nope.png", 404, false, "Resource not found - nope.png"},
+		{"wrong resource type", "/demo/video/upload/sample.png", 404, false, "Resource not found - sample.png"},
+		{"fetch unsupported", "/demo/image/fetch/http://x/y.png", 404, false, "The cldrest mock server does not support delivery type fetch"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := serve(t, s, newReq("GET", tc.path, nil, ""))
+			mustStatus(t, r, tc.status)
+			if tc.status == 200 {
+				if !bytes.Equal(r.body, png) || r.header.Get("Content-Type") != "image/png" || r.header.Get("ETag") != `"`+md5hex(png)+`"` {
+					t.Fatalf("body/headers wrong: %v", r.header)
+				}
+			}
+			if got := r.header.Get("X-Mock-Not-Rendered") != ""; got != tc.notRender {
+				t.Fatalf("X-Mock-Not-Rendered=%q", r.header.Get("X-Mock-Not-Rendered"))
+			}
+			if tc.cldError != "" && r.header.Get("X-Cld-Error") != tc.cldError {
+				t.Fatalf("X-Cld-Error %q, want %q", r.header.Get("X-Cld-Error"), tc.cldError)
+			}
+		})
+	}
+	// Conditional GET.
+	req := newReq("GET", "/demo/image/upload/sample.png", nil, "")
+	req.Header.Set("If-None-Match", `"`+md5hex(png)+`"`)
+	mustStatus(t, serve(t, s, req), 304)
+	// Metadata-only storage cannot deliver bytes and says so.
+	m := New(fixedClock(), WithStorage(MetadataOnly))
+	mustStatus(t, uploadFile(t, m, "image", url.Values{"public_id": {"x"}}, "x.png", png), 200)
+	r := serve(t, m, newReq("GET", "/demo/image/upload/x.png", nil, ""))
+	mustStatus(t, r, 404)
+	if r.header.Get("X-Cld-Error") == "" {
+		t.Fatalf("no X-Cld-Error")
+	}
+}
