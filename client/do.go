@@ -1,0 +1,542 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/cldrest/cldrest/internal/multipartbody"
+)
+
+// maxSuccessBody bounds a 2xx body decoded into a result.
+const maxSuccessBody = 64 << 20
+
+// ErrResponseTooLarge is returned when a 2xx JSON body exceeds 64 MiB.
+var ErrResponseTooLarge = errors.New("response body larger than 64 MiB")
+
+type stateKey struct{}
+
+// callState is the per-call state shared by the retry hooks and the
+// transport. The retry loop runs on the caller's goroutine, so apart from
+// the trace flags (atomics in attemptTransport) it needs no locking.
+type callState struct {
+	c           *Client
+	req         *Request
+	method      string
+	path        string
+	api         API
+	auth        string // Authorization header value, "" for none
+	signForm    bool   // add api_key/timestamp/signature per attempt
+	idempotent  bool
+	single      bool // unknown-size stream: one attempt only
+	maxAttempts int
+	timeout     time.Duration
+	limiter     bool
+	toWriter    io.Writer
+
+	attempt  int
+	nextWait time.Duration
+	lastErr  error
+
+	captured *http.Response
+	body     []byte
+	bodyErr  error
+
+	streamUsed bool
+	boundary   string
+	jsonBody   []byte
+}
+
+// attemptBody is the body of one attempt; the transport reads its length.
+type attemptBody struct {
+	r io.Reader
+	n int64 // -1 unknown
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *attemptBody) Close() error               { return nil }
+
+// Len lets retryablehttp size the request (it calls the body function
+// once before the first attempt).
+func (b *attemptBody) Len() int {
+	if b.n < 0 {
+		return 0
+	}
+	return int(b.n)
+}
+
+// Do sends req, retrying as the retry policy allows (see the package
+// documentation), and decodes a 2xx JSON body into v when v is non-nil
+// (unknown fields are ignored; an empty body is fine). If v is an
+// io.Writer the 2xx body is copied into it instead. If v has a
+// SetResponse(*Response) method (results embedding Meta), it receives the
+// response metadata.
+//
+// Non-2xx answers are returned as *APIError together with the Response.
+// Other errors: *AmbiguousError (failure after the body was sent on a
+// request not marked Idempotent), *RetryError (the context ended while
+// waiting to retry, or the next wait would pass its deadline), validation
+// errors (before any I/O), transport errors and context errors.
+func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
+	if ctx == nil {
+		return nil, errors.New("client.Do: nil context; pass context.Background() or a request context")
+	}
+	st, rreq, err := c.prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if w, ok := v.(io.Writer); ok {
+		st.toWriter = w
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.httpClient,
+		Logger:         nil, // never retryablehttp's default stderr logger
+		RetryWaitMin:   c.retry.minWait,
+		RetryWaitMax:   c.retry.maxWait,
+		RetryMax:       st.maxAttempts - 1,
+		CheckRetry:     st.checkRetry,
+		Backoff:        st.backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: st.onAttempt,
+	}
+	rreq.SetResponseHandler(st.handleResponse)
+	resp, err := rc.Do(rreq)
+	return st.finish(ctx, resp, err, v)
+}
+
+func validPath(p string) error {
+	switch {
+	case p == "":
+		return errors.New("empty path")
+	case strings.HasPrefix(p, "/"):
+		return errors.New("path must be relative to /v1_1/<cloud_name>/ (no leading slash)")
+	case strings.ContainsAny(p, "?# \t\r\n"):
+		return errors.New("path contains '?', '#' or whitespace; put parameters in Params and escape segments with PathEscape")
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." || seg == "." {
+			return errors.New("path contains a '.' or '..' segment")
+		}
+	}
+	return nil
+}
+
+// prepare validates req and builds the retryable request (before any I/O).
+func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retryablehttp.Request, error) {
+	if req == nil {
+		return nil, nil, errors.New("client.Do: nil *Request")
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodPost
+	}
+	bad := func(reason, fix string) error {
+		return fmt.Errorf("client.Do: %s %s: %s; %s", method, req.Path, reason, fix)
+	}
+	switch method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
+	default:
+		return nil, nil, bad("unsupported method", "use GET, POST, PUT or DELETE")
+	}
+	if err := validPath(req.Path); err != nil {
+		return nil, nil, bad(err.Error(), "pass a path such as image/upload")
+	}
+	st := &callState{
+		c: c, req: req, method: method, path: req.Path, api: req.API,
+		idempotent:  req.Idempotent || method == http.MethodGet,
+		maxAttempts: c.retry.maxAttempts,
+		timeout:     c.attemptTimeout,
+	}
+	hasKey := c.cfg.APIKey != "" && !c.cfg.APISecret.IsZero()
+	oauth := !c.cfg.OAuthToken.IsZero()
+	switch req.API {
+	case UploadAPI:
+		if req.Body != nil {
+			return nil, nil, bad("Body is for Admin API requests", "put Upload API fields in Params")
+		}
+		switch {
+		case req.Unsigned:
+		case oauth:
+			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
+		case !hasKey:
+			return nil, nil, bad("signed Upload API request needs api_key and api_secret", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME, or mark the request Unsigned with an unsigned upload_preset")
+		case c.basicUploads:
+			st.auth = c.basicAuth()
+		default:
+			st.signForm = true
+		}
+	case AdminAPI:
+		if req.File != nil {
+			return nil, nil, bad("File is for Upload API requests", "send files through the Upload API")
+		}
+		switch {
+		case oauth:
+			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
+		case !hasKey:
+			return nil, nil, bad("Admin API request needs api_key and api_secret (or an oauth_token)", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+		default:
+			st.auth = c.basicAuth()
+		}
+		st.limiter = c.limiter != nil
+		if req.Body != nil && method == http.MethodGet {
+			return nil, nil, bad("GET requests cannot carry a JSON Body", "put GET parameters in Params")
+		}
+	default:
+		return nil, nil, bad(fmt.Sprintf("unknown API %d", req.API), "use client.UploadAPI or client.AdminAPI")
+	}
+	if f := req.File; f != nil {
+		switch {
+		case method == http.MethodGet:
+			return nil, nil, bad("a File needs POST or PUT", "leave Method empty (POST)")
+		case (f.ReaderAt == nil) == (f.Stream == nil):
+			return nil, nil, bad("File needs exactly one of ReaderAt and Stream", "set ReaderAt and Size for retryable uploads")
+		case f.ReaderAt != nil && f.Size < 0:
+			return nil, nil, bad(fmt.Sprintf("File.Size %d is negative", f.Size), "set Size to the number of bytes to send")
+		}
+		if f.Stream != nil {
+			st.single = true
+			st.maxAttempts = 1
+		}
+		st.timeout = c.uploadTimeout
+		st.boundary = c.boundary
+		if st.boundary == "" {
+			st.boundary = multipartbody.RandomBoundary()
+		}
+	}
+
+	u, err := url.Parse(c.APIURL(req.Path))
+	if err != nil {
+		return nil, nil, bad("path is not a valid URL path", "escape each segment with client.PathEscape")
+	}
+	header := make(http.Header)
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			header.Add(k, v)
+		}
+	}
+	header.Set("User-Agent", c.userAgent)
+	header.Set("Accept", "application/json")
+
+	var body retryablehttp.ReaderFunc
+	queryParams := method == http.MethodGet || (req.API == AdminAPI)
+	switch {
+	case queryParams:
+		if len(req.Params) > 0 && req.API == AdminAPI {
+			u.RawQuery = cleanParams(req.Params).Encode()
+		}
+		if req.Body != nil {
+			b, err := json.Marshal(req.Body)
+			if err != nil {
+				return nil, nil, bad("Body cannot be encoded as JSON: "+err.Error(), "pass a JSON-encodable value")
+			}
+			st.jsonBody = b
+			header.Set("Content-Type", "application/json")
+			body = st.jsonReader
+		}
+	case req.File != nil:
+		header.Set("Content-Type", "multipart/form-data; boundary="+st.boundary)
+		body = st.multipartReader
+	default:
+		header.Set("Content-Type", "application/x-www-form-urlencoded")
+		body = st.formReader
+	}
+	// Build once now so encoding errors surface before any I/O.
+	if body != nil {
+		if _, err := body(); err != nil {
+			return nil, nil, bad(err.Error(), "check the request parameters")
+		}
+	}
+	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), method, u.String(), nil)
+	if err != nil {
+		return nil, nil, bad("cannot build request: "+err.Error(), "check the path")
+	}
+	hreq.Header = header
+	rreq := &retryablehttp.Request{Request: hreq}
+	if body != nil {
+		if err := rreq.SetBody(body); err != nil {
+			return nil, nil, bad(err.Error(), "check the request parameters")
+		}
+	}
+	return st, rreq, nil
+}
+
+// form returns the Upload API fields of one attempt, freshly signed.
+func (st *callState) form() (url.Values, error) {
+	p := cleanParams(st.req.Params)
+	if !st.signForm {
+		return p, nil
+	}
+	p.Set("timestamp", strconv.FormatInt(st.c.now().Unix(), 10))
+	return st.c.sign(p)
+}
+
+func (st *callState) formReader() (io.Reader, error) {
+	p, err := st.form()
+	if err != nil {
+		return nil, err
+	}
+	if st.method == http.MethodGet {
+		return nil, nil
+	}
+	enc := p.Encode()
+	return &attemptBody{r: strings.NewReader(enc), n: int64(len(enc))}, nil
+}
+
+func (st *callState) jsonReader() (io.Reader, error) {
+	return &attemptBody{r: bytes.NewReader(st.jsonBody), n: int64(len(st.jsonBody))}, nil
+}
+
+func (st *callState) multipartReader() (io.Reader, error) {
+	f := st.req.File
+	if f.Stream != nil {
+		if st.streamUsed {
+			return nil, errors.New("File.Stream was already sent once and cannot be replayed")
+		}
+	}
+	p, err := st.form()
+	if err != nil {
+		return nil, err
+	}
+	mf := &multipartbody.File{FileName: f.Name, ContentType: f.ContentType, ReaderAt: f.ReaderAt, Stream: f.Stream, Size: f.Size}
+	if f.Stream != nil && f.Size == 0 {
+		mf.Size = -1
+	}
+	mb, err := multipartbody.New(p, mf, st.boundary)
+	if err != nil {
+		return nil, err
+	}
+	return &attemptBody{r: &streamMark{r: mb.Reader(), st: st}, n: mb.Len()}, nil
+}
+
+// streamMark records that a one-shot stream started being read.
+type streamMark struct {
+	r  io.Reader
+	st *callState
+}
+
+func (s *streamMark) Read(p []byte) (int, error) {
+	if s.st.req.File.Stream != nil {
+		s.st.streamUsed = true
+	}
+	return s.r.Read(p)
+}
+
+// onAttempt runs before every attempt (retryablehttp's RequestLogHook).
+func (st *callState) onAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
+	st.attempt = i + 1
+	st.captured, st.body, st.bodyErr = nil, nil, nil
+	if st.method == http.MethodGet && st.api == UploadAPI {
+		// Signed GET: fresh signature in the query for every attempt.
+		if p, err := st.form(); err == nil {
+			u := *r.URL
+			u.RawQuery = p.Encode()
+			r.URL = &u
+		}
+	}
+}
+
+// capture reads resp's body once (bounded) and replaces it with an
+// in-memory reader.
+func (st *callState) capture(resp *http.Response) {
+	if st.captured == resp {
+		return
+	}
+	st.captured = resp
+	limit := int64(maxErrorBody)
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if success {
+		limit = maxSuccessBody
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	resp.Body.Close()
+	switch {
+	case success && err != nil:
+		st.bodyErr = &attemptError{err: err, sent: true}
+	case success && int64(len(b)) > limit:
+		st.bodyErr = &fatalError{err: ErrResponseTooLarge}
+	}
+	if int64(len(b)) > limit {
+		b = b[:limit]
+	}
+	st.body = b
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+}
+
+// handleResponse reads the final response of an attempt inside the retry
+// loop, so a 2xx body lost mid-read goes through the retry policy.
+func (st *callState) handleResponse(resp *http.Response) error {
+	if st.toWriter != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	st.capture(resp)
+	return st.bodyErr
+}
+
+func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return st.nextWait
+}
+
+// checkRetry is the retry policy (see the package documentation).
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	now := st.c.now()
+	if err != nil {
+		var fe *fatalError
+		if errors.As(err, &fe) {
+			return false, err
+		}
+		st.lastErr = err
+		var ae *attemptError
+		if errors.As(err, &ae) && ae.sent && !st.idempotent {
+			return false, &AmbiguousError{Method: st.method, Path: st.path, Attempts: st.attempt, Err: st.c.sanitize(ae.err)}
+		}
+		if st.single || st.attempt >= st.maxAttempts {
+			return false, err
+		}
+		return st.schedule(ctx, st.c.retry.wait(st.attempt-1, nil, now), err)
+	}
+	if !retryableStatus(resp.StatusCode) {
+		return false, nil
+	}
+	st.capture(resp)
+	apiErr := st.apiError(resp)
+	st.lastErr = apiErr
+	if st.single || st.attempt >= st.maxAttempts {
+		return false, nil
+	}
+	return st.schedule(ctx, st.c.retry.wait(st.attempt-1, resp, now), apiErr)
+}
+
+func (st *callState) schedule(ctx context.Context, wait time.Duration, last error) (bool, error) {
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		return false, &RetryError{Method: st.method, Path: st.path, Attempts: st.attempt, Wait: wait, Cause: context.DeadlineExceeded, Last: last}
+	}
+	st.nextWait = wait
+	st.c.logger.LogAttrs(ctx, slog.LevelDebug, "cloudinary retry",
+		slog.String("method", st.method), slog.String("path", st.path),
+		slog.Int("attempt", st.attempt), slog.Duration("wait", wait), slog.String("reason", st.c.sanitize(last).Error()))
+	return true, nil
+}
+
+func (st *callState) apiError(resp *http.Response) *APIError {
+	e := NewAPIError(resp.StatusCode, resp.Header, st.body)
+	e.Method, e.Path, e.Attempts = st.method, st.path, st.attempt
+	e.Message = st.c.redactSecret(e.Message)
+	e.Snippet = st.c.redactSecret(e.Snippet)
+	return e
+}
+
+func (st *callState) response(resp *http.Response) *Response {
+	return &Response{
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		RateLimit:  parseRateLimit(resp.Header),
+		Attempts:   st.attempt,
+	}
+}
+
+// finish turns the outcome of the retry loop into Do's results.
+func (st *callState) finish(ctx context.Context, resp *http.Response, err error, v any) (*Response, error) {
+	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		var amb *AmbiguousError
+		var re *RetryError
+		var fe *fatalError
+		switch {
+		case errors.As(err, &amb), errors.As(err, &re):
+			return nil, err
+		case ctx.Err() != nil:
+			if st.lastErr != nil {
+				return nil, &RetryError{Method: st.method, Path: st.path, Attempts: st.attempt, Cause: ctx.Err(), Last: st.c.sanitize(st.lastErr)}
+			}
+			return nil, fmt.Errorf("cloudinary: %s %s: %w", st.method, st.path, ctx.Err())
+		case errors.As(err, &fe):
+			return nil, fmt.Errorf("cloudinary: %s %s: %w", st.method, st.path, fe.err)
+		}
+		return nil, fmt.Errorf("cloudinary: %s %s: attempt %d: %w", st.method, st.path, st.attempt, st.c.sanitize(err))
+	}
+	r := st.response(resp)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		st.capture(resp)
+		return r, st.apiError(resp)
+	}
+	if st.toWriter != nil && st.captured != resp {
+		_, err := io.Copy(st.toWriter, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return r, fmt.Errorf("cloudinary: %s %s: reading response: %w", st.method, st.path, st.c.sanitize(err))
+		}
+	} else {
+		st.capture(resp)
+		if len(bytes.TrimSpace(st.body)) > 0 {
+			r.Raw = json.RawMessage(st.body)
+			if st.toWriter != nil {
+				if _, err := st.toWriter.Write(st.body); err != nil {
+					return r, fmt.Errorf("cloudinary: %s %s: writing response: %w", st.method, st.path, err)
+				}
+			} else if v != nil {
+				if err := json.Unmarshal(st.body, v); err != nil {
+					return r, &DecodeError{Method: st.method, Path: st.path, StatusCode: resp.StatusCode, Err: err, Snippet: st.c.redactSecret(cleanText(string(st.body), maxSnippet))}
+				}
+			}
+		}
+	}
+	if sr, ok := v.(interface{ SetResponse(*Response) }); ok {
+		sr.SetResponse(r)
+	}
+	return r, nil
+}
+
+// DecodeError reports a 2xx body that is not the expected JSON.
+type DecodeError struct {
+	Method, Path string
+	StatusCode   int
+	Snippet      string
+	Err          error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("cloudinary: %s %s: %d response is not the expected JSON (%v): %s", e.Method, e.Path, e.StatusCode, e.Err, e.Snippet)
+}
+
+// Unwrap returns the JSON error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// sanitize strips query strings from *url.Error values (a signed GET
+// carries its signature there).
+func (c *Client) sanitize(err error) error {
+	var ue *url.Error
+	if err == nil || !errors.As(err, &ue) {
+		return err
+	}
+	if i := strings.IndexByte(ue.URL, '?'); i >= 0 {
+		cp := *ue
+		cp.URL = ue.URL[:i]
+		return &sanitizedError{msg: strings.Replace(err.Error(), ue.URL, cp.URL, 1), err: err}
+	}
+	return err
+}
+
+type sanitizedError struct {
+	msg string
+	err error
+}
+
+func (e *sanitizedError) Error() string { return e.msg }
+func (e *sanitizedError) Unwrap() error { return e.err }
