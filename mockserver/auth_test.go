@@ -213,7 +213,7 @@ func TestAuthModes(t *testing.T) {
 		{name: "59 minutes old is fine", path: "image/upload", params: signWith(pid("s7"), DefaultAPIKey, DefaultAPISecret, signer.SHA1, 2, testNow.Add(-59*time.Minute)), file: true, status: 200},
 		{name: "far future timestamp", path: "image/upload", params: signWith(pid("x"), DefaultAPIKey, DefaultAPISecret, signer.SHA1, 2, testNow.Add(2*time.Hour)), file: true, status: 400, msg: "Invalid timestamp - *"},
 		{name: "basic std base64", path: "image/upload", params: pid("b1"), auth: basic(DefaultAPIKey, DefaultAPISecret), file: true, status: 200, wantAuth: "basic"},
-		{name: "basic url-safe base64", path: "image/upload", params: pid("b2"), auth: "Basic " + base64.URLEncoding.EncodeToString([]byte(key2 + ":" + secret2)), file: true, status: 200},
+		{name: "basic url-safe base64", path: "image/upload", params: pid("b2"), auth: "Basic " + base64.URLEncoding.EncodeToString([]byte(key2+":"+secret2)), file: true, status: 200},
 		{name: "basic wrong secret", path: "image/upload", params: pid("x"), auth: basic(DefaultAPIKey, "bad"), file: true, status: 401, msg: "api_secret mismatch"},
 		{name: "basic unknown key", path: "image/upload", params: pid("x"), auth: basic("ghost", "bad"), file: true, status: 401, msg: "Invalid api_key ghost"},
 		{name: "basic garbage", path: "image/upload", params: pid("x"), auth: "Basic !!!", file: true, status: 401, msg: "Invalid Authorization header*"},

@@ -97,8 +97,8 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 	j.seq++
 	e.Seq = j.seq
 	j.entries = append(j.entries, e)
-	if len(j.entries) > j.size {
-		j.entries = append(j.entries[:0:0], j.entries[len(j.entries)-j.size:]...)
+	if len(j.entries) >= 2*j.size { // trim in bulk: amortised O(1) per request
+		j.entries = append(make([]JournalEntry, 0, 2*j.size), j.entries[len(j.entries)-j.size:]...)
 	}
 	j.mu.Unlock()
 }
@@ -106,8 +106,12 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 func (j *journal) list(since int64) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	i := sort.Search(len(j.entries), func(i int) bool { return j.entries[i].Seq > since })
-	return append([]JournalEntry{}, j.entries[i:]...)
+	entries := j.entries
+	if len(entries) > j.size {
+		entries = entries[len(entries)-j.size:]
+	}
+	i := sort.Search(len(entries), func(i int) bool { return entries[i].Seq > since })
+	return append([]JournalEntry{}, entries[i:]...)
 }
 
 func (j *journal) reset() {

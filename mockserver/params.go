@@ -26,8 +26,9 @@ const (
 // raw keeps the keys exactly as sent (k[], k[0], ...) because the signature
 // covers them that way; the accessors normalise array forms.
 type params struct {
-	raw  url.Values
-	json map[string]json.RawMessage // top-level JSON body fields, when the body was JSON
+	raw   url.Values
+	json  map[string]json.RawMessage // top-level JSON body fields, when the body was JSON
+	bases map[string]bool            // lazily computed by arrayBases; raw must not change after
 }
 
 func newParams() *params { return &params{raw: url.Values{}} }
@@ -60,13 +61,13 @@ func (p *params) values(name string) []string {
 		idx int
 		v   []string
 	}
+	if !p.arrayBases()[name] {
+		return p.raw[name]
+	}
 	var indexed []iv
 	var out []string
 	for k, v := range p.raw {
-		if k == name {
-			continue
-		}
-		if !strings.HasPrefix(k, name+"[") || !strings.HasSuffix(k, "]") {
+		if len(k) <= len(name)+1 || k[:len(name)] != name || k[len(name)] != '[' || k[len(k)-1] != ']' {
 			continue
 		}
 		inner := k[len(name)+1 : len(k)-1]
@@ -95,6 +96,19 @@ func (p *params) values(name string) []string {
 	}
 	out = append(out, p.raw[name]...)
 	return out
+}
+
+// arrayBases returns the base names sent in array form (k[] or k[N]).
+func (p *params) arrayBases() map[string]bool {
+	if p.bases == nil {
+		p.bases = map[string]bool{}
+		for k := range p.raw {
+			if i := strings.IndexByte(k, '['); i > 0 && strings.HasSuffix(k, "]") {
+				p.bases[k[:i]] = true
+			}
+		}
+	}
+	return p.bases
 }
 
 // list returns name as a list: array forms (k[], k[N]) give their elements
@@ -246,12 +260,17 @@ func parseMultipart(p *params, mr *multipart.Reader, sink fileSink) error {
 			continue
 		}
 		if part.FileName() != "" {
+			er := &errReader{r: part}
 			if sink == nil {
-				_, err = io.Copy(io.Discard, part)
+				_, err = io.Copy(io.Discard, er)
 			} else {
-				err = sink(filePart{field: name, filename: part.FileName(), r: part})
+				err = sink(filePart{field: name, filename: part.FileName(), r: er})
 			}
 			_ = part.Close()
+			if er.err != nil && !errors.Is(er.err, io.EOF) {
+				// A broken body is the client's fault, whatever the sink made of it.
+				return badRequest("Malformed multipart body: %v", er.err)
+			}
 			if err != nil {
 				return err
 			}
@@ -433,4 +452,18 @@ func parsePipeMap(s string) map[string]string {
 	}
 	flush()
 	return out
+}
+
+// errReader remembers the first read error of r.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
