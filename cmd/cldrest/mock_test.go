@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMockCommandServesAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	dir := t.TempDir()
+	go func() {
+		done <- run(ctx, []string{"mock", "--addr", "127.0.0.1:0", "--dir", dir, "--cloud", "c1", "--api-key", "k1", "--api-secret", "s1-canary", "--control"}, nil, pw, &stderr)
+		_ = pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no CLOUDINARY_URL line: %v (stderr %s)", err, stderr.String())
+	}
+	raw, ok := strings.CutPrefix(strings.TrimSpace(line), "CLOUDINARY_URL=")
+	if !ok {
+		t.Fatalf("first line %q", line)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "cloudinary" || u.Host != "c1" || u.User.Username() != "k1" {
+		t.Fatalf("bad URL %q: %v", raw, err)
+	}
+	if pw, _ := u.User.Password(); pw != "s1-canary" {
+		t.Fatalf("secret %q", pw)
+	}
+	prefix := u.Query().Get("upload_prefix")
+	if !strings.HasPrefix(prefix, "http://127.0.0.1:") || strings.HasSuffix(prefix, ":0") {
+		t.Fatalf("upload_prefix %q", prefix)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	req, _ := http.NewRequest("GET", prefix+"/v1_1/c1/ping", nil)
+	req.SetBasicAuth("k1", "s1-canary")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-FeatureRateLimit-Limit") == "" {
+		t.Fatalf("ping: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, err = http.Get(prefix + "/_mock/health")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("--control: %v %v", err, resp)
+	}
+	_ = resp.Body.Close()
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mock did not stop after cancel")
+	}
+	if strings.Contains(stderr.String(), "s1-canary") {
+		t.Fatal("secret on stderr")
+	}
+}
+
+func TestMockCommandUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"mock", "--dir", "x", "--metadata-only"}, "--dir and --metadata-only cannot be combined"},
+		{[]string{"mock", "--addr", "256.0.0.1:bad"}, "cannot listen on"},
+		{[]string{"mock", "--api-secret", ""}, "must not be empty"},
+		{[]string{"mock", "extra"}, "unknown command"},
+	}
+	for _, tc := range tests {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), tc.args, nil, &out, &errb)
+		if code != exitUsage || !strings.Contains(errb.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, errb.String())
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: stdout %q", tc.args, out.String())
+		}
+	}
+}
