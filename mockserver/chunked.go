@@ -36,6 +36,9 @@ type chunkHeader struct {
 // parseChunkHeaders reads X-Unique-Upload-Id and Content-Range. It returns
 // nil for a plain (single-request) upload.
 func parseChunkHeaders(r *http.Request) (*chunkHeader, error) {
+	if r.Header.Get("X-Upload-Part-Number") != "" || r.Header.Get("X-Upload-Total-Parts") != "" {
+		return nil, unsupported("explicit-order chunked uploads (X-Upload-Part-Number): send Content-Range instead")
+	}
 	id := strings.TrimSpace(r.Header.Get("X-Unique-Upload-Id"))
 	cr := strings.TrimSpace(r.Header.Get("Content-Range"))
 	if cr == "" {
