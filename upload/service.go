@@ -543,14 +543,17 @@ func (c *call) stream(ctx context.Context) (*Result, error) {
 	}
 	var off int64
 	for i := 0; ; i++ {
-		ch := chunk{index: i, off: 0, n: int64(len(buf))}
+		ch := chunk{index: i, off: off, n: int64(len(buf))}
 		total := int64(-1)
 		if eof {
 			total = off + ch.n
 		}
-		// The chunk's bytes sit at buf[0:n] but belong at offset off.
-		ra := offsetReaderAt{b: buf, base: off}
-		res, err := c.sendChunk(ctx, id, chunk{index: i, off: off, n: ch.n}, ra, total, eof)
+		// The chunk's bytes sit at buf[0:n] but belong at offset off. The
+		// view is revoked before buf is refilled: a transport that still
+		// reads a finished request body gets an error, never new bytes.
+		ra := &bufferView{b: buf, base: off}
+		res, err := c.sendChunk(ctx, id, ch, ra, total, eof)
+		ra.revoke()
 		if err != nil {
 			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i, Range: contentRange(off, ch.n, total), Err: err}
 		}
@@ -610,12 +613,25 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// offsetReaderAt presents b as the bytes at [base, base+len(b)).
-type offsetReaderAt struct {
-	b    []byte
-	base int64
+// bufferView presents b as the bytes at [base, base+len(b)) until revoked.
+type bufferView struct {
+	mu      sync.Mutex
+	b       []byte
+	base    int64
+	revoked bool
 }
 
-func (o offsetReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	return bytesReaderAt(o.b).ReadAt(p, off-o.base)
+func (v *bufferView) ReadAt(p []byte, off int64) (int, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.revoked {
+		return 0, errors.New("upload: chunk buffer reused; request body read after the request ended")
+	}
+	return bytesReaderAt(v.b).ReadAt(p, off-v.base)
+}
+
+func (v *bufferView) revoke() {
+	v.mu.Lock()
+	v.revoked = true
+	v.mu.Unlock()
 }
