@@ -17,8 +17,8 @@ import (
 	"sync/atomic"
 
 	cld "github.com/cloudinary/cloudinary-go/v2"
-	cldadmin "github.com/cloudinary/cloudinary-go/v2/api/admin"
 	cldapi "github.com/cloudinary/cloudinary-go/v2/api"
+	cldadmin "github.com/cloudinary/cloudinary-go/v2/api/admin"
 	cldup "github.com/cloudinary/cloudinary-go/v2/api/uploader"
 
 	"github.com/cldrest/cldrest/admin"
