@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -60,9 +61,15 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 	if e.Status == 0 && rec.wroteHeader {
 		e.Status = http.StatusOK
 	}
+	raw := url.Values(nil)
 	if rc.p != nil {
+		raw = rc.p.raw
+	} else if q, err := url.ParseQuery(rc.r.URL.RawQuery); err == nil && len(q) > 0 {
+		raw = q // the body was not read (a fault answered first): the query only
+	}
+	if raw != nil {
 		e.Params = map[string][]string{}
-		for k, v := range rc.p.raw {
+		for k, v := range raw {
 			switch {
 			case k == "api_secret":
 				continue
