@@ -151,7 +151,9 @@ func NewAPIError(status int, header http.Header, body []byte) *APIError {
 // cleanText makes s valid UTF-8 without control characters and at most n
 // bytes long.
 func cleanText(s string, n int) string {
-	s = truncUTF8(s, n)
+	if len(s) > 4*n {
+		s = s[:4*n] // bound the work; replacement below can only grow bytes 3x
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
@@ -159,7 +161,7 @@ func cleanText(s string, n int) string {
 		}
 		return r
 	}, s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(truncUTF8(strings.TrimSpace(s), n))
 }
 
 func truncUTF8(s string, n int) string {
