@@ -1,0 +1,143 @@
+package upload_test
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/mockserver"
+	"github.com/cldrest/cldrest/upload"
+)
+
+// heapPeak samples the heap (objects, live or not yet swept) every
+// millisecond until stop is called, and returns how far the peak rose
+// above the level at the start. GC runs at GOGC=10 meanwhile so garbage
+// cannot hide a bound violation behind a lazy collector, nor fake one.
+func heapPeak(t testing.TB) (stop func() int64) {
+	old := debug.SetGCPercent(10)
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() int64 { metrics.Read(sample); return int64(sample[0].Value.Uint64()) }
+	base := read()
+	var (
+		mu   sync.Mutex
+		peak = base
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				v := read()
+				mu.Lock()
+				peak = max(peak, v)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		debug.SetGCPercent(old)
+		return peak - base
+	}
+}
+
+// zeroReader yields zero bytes forever.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func memorySize(t testing.TB) int64 {
+	if testing.Short() {
+		return 128 << 20
+	}
+	return 1 << 30
+}
+
+// TestMemoryBounds uploads a large sparse file and a large unknown-size
+// reader (default chunk size, mock in metadata-only mode) and checks the
+// heap never grows by more than one chunk plus 16 MiB.
+func TestMemoryBounds(t *testing.T) {
+	size := memorySize(t)
+	e := startMock(t, []mockserver.Option{mockserver.WithStorage(mockserver.MetadataOnly)})
+	chunk := e.c.Config().ChunkSize
+	if chunk != client.DefaultChunkSize {
+		t.Fatalf("chunk size %d", chunk)
+	}
+	bound := chunk + 16<<20
+
+	path := filepath.Join(t.TempDir(), "sparse.bin")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	cases := []struct {
+		name string
+		src  func() upload.Source
+	}{
+		{"sparse file", func() upload.Source { return upload.FromPath(path) }},
+		{"unknown-size reader", func() upload.Source { return upload.FromReader(io.LimitReader(zeroReader{}, size)) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := tc.src()
+			stop := heapPeak(t)
+			res, err := e.svc.Upload(t.Context(), src, &upload.Params{ResourceType: "raw"})
+			grew := stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Bytes != size || res.LocalMD5 != res.Etag {
+				t.Errorf("bytes %d etag %s local %s", res.Bytes, res.Etag, res.LocalMD5)
+			}
+			t.Logf("%s: %d MiB uploaded, heap grew by %.1f MiB (bound %.1f MiB)", tc.name, size>>20, float64(grew)/(1<<20), float64(bound)/(1<<20))
+			if grew >= bound {
+				t.Errorf("heap grew by %d bytes, bound %d", grew, bound)
+			}
+		})
+	}
+}
+
+// BenchmarkUpload100MiB uploads one 100 MiB file (sparse, so disk speed does
+// not matter) to the in-process mock in metadata-only mode, in chunks of the
+// default size.
+func BenchmarkUpload100MiB(b *testing.B) {
+	const size = 100 << 20
+	e := startMock(b, []mockserver.Option{mockserver.WithStorage(mockserver.MetadataOnly)})
+	path := filepath.Join(b.TempDir(), "sparse.bin")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Truncate(size); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.svc.Upload(b.Context(), upload.FromPath(path), &upload.Params{ResourceType: "raw"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
