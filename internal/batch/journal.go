@@ -1,0 +1,217 @@
+package batch
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// DefaultJournalName is the journal's file name when no path is given: the
+// CLI puts it in the first directory argument (or the current directory).
+const DefaultJournalName = ".cldrest-journal.jsonl"
+
+// JournalVersion is the "v" of every journal entry.
+const JournalVersion = 1
+
+// Entry is one line of the journal: the outcome of one file. Lines are
+// appended (and fsynced) as files finish; a later line for the same target
+// and public ID supersedes an earlier one.
+type Entry struct {
+	V        int       `json:"v"`
+	Time     time.Time `json:"time"`
+	Target   string    `json:"target"`    // the cloud (and API host) the file went to
+	Path     string    `json:"path"`      // the local path
+	PublicID string    `json:"public_id"` // the public ID it was uploaded as
+	Size     int64     `json:"size"`      // bytes sent (or compared)
+	MD5      string    `json:"md5"`       // lowercase hex MD5 of those bytes
+	Status   Status    `json:"status"`    // uploaded, skipped or failed
+	Reason   string    `json:"reason,omitempty"`
+	Etag     string    `json:"etag,omitempty"`
+	Error    string    `json:"error,omitempty"`
+}
+
+// Completed reports whether the entry records a file that needs no upload:
+// uploaded, or skipped because the remote etag matched.
+func (e *Entry) Completed() bool {
+	return e.Status == StatusUploaded || (e.Status == StatusSkipped && e.MD5 != "")
+}
+
+// Journal is the resume journal of one target: it remembers the completed
+// files of earlier runs and appends the outcome of each file of this run,
+// one JSON object per line, fsynced per record so that a crash (even
+// SIGKILL) loses at most the line being written; a torn last line is ignored
+// when the journal is read again.
+type Journal struct {
+	path   string
+	target string
+
+	mu   sync.Mutex
+	f    *os.File
+	done map[string]Entry
+	// Skipped counts lines that could not be parsed (a torn last line).
+	skipped int
+}
+
+// OpenJournal reads the journal at path (a missing file is an empty journal)
+// and, unless readOnly, opens it for appending. Only entries of target are
+// used for resuming.
+func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
+	j := &Journal{path: path, target: target, done: map[string]Entry{}}
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("opening journal: %w", err)
+	default:
+		err = j.load(f)
+		_ = f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading journal %s: %w", path, err)
+		}
+	}
+	if readOnly {
+		return j, nil
+	}
+	w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("opening journal for writing: %w (pass --journal PATH to put it elsewhere)", err)
+	}
+	// Repair a torn last line so the next record starts on its own line.
+	if fi, err := w.Stat(); err == nil && fi.Size() > 0 {
+		last := make([]byte, 1)
+		if r, err := os.Open(path); err == nil {
+			_, _ = r.ReadAt(last, fi.Size()-1)
+			_ = r.Close()
+		}
+		if last[0] != '\n' {
+			if _, err := w.Write([]byte("\n")); err != nil {
+				_ = w.Close()
+				return nil, fmt.Errorf("repairing journal: %w", err)
+			}
+		}
+	}
+	j.f = w
+	return j, nil
+}
+
+func (j *Journal) load(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			var e Entry
+			if json.Unmarshal(line, &e) != nil || e.PublicID == "" {
+				j.skipped++
+			} else if e.Target == j.target && e.Completed() {
+				// A later failed entry does not erase a completed one: a
+				// failed overwrite leaves the previous asset in place.
+				j.done[e.PublicID] = e
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Path returns the journal's path.
+func (j *Journal) Path() string { return j.path }
+
+// Len returns the number of completed public IDs known for the target.
+func (j *Journal) Len() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.done)
+}
+
+// Torn returns how many lines could not be parsed when the journal was read.
+func (j *Journal) Torn() int { return j.skipped }
+
+// Completed returns the latest completed entry for publicID.
+func (j *Journal) Completed(publicID string) (Entry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.done[publicID]
+	return e, ok
+}
+
+// Record appends e (stamped with the journal's target, version and time when
+// unset) as one line and fsyncs the file.
+func (j *Journal) Record(e Entry) error {
+	e.V = JournalVersion
+	e.Target = j.target
+	if e.Time.IsZero() {
+		e.Time = time.Now().UTC()
+	}
+	if len(e.Error) > 1000 {
+		e.Error = e.Error[:1000]
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if e.Completed() {
+		j.done[e.PublicID] = e
+	}
+	if j.f == nil {
+		return nil
+	}
+	if _, err := j.f.Write(b); err != nil {
+		return fmt.Errorf("writing journal %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("syncing journal %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// Close closes the journal file.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+// ReadJournal parses every well-formed entry of the journal at path, in
+// order, and counts the lines that are not (a torn last line after a crash).
+func ReadJournal(path string) (entries []Entry, torn int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for {
+		line, rerr := br.ReadBytes('\n')
+		if len(line) > 0 {
+			var e Entry
+			if json.Unmarshal(line, &e) != nil || e.PublicID == "" {
+				torn++
+			} else {
+				entries = append(entries, e)
+			}
+		}
+		if rerr == io.EOF {
+			return entries, torn, nil
+		}
+		if rerr != nil {
+			return entries, torn, rerr
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package batch
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// JSONOutput returns an Observer that writes one JSON object per finished
+// file (FileResult) and a final Summary object to w, one per line.
+func JSONOutput(w io.Writer) Observer { return &jsonOutput{enc: json.NewEncoder(w)} }
+
+type jsonOutput struct {
+	nopObserver
+	enc *json.Encoder
+}
+
+func (j *jsonOutput) FileDone(_ File, r FileResult) { _ = j.enc.Encode(r) }
+func (j *jsonOutput) End(s *Summary)                { _ = j.enc.Encode(s) }
+
+// HumanOutput returns an Observer that writes one line per finished file to
+// w (unless quiet, which keeps only failures) and ends with a summary table.
+func HumanOutput(w io.Writer, quiet bool) Observer { return &humanOutput{w: w, quiet: quiet} }
+
+type humanOutput struct {
+	nopObserver
+	w      io.Writer
+	quiet  bool
+	failed []FileResult
+	bytes  map[Status]int64
+}
+
+func (h *humanOutput) FileDone(_ File, r FileResult) {
+	if h.bytes == nil {
+		h.bytes = map[Status]int64{}
+	}
+	h.bytes[r.Status] += r.Bytes
+	if r.Status == StatusFailed {
+		h.failed = append(h.failed, r)
+	}
+	if h.quiet && r.Status != StatusFailed {
+		return
+	}
+	fmt.Fprintln(h.w, FormatLine(r))
+}
+
+// FormatLine renders one file's outcome as a line of human output.
+func FormatLine(r FileResult) string {
+	switch r.Status {
+	case StatusFailed, StatusCanceled:
+		return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, r.Error)
+	case StatusSkipped:
+		why := "unchanged since the journal entry"
+		if r.Reason == ReasonEtag {
+			why = "remote etag matches"
+		}
+		return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, why)
+	case StatusPlanned:
+		return fmt.Sprintf("%-9s %s -> %s (%s)", "would upload", r.Path, r.PublicID, HumanBytes(r.Bytes))
+	}
+	return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, HumanBytes(r.Bytes))
+}
+
+func (h *humanOutput) End(s *Summary) {
+	fmt.Fprintln(h.w)
+	tw := tabwriter.NewWriter(h.w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "STATUS\tFILES\tBYTES\t")
+	row := func(name string, n int, b int64) {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t\n", name, n, HumanBytes(b))
+	}
+	if s.DryRun {
+		row("would upload", s.Planned, h.bytes[StatusPlanned])
+	} else {
+		row("uploaded", s.Uploaded, h.bytes[StatusUploaded])
+	}
+	row("skipped", s.Skipped, h.bytes[StatusSkipped])
+	row("failed", s.Failed, h.bytes[StatusFailed])
+	if s.Canceled > 0 || s.NotStarted > 0 {
+		row("canceled", s.Canceled, h.bytes[StatusCanceled])
+		fmt.Fprintf(tw, "not started\t%d\t\t\n", s.NotStarted)
+	}
+	row("total", s.Files, s.Bytes)
+	_ = tw.Flush()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s in %s", doneWord(s), formatSeconds(s.Seconds))
+	if s.BytesUploaded > 0 && s.Seconds > 0 {
+		fmt.Fprintf(&b, " (%s/s)", HumanBytes(int64(float64(s.BytesUploaded)/s.Seconds)))
+	}
+	if s.Journal != "" {
+		fmt.Fprintf(&b, "; journal %s", s.Journal)
+	}
+	fmt.Fprintln(h.w, b.String())
+	if len(h.failed) > 0 {
+		fmt.Fprintf(h.w, "%d file(s) failed; run the same command again to retry them\n", len(h.failed))
+	}
+}
+
+func doneWord(s *Summary) string {
+	switch {
+	case s.Interrupted:
+		return "interrupted"
+	case s.DryRun:
+		return "dry run, nothing uploaded,"
+	}
+	return "done"
+}
+
+func formatSeconds(sec float64) string {
+	switch {
+	case sec < 10:
+		return fmt.Sprintf("%.2fs", sec)
+	case sec < 120:
+		return fmt.Sprintf("%.0fs", sec)
+	}
+	return fmt.Sprintf("%dm%02ds", int(sec)/60, int(sec)%60)
+}
+
+// HumanBytes formats n with binary units (B, KiB, MiB, GiB, TiB).
+func HumanBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v := float64(n)
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		v /= 1024
+		if v < 1024 || u == "TiB" {
+			return fmt.Sprintf("%.1f %s", v, u)
+		}
+	}
+	return ""
+}

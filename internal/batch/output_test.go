@@ -1,0 +1,254 @@
+package batch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// FileFields and SummaryFields are the documented JSON fields of --json.
+var (
+	FileFields    = []string{"type", "path", "public_id", "status", "bytes", "md5", "etag", "secure_url", "error", "attempts"}
+	SummaryFields = []string{"type", "files", "uploaded", "skipped", "failed", "planned", "canceled", "not_started", "bytes",
+		"bytes_uploaded", "attempts", "duration_seconds", "dry_run", "interrupted", "journal", "exit_code"}
+)
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func sorted(s []string) []string {
+	c := append([]string(nil), s...)
+	sort.Strings(c)
+	return c
+}
+
+func TestJSONOutput(t *testing.T) {
+	root := writeTree(t, map[string]string{"a.jpg": "a", "b.jpg": "b"})
+	files := selectAll(t, root)
+	up := newFake()
+	up.failN["b"] = 9
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), files, up, RunOptions{Observer: JSONOutput(&out), MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines:\n%s", len(lines), out.String())
+	}
+	statuses := map[string]string{}
+	for i, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %d not JSON: %v", i, err)
+		}
+		want := FileFields
+		if i == 2 {
+			want = SummaryFields
+		} else {
+			statuses[m["public_id"].(string)] = m["status"].(string)
+			if m["status"] == "failed" && m["error"] == "" {
+				t.Errorf("failed line without error: %s", l)
+			}
+			if m["status"] == "uploaded" && (m["md5"] != md5hex("a") || m["etag"] != md5hex("a") || m["secure_url"] == "") {
+				t.Errorf("uploaded line: %s", l)
+			}
+		}
+		if got := keys(m); !reflect.DeepEqual(got, sorted(want)) {
+			t.Errorf("line %d keys %v, want %v", i, got, sorted(want))
+		}
+	}
+	if statuses["a"] != "uploaded" || statuses["b"] != "failed" {
+		t.Errorf("statuses %v", statuses)
+	}
+	var s Summary
+	if err := json.Unmarshal([]byte(lines[2]), &s); err != nil || s.Type != "summary" || s.Failed != 1 || s.ExitCode != 1 || s.Uploaded != sum.Uploaded {
+		t.Errorf("summary line %s (%v)", lines[2], err)
+	}
+}
+
+func TestHumanOutputGolden(t *testing.T) {
+	var out bytes.Buffer
+	h := HumanOutput(&out, false)
+	h.Begin(4, 3000)
+	res := []FileResult{
+		{Path: "img/a.jpg", PublicID: "a", Status: StatusUploaded, Bytes: 1500},
+		{Path: "img/b.jpg", PublicID: "b", Status: StatusSkipped, Reason: ReasonJournal, Bytes: 500},
+		{Path: "img/c.jpg", PublicID: "c", Status: StatusSkipped, Reason: ReasonEtag, Bytes: 500},
+		{Path: "img/d.jpg", PublicID: "d", Status: StatusFailed, Bytes: 500, Error: "400 Bad Request: Invalid image file"},
+	}
+	for _, r := range res {
+		h.FileDone(File{}, r)
+	}
+	h.End(&Summary{Files: 4, Uploaded: 1, Skipped: 2, Failed: 1, Bytes: 3000, BytesUploaded: 1500, Seconds: 1.5, Journal: "img/.cldrest-journal.jsonl"})
+	golden(t, "human.golden", out.Bytes())
+
+	out.Reset()
+	h = HumanOutput(&out, true)
+	for _, r := range res {
+		h.FileDone(File{}, r)
+	}
+	h.End(&Summary{Files: 4, Planned: 4, DryRun: true, Bytes: 3000, Seconds: 0.01})
+	if strings.Contains(out.String(), "img/a.jpg") || !strings.Contains(out.String(), "img/d.jpg") {
+		t.Errorf("quiet output should list only failures:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "would upload") || !strings.Contains(out.String(), "dry run") {
+		t.Errorf("dry-run summary:\n%s", out.String())
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
+	}
+}
+
+func TestHumanBytes(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"}, {5 << 20, "5.0 MiB"}, {3 << 30, "3.0 GiB"}}
+	for _, tt := range tests {
+		if got := HumanBytes(tt.n); got != tt.want {
+			t.Errorf("HumanBytes(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestPlainProgress(t *testing.T) {
+	root := writeTree(t, tree(12))
+	files := selectAll(t, root)
+	up := newFake()
+	up.block = make(chan struct{})
+	var out syncBuffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = Run(context.Background(), files, up, RunOptions{Concurrency: 2, Observer: PlainProgress(&out, 5*time.Millisecond)})
+	}()
+	for range len(files) {
+		time.Sleep(3 * time.Millisecond)
+		up.block <- struct{}{}
+	}
+	<-done
+	s := out.String()
+	if strings.ContainsAny(s, "\x1b\r") {
+		t.Errorf("plain progress contains escape codes or carriage returns: %q", s)
+	}
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("want periodic lines, got %q", s)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "progress: ") || !strings.Contains(l, "/12 files") || !strings.Contains(l, "/s") {
+			t.Errorf("bad line %q", l)
+		}
+	}
+}
+
+func TestTTYProgressFrame(t *testing.T) {
+	var out syncBuffer
+	p := NewTTYProgress(&out, 100, 1000)
+	p.refresh = time.Millisecond
+	small := File{Path: "small.jpg", PublicID: "small", Size: 10}
+	big := File{Path: "videos/big.mp4", PublicID: "videos/big", Size: 5000}
+	p.Begin(3, 5020)
+	p.FileStarted(small)
+	p.FileStarted(big)
+	p.FileProgress(big, 2500, 5000)
+	p.FileDone(small, FileResult{Status: StatusUploaded})
+	frame := p.Frame()
+	if len(frame) != 2 {
+		t.Fatalf("frame %q: want the total bar and one large-file line", frame)
+	}
+	if !strings.Contains(frame[0], "1/3 files") || !strings.Contains(frame[0], "%") || !strings.Contains(frame[0], "KiB") {
+		t.Errorf("total line %q", frame[0])
+	}
+	if !strings.Contains(frame[1], "videos/big.mp4") || !strings.Contains(frame[1], "50%") {
+		t.Errorf("large file line %q", frame[1])
+	}
+	// Output printed through Printer lands above the redrawn display.
+	var stdout syncBuffer
+	pr := p.Printer(&stdout)
+	time.Sleep(20 * time.Millisecond)
+	_, _ = pr.Write([]byte("uploaded small.jpg\n"))
+	p.FileDone(big, FileResult{Status: StatusUploaded})
+	p.End(&Summary{})
+	if len(p.Frame()) != 1 {
+		t.Errorf("finished large file still shown: %q", p.Frame())
+	}
+	if stdout.String() != "uploaded small.jpg\n" {
+		t.Errorf("printer wrote %q", stdout.String())
+	}
+	s := out.String()
+	if !strings.Contains(s, "\x1b[J") || !strings.Contains(s, "files") {
+		t.Errorf("terminal output lacks redraws: %q", s)
+	}
+	if !strings.HasSuffix(s, "\x1b[J") {
+		t.Errorf("display not erased at End: %q", s[max(0, len(s)-40):])
+	}
+	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if len([]rune(stripANSI(l))) > 100 {
+			t.Errorf("line wider than the terminal: %q", l)
+		}
+	}
+}
+
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			for i++; i < len(s) && !(s[i] >= 'A' && s[i] <= 'z' && s[i] != '['); i++ {
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,362 @@
+package batch
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// DefaultLargeFile is the size from which a file in flight gets its own
+// progress line on a terminal.
+const DefaultLargeFile = 8 << 20
+
+// progressState is what both progress displays track.
+type progressState struct {
+	mu        sync.Mutex
+	start     time.Time
+	files     int
+	bytes     int64
+	done      int
+	failed    int
+	doneBytes int64
+	inFlight  map[string]*flight // by public ID
+}
+
+type flight struct {
+	f            File
+	acked, total int64
+	started      time.Time
+}
+
+func (p *progressState) begin(files int, bytes int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.start, p.files, p.bytes = time.Now(), files, bytes
+	p.inFlight = map[string]*flight{}
+}
+
+func (p *progressState) started(f File) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inFlight[f.PublicID] = &flight{f: f, total: f.Size, started: time.Now()}
+}
+
+func (p *progressState) progress(f File, acked, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if fl := p.inFlight[f.PublicID]; fl != nil {
+		fl.acked = acked
+		if total > 0 {
+			fl.total = total
+		}
+	}
+}
+
+func (p *progressState) finished(f File, r FileResult) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.inFlight, f.PublicID)
+	p.done++
+	p.doneBytes += f.Size
+	if r.Status == StatusFailed {
+		p.failed++
+	}
+}
+
+// snapshot returns the bytes done (finished files plus acknowledged bytes
+// of files in flight) and the throughput in bytes per second.
+func (p *progressState) snapshotLocked() (doneBytes int64, rate float64) {
+	doneBytes = p.doneBytes
+	for _, fl := range p.inFlight {
+		doneBytes += fl.acked
+	}
+	if el := time.Since(p.start).Seconds(); el > 0 {
+		rate = float64(doneBytes) / el
+	}
+	return min(doneBytes, max(p.bytes, doneBytes)), rate
+}
+
+// PlainProgress returns an Observer that writes a plain status line to w
+// every interval (no escape codes: for logs and pipes). It stops at End.
+func PlainProgress(w io.Writer, interval time.Duration) Observer {
+	if interval <= 0 {
+		interval = 5 * time.Second
+	}
+	return &plainProgress{w: w, interval: interval}
+}
+
+type plainProgress struct {
+	progressState
+	w        io.Writer
+	interval time.Duration
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+func (p *plainProgress) Begin(files int, bytes int64) {
+	p.begin(files, bytes)
+	p.stop = make(chan struct{})
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t := time.NewTicker(p.interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				fmt.Fprintln(p.w, p.line())
+			}
+		}
+	}()
+}
+
+// line renders "progress: 12/100 files, 1.2 MiB of 9.9 MiB, 300.0 KiB/s, ETA 30s".
+func (p *plainProgress) line() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	doneBytes, rate := p.snapshotLocked()
+	var b strings.Builder
+	fmt.Fprintf(&b, "progress: %d/%d files, %s of %s, %s/s", p.done, p.files,
+		HumanBytes(doneBytes), HumanBytes(p.bytes), HumanBytes(int64(rate)))
+	if rate > 0 && p.bytes > doneBytes {
+		fmt.Fprintf(&b, ", ETA %s", (time.Duration(float64(p.bytes-doneBytes)/rate) * time.Second).Round(time.Second))
+	}
+	if p.failed > 0 {
+		fmt.Fprintf(&b, ", %d failed", p.failed)
+	}
+	if n := len(p.inFlight); n > 0 {
+		fmt.Fprintf(&b, ", %d in flight", n)
+	}
+	return b.String()
+}
+
+func (p *plainProgress) FileStarted(f File)                    { p.started(f) }
+func (p *plainProgress) FileProgress(f File, acked, tot int64) { p.progress(f, acked, tot) }
+func (p *plainProgress) FileDone(f File, r FileResult)         { p.finished(f, r) }
+func (p *plainProgress) End(*Summary) {
+	if p.stop != nil {
+		close(p.stop)
+		p.wg.Wait()
+	}
+}
+
+// TTYProgress is a live progress display for a terminal: one bar for the
+// whole run (files done/total, bytes, throughput, ETA) and one line per
+// large file in flight, redrawn in place several times a second. It is an
+// Observer; lines printed through Printer appear above the display.
+type TTYProgress struct {
+	progressState
+	w         io.Writer
+	width     int
+	largeFile int64
+	refresh   time.Duration
+
+	drawMu sync.Mutex // guards the terminal: frame height and writes
+	height int
+	total  *progressbar.ProgressBar
+	bars   map[string]*progressbar.ProgressBar
+	stop   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// NewTTYProgress returns a display writing to w (a terminal width columns
+// wide; 0 means 80). Files of at least largeFile bytes get their own line
+// (0 means DefaultLargeFile).
+func NewTTYProgress(w io.Writer, width int, largeFile int64) *TTYProgress {
+	if width <= 0 {
+		width = 80
+	}
+	if largeFile <= 0 {
+		largeFile = DefaultLargeFile
+	}
+	return &TTYProgress{w: w, width: width, largeFile: largeFile, refresh: 150 * time.Millisecond,
+		bars: map[string]*progressbar.ProgressBar{}}
+}
+
+func newBar(max int64, desc string) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(max,
+		progressbar.OptionSetWriter(io.Discard),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionThrottle(0),
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionEnableColorCodes(false),
+	)
+}
+
+// Begin starts the display.
+func (t *TTYProgress) Begin(files int, bytes int64) {
+	t.begin(files, bytes)
+	t.drawMu.Lock()
+	t.total = newBar(max(bytes, 1), fmt.Sprintf("0/%d files", files))
+	t.drawMu.Unlock()
+	t.stop = make(chan struct{})
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		tick := time.NewTicker(t.refresh)
+		defer tick.Stop()
+		for {
+			select {
+			case <-t.stop:
+				return
+			case <-tick.C:
+				t.drawMu.Lock()
+				t.clearLocked()
+				t.drawLocked()
+				t.drawMu.Unlock()
+			}
+		}
+	}()
+}
+
+// FileStarted implements Observer.
+func (t *TTYProgress) FileStarted(f File) { t.started(f) }
+
+// FileProgress implements Observer.
+func (t *TTYProgress) FileProgress(f File, acked, tot int64) { t.progress(f, acked, tot) }
+
+// FileDone implements Observer.
+func (t *TTYProgress) FileDone(f File, r FileResult) { t.finished(f, r) }
+
+// End stops the display and erases it.
+func (t *TTYProgress) End(*Summary) {
+	if t.stop == nil {
+		return
+	}
+	close(t.stop)
+	t.wg.Wait()
+	t.drawMu.Lock()
+	t.clearLocked()
+	t.drawMu.Unlock()
+}
+
+// Printer returns a writer whose writes appear above the display (the
+// display is erased, the bytes written to w, and the display redrawn).
+// Use it for output that shares the terminal.
+func (t *TTYProgress) Printer(w io.Writer) io.Writer { return &ttyPrinter{t: t, w: w} }
+
+type ttyPrinter struct {
+	t *TTYProgress
+	w io.Writer
+}
+
+func (p *ttyPrinter) Write(b []byte) (int, error) {
+	p.t.drawMu.Lock()
+	defer p.t.drawMu.Unlock()
+	p.t.clearLocked()
+	n, err := p.w.Write(b)
+	if p.t.stop != nil && p.t.total != nil {
+		select {
+		case <-p.t.stop:
+		default:
+			p.t.drawLocked()
+		}
+	}
+	return n, err
+}
+
+// clearLocked erases the current frame and leaves the cursor at its start.
+func (t *TTYProgress) clearLocked() {
+	if t.height == 0 {
+		return
+	}
+	s := "\r"
+	if t.height > 1 {
+		s += fmt.Sprintf("\x1b[%dA", t.height-1)
+	}
+	s += "\x1b[J"
+	_, _ = io.WriteString(t.w, s)
+	t.height = 0
+}
+
+// Frame renders the display's current lines (without escape codes).
+func (t *TTYProgress) Frame() []string {
+	t.drawMu.Lock()
+	defer t.drawMu.Unlock()
+	return t.frameLocked()
+}
+
+func (t *TTYProgress) frameLocked() []string {
+	if t.total == nil {
+		return nil
+	}
+	t.mu.Lock()
+	doneBytes, _ := t.snapshotLocked()
+	desc := fmt.Sprintf("%d/%d files", t.done, t.files)
+	if t.failed > 0 {
+		desc += fmt.Sprintf(" (%d failed)", t.failed)
+	}
+	var large []*flight
+	for _, fl := range t.inFlight {
+		if fl.total >= t.largeFile {
+			large = append(large, fl)
+		}
+	}
+	t.mu.Unlock()
+	sort.Slice(large, func(i, j int) bool { return large[i].started.Before(large[j].started) })
+
+	t.total.Describe(desc)
+	_ = t.total.Set64(min(doneBytes, t.total.GetMax64()))
+	lines := []string{t.total.String()}
+	seen := map[string]bool{}
+	const maxLines = 8
+	for i, fl := range large {
+		if i == maxLines {
+			lines = append(lines, fmt.Sprintf("  ... and %d more large files", len(large)-maxLines))
+			break
+		}
+		id := fl.f.PublicID
+		seen[id] = true
+		bar := t.bars[id]
+		if bar == nil {
+			bar = newBar(fl.total, "  "+shorten(fl.f.Path, 28))
+			t.bars[id] = bar
+		}
+		_ = bar.Set64(min(fl.acked, fl.total))
+		lines = append(lines, bar.String())
+	}
+	for id := range t.bars {
+		if !seen[id] {
+			delete(t.bars, id)
+		}
+	}
+	for i, l := range lines {
+		l = strings.TrimRight(strings.TrimLeft(l, "\r"), " ")
+		if utf8.RuneCountInString(l) > t.width-1 {
+			l = string([]rune(l)[:t.width-1])
+		}
+		lines[i] = l
+	}
+	return lines
+}
+
+func (t *TTYProgress) drawLocked() {
+	lines := t.frameLocked()
+	if len(lines) == 0 {
+		return
+	}
+	_, _ = io.WriteString(t.w, strings.Join(lines, "\n"))
+	t.height = len(lines)
+}
+
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s + strings.Repeat(" ", n-len(r))
+	}
+	return "..." + string(r[len(r)-n+3:])
+}

@@ -1,0 +1,365 @@
+package batch
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Defaults of RunOptions.
+const (
+	DefaultConcurrency = 8
+	DefaultMaxAttempts = 3
+	DefaultRetryWait   = time.Second
+	maxRetryWait       = 15 * time.Second
+)
+
+// RunOptions control a run.
+type RunOptions struct {
+	// Concurrency is the number of files uploaded at once (default 8).
+	Concurrency int
+	// DryRun reports what would be uploaded (StatusPlanned) and sends no
+	// upload; the journal is read but not written.
+	DryRun bool
+	// Journal, when set, is consulted before each file (a completed entry
+	// with the same size and MD5 skips it) and receives each outcome.
+	Journal *Journal
+	// Lookup, when set, is asked for the remote etag of each file not
+	// skipped by the journal; a file whose MD5 equals it is skipped.
+	Lookup Lookup
+	// MaxAttempts is how many times a file is tried (each try may itself
+	// retry inside the Uploader) before it is reported failed (default 3).
+	MaxAttempts int
+	// RetryWait is the wait before the second try, doubled for each further
+	// try up to 15 s (default 1 s).
+	RetryWait time.Duration
+	// Retryable decides whether a failed try is tried again (default: every
+	// error except a context's).
+	Retryable func(error) bool
+	// Observer receives the events of the run (nil: none). Its methods are
+	// called one at a time.
+	Observer Observer
+}
+
+// Observer receives a run's events. The engine serializes the calls.
+type Observer interface {
+	// Begin is called once before any file, with the totals of the run.
+	Begin(files int, bytes int64)
+	// FileStarted is called when a worker picks up f.
+	FileStarted(f File)
+	// FileProgress reports bytes of f acknowledged by the server.
+	FileProgress(f File, acked, total int64)
+	// FileDone is called with the outcome of f.
+	FileDone(f File, r FileResult)
+	// End is called once after the last file.
+	End(s *Summary)
+}
+
+// ErrJournal is matched by the error Run returns when the journal cannot be
+// written: the run stops because its progress could not be recorded.
+var ErrJournal = errors.New("journal write failed")
+
+// Run uploads files with a pool of workers and returns the summary. It
+// returns a non-nil error when ctx ends (the error wraps ctx.Err(); no file
+// is started after that and files in flight are reported canceled) or when
+// the journal cannot be written (ErrJournal). Failed files are not errors:
+// they are counted in the summary (Summary.Code gives the exit code).
+func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.RetryWait <= 0 {
+		o.RetryWait = DefaultRetryWait
+	}
+	if o.Retryable == nil {
+		o.Retryable = func(err error) bool {
+			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		}
+	}
+	r := &runner{o: o, up: up, obs: o.Observer, start: time.Now()}
+	if r.obs == nil {
+		r.obs = nopObserver{}
+	}
+	r.sum = Summary{Type: "summary", Files: len(files), DryRun: o.DryRun}
+	if o.Journal != nil {
+		r.sum.Journal = o.Journal.Path()
+	}
+	for _, f := range files {
+		r.sum.Bytes += f.Size
+	}
+	r.obs.Begin(len(files), r.sum.Bytes)
+
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r.cancel = cancel
+
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(o.Concurrency, max(len(files), 1))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r.process(runCtx, files[i])
+			}
+		}()
+	}
+	dispatched := 0
+dispatch:
+	for i := range files {
+		if runCtx.Err() != nil {
+			break
+		}
+		select {
+		case jobs <- i:
+			dispatched++
+		case <-runCtx.Done():
+			break dispatch
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sum.NotStarted = len(files) - r.finished
+	r.sum.Seconds = time.Since(r.start).Seconds()
+	var err error
+	switch {
+	case context.Cause(runCtx) != nil && errors.Is(context.Cause(runCtx), ErrJournal):
+		err = context.Cause(runCtx)
+		r.sum.ExitCode = ExitFailed
+	case ctx.Err() != nil && (r.sum.NotStarted > 0 || r.sum.Canceled > 0):
+		r.sum.Interrupted = true
+		err = fmt.Errorf("interrupted: %d of %d files not done; run the same command again to resume: %w",
+			r.sum.NotStarted+r.sum.Canceled, len(files), ctx.Err())
+		r.sum.ExitCode = r.sum.Code()
+	default:
+		r.sum.ExitCode = r.sum.Code()
+	}
+	r.obs.End(&r.sum)
+	return &r.sum, err
+}
+
+type runner struct {
+	o      RunOptions
+	up     Uploader
+	obs    Observer
+	start  time.Time
+	cancel context.CancelCauseFunc
+
+	mu       sync.Mutex
+	sum      Summary
+	finished int // files with a FileDone (or skipped as not started)
+}
+
+func (r *runner) event(fn func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fn()
+}
+
+func (r *runner) process(ctx context.Context, f File) {
+	if ctx.Err() != nil {
+		return // not started
+	}
+	r.event(func() { r.obs.FileStarted(f) })
+	began := time.Now()
+	res := r.handle(ctx, f)
+	res.Type = "file"
+	res.Path = f.Path
+	res.PublicID = f.PublicID
+	res.Duration = time.Since(began)
+	if res.Status == StatusUploaded || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
+		if r.o.Journal != nil && !r.o.DryRun {
+			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: res.Bytes, MD5: res.MD5, Status: res.Status,
+				Reason: res.Reason, Etag: res.Etag, Error: res.Error}
+			if err := r.o.Journal.Record(e); err != nil {
+				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
+			}
+		}
+	}
+	r.event(func() {
+		r.finished++
+		switch res.Status {
+		case StatusUploaded:
+			r.sum.Uploaded++
+			r.sum.BytesUploaded += res.Bytes
+		case StatusSkipped:
+			r.sum.Skipped++
+		case StatusFailed:
+			r.sum.Failed++
+		case StatusPlanned:
+			r.sum.Planned++
+		case StatusCanceled:
+			r.sum.Canceled++
+		}
+		r.sum.Attempts += res.Attempts
+		r.obs.FileDone(f, res)
+	})
+}
+
+func (r *runner) handle(ctx context.Context, f File) FileResult {
+	res := FileResult{Bytes: f.Size}
+	fail := func(err error) FileResult {
+		if ctx.Err() != nil {
+			res.Status = StatusCanceled
+			res.Error = ctx.Err().Error()
+			return res
+		}
+		res.Status = StatusFailed
+		res.Error = err.Error()
+		return res
+	}
+	if j := r.o.Journal; j != nil {
+		if e, ok := j.Completed(f.PublicID); ok && e.Size == f.Size && e.MD5 != "" {
+			sum, err := FileMD5(ctx, f.Path)
+			if err != nil {
+				return fail(err)
+			}
+			res.MD5 = sum
+			if sum == e.MD5 {
+				res.Status, res.Reason, res.Etag = StatusSkipped, ReasonJournal, e.Etag
+				return res
+			}
+		}
+	}
+	if r.o.Lookup != nil {
+		etag, found, err := r.o.Lookup.Etag(ctx, f.PublicID)
+		if err != nil {
+			return fail(fmt.Errorf("looking up the existing asset: %w", err))
+		}
+		if found {
+			if res.MD5 == "" {
+				if res.MD5, err = FileMD5(ctx, f.Path); err != nil {
+					return fail(err)
+				}
+			}
+			if etag == res.MD5 {
+				res.Status, res.Reason, res.Etag = StatusSkipped, ReasonEtag, etag
+				return res
+			}
+		}
+	}
+	if r.o.DryRun {
+		res.Status = StatusPlanned
+		return res
+	}
+	wait := r.o.RetryWait
+	for attempt := 1; ; attempt++ {
+		progress := func(acked, total int64) {
+			r.event(func() { r.obs.FileProgress(f, acked, total) })
+		}
+		out, err := r.up.Upload(ctx, f, progress)
+		res.Attempts += max(out.Attempts, 1)
+		if err == nil {
+			res.Status = StatusUploaded
+			res.Etag, res.SecureURL = out.Etag, out.SecureURL
+			if out.Bytes > 0 {
+				res.Bytes = out.Bytes
+			}
+			if out.MD5 != "" {
+				res.MD5 = out.MD5
+			} else if res.MD5 == "" {
+				if res.MD5, err = FileMD5(ctx, f.Path); err != nil {
+					return fail(err)
+				}
+			}
+			return res
+		}
+		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || !r.o.Retryable(err) {
+			return fail(err)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fail(err)
+		case <-t.C:
+		}
+		wait = min(wait*2, maxRetryWait)
+	}
+}
+
+// FileMD5 returns the lowercase hex MD5 of the file at path, reading it in
+// 256 KiB blocks and stopping early when ctx ends.
+func FileMD5(ctx context.Context, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("hashing %s: %w", path, err)
+	}
+	defer f.Close()
+	h := md5.New()
+	buf := make([]byte, 256<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("hashing %s: %w", path, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Begin(int, int64)                {}
+func (nopObserver) FileStarted(File)                {}
+func (nopObserver) FileProgress(File, int64, int64) {}
+func (nopObserver) FileDone(File, FileResult)       {}
+func (nopObserver) End(*Summary)                    {}
+
+// Observers combines observers into one that calls each in order.
+func Observers(obs ...Observer) Observer {
+	var list multiObserver
+	for _, o := range obs {
+		if o != nil {
+			list = append(list, o)
+		}
+	}
+	return list
+}
+
+type multiObserver []Observer
+
+func (m multiObserver) Begin(n int, b int64) {
+	for _, o := range m {
+		o.Begin(n, b)
+	}
+}
+func (m multiObserver) FileStarted(f File) {
+	for _, o := range m {
+		o.FileStarted(f)
+	}
+}
+func (m multiObserver) FileProgress(f File, a, t int64) {
+	for _, o := range m {
+		o.FileProgress(f, a, t)
+	}
+}
+func (m multiObserver) FileDone(f File, r FileResult) {
+	for _, o := range m {
+		o.FileDone(f, r)
+	}
+}
+func (m multiObserver) End(s *Summary) {
+	for _, o := range m {
+		o.End(s)
+	}
+}
