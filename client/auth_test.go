@@ -86,7 +86,10 @@ func TestAuthModes(t *testing.T) {
 			req: client.Request{Path: "image/upload"}, wantErr: "needs api_key and api_secret"},
 		{name: "no key for admin", cfg: func(c client.Config) client.Config { c.APIKey, c.APISecret = "", client.Secret{}; return c },
 			req: client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, wantErr: "needs api_key and api_secret"},
-		{name: "sha256 v1", cfg: func(c client.Config) client.Config { c.SignatureAlgorithm, c.SignatureVersion = signer.SHA256, 1; return c },
+		{name: "sha256 v1", cfg: func(c client.Config) client.Config {
+			c.SignatureAlgorithm, c.SignatureVersion = signer.SHA256, 1
+			return c
+		},
 			req: client.Request{Path: "image/destroy", Params: url.Values{"public_id": {"a&b"}}}, signed: true},
 	}
 	for _, tc := range cases {
@@ -257,21 +260,21 @@ func TestRequestValidationBeforeIO(t *testing.T) {
 	rec := newRecorder(t)
 	c := newTestClient(t, rec)
 	cases := map[string]*client.Request{
-		"nil":             nil,
-		"empty path":      {},
-		"leading slash":   {Path: "/image/upload"},
-		"dotdot":          {Path: "image/../admin"},
-		"query in path":   {Path: "image/upload?x=1"},
-		"bad method":      {Method: "PATCH", Path: "image/upload"},
-		"file on admin":   {API: client.AdminAPI, Path: "x", File: &client.File{Stream: strings.NewReader("")}},
-		"body on upload":  {Path: "image/upload", Body: map[string]int{}},
-		"get with body":   {Method: "GET", API: client.AdminAPI, Path: "x", Body: 1},
-		"file both":       {Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Stream: strings.NewReader("")}},
-		"file neither":    {Path: "image/upload", File: &client.File{}},
-		"file negative":   {Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Size: -1}},
-		"file on GET":     {Method: "GET", Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Size: 0}},
-		"unencodable":     {Method: "POST", API: client.AdminAPI, Path: "x", Body: func() {}},
-		"unknown api":     {API: client.API(9), Path: "x"},
+		"nil":            nil,
+		"empty path":     {},
+		"leading slash":  {Path: "/image/upload"},
+		"dotdot":         {Path: "image/../admin"},
+		"query in path":  {Path: "image/upload?x=1"},
+		"bad method":     {Method: "PATCH", Path: "image/upload"},
+		"file on admin":  {API: client.AdminAPI, Path: "x", File: &client.File{Stream: strings.NewReader("")}},
+		"body on upload": {Path: "image/upload", Body: map[string]int{}},
+		"get with body":  {Method: "GET", API: client.AdminAPI, Path: "x", Body: 1},
+		"file both":      {Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Stream: strings.NewReader("")}},
+		"file neither":   {Path: "image/upload", File: &client.File{}},
+		"file negative":  {Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Size: -1}},
+		"file on GET":    {Method: "GET", Path: "image/upload", File: &client.File{ReaderAt: strings.NewReader(""), Size: 0}},
+		"unencodable":    {Method: "POST", API: client.AdminAPI, Path: "x", Body: func() {}},
+		"unknown api":    {API: client.API(9), Path: "x"},
 	}
 	for name, req := range cases {
 		if _, err := c.Do(context.Background(), req, nil); err == nil || strings.Contains(err.Error(), "\n") {
