@@ -235,7 +235,7 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 	}
 	m["last_updated"] = map[string]any{"updated_at": a.UpdatedAt.UTC().Format(time.RFC3339)}
 	if ok, _ := rc.p.boolean("versions", false); ok {
-		m["versions"] = []map[string]any{{"version_id": a.VersionID, "version": a.Version, "format": a.Format,
+		m["versions"] = []map[string]any{{"version_id": a.VersionID, "version": strconv.FormatInt(a.Version, 10), "format": a.Format,
 			"size": a.Bytes, "time": a.CreatedAt.UTC().Format(time.RFC3339), "restorable": false}}
 	}
 	return m
@@ -492,6 +492,9 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 	}
 	if p.has("asset_folder") {
 		a.AssetFolder = folder
+		if err := s.ensureFolderLocked(folder); err != nil {
+			return nil, err
+		}
 	}
 	if p.has("tags") {
 		a.Tags = p.list("tags")
@@ -1327,4 +1330,21 @@ func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, 
 		return map[string]string{"message": "ok"}, nil
 	}
 	return nil, methodNotAllowed(m)
+}
+
+// ensureFolderLocked records folder f and its parents as existing folders
+// (Cloudinary keeps a folder after its assets leave). Caller holds s.mu.
+func (s *Server) ensureFolderLocked(f string) error {
+	changed := false
+	for f != "" && f != "." {
+		if _, ok := s.st.cfg.Folders[f]; !ok {
+			s.st.cfg.Folders[f] = s.Now().UTC()
+			changed = true
+		}
+		f = path.Dir(f)
+	}
+	if !changed {
+		return nil
+	}
+	return s.persist.saveConfig(s.st.cfg)
 }

@@ -22,7 +22,7 @@ type JournalEntry struct {
 	Auth      string              `json:"auth"` // "signed:sha1:v2", "basic", "bearer", "unsigned:<preset>", "none"
 	FileBytes int64               `json:"file_bytes,omitempty"`
 	File      string              `json:"file,omitempty"` // file name, URL or "data URI"
-	Status    int                 `json:"status"`
+	Status    int                 `json:"status"` // 0 when the connection was cut (reset, commit_drop)
 	Applied   bool                `json:"applied"` // the request changed state
 	Fault     string              `json:"fault,omitempty"`
 }
@@ -60,6 +60,9 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 	}
 	if e.Status == 0 && rec.wroteHeader {
 		e.Status = http.StatusOK
+	}
+	if rc.dropped {
+		e.Status = 0 // the client never saw a status
 	}
 	raw := url.Values(nil)
 	if rc.p != nil {

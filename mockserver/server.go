@@ -323,6 +323,7 @@ type reqCtx struct {
 	auth    authInfo
 	applied bool
 	wrote   bool // the handler wrote the response itself
+	dropped bool // a fault cuts the connection: the client gets no status
 	fileLen int64
 	fileDsc string
 }
@@ -372,6 +373,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			record()
 		}
 	}()
+	// The journal entry is written when the status line is, so a client that
+	// has its response can always find its request in the journal.
+	rec.onHeader = record
+	if fault != nil && (fault.f.Kind == FaultReset || fault.f.Kind == FaultCommitDrop) {
+		rc.dropped = true
+	}
+	if fault != nil && fault.f.Kind == FaultReset {
+		record()
+	}
 	if fault != nil && fault.before(rc, rec) {
 		record()
 		return
@@ -446,6 +456,7 @@ type recorder struct {
 	n           int64
 	buffer      bool
 	buf         []byte
+	onHeader    func() // called once, before the status line goes out
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -454,6 +465,9 @@ func (r *recorder) WriteHeader(code int) {
 	}
 	r.wroteHeader = true
 	r.status = code
+	if r.onHeader != nil {
+		r.onHeader()
+	}
 	if !r.buffer {
 		r.ResponseWriter.WriteHeader(code)
 	}

@@ -38,6 +38,7 @@ type asset struct {
 	AccessMode       string            `json:"access_mode"`
 	Moderation       []moderation      `json:"moderation,omitempty"`
 	Blob             string            `json:"blob"`
+	Seq              int64             `json:"seq"` // creation order, breaks created_at ties
 	Deleted          bool              `json:"deleted,omitempty"`
 	DeletedAt        time.Time         `json:"deleted_at,omitzero"`
 }
@@ -128,6 +129,7 @@ func newAccountConfig() *accountConfig {
 
 // state is everything the mock knows. Guarded by Server.mu.
 type state struct {
+	seq    int64 // last asset sequence number
 	assets map[assetKey]*asset
 	byID   map[string]*asset
 	trash  map[assetKey]*asset // last deleted version of each key, for restore
@@ -144,6 +146,12 @@ func newState() *state {
 }
 
 func (st *state) put(a *asset) {
+	if a.Seq == 0 {
+		st.seq++
+		a.Seq = st.seq
+	} else if a.Seq > st.seq {
+		st.seq = a.Seq
+	}
 	if old, ok := st.assets[a.key()]; ok && old.AssetID != a.AssetID {
 		delete(st.byID, old.AssetID)
 	}
@@ -197,6 +205,12 @@ func sortAssets(as []*asset, field string, desc bool) {
 	sort.SliceStable(as, func(i, j int) bool {
 		if c := less(as[i], as[j]); c != 0 {
 			return c < 0
+		}
+		if as[i].Seq != as[j].Seq { // same value: creation order, following the direction
+			if desc {
+				return as[i].Seq > as[j].Seq
+			}
+			return as[i].Seq < as[j].Seq
 		}
 		if c := strings.Compare(as[i].PublicID, as[j].PublicID); c != 0 {
 			return c < 0

@@ -475,6 +475,13 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		s.blobs.remove(old.Blob)
 	}
 	s.st.put(a)
+	folderOf := a.AssetFolder
+	if s.cfg.folderMode == "fixed" {
+		folderOf = a.Folder
+	}
+	if err := s.ensureFolderLocked(folderOf); err != nil {
+		return nil, err
+	}
 	rc.applied = true
 	res := s.assetResponse(rc, a, true)
 	if old != nil {
