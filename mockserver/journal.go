@@ -22,8 +22,8 @@ type JournalEntry struct {
 	Auth      string              `json:"auth"` // "signed:sha1:v2", "basic", "bearer", "unsigned:<preset>", "none"
 	FileBytes int64               `json:"file_bytes,omitempty"`
 	File      string              `json:"file,omitempty"` // file name, URL or "data URI"
-	Status    int                 `json:"status"` // 0 when the connection was cut (reset, commit_drop)
-	Applied   bool                `json:"applied"` // the request changed state
+	Status    int                 `json:"status"`         // 0 when the connection was cut (reset, commit_drop)
+	Applied   bool                `json:"applied"`        // the request changed state
 	Fault     string              `json:"fault,omitempty"`
 }
 
