@@ -306,19 +306,17 @@ func (c *Client) APIURL(path string) string {
 	return c.baseURL + "/v1_1/" + c.cfg.CloudName + "/" + path
 }
 
-// String describes the client without any credential.
-func (c *Client) String() string {
-	if c == nil {
-		return "client.Client(nil)"
-	}
+// String describes the client without any credential. It has a value
+// receiver so that printing a Client value (not only a pointer) is safe.
+func (c Client) String() string {
 	return fmt.Sprintf("client.Client{cloud_name: %q, api_key: %q, base_url: %q}", c.cfg.CloudName, c.cfg.APIKey, c.baseURL)
 }
 
 // GoString is String: %#v never shows credentials either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb.
-func (c *Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
 // SignParams returns a copy of params, without empty values, with
 // timestamp (the client clock, unless params already has one), api_key and

@@ -222,7 +222,7 @@ func (e *RetryError) Error() string {
 	if e.Wait > 0 {
 		why = fmt.Sprintf("next attempt in %s would pass the context deadline", e.Wait.Round(time.Millisecond))
 	} else {
-		why = "context ended while waiting to retry"
+		why = "context ended before the call could complete"
 	}
 	return fmt.Sprintf("cloudinary: %s %s: gave up after %d attempt(s): %s (%v); last error: %v",
 		e.Method, e.Path, e.Attempts, why, e.Cause, e.Last)

@@ -428,3 +428,29 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// truncated200 promises 100 bytes of JSON, sends 10 and closes: the
+// server applied the request but the answer was lost.
+func truncated200(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Length", "100")
+	w.WriteHeader(200)
+	io.WriteString(w, `{"public_i`)
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func TestTruncatedSuccessBodyIsAmbiguous(t *testing.T) {
+	rec := newRecorder(t, truncated200, truncated200, ok(`{"public_id":"p"}`))
+	c := newTestClient(t, rec)
+	_, err := c.Do(context.Background(), uploadReq(false), nil)
+	if !errors.Is(err, client.ErrAmbiguous) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("err %v, want ambiguous unexpected EOF", err)
+	}
+	var res uploadResult
+	resp, err := c.Do(context.Background(), uploadReq(true), &res)
+	if err != nil || resp.Attempts != 2 || res.PublicID != "p" {
+		t.Fatalf("idempotent retry: err %v resp %+v", err, resp)
+	}
+}
