@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"flag"
 	"io"
 	"net/http"
@@ -172,3 +173,6 @@ func lineDiff(want, got string) string {
 	}
 	return b.String()
 }
+
+// sp joins its operands with spaces (fmt.Sprintln without the newline).
+func sp(args ...any) string { return strings.TrimSuffix(fmt.Sprintln(args...), "\n") }

@@ -97,7 +97,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "GET", path: "resources/image/moderations/manual/pending",
 			check: func(v any) string {
 				r := v.(*ResourceList).Resources
-				return expect(fmt.Sprint(len(r), r[0].ModerationStatus), "1 pending")
+				return expect(sp(len(r), r[0].ModerationStatus), "1 pending")
 			}},
 		{name: "ResourcesByAssetFolder", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.ResourcesByAssetFolder(ctx, "shop/shoes", nil)
@@ -110,7 +110,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "GET", path: "resources/image/upload/shoes/red", params: map[string][]string{"versions": {"true"}},
 			check: func(v any) string {
 				r := v.(*ResourceDetails)
-				return expect(fmt.Sprint(r.AssetID == redID, len(r.Versions), r.Tags), "true 1 [sale red]")
+				return expect(sp(r.AssetID == redID, len(r.Versions), r.Tags), "true 1 [sale red]")
 			}},
 		{name: "ResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) { return s.ResourceByAssetID(ctx, redID, nil) },
 			method: "GET", path: "resources/" + redID, check: func(v any) string { return expect(v.(*ResourceDetails).PublicID, "shoes/red") }},
@@ -120,7 +120,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "POST", path: "resources/image/upload/shoes/red", params: map[string][]string{"tags": {"x,y"}, "context": {`alt=a\=b`}},
 			check: func(v any) string {
 				r := v.(*ResourceDetails)
-				return expect(fmt.Sprint(r.Tags, r.Context.Custom["alt"], r.ModerationStatus), "[x y] a=b approved")
+				return expect(sp(r.Tags, r.Context.Custom["alt"], r.ModerationStatus), "[x y] a=b approved")
 			}},
 		{name: "UpdateResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.UpdateResourceByAssetID(ctx, redID, &UpdateResourceParams{DisplayName: "Red"})
@@ -164,7 +164,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "POST", path: "resources/search", params: map[string][]string{"expression": {"tags=sale AND public_id:shoes/*"}, "max_results": {"1"}},
 			check: func(v any) string {
 				r := v.(*SearchResult)
-				return expect(fmt.Sprint(r.TotalCount, len(r.Resources), r.Resources[0].PublicID, r.NextCursor != ""), "1 1 shoes/blue false")
+				return expect(sp(r.TotalCount, len(r.Resources), r.Resources[0].PublicID, r.NextCursor != ""), "1 1 shoes/blue false")
 			}},
 		{name: "DeleteResourcesByTag", call: func(ctx context.Context, s *Service) (any, error) { return s.DeleteResourcesByTag(ctx, "hat", nil) },
 			method: "DELETE", path: "resources/image/tags/hat", check: func(v any) string {
@@ -181,7 +181,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "DELETE", path: "resources/image/upload", params: map[string][]string{"all": {"true"}},
 			check: func(v any) string {
 				r := v.(*DeleteResult)
-				return expect(fmt.Sprint(r.Deleted, r.Partial), "map[shoes/red:deleted] false")
+				return expect(sp(r.Deleted, r.Partial), "map[shoes/red:deleted] false")
 			}},
 
 		// Folders.
@@ -220,7 +220,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "GET", path: "upload_presets/p1",
 			check: func(v any) string {
 				p := v.(*UploadPreset)
-				return expect(fmt.Sprint(p.Unsigned, p.Settings["folder"]), "true out")
+				return expect(sp(p.Unsigned, p.Settings["folder"]), "true out")
 			}},
 		{name: "UploadPresets", call: func(ctx context.Context, s *Service) (any, error) { return s.UploadPresets(ctx, nil) },
 			method: "GET", path: "upload_presets", check: func(v any) string { return expect(v.(*UploadPresetList).Presets[0].Name, "p1") }},
@@ -261,7 +261,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "GET", path: "transformations", params: map[string][]string{"transformation": {"thumb"}},
 			check: func(v any) string {
 				d := v.(*TransformationDetails)
-				return expect(fmt.Sprint(d.Name, d.AllowedForStrict), "t_thumb true")
+				return expect(sp(d.Name, d.AllowedForStrict), "t_thumb true")
 			}},
 		{name: "Transformations", call: func(ctx context.Context, s *Service) (any, error) { return s.Transformations(ctx, nil) },
 			method: "GET", path: "transformations", check: func(v any) string { return expect(v.(*TransformationList).Transformations[0].Name, "t_thumb") }},
@@ -276,7 +276,7 @@ func TestMockEndpoints(t *testing.T) {
 			method: "POST", path: "metadata_fields", params: map[string][]string{"external_id": {"color"}, "type": {"enum"}},
 			check: func(v any) string {
 				f := v.(*MetadataField)
-				return expect(fmt.Sprint(f.ExternalID, f.Datasource != nil && len(f.Datasource.Values) == 1), "color true")
+				return expect(sp(f.ExternalID, f.Datasource != nil && len(f.Datasource.Values) == 1), "color true")
 			}},
 		{name: "UpdateMetadataField", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.UpdateMetadataField(ctx, "color", &MetadataField{Label: "Colour"})
