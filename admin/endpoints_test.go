@@ -25,8 +25,6 @@ const (
 	dsJSON   = `{"values":[{"external_id":"red","value":"Red","state":"active"}]}`
 )
 
-
-
 // endpointCase is one Admin endpoint: the call, the exact request it must
 // produce, a canned answer and one decoded value to check.
 type endpointCase struct {
@@ -44,7 +42,9 @@ type endpointCase struct {
 func endpointCases() []endpointCase {
 	firstID := func(v any) any { return v.(*ResourceList).Resources[0].PublicID }
 	ctxAlt := func(v any) any { return v.(*ResourceList).Resources[0].Context.Custom["alt"] }
-	deleted := func(v any) any { return v.(*DeleteResult).Deleted["a"] + "/" + sp(v.(*DeleteResult).DeletedCounts["a"].Derived) }
+	deleted := func(v any) any {
+		return v.(*DeleteResult).Deleted["a"] + "/" + sp(v.(*DeleteResult).DeletedCounts["a"].Derived)
+	}
 	relAsset := func(v any) any { return v.(*RelatedAssetsResult).Success[0].Asset }
 	msg := func(v any) any { return v.(*MessageResult).Message }
 	dsFirst := func(v any) any { return v.(*Datasource).Values[0].Value }
@@ -63,7 +63,9 @@ func endpointCases() []endpointCase {
 		{name: "Usage", call: func(ctx context.Context, s *Service) (any, error) { return s.Usage(ctx, nil) },
 			method: "GET", path: "usage",
 			resp: `{"plan":"Free","last_updated":"2024-01-01","storage":{"usage":1234,"limit":0},"resources":42,"media_limits":{"image_max_size_bytes":10485760}}`,
-			got:  func(v any) any { return sp(v.(*UsageResult).Plan, v.(*UsageResult).Resources, v.(*UsageResult).MediaLimits.ImageMaxSizeBytes) }, want: "Free 42 10485760"},
+			got: func(v any) any {
+				return sp(v.(*UsageResult).Plan, v.(*UsageResult).Resources, v.(*UsageResult).MediaLimits.ImageMaxSizeBytes)
+			}, want: "Free 42 10485760"},
 		{name: "UsageByDate", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.Usage(ctx, &UsageOptions{Date: time.Date(2024, 3, 7, 0, 0, 0, 0, time.UTC)})
 		},
@@ -134,7 +136,10 @@ func endpointCases() []endpointCase {
 			method: "GET", path: "resources/image/upload/folder%2Fsample%20image",
 			query: url.Values{"colors": {"true"}, "versions": {"true"}, "max_results": {"3"}, "derived_next_cursor": {cursor}},
 			resp:  strings.TrimSuffix(resJSON, "}") + `,"derived":[{"id":"d1","transformation":"c_fill,w_100","format":"jpg","bytes":10}],"versions":[{"version_id":"v1","restorable":true}],"last_updated":{"updated_at":"2024-01-01T00:00:00Z"}}`,
-			got:   func(v any) any { r := v.(*ResourceDetails); return r.Derived[0].ID + " " + r.Versions[0].VersionID + " " + r.LastUpdated.UpdatedAt.Format("2006") }, want: "d1 v1 2024"},
+			got: func(v any) any {
+				r := v.(*ResourceDetails)
+				return r.Derived[0].ID + " " + r.Versions[0].VersionID + " " + r.LastUpdated.UpdatedAt.Format("2006")
+			}, want: "d1 v1 2024"},
 		{name: "ResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.ResourceByAssetID(ctx, assetID, &ResourceOptions{Faces: true, Related: true})
 		},
@@ -274,7 +279,10 @@ func endpointCases() []endpointCase {
 			method: "POST", path: "resources/search",
 			body: `{"expression":"resource_type:image AND tags=\"summer sale\"","sort_by":[{"created_at":"desc"},{"public_id":"asc"}],"aggregate":["format"],"with_field":["tags","context"],"fields":["public_id"],"max_results":500,"next_cursor":"` + cursor + `"}`,
 			resp: `{"total_count":7,"time":12,"resources":[` + resJSON + `],"aggregations":{"format":{"jpg":5,"png":2}}}`,
-			got:  func(v any) any { r := v.(*SearchResult); return sp(r.TotalCount, r.Counts("format")["png"], r.Resources[0].Tags) }, want: "7 2 [a b]"},
+			got: func(v any) any {
+				r := v.(*SearchResult)
+				return sp(r.TotalCount, r.Counts("format")["png"], r.Resources[0].Tags)
+			}, want: "7 2 [a b]"},
 
 		// Structured metadata.
 		{name: "MetadataFields", call: func(ctx context.Context, s *Service) (any, error) { return s.MetadataFields(ctx) },

@@ -3,8 +3,8 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
