@@ -252,6 +252,7 @@ func (fr *firing) before(rc *reqCtx, rec *recorder) bool {
 	f := fr.f
 	switch f.Kind {
 	case FaultStatus:
+		drainBody(rc.r)
 		status := f.Status
 		if status == 0 {
 			status = http.StatusServiceUnavailable
@@ -266,6 +267,7 @@ func (fr *firing) before(rc *reqCtx, rec *recorder) bool {
 		writeError(rec, newAPIError(status, "%s", msg))
 		return true
 	case FaultHTML:
+		drainBody(rc.r)
 		status := f.Status
 		if status == 0 {
 			status = http.StatusBadGateway

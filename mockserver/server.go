@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"io"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -390,6 +391,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec.buffer = true
 	}
 	if err != nil {
+		drainBody(r)
 		writeError(rec, err)
 	} else {
 		s.run(rc, rec, h)
@@ -415,11 +417,14 @@ func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
 	writeJSON(rec, http.StatusOK, out)
 }
 
+// maxDrain bounds how much of an unread request body is consumed before an
+// early error answer, so that a client still sending a chunk reads the
+// status instead of a connection reset.
+const maxDrain = 32 << 20
+
 func drainBody(r *http.Request) {
 	if r.Body != nil {
-		// Let the connection be reused for small bodies; net/http handles big ones.
-		buf := make([]byte, 32<<10)
-		_, _ = r.Body.Read(buf)
+		_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
 	}
 }
 
