@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,15 +28,19 @@ import (
 
 // Report is the JSON line benchclient prints.
 type Report struct {
-	SDK        string          `json:"sdk"`
-	Scenario   string          `json:"scenario"`
-	WallNS     int64           `json:"wall_ns"`
-	UserNS     int64           `json:"user_ns"`
-	SysNS      int64           `json:"sys_ns"`
-	Mallocs    uint64          `json:"mallocs"`
-	AllocBytes uint64          `json:"alloc_bytes"`
-	MaxRSSKiB  int64           `json:"maxrss_kib"` // as seen by the process itself at exit
-	Result     scenario.Result `json:"result"`
+	SDK        string `json:"sdk"`
+	Scenario   string `json:"scenario"`
+	WallNS     int64  `json:"wall_ns"`
+	UserNS     int64  `json:"user_ns"`
+	SysNS      int64  `json:"sys_ns"`
+	Mallocs    uint64 `json:"mallocs"`
+	AllocBytes uint64 `json:"alloc_bytes"`
+	// VmHWMKiB is the peak resident set size of this process's own address
+	// space (VmHWM in /proc/self/status) at exit. Unlike ru_maxrss it does
+	// not include the parent's RSS that Linux carries over when a process
+	// started with vfork (as Go's os/exec does) calls execve.
+	VmHWMKiB int64           `json:"vmhwm_kib"`
+	Result   scenario.Result `json:"result"`
 }
 
 func main() {
@@ -132,10 +137,25 @@ func run() error {
 		SysNS:      tv(ru1.Stime) - tv(ru0.Stime),
 		Mallocs:    ms1.Mallocs - ms0.Mallocs,
 		AllocBytes: ms1.TotalAlloc - ms0.TotalAlloc,
-		MaxRSSKiB:  ru1.Maxrss,
+		VmHWMKiB:   vmHWM(),
 		Result:     res,
 	}
 	return json.NewEncoder(os.Stdout).Encode(rep)
 }
 
 func tv(t syscall.Timeval) int64 { return t.Nano() }
+
+// vmHWM returns VmHWM from /proc/self/status in KiB, or 0.
+func vmHWM() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
