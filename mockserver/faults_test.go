@@ -250,3 +250,52 @@ func TestControlDisabledByDefault(t *testing.T) {
 		t.Fatal("X-Request-Id missing")
 	}
 }
+
+// TestFaultsOnChunks: a status fault on a large chunk still reaches the
+// client as a status, and a commit_drop on the final chunk followed by a
+// retry yields exactly one asset.
+func TestFaultsOnChunks(t *testing.T) {
+	c := newLive(t, WithClock(func() time.Time { return testNow }))
+	data := randomBytes(MinChunkSize+500, 11)
+	send := func(start, end int) (*http.Response, []byte, error) {
+		p := signed(t, url.Values{"public_id": {"big.bin"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+		body, ct := multipartBody(t, p, "big.bin", data[start:end+1])
+		req, _ := http.NewRequest("POST", c.m.URL+"/v1_1/demo/raw/upload", body)
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("X-Unique-Upload-Id", "cf")
+		req.Header.Set("Content-Range", "bytes "+itoa(int64(start))+"-"+itoa(int64(end))+"/"+itoa(int64(len(data))))
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp, b, err
+	}
+	if _, err := c.m.AddFault(Fault{Route: "upload/upload", Kind: FaultStatus, Status: 503, RetryAfter: 1, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	resp, b, err := send(0, MinChunkSize-1)
+	if err != nil || resp.StatusCode != 503 {
+		t.Fatalf("want 503 on a 5 MiB chunk, got %v %v %s", err, resp, b)
+	}
+	if resp, b, err = send(0, MinChunkSize-1); err != nil || resp.StatusCode != 200 || !strings.Contains(string(b), `"done":false`) {
+		t.Fatalf("retry of chunk 0: %v %s", err, b)
+	}
+	if _, err := c.m.AddFault(Fault{Route: "upload/upload", Kind: FaultCommitDrop, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := send(MinChunkSize, len(data)-1); err == nil {
+		t.Fatal("commit_drop: want a transport error")
+	}
+	resp, b, err = send(MinChunkSize, len(data)-1)
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(string(b), `"public_id":"big.bin"`) {
+		t.Fatalf("retry of the final chunk: %v %s", err, b)
+	}
+	c.m.mu.RLock()
+	n := len(c.m.st.assets)
+	c.m.mu.RUnlock()
+	if n != 1 {
+		t.Fatalf("%d assets", n)
+	}
+}
