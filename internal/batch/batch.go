@@ -37,8 +37,7 @@ type Result struct {
 	SecureURL string
 	// MD5 is the lowercase hex MD5 of the bytes sent; empty when unknown
 	// (the engine then hashes the file itself).
-	MD5   string
-	Bytes int64
+	MD5 string
 	// Attempts is the number of HTTP attempts made, also on failure (0 is
 	// read as 1).
 	Attempts int
@@ -54,10 +53,11 @@ type Uploader interface {
 	Upload(ctx context.Context, f File, progress ProgressFunc) (Result, error)
 }
 
-// Lookup finds the etag (the MD5 of the stored bytes) of an existing asset,
-// for --skip-existing=etag. found is false when no asset has that public ID.
+// Lookup finds the etag (the MD5 of the stored bytes) of the existing asset
+// with f.PublicID, for --skip-existing=etag. found is false when there is no
+// such asset.
 type Lookup interface {
-	Etag(ctx context.Context, publicID string) (etag string, found bool, err error)
+	Etag(ctx context.Context, f File) (etag string, found bool, err error)
 }
 
 // Status is the outcome of one file.

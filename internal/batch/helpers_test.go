@@ -95,7 +95,7 @@ func (u *fakeUploader) Upload(ctx context.Context, f File, progress ProgressFunc
 	u.mu.Lock()
 	u.stored[f.PublicID] = sum
 	u.mu.Unlock()
-	return Result{PublicID: f.PublicID, Etag: sum, MD5: sum, Bytes: int64(len(b)), SecureURL: "https://example.test/" + f.PublicID, Attempts: 1}, nil
+	return Result{PublicID: f.PublicID, Etag: sum, MD5: sum, SecureURL: "https://example.test/" + f.PublicID, Attempts: 1}, nil
 }
 
 func (u *fakeUploader) total() int {
@@ -116,7 +116,8 @@ type fakeLookup struct {
 	err   error
 }
 
-func (l *fakeLookup) Etag(_ context.Context, id string) (string, bool, error) {
+func (l *fakeLookup) Etag(_ context.Context, f File) (string, bool, error) {
+	id := f.PublicID
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.calls++

@@ -182,7 +182,7 @@ func (r *runner) process(ctx context.Context, f File) {
 	res.Duration = time.Since(began)
 	if res.Status == StatusUploaded || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
 		if r.o.Journal != nil && !r.o.DryRun {
-			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: res.Bytes, MD5: res.MD5, Status: res.Status,
+			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error}
 			if err := r.o.Journal.Record(e); err != nil {
 				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
@@ -235,7 +235,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 	}
 	if r.o.Lookup != nil {
-		etag, found, err := r.o.Lookup.Etag(ctx, f.PublicID)
+		etag, found, err := r.o.Lookup.Etag(ctx, f)
 		if err != nil {
 			return fail(fmt.Errorf("looking up the existing asset: %w", err))
 		}
@@ -265,9 +265,6 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		if err == nil {
 			res.Status = StatusUploaded
 			res.Etag, res.SecureURL = out.Etag, out.SecureURL
-			if out.Bytes > 0 {
-				res.Bytes = out.Bytes
-			}
 			if out.MD5 != "" {
 				res.MD5 = out.MD5
 			} else if res.MD5 == "" {

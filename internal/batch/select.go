@@ -363,6 +363,22 @@ func matchSegs(pat, segs []string) bool {
 	return len(segs) == 0
 }
 
+// GuessResourceType returns the resource type Cloudinary's "auto" would
+// most likely pick for a file from its extension: image (including PDF and
+// other documents Cloudinary renders), video (including audio) or raw.
+func GuessResourceType(rel string) string {
+	e := strings.ToLower(strings.TrimPrefix(path.Ext(rel), "."))
+	switch {
+	case videoExt[e]:
+		return "video"
+	case mediaExt[e]:
+		return "image"
+	}
+	return "raw"
+}
+
+var videoExt = map[string]bool{}
+
 // mediaExt lists the extensions of image and video formats: for these the
 // extension is not part of the public ID (Cloudinary adds the format to
 // delivery URLs), while raw files keep theirs.
@@ -374,6 +390,10 @@ func init() {
 		mp4 m4v mov webm mkv avi wmv flv mpeg mpg ogv 3gp 3g2 ts m2ts mts
 		mp3 m4a wav ogg oga flac aac aiff opus amr wma`) {
 		mediaExt[e] = true
+	}
+	for _, e := range strings.Fields(`mp4 m4v mov webm mkv avi wmv flv mpeg mpg ogv 3gp 3g2 ts m2ts mts
+		mp3 m4a wav ogg oga flac aac aiff opus amr wma`) {
+		videoExt[e] = true
 	}
 }
 

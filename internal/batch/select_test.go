@@ -61,6 +61,14 @@ func TestPublicID(t *testing.T) {
 	}
 }
 
+func TestGuessResourceType(t *testing.T) {
+	for rel, want := range map[string]string{"a.JPG": "image", "d/doc.pdf": "image", "v.mp4": "video", "s.mp3": "video", "x.txt": "raw", "noext": "raw"} {
+		if got := GuessResourceType(rel); got != want {
+			t.Errorf("GuessResourceType(%q) = %q, want %q", rel, got, want)
+		}
+	}
+}
+
 func TestParseShard(t *testing.T) {
 	tests := []struct {
 		in      string
