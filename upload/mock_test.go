@@ -1,6 +1,7 @@
 package upload_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/md5"
 	"encoding/base64"
@@ -382,6 +383,28 @@ func TestActionsAgainstMock(t *testing.T) {
 	}
 	if got := fetch(t, u); !bytes.Equal(got, data) {
 		t.Error("private download returned other bytes")
+	}
+	// Archive download URL: a zip holding the private asset.
+	zu, err := e.svc.ZipDownloadURL(&upload.ArchiveParams{ResourceType: "raw", Type: "private", PublicIDs: []string{"docs/a b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(fetch(t, zu)), int64(len(fetch(t, zu))))
+	if err != nil || len(zr.File) != 1 {
+		t.Fatalf("zip download: %v", err)
+	}
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inZip, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(inZip, data) {
+		t.Errorf("zip entry %q differs", zr.File[0].Name)
+	}
+	ar, err := e.svc.CreateArchive(ctx, &upload.ArchiveParams{ResourceType: "raw", Type: "private", PublicIDs: []string{"docs/a b"}, TargetPublicID: "bundle.zip"})
+	if err != nil || ar.FileCount != 1 || ar.ResourceType != "raw" || ar.SecureURL == "" {
+		t.Fatalf("create archive: %+v %v", ar, err)
 	}
 	raw := &upload.TagParams{ResourceType: "raw"}
 	tags, err := e.svc.AddTags(ctx, []string{"t1", "t2"}, []string{"docs/a b", "other", "missing"}, &upload.TagParams{ResourceType: "raw", Type: "private"})
