@@ -49,6 +49,7 @@ type InputError struct {
 	Err    error
 }
 
+// Error renders "upload: <what>: <reason>; <fix>" on one line.
 func (e *InputError) Error() string {
 	msg := "upload: " + e.What + ": " + e.Reason
 	if e.Fix != "" {
@@ -90,6 +91,8 @@ type ChunkError struct {
 	Err error
 }
 
+// Error renders the upload id, the failed chunk and range, the
+// acknowledged offset and the cause on one line.
 func (e *ChunkError) Error() string {
 	where := fmt.Sprintf("chunk %d", e.Chunk)
 	if e.Range != "" {
