@@ -8,7 +8,7 @@
 // Every scenario runs cldrest and the official Go SDK alternately (A B A B …)
 // for -pairs pairs; each run of an upload, batch or listing is a fresh child
 // process (cmd/benchclient, built once) so that the kernel's rusage measures
-// one client: peak RSS (ru_maxrss) and CPU time. Signing is measured in
+// one client: peak RSS (VmHWM) and CPU time (rusage). Signing is measured in
 // process with testing.Benchmark. See BENCHMARKS.md for what each figure is.
 package main
 

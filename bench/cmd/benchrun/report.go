@@ -346,8 +346,11 @@ func (r *report) markdown(analysis string) string {
 		"hashes and counts uploaded bytes and keeps only metadata, so the 1 GiB uploads need neither memory nor disk on the " +
 		"server side, and listing is never rate limited.\n")
 	w("- Uploads, batch and listing run in child processes (`bench/cmd/benchclient`, built once, one process per run; " +
-		"Node.js runs `bench/node/batch.js`). Peak RSS is the kernel's `ru_maxrss` of the child from `wait4`, so it " +
-		"includes the runtime's baseline. Whole-process wall and CPU are used for the single big uploads (comparable with " +
+		"Node.js runs `bench/node/batch.js`). Peak RSS is the child's own `VmHWM` (reported by the child at exit, " +
+		"and sampled from `/proc/PID/status` every 2 ms by benchrun), so it includes the runtime's baseline. `ru_maxrss` " +
+		"is not used: Go starts children with vfork, and Linux carries the parent's peak RSS into the child's " +
+		"`ru_maxrss` at `execve`, which would put benchrun's own size under every client. CPU time is " +
+		"`ru_utime + ru_stime` from `wait4`. Whole-process wall and CPU are used for the single big uploads (comparable with " +
 		"cURL); the batch and listing figures are measured inside the child around the work only.\n")
 	w("- Signing runs in process with `testing.Benchmark` (`b.Loop`), alternating the two functions.\n")
 	w("- The 1 GiB file is sparse (`ftruncate`), so reading it costs no disk I/O and it takes no disk space; it and the " +
