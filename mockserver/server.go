@@ -2,12 +2,12 @@ package mockserver
 
 import (
 	"context"
-	"io"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	mrand "math/rand/v2"
 	"net/http"
 	"os"
