@@ -15,7 +15,7 @@ import (
 // mock cannot produce; sending them (with a true or non-empty value) is an
 // error rather than a silently ignored request.
 var unsupportedUploadParams = []string{
-	"async", "transformation", "eval", "on_success", "return_delete_token",
+	"async", "callback", "transformation", "eval", "on_success", "return_delete_token",
 	"ocr", "categorization", "detection", "background_removal", "raw_convert", "auto_tagging",
 	"similarity_search", "faces", "colors", "image_metadata", "media_metadata", "exif", "phash",
 	"quality_analysis", "accessibility_analysis", "cinemagraph_analysis", "visual_search",
@@ -136,6 +136,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	if e := p.get("eager"); e != "" {
 		res["eager"] = s.eagerResponse(rc, a, e)
 	}
+	s.notify(rc, "explicit", res)
 	return res, nil
 }
 
@@ -175,6 +176,7 @@ func (s *Server) handleDestroy(rc *reqCtx) (any, error) {
 		return nil, err
 	}
 	rc.applied = true
+	s.notify(rc, "delete", map[string]any{"resources": []map[string]any{{"public_id": a.PublicID, "resource_type": a.ResourceType, "type": a.Type, "asset_id": a.AssetID}}})
 	return map[string]string{"result": "ok"}, nil
 }
 
@@ -261,7 +263,11 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 		}
 		rc.applied = true
 	}
-	return s.assetResponse(rc, a, true), nil
+	res := s.assetResponse(rc, a, true)
+	if rc.applied {
+		s.notify(rc, "rename", map[string]any{"from_public_id": from, "to_public_id": to, "resource_type": rt, "type": a.Type, "asset_id": a.AssetID})
+	}
+	return res, nil
 }
 
 // targetAssets resolves the public_ids parameter of a bulk call. Caller holds s.mu.

@@ -57,6 +57,7 @@ type config struct {
 	httpClient     *http.Client
 	tempDir        string
 	futureSkew     time.Duration
+	notify         bool
 	maxTimestampAg time.Duration
 }
 
@@ -142,6 +143,7 @@ type Server struct {
 	sessions *chunkSessions
 	budget   *budget
 	remote   *http.Client
+	notifyWG sync.WaitGroup
 }
 
 // Open builds a Server. It fails only when Dir storage cannot be opened.
@@ -232,9 +234,10 @@ func New(opts ...Option) *Server {
 	return s
 }
 
-// Close discards chunked-upload sessions and their temporary files. The
-// Server must not be used afterwards.
+// Close waits for notifications in flight, then discards chunked-upload
+// sessions and their temporary files. The Server must not be used afterwards.
 func (s *Server) Close() error {
+	s.notifyWG.Wait()
 	s.sessions.closeAll()
 	return nil
 }

@@ -198,6 +198,13 @@ func newFileStore(blobDir, tmpDir string) (*fileStore, error) {
 			return nil, err
 		}
 	}
+	// Leftovers of a previous process (a crash mid-upload) are garbage.
+	for _, pat := range []string{"blob-*", "chunk-*"} {
+		old, _ := filepath.Glob(filepath.Join(tmpDir, pat))
+		for _, f := range old {
+			_ = os.Remove(f)
+		}
+	}
 	return &fileStore{blobDir: blobDir, tmpDir: tmpDir}, nil
 }
 

@@ -490,6 +490,7 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if e := p.get("eager"); e != "" {
 		res["eager"] = s.eagerResponse(rc, a, e)
 	}
+	s.notify(rc, "upload", res)
 	return res, nil
 }
 

@@ -17,9 +17,9 @@ func init() { register(newMockCmd) }
 
 func newMockCmd() *cobra.Command {
 	var (
-		addr, dir, cloud, key, secret, token string
-		metadataOnly, control, offline       bool
-		budget                               int
+		addr, dir, cloud, key, secret, token   string
+		metadataOnly, control, offline, notify bool
+		budget                                 int
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -60,6 +60,9 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			}
 			if offline {
 				opts = append(opts, mockserver.WithOfflineRemoteURLs())
+			}
+			if notify {
+				opts = append(opts, mockserver.WithNotifications())
 			}
 			srv, err := mockserver.Open(opts...)
 			if err != nil {
@@ -104,5 +107,6 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
 	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")
+	f.BoolVar(&notify, "notifications", false, "POST signed notifications to notification_url parameters")
 	return cmd
 }
