@@ -36,6 +36,7 @@ type Error struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	if e.Msg == "" {
 		return fmt.Sprintf("Query Error (at position %d)", e.Pos)
@@ -79,12 +80,23 @@ func (n Text) Eval(m Matcher) bool { return m.Text(n.Value) }
 // Eval implements Node.
 func (All) Eval(Matcher) bool { return true }
 
-func (n And) String() string  { return "(" + n.L.String() + " AND " + n.R.String() + ")" }
-func (n Or) String() string   { return "(" + n.L.String() + " OR " + n.R.String() + ")" }
-func (n Not) String() string  { return "NOT " + n.X.String() }
+// String renders the node for debugging.
+func (n And) String() string { return "(" + n.L.String() + " AND " + n.R.String() + ")" }
+
+// String renders the node for debugging.
+func (n Or) String() string { return "(" + n.L.String() + " OR " + n.R.String() + ")" }
+
+// String renders the node for debugging.
+func (n Not) String() string { return "NOT " + n.X.String() }
+
+// String renders the node for debugging.
 func (n Term) String() string { return n.Field + n.Op + fmt.Sprintf("%q", n.Value) }
+
+// String renders the node for debugging.
 func (n Text) String() string { return fmt.Sprintf("%q", n.Value) }
-func (All) String() string    { return "*all*" }
+
+// String renders the node for debugging.
+func (All) String() string { return "*all*" }
 
 type tokKind int
 
