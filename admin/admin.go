@@ -174,12 +174,19 @@ func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Res
 	return resp, err
 }
 
-// record remembers the rate limit of resp.
-func (s *Service) record(resp *client.Response, _ error) {
-	if resp == nil {
+// record remembers the rate limit of resp, or of the *client.APIError
+// when there is no response.
+func (s *Service) record(resp *client.Response, err error) {
+	var rl client.RateLimit
+	var apiErr *client.APIError
+	switch {
+	case resp != nil:
+		rl = resp.RateLimit
+	case errors.As(err, &apiErr):
+		rl = apiErr.RateLimit
+	default:
 		return
 	}
-	rl := resp.RateLimit
 	if rl.Limit == 0 && rl.Remaining == 0 && rl.Reset.IsZero() {
 		return
 	}
