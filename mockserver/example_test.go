@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cldrest/cldrest/mockserver"
@@ -57,4 +58,37 @@ func Example() {
 	// Output:
 	// 200 samples/dot gif 1
 	// response signature valid: true
+}
+
+// Script a fault in-process: the next upload answers 503 with Retry-After,
+// the one after that succeeds, and the journal shows both.
+func ExampleServer_AddFault() {
+	srv := mockserver.New()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	if _, err := srv.AddFault(mockserver.Fault{Route: "upload/upload", Kind: mockserver.FaultStatus, Status: 503, RetryAfter: 2, Count: 1}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	form := url.Values{"public_id": {"hello.txt"}, "file": {"data:text/plain;base64,aGk="}}
+	for i := 0; i < 2; i++ {
+		req, _ := http.NewRequest("POST", ts.URL+"/v1_1/demo/raw/upload", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth(mockserver.DefaultAPIKey, mockserver.DefaultAPISecret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		resp.Body.Close()
+		fmt.Printf("%d retry-after=%q\n", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	for _, e := range srv.Journal() {
+		fmt.Println(e.Route, e.Status, e.Applied, e.Fault)
+	}
+	// Output:
+	// 503 retry-after="2"
+	// 200 retry-after=""
+	// upload/upload 503 false f1:status
+	// upload/upload 200 true
 }
