@@ -3,6 +3,7 @@ package mockserver
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,6 +158,7 @@ type chunkSession struct {
 	received int64
 	lastSeen time.Time
 	filename string
+	params   url.Values // upload parameters of earlier chunks (auth fields excluded)
 	done     bool
 	result   any
 	closed   bool
@@ -284,6 +286,7 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 		}
 		sess.ranges[ch.start] = pc.n
 		sess.received += pc.n
+		sess.rememberParams(rc.p)
 		sess.pending[ch.start] = pc
 		if rc.fileDsc != "" && ch.start == 0 {
 			sess.filename = rc.fileDsc
@@ -299,7 +302,7 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 		if rtPath != "auto" {
 			res["resource_type"] = rtPath
 		}
-		if id := rc.p.get("public_id"); id != "" {
+		if id := firstNonEmpty(rc.p.get("public_id"), sess.params.Get("public_id")); id != "" {
 			res["public_id"] = id
 		}
 		sess.mu.Unlock()
@@ -315,6 +318,7 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 			return nil, err
 		}
 	}
+	sess.applyParams(rc.p)
 	res, err := s.createAsset(rc, rtPath, sp, sess.filename, false)
 	if err != nil {
 		sp.abort()
@@ -375,4 +379,36 @@ func (sess *chunkSession) pendingOffsets() []int64 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// authFields never carry over between chunks: each chunk authenticates alone.
+var authFields = map[string]bool{"signature": true, "api_key": true, "timestamp": true, "file": true}
+
+// rememberParams keeps the upload parameters first seen for each name, so a
+// client that sends public_id or tags only with some chunks still gets them
+// applied. Caller holds sess.mu.
+func (sess *chunkSession) rememberParams(p *params) {
+	if sess.params == nil {
+		sess.params = url.Values{}
+	}
+	for k, v := range p.raw {
+		if _, ok := sess.params[k]; !ok && !authFields[k] {
+			sess.params[k] = append([]string(nil), v...)
+		}
+	}
+}
+
+// applyParams fills parameters missing from the completing chunk. Caller
+// holds sess.mu.
+func (sess *chunkSession) applyParams(p *params) {
+	added := false
+	for k, v := range sess.params {
+		if _, ok := p.raw[k]; !ok {
+			p.raw[k] = v
+			added = true
+		}
+	}
+	if added {
+		p.bases = nil
+	}
 }

@@ -164,3 +164,17 @@ func TestChunkSessionsExpire(t *testing.T) {
 		t.Fatalf("expired session must not complete: %s", r.body)
 	}
 }
+
+// TestChunkParamsCarryOver: public_id and tags sent only with the first chunk
+// still apply to the asset.
+func TestChunkParamsCarryOver(t *testing.T) {
+	s := New(fixedClock())
+	data := randomBytes(MinChunkSize+10, 5)
+	r := sendChunk(t, s, "carry", data, 0, MinChunkSize-1, "-1", url.Values{"public_id": {"first.bin"}, "tags": {"x"}})
+	mustStatus(t, r, 200)
+	r = sendChunk(t, s, "carry", data, MinChunkSize, len(data)-1, fmt.Sprint(len(data)), nil)
+	mustStatus(t, r, 200)
+	if r.str("public_id") != "first.bin" || fmt.Sprint(r.json["tags"]) != "[x]" {
+		t.Fatalf("%s", r.body)
+	}
+}
