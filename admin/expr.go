@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Expr is a search expression in Cloudinary's Lucene-like query language,
@@ -88,7 +89,7 @@ func (f SearchField) RangeExclusive(from, to any) Expr {
 func (f SearchField) Prefix(p string) Expr {
 	var b strings.Builder
 	for _, r := range p {
-		if r == ' ' || strings.ContainsRune(reserved, r) {
+		if unicode.IsSpace(r) || strings.ContainsRune(reserved, r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
@@ -154,7 +155,7 @@ func needsQuote(s string) bool {
 		return true
 	}
 	for _, r := range s {
-		if r <= ' ' || r == 0x7f || strings.ContainsRune(quoteTriggers, r) {
+		if r <= ' ' || r == 0x7f || unicode.IsSpace(r) || strings.ContainsRune(quoteTriggers, r) {
 			return true
 		}
 	}
