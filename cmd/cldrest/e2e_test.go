@@ -1,0 +1,761 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/batch"
+)
+
+// The end-to-end tests run the real cldrest binary (built once in TestMain)
+// against "cldrest mock" running as a child process, offline.
+
+var e2eBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cldrest-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	e2eBin = filepath.Join(dir, "cldrest")
+	if out, err := exec.Command("go", "build", "-o", e2eBin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building cldrest: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sizes returns n, or small under -short.
+func sizes(n, small int) int {
+	if testing.Short() {
+		return small
+	}
+	return n
+}
+
+// mockProc is a "cldrest mock --control" child process.
+type mockProc struct {
+	url  string // CLOUDINARY_URL
+	base string // http://127.0.0.1:PORT
+	cmd  *exec.Cmd
+}
+
+func startMockProc(t *testing.T, extra ...string) *mockProc {
+	t.Helper()
+	args := append([]string{"mock", "--control", "--admin-budget", "0"}, extra...)
+	cmd := exec.Command(e2eBin, args...)
+	cmd.Env = e2eEnv("")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	lines := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(stdout)
+		line, _ := r.ReadString('\n')
+		lines <- line
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	var line string
+	select {
+	case line = <-lines:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("mock did not start; stderr: %s", stderr.String())
+	}
+	raw, ok := strings.CutPrefix(strings.TrimSpace(line), "CLOUDINARY_URL=")
+	if !ok {
+		t.Fatalf("mock printed %q; stderr: %s", line, stderr.String())
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &mockProc{url: raw, base: u.Query().Get("upload_prefix"), cmd: cmd}
+}
+
+// ctl calls a /_mock/ control endpoint and decodes the answer into out.
+func (m *mockProc) ctl(t *testing.T, method, path string, body, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, m.base+"/_mock/"+path, rd)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, b)
+		}
+	}
+}
+
+type mockAsset struct {
+	PublicID     string `json:"public_id"`
+	ResourceType string `json:"resource_type"`
+	Etag         string `json:"etag"`
+}
+
+// assets lists every asset of the mock (via the Search API, all pages),
+// with etags.
+func (m *mockProc) assets(t *testing.T) []mockAsset {
+	t.Helper()
+	cfg, err := client.ParseURL(m.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm := admin.New(c)
+	var out []mockAsset
+	q := &admin.SearchQuery{MaxResults: 500}
+	for range 1000 {
+		page, err := adm.Search(context.Background(), q)
+		if err != nil {
+			t.Fatalf("search: %v", err)
+		}
+		var raw struct {
+			Resources []mockAsset `json:"resources"`
+		}
+		if err := json.Unmarshal(page.Response.Raw, &raw); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, raw.Resources...)
+		if page.NextCursor == "" {
+			return out
+		}
+		q.NextCursor = page.NextCursor
+	}
+	t.Fatal("search did not end")
+	return nil
+}
+
+func (m *mockProc) assetCount(t *testing.T) int {
+	var st struct {
+		Assets int `json:"assets"`
+	}
+	m.ctl(t, "GET", "state", nil, &st)
+	return st.Assets
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// e2eEnv is the environment without CLOUDINARY_*, plus CLOUDINARY_URL when
+// given.
+func e2eEnv(cloudinaryURL string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CLOUDINARY_") {
+			env = append(env, kv)
+		}
+	}
+	if cloudinaryURL != "" {
+		env = append(env, "CLOUDINARY_URL="+cloudinaryURL)
+	}
+	return env
+}
+
+type binResult struct {
+	stdout, stderr string
+	code           int
+	dur            time.Duration
+	maxRSSKiB      int64
+}
+
+// runBin runs the binary to completion (bounded by a timeout).
+func runBin(t *testing.T, env []string, dir string, args ...string) binResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e2eBin, args...)
+	cmd.Env, cmd.Dir = env, dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	r := binResult{stdout: stdout.String(), stderr: stderr.String(), dur: time.Since(start)}
+	if cmd.ProcessState == nil {
+		t.Fatalf("cldrest %v: %v", args, err)
+	}
+	r.code = cmd.ProcessState.ExitCode()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.maxRSSKiB = ru.Maxrss
+	}
+	return r
+}
+
+// makeFiles writes n small files with distinct contents under a new
+// directory and returns it with the expected MD5 per public ID (raw files
+// keep their .txt extension) under folder.
+func makeFiles(t *testing.T, n int, folder string) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	want := map[string]string{}
+	for i := range n {
+		rel := fmt.Sprintf("d%02d/f%04d.txt", i%10, i)
+		content := fmt.Sprintf("file %d of %d: %s\n", i, n, strings.Repeat("x", i%97))
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := md5.Sum([]byte(content))
+		want[batch.PublicID(rel, folder, "")] = hex.EncodeToString(sum[:])
+	}
+	return dir, want
+}
+
+// checkAssets asserts the mock holds exactly the expected assets, each once,
+// each with etag == local MD5.
+func checkAssets(t *testing.T, m *mockProc, want map[string]string) {
+	t.Helper()
+	got := m.assets(t)
+	seen := map[string]int{}
+	for _, a := range got {
+		seen[a.PublicID]++
+		if w, ok := want[a.PublicID]; !ok {
+			t.Errorf("unexpected asset %q (a duplicate under another public ID?)", a.PublicID)
+		} else if a.Etag != w {
+			t.Errorf("%s: etag %s, local MD5 %s", a.PublicID, a.Etag, w)
+		}
+	}
+	for id := range want {
+		if seen[id] != 1 {
+			t.Errorf("%s stored %d times, want once", id, seen[id])
+		}
+	}
+	if len(got) != len(want) || m.assetCount(t) != len(want) {
+		t.Errorf("mock holds %d assets (state %d), want %d", len(got), m.assetCount(t), len(want))
+	}
+}
+
+// jsonLines decodes --json output into file results and the summary.
+func jsonLines(t *testing.T, out string) ([]map[string]any, map[string]any) {
+	t.Helper()
+	var files []map[string]any
+	var summary map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", l, err)
+		}
+		switch m["type"] {
+		case "file":
+			files = append(files, m)
+		case "summary":
+			summary = m
+		default:
+			t.Fatalf("unknown object type in %q", l)
+		}
+	}
+	if summary == nil {
+		t.Fatalf("no summary object in output:\n%s", out)
+	}
+	return files, summary
+}
+
+func countStatus(files []map[string]any) map[string]int {
+	c := map[string]int{}
+	for _, f := range files {
+		c[f["status"].(string)]++
+	}
+	return c
+}
+
+func TestE2EUploadWithFaults(t *testing.T) {
+	n := sizes(1000, 300)
+	m := startMockProc(t)
+	dir, want := makeFiles(t, n, "faulty")
+	m.ctl(t, "POST", "faults", []map[string]any{
+		{"route": "upload", "kind": "status", "status": 503, "probability": 0.20, "seed": 1},
+		{"route": "upload", "kind": "reset", "probability": 0.05, "seed": 2},
+		{"route": "upload", "kind": "commit_drop", "probability": 0.02, "seed": 3},
+	}, nil)
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--folder", "faulty", "--concurrency", "16", "--retry-wait", "10ms",
+		"--journal", filepath.Join(t.TempDir(), "j.jsonl"), "--json", dir)
+	t.Logf("%d files with faults: exit %d in %v", n, r.code, r.dur)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", r.code, tail(r.stderr))
+	}
+	var faults struct {
+		Faults []struct {
+			Kind  string `json:"kind"`
+			Fired int    `json:"fired"`
+		} `json:"faults"`
+	}
+	m.ctl(t, "GET", "faults", nil, &faults)
+	for _, f := range faults.Faults {
+		t.Logf("fault %s fired %d times", f.Kind, f.Fired)
+		if f.Fired == 0 {
+			t.Errorf("fault %s never fired: the test proves nothing", f.Kind)
+		}
+	}
+	m.ctl(t, "DELETE", "faults", nil, nil)
+	files, summary := jsonLines(t, r.stdout)
+	if c := countStatus(files); c["uploaded"] != n || len(files) != n {
+		t.Errorf("statuses %v, want %d uploaded", c, n)
+	}
+	retried := 0
+	for _, f := range files {
+		if f["etag"] != want[f["public_id"].(string)] || f["md5"] != f["etag"] {
+			t.Errorf("result %v: etag/md5 mismatch", f)
+		}
+		if f["attempts"].(float64) > 1 {
+			retried++
+		}
+	}
+	t.Logf("%d files needed more than one attempt; summary attempts %v", retried, summary["attempts"])
+	if retried == 0 {
+		t.Error("no file was retried")
+	}
+	checkAssets(t, m, want)
+}
+
+func TestE2EKillAndResume(t *testing.T) {
+	n := sizes(1000, 300)
+	m := startMockProc(t)
+	dir, want := makeFiles(t, n, "")
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	// Slow uploads down a little so the kill lands mid-run.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "delay", "delay": "5ms"}, nil)
+	cmd := exec.Command(e2eBin, "upload", "--concurrency", "8", "--journal", journal, "--json", dir)
+	cmd.Env = e2eEnv(m.url)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killAt := n/10 + rand.IntN(n*7/10) // journal lines before the kill
+	deadline := time.Now().Add(2 * time.Minute)
+	for lines := 0; lines < killAt; {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("only %d journal lines after 2 minutes", lines)
+		}
+		time.Sleep(5 * time.Millisecond)
+		b, _ := os.ReadFile(journal)
+		lines = bytes.Count(b, []byte("\n"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	entries, torn, err := batch.ReadJournal(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	completed := map[string]bool{}
+	for _, e := range entries {
+		if e.Status == batch.StatusUploaded {
+			completed[e.PublicID] = true
+		}
+	}
+	t.Logf("killed after %d journal lines (%d completed, %d torn); mock holds %d assets", len(entries), len(completed), torn, m.assetCount(t))
+	if len(completed) == 0 || len(completed) >= n {
+		t.Fatalf("kill did not land mid-run: %d completed", len(completed))
+	}
+	m.ctl(t, "DELETE", "faults", nil, nil)
+
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--concurrency", "8", "--journal", journal, "--json", dir)
+	if r.code != 0 {
+		t.Fatalf("rerun exit %d: %s", r.code, tail(r.stderr))
+	}
+	files, _ := jsonLines(t, r.stdout)
+	c := countStatus(files)
+	if c["uploaded"] != n-len(completed) || c["skipped"] != len(completed) {
+		t.Errorf("rerun statuses %v, want %d uploaded and %d skipped", c, n-len(completed), len(completed))
+	}
+	for _, f := range files {
+		id := f["public_id"].(string)
+		if f["status"] == "uploaded" && completed[id] {
+			t.Errorf("%s was completed before the kill but uploaded again", id)
+		}
+		if f["status"] == "skipped" && (!completed[id] || f["reason"] != "journal") {
+			t.Errorf("%s skipped without a completed journal entry: %v", id, f)
+		}
+	}
+	checkAssets(t, m, want)
+}
+
+func TestE2EDryRunSendsNothing(t *testing.T) {
+	m := startMockProc(t)
+	dir, want := makeFiles(t, 50, "")
+	m.ctl(t, "DELETE", "journal", nil, nil)
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--dry-run", "--json", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	files, summary := jsonLines(t, r.stdout)
+	if c := countStatus(files); c["planned"] != len(want) || summary["dry_run"] != true {
+		t.Errorf("statuses %v summary %v", c, summary)
+	}
+	var j struct {
+		Entries []struct {
+			Method  string `json:"method"`
+			Route   string `json:"route"`
+			Applied bool   `json:"applied"`
+		} `json:"entries"`
+	}
+	m.ctl(t, "GET", "journal", nil, &j)
+	for _, e := range j.Entries {
+		if e.Applied || e.Method != http.MethodGet {
+			t.Errorf("dry run sent a mutating request: %+v", e)
+		}
+	}
+	if m.assetCount(t) != 0 {
+		t.Errorf("dry run stored %d assets", m.assetCount(t))
+	}
+	if _, err := os.Stat(filepath.Join(dir, batch.DefaultJournalName)); !os.IsNotExist(err) {
+		t.Errorf("dry run wrote a journal: %v", err)
+	}
+}
+
+func TestE2EInterrupt(t *testing.T) {
+	n := sizes(1000, 300)
+	m := startMockProc(t)
+	dir, _ := makeFiles(t, n, "")
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	// Slow uploads so that some are in flight when SIGINT arrives.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "delay", "delay": "300ms"}, nil)
+	cmd := exec.Command(e2eBin, "upload", "--concurrency", "8", "--journal", journal, dir)
+	cmd.Env = e2eEnv(m.url)
+	var stdout, stderr lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		b, _ := os.ReadFile(journal)
+		if bytes.Count(b, []byte("\n")) >= 16 {
+			break
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("no progress within a minute")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatal("cldrest did not exit within 10s of SIGINT")
+	}
+	took := time.Since(sent)
+	t.Logf("exit %d %v after SIGINT", cmd.ProcessState.ExitCode(), took)
+	if took > 2*time.Second {
+		t.Errorf("exit took %v after SIGINT, want < 2s", took)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit code %d, want 130; stderr: %s", code, tail(stderr.String()))
+	}
+	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stdout.String(), "not started") {
+		t.Errorf("no interruption report:\nstdout: %s\nstderr: %s", tail(stdout.String()), tail(stderr.String()))
+	}
+	entries, torn, err := batch.ReadJournal(journal)
+	if err != nil || torn != 0 || len(entries) < 16 || len(entries) >= n {
+		t.Errorf("journal after SIGINT: %d entries, %d torn, %v", len(entries), torn, err)
+	}
+	for _, e := range entries {
+		if e.Status != batch.StatusUploaded || e.MD5 == "" {
+			t.Errorf("journal entry %+v", e)
+		}
+	}
+}
+
+// documented JSON fields of --json.
+var (
+	jsonFileFields    = []string{"attempts", "bytes", "error", "etag", "md5", "path", "public_id", "secure_url", "status", "type"}
+	jsonSummaryFields = []string{"attempts", "bytes", "bytes_uploaded", "canceled", "dry_run", "duration_seconds", "exit_code",
+		"failed", "files", "interrupted", "journal", "not_started", "planned", "skipped", "type", "uploaded"}
+)
+
+func TestE2EJSONOutput(t *testing.T) {
+	m := startMockProc(t)
+	dir, want := makeFiles(t, 40, "j")
+	// One file fails with a non-retryable 400; a slow start makes progress lines appear.
+	m.ctl(t, "POST", "faults", []map[string]any{
+		{"route": "upload", "kind": "status", "status": 400, "message": "Invalid file", "count": 1},
+		{"route": "upload", "kind": "delay", "delay": "20ms"},
+	}, nil)
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--folder", "j", "--json", "--concurrency", "2", "--progress-interval", "50ms", "--journal", journal, dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1 (one file failed); stderr %s", r.code, tail(r.stderr))
+	}
+	for name, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+		if strings.ContainsAny(s, "\x1b\r") {
+			t.Errorf("%s has escape codes or carriage returns though it is not a terminal: %q", name, s)
+		}
+	}
+	if !strings.Contains(r.stderr, "progress: ") || !strings.Contains(r.stderr, "1 of 40 files failed") {
+		t.Errorf("stderr lacks plain progress lines or the failure line:\n%s", r.stderr)
+	}
+	for i, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(l), &obj); err != nil {
+			t.Fatalf("line %d: %v", i, err)
+		}
+		var keys []string
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		wantKeys := jsonFileFields
+		if string(obj["type"]) == `"summary"` {
+			wantKeys = jsonSummaryFields
+		}
+		if strings.Join(keys, ",") != strings.Join(wantKeys, ",") {
+			t.Errorf("line %d keys %v, want %v", i, keys, wantKeys)
+		}
+	}
+	files, summary := jsonLines(t, r.stdout)
+	failed := 0
+	for _, f := range files {
+		for _, k := range []string{"path", "public_id", "status", "md5", "etag", "secure_url", "error"} {
+			if _, ok := f[k].(string); !ok {
+				t.Errorf("%s is not a string in %v", k, f)
+			}
+		}
+		for _, k := range []string{"bytes", "attempts"} {
+			if v, ok := f[k].(float64); !ok || v < 1 {
+				t.Errorf("%s is not a positive number in %v", k, f)
+			}
+		}
+		switch f["status"] {
+		case "uploaded":
+			id := f["public_id"].(string)
+			if f["etag"] != want[id] || f["md5"] != want[id] || !strings.HasPrefix(f["secure_url"].(string), "http") || f["error"] != "" {
+				t.Errorf("uploaded result %v", f)
+			}
+			if !strings.HasPrefix(f["path"].(string), dir) {
+				t.Errorf("path %v not under %s", f["path"], dir)
+			}
+		case "failed":
+			failed++
+			if !strings.Contains(f["error"].(string), "Invalid file") || f["etag"] != "" {
+				t.Errorf("failed result %v", f)
+			}
+		default:
+			t.Errorf("status %v", f["status"])
+		}
+	}
+	if failed != 1 || summary["failed"] != 1.0 || summary["uploaded"] != 39.0 || summary["exit_code"] != 1.0 || summary["journal"] != journal {
+		t.Errorf("failed %d, summary %v", failed, summary)
+	}
+}
+
+func TestE2EShards(t *testing.T) {
+	n := sizes(300, 150)
+	m := startMockProc(t)
+	dir, want := makeFiles(t, n, "")
+	perShard := map[string]int{}
+	for i := range 3 {
+		r := runBin(t, e2eEnv(m.url), "", "upload", "--shard", fmt.Sprintf("%d/3", i), "--no-journal", "--json", dir)
+		if r.code != 0 {
+			t.Fatalf("shard %d/3: exit %d %s", i, r.code, r.stderr)
+		}
+		files, summary := jsonLines(t, r.stdout)
+		t.Logf("shard %d/3: %d files", i, len(files))
+		if len(files) == 0 || len(files) == n || summary["files"] != float64(len(files)) {
+			t.Errorf("shard %d/3 took %d of %d files", i, len(files), n)
+		}
+		for _, f := range files {
+			perShard[f["public_id"].(string)]++
+		}
+	}
+	for id := range want {
+		if perShard[id] != 1 {
+			t.Errorf("%s uploaded by %d shards", id, perShard[id])
+		}
+	}
+	// The mock's journal: exactly one applied upload per public ID.
+	var j struct {
+		Entries []struct {
+			Route   string              `json:"route"`
+			Applied bool                `json:"applied"`
+			Params  map[string][]string `json:"params"`
+		} `json:"entries"`
+	}
+	m.ctl(t, "GET", "journal", nil, &j)
+	applied := map[string]int{}
+	for _, e := range j.Entries {
+		if e.Route == "upload/upload" && e.Applied && len(e.Params["public_id"]) == 1 {
+			applied[e.Params["public_id"][0]]++
+		}
+	}
+	if len(applied) != n {
+		t.Errorf("mock journal shows %d applied uploads, want %d", len(applied), n)
+	}
+	for id, c := range applied {
+		if c != 1 {
+			t.Errorf("%s applied %d times", id, c)
+		}
+	}
+	checkAssets(t, m, want)
+}
+
+func TestE2EPeakRSS(t *testing.T) {
+	n := sizes(2000, 500)
+	m := startMockProc(t, "--metadata-only")
+	dir, _ := makeFiles(t, n, "")
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--concurrency", "16", "--no-journal", "--json", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, tail(r.stderr))
+	}
+	_, summary := jsonLines(t, r.stdout)
+	mib := float64(r.maxRSSKiB) / 1024
+	t.Logf("%d files at concurrency 16: peak RSS %.1f MiB, %v", n, mib, r.dur)
+	if summary["uploaded"] != float64(n) {
+		t.Errorf("summary %v", summary)
+	}
+	if r.maxRSSKiB <= 0 || mib >= 100 {
+		t.Errorf("peak RSS %.1f MiB, want < 100 MiB", mib)
+	}
+}
+
+func TestE2EReadmeCommand(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadDir(filepath.Join(root, "testdata", "images"))
+	r := runBin(t, e2eEnv(""), root, "upload", "--mock", "./testdata/images")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	t.Logf("README command output:\n%s%s", r.stderr, r.stdout)
+	if c := strings.Count(r.stdout, "\nuploaded  ") + boolInt(strings.HasPrefix(r.stdout, "uploaded  ")); c != 6 {
+		t.Errorf("%d uploaded lines, want 6:\n%s", c, r.stdout)
+	}
+	for _, s := range []string{"STATUS", "uploaded       6", "failed       0", "total       6", "done in"} {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("summary lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "in-process mock") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	after, _ := os.ReadDir(filepath.Join(root, "testdata", "images"))
+	if len(after) != len(before) {
+		t.Errorf("the README command left files in testdata/images (a journal?)")
+	}
+}
+
+func TestE2ENoConfig(t *testing.T) {
+	r := runBin(t, e2eEnv(""), t.TempDir(), "upload", ".")
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, "CLOUDINARY_URL") || !strings.Contains(r.stderr, "--mock") {
+		t.Errorf("exit %d, stderr %q: want exit 2 and one line naming CLOUDINARY_URL and --mock", r.code, r.stderr)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+}
+
+func TestE2ECompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		r := runBin(t, e2eEnv(""), "", "completion", sh)
+		if r.code != 0 || !strings.Contains(r.stdout, "cldrest") || len(r.stdout) < 500 {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %s", sh, r.code, len(r.stdout), r.stderr)
+		}
+	}
+	// The completion script's hook answers with the commands.
+	r := runBin(t, e2eEnv(""), "", "__complete", "")
+	for _, c := range []string{"upload", "ls", "rm", "folders", "presets"} {
+		if !strings.Contains(r.stdout, c) {
+			t.Errorf("__complete lacks %s:\n%s", c, r.stdout)
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		return "..." + s[len(s)-3000:]
+	}
+	return s
+}
