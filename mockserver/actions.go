@@ -649,7 +649,6 @@ func (s *Server) handleGenerateArchive(rc *reqCtx) (any, error) {
 	}
 	a.Blob = a.VersionID
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if old := s.st.assets[a.key()]; old != nil {
 		if a.Version <= old.Version {
 			a.Version = old.Version + 1
@@ -658,17 +657,20 @@ func (s *Server) handleGenerateArchive(rc *reqCtx) (any, error) {
 		s.blobs.remove(old.Blob)
 	}
 	if err := sp.commit(a.Blob); err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
 	if err := s.persist.saveAsset(a); err != nil {
+		s.mu.Unlock()
 		return nil, err
 	}
 	s.st.put(a)
 	rc.applied = true
+	res := s.assetResponse(rc, a, true)
+	s.mu.Unlock()
 	if mode == "create_and_download" {
 		return s.serveBlob(rc, a.Blob, "application/zip", a.ETag, path.Base(target), true)
 	}
-	res := s.assetResponse(rc, a, true)
 	res["resource_count"] = len(sel)
 	res["file_count"] = len(sel)
 	if len(missing) > 0 {
