@@ -403,4 +403,12 @@ func TestArchiveAndDownload(t *testing.T) {
 	if z.header.Get("Content-Type") != "application/zip" || !bytes.HasPrefix(z.body, []byte("PK")) {
 		t.Fatalf("download mode: %v", z.header)
 	}
+	cd := postForm(t, s, "/v1_1/demo/image/generate_archive", url.Values{"mode": {"create_and_download"}, "public_ids[]": {"x/two"}, "target_public_id": {"two"}})
+	mustStatus(t, cd, 200)
+	if !bytes.HasPrefix(cd.body, []byte("PK")) || cd.header.Get("ETag") == "" {
+		t.Fatalf("create_and_download: %v", cd.header)
+	}
+	if d := admin(t, s, "GET", "/v1_1/demo/resources/raw/upload/two.zip", nil); d.status != 200 {
+		t.Fatalf("create_and_download did not store the archive: %s", d.body)
+	}
 }
