@@ -2,11 +2,16 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cldrest/cldrest/client"
 )
 
 // resourcePageJSON returns a realistic page of n resources as the list
@@ -58,6 +63,41 @@ func BenchmarkDecodeResourcePage(b *testing.B) {
 	for b.Loop() {
 		var page ResourceList
 		if err := json.Unmarshal(data, &page); err != nil {
+			b.Fatal(err)
+		}
+		if len(page.Resources) != 500 {
+			b.Fatal("short page")
+		}
+	}
+}
+
+// BenchmarkListResourcesPage fetches and decodes one 500-item page through
+// the whole pipeline (client.Do over loopback HTTP, Basic auth, rate-limit
+// headers, raw JSON kept) to put the decode cost in context.
+func BenchmarkListResourcesPage(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "resources_page_500.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-FeatureRateLimit-Limit", "2000")
+		w.Header().Set("X-FeatureRateLimit-Remaining", "1999")
+		w.Write(data)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.Config{CloudName: testCloud, APIKey: testKey, APISecret: client.NewSecret(testSecret), UploadPrefix: srv.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(c)
+	ctx := context.Background()
+	opts := &ListResourcesOptions{ListFlags: ListFlags{MaxResults: 500, Tags: true, Context: true}}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		page, err := s.ListResources(ctx, opts)
+		if err != nil {
 			b.Fatal(err)
 		}
 		if len(page.Resources) != 500 {

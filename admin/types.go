@@ -54,30 +54,26 @@ type Context struct {
 	Custom map[string]string `json:"custom,omitempty"`
 }
 
+// contextObject has Context's fields without its UnmarshalJSON method.
+type contextObject Context
+
 // UnmarshalJSON accepts the object and the key/value-list forms.
 func (c *Context) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var kv []struct {
-			Key   string `json:"key"`
-			Value string `json:"value"`
-		}
-		if err := json.Unmarshal(b, &kv); err != nil {
-			return err
-		}
-		c.Custom = make(map[string]string, len(kv))
-		for _, e := range kv {
-			c.Custom[e.Key] = e.Value
-		}
-		return nil
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '[' {
+		return json.Unmarshal(b, (*contextObject)(c))
 	}
-	var obj struct {
-		Custom map[string]string `json:"custom"`
+	var kv []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
 	}
-	if err := json.Unmarshal(b, &obj); err != nil {
+	if err := json.Unmarshal(b, &kv); err != nil {
 		return err
 	}
-	c.Custom = obj.Custom
+	c.Custom = make(map[string]string, len(kv))
+	for _, e := range kv {
+		c.Custom[e.Key] = e.Value
+	}
 	return nil
 }
 
