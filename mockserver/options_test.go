@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -66,4 +67,79 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}()
 	New(WithCloud(""))
+}
+
+func TestStartAndCloudinaryURL(t *testing.T) {
+	m := Start(t, WithCloud("c9"), WithCredentials("k9", "s9"), WithCredentials("k10", "s10"))
+	want := "cloudinary://k9:s9@c9?upload_prefix=" + m.URL
+	if m.CloudinaryURL() != want || !strings.HasPrefix(m.URL, "http://127.0.0.1:") {
+		t.Fatalf("CloudinaryURL %q, want %q", m.CloudinaryURL(), want)
+	}
+	if m.APIBase() != m.URL+"/v1_1/c9" || m.Cloud() != "c9" || m.APIKey() != "k9" {
+		t.Fatalf("APIBase %q cloud %q key %q", m.APIBase(), m.Cloud(), m.APIKey())
+	}
+	if Dir("/x").String() != "dir:/x" || Memory.String() != "memory" || MetadataOnly.String() != "metadata-only" {
+		t.Fatal("Storage.String")
+	}
+}
+
+func TestDeleteByAssetID(t *testing.T) {
+	s := New(fixedClock())
+	a := uploadFile(t, s, "image", url.Values{"public_id": {"a"}}, "a.png", pngBytes(1, 1, 40))
+	b := uploadFile(t, s, "image", url.Values{"public_id": {"b"}}, "b.png", pngBytes(1, 1, 40))
+	r := postForm(t, s, "/v1_1/demo/asset/destroy", url.Values{"asset_id": {a.str("asset_id")}})
+	mustStatus(t, r, 200)
+	if r.str("result") != "ok" {
+		t.Fatalf("%s", r.body)
+	}
+	if r := postForm(t, s, "/v1_1/demo/asset/destroy", url.Values{"asset_id": {a.str("asset_id")}}); r.str("result") != "not found" {
+		t.Fatalf("%s", r.body)
+	}
+	d := admin(t, s, "DELETE", "/v1_1/demo/resources", map[string]any{"asset_ids": []string{b.str("asset_id"), "0123"}})
+	mustStatus(t, d, 200)
+	del := d.json["deleted"].(map[string]any)
+	if del[b.str("asset_id")] != "deleted" || del["0123"] != "not_found" {
+		t.Fatalf("%s", d.body)
+	}
+	res := admin(t, s, "POST", "/v1_1/demo/resources/restore", map[string]any{"asset_ids": []string{b.str("asset_id")}})
+	mustStatus(t, res, 200)
+	if admin(t, s, "GET", "/v1_1/demo/resources/image/upload/b", nil).status != 200 {
+		t.Fatal("restore by asset ID")
+	}
+	if r := admin(t, s, "PATCH", "/v1_1/demo/resources/image/upload/b", nil); r.status != 404 {
+		t.Fatalf("PATCH: %d", r.status)
+	}
+}
+
+func TestFaultManagement(t *testing.T) {
+	s := New()
+	id1, err := s.AddFault(Fault{Kind: FaultDelay, Delay: 1500 * 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddFault(Fault{Kind: FaultStatus, Probability: 2}); err == nil {
+		t.Fatal("probability 2 accepted")
+	}
+	if _, err := s.AddFault(Fault{Kind: FaultDelay}); err == nil {
+		t.Fatal("delay without duration accepted")
+	}
+	if _, err := s.AddFault(Fault{Kind: FaultReset, Route: "["}); err == nil {
+		t.Fatal("bad route pattern accepted")
+	}
+	id2, _ := s.AddFault(Fault{Kind: FaultReset, Route: "delivery"})
+	b, _ := json.Marshal(s.Faults())
+	if !strings.Contains(string(b), `"delay":"1.5s"`) || !strings.Contains(string(b), `"kind":"reset"`) {
+		t.Fatalf("faults JSON %s", b)
+	}
+	var back []Fault
+	if err := json.Unmarshal(b, &back); err != nil || back[0].Delay != 1500*1e6 {
+		t.Fatalf("round trip %v %+v", err, back)
+	}
+	if !s.RemoveFault(id1) || s.RemoveFault(id1) || len(s.Faults()) != 1 {
+		t.Fatal("RemoveFault")
+	}
+	s.ClearFaults()
+	if len(s.Faults()) != 0 || s.RemoveFault(id2) {
+		t.Fatal("ClearFaults")
+	}
 }
