@@ -10,6 +10,7 @@ import (
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/mockserver"
+	"golang.org/x/time/rate"
 )
 
 // newExampleService starts a local mock Cloudinary holding the given public
@@ -110,4 +111,30 @@ func ExampleService_LastRateLimit() {
 	rl, _ := svc.LastRateLimit()
 	fmt.Printf("%d of %d Admin calls left this hour\n", rl.Remaining, rl.Limit)
 	// Output: 1997 of 2000 Admin calls left this hour
+}
+
+// A batch job that must leave Admin budget for others: the client spaces
+// Admin calls to 1,000 an hour (bursts of 5), and 420/429 answers are waited
+// out by the client until the reset the API announces.
+func Example_rateLimit() {
+	m := mockserver.New()
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	cfg, err := client.ParseURL(m.CloudinaryURL(srv.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := client.New(cfg, client.WithRateLimit(rate.Limit(1000.0/3600), 5))
+	if err != nil {
+		log.Fatal(err)
+	}
+	svc := admin.New(c)
+	for range 5 { // within the burst: no waiting
+		if _, err := svc.Ping(context.Background()); err != nil {
+			log.Fatal(err)
+		}
+	}
+	rl, _ := svc.LastRateLimit()
+	fmt.Println(rl.Limit-rl.Remaining, "calls used")
+	// Output: 5 calls used
 }

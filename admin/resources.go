@@ -32,11 +32,12 @@ type ListFlags struct {
 type ListResourcesOptions struct {
 	// ResourceType defaults to image.
 	ResourceType ResourceType `url:"-"`
-	// Type is the delivery type; empty lists every delivery type.
+	// Type is the delivery type; empty lists every delivery type, except
+	// with Prefix or PublicIDs, which need one and default to upload.
 	Type DeliveryType `url:"-"`
-	// Prefix keeps public IDs starting with it (needs Type).
+	// Prefix keeps public IDs starting with it.
 	Prefix string `url:"prefix,omitempty"`
-	// PublicIDs keeps only these (at most 100; needs Type), sent as public_ids[].
+	// PublicIDs keeps only these (at most 100), sent as public_ids[].
 	PublicIDs []string `url:"public_ids,brackets,omitempty"`
 	// StartAt lists assets created since then (only without Prefix/PublicIDs).
 	StartAt time.Time `url:"start_at,omitempty"`
