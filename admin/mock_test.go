@@ -2,10 +2,12 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/mockserver"
@@ -174,5 +176,33 @@ func TestMockDeleteAllByPrefix(t *testing.T) {
 	kept, err := s.ListResources(t.Context(), &ListResourcesOptions{Prefix: "keep/"})
 	if err != nil || len(kept.Resources) != 5 {
 		t.Errorf("kept: %v, %v", kept, err)
+	}
+}
+
+// TestMockAmbiguousPOST checks which Admin POSTs are marked safe to repeat:
+// when the mock applies a request and then drops the connection, a search
+// is retried and succeeds, while creating an upload preset without a name
+// (a repeat would create a second preset) fails as ambiguous.
+func TestMockAmbiguousPOST(t *testing.T) {
+	m, s := startMock(t, nil, client.WithRetry(3, time.Millisecond, 10*time.Millisecond))
+	seed(t, s, numbered("amb/", 2))
+	if _, err := m.AddFault(mockserver.Fault{Route: "admin/resources", Method: "POST", Kind: mockserver.FaultCommitDrop, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(t.Context(), &SearchQuery{Expression: Field("public_id").Prefix("amb/").String()})
+	if err != nil || res.TotalCount != 2 || res.Response.Attempts != 2 {
+		t.Fatalf("search: %v (result %+v)", err, res)
+	}
+
+	if _, err := m.AddFault(mockserver.Fault{Route: "admin/upload_presets", Method: "POST", Kind: mockserver.FaultCommitDrop, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.CreateUploadPreset(t.Context(), &UploadPresetParams{Settings: map[string]any{"folder": "x"}})
+	if !errors.Is(err, client.ErrAmbiguous) {
+		t.Fatalf("create preset: err = %v, want client.ErrAmbiguous", err)
+	}
+	list, err := s.UploadPresets(t.Context(), nil)
+	if err != nil || len(list.Presets) != 1 {
+		t.Errorf("presets after the dropped create: %v, %v; want exactly one (applied once, not repeated)", list, err)
 	}
 }
