@@ -90,7 +90,7 @@ func newLsCmd() *cobra.Command {
 		a                   *apiCmd
 		af                  *assetFlags
 		prefix, tag, folder string
-		limit               int
+		limit, pageSize     int
 		withTags            bool
 	)
 	cmd := &cobra.Command{
@@ -120,8 +120,11 @@ richer queries. --json prints one JSON object per asset (JSON lines).`,
 			if limit < 0 {
 				return usageErr("--limit must not be negative")
 			}
+			if pageSize < 1 || pageSize > 500 {
+				return usageErr("--page-size %d: use 1 to 500", pageSize)
+			}
 			rt, typ := admin.ResourceType(af.resourceType), admin.DeliveryType(af.typ)
-			flags := admin.ListFlags{MaxResults: 500, Tags: withTags}
+			flags := admin.ListFlags{MaxResults: pageSize, Tags: withTags}
 			return a.run(cmd, func(ctx context.Context, adm *admin.Service, _ *upload.Service) error {
 				p := newResourcePrinter(cmd.OutOrStdout(), a.json)
 				var seq iter.Seq2[admin.Resource, error]
@@ -148,6 +151,7 @@ richer queries. --json prints one JSON object per asset (JSON lines).`,
 	f.StringVar(&folder, "folder", "", "only assets in this asset folder (dynamic folders)")
 	f.IntVar(&limit, "limit", 0, "stop after this many assets (0: all)")
 	f.BoolVar(&withTags, "tags", false, "include each asset's tags (in --json output)")
+	f.IntVar(&pageSize, "page-size", 500, "assets per Admin API call")
 	return cmd
 }
 
