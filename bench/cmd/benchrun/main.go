@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,6 +51,7 @@ type config struct {
 	profileDir  string
 	timeout     time.Duration
 	keep        bool
+	only        string
 }
 
 func main() {
@@ -76,6 +78,7 @@ func run() int {
 	fs.StringVar(&c.profileDir, "profile", "", "also write CPU and allocation profiles of one extra run per SDK and scenario into this folder")
 	fs.DurationVar(&c.timeout, "timeout", 0, "stop the whole run after this long (default 15m, smoke 3m)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (for debugging)")
+	fs.StringVar(&c.only, "only", "", "run only these scenarios, comma-separated: sign, upload-file, upload-reader, batch, list (the report then lacks the others)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "benchrun: unexpected arguments %q (all options are flags; see -h)\n", flag.Args())
@@ -218,7 +221,26 @@ func (h *harness) run(ctx context.Context) error {
 		{"batch", h.batchScenario},
 		{"list", h.listScenario},
 	}
+	only := map[string]bool{}
+	for _, name := range strings.Split(h.cfg.only, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			only[name] = true
+		}
+	}
+	for name := range only {
+		if !slices.ContainsFunc(steps, func(s struct {
+			name string
+			fn   func(context.Context) (section, error)
+		}) bool {
+			return s.name == name
+		}) {
+			return fmt.Errorf("-only: unknown scenario %q (use sign, upload-file, upload-reader, batch, list)", name)
+		}
+	}
 	for _, s := range steps {
+		if len(only) > 0 && !only[s.name] {
+			continue
+		}
 		h.logf("scenario %s", s.name)
 		sec, err := s.fn(ctx)
 		if err != nil {

@@ -232,6 +232,9 @@ func (r *report) reproduce() string {
 	if r.cfg.pairs != 5 {
 		extra = append(extra, fmt.Sprintf("-pairs %d", r.cfg.pairs))
 	}
+	if r.cfg.only != "" {
+		extra = append(extra, "-only "+r.cfg.only)
+	}
 	if r.cfg.node != "auto" {
 		extra = append(extra, "-node "+r.cfg.node)
 	}
@@ -295,7 +298,7 @@ func (r *report) markdown(analysis string) string {
 		}
 	}
 	if len(refs) > 0 {
-		w("\nAgainst the references (a plain signed cURL POST; the Node.js `cloudinary` package):\n\n")
+		w("\nAgainst the references (the plain signed cURL POST, the Node.js `cloudinary` package, cldrest with 5 MiB chunks; see each scenario):\n\n")
 		w("| Scenario | Figure | cldrest | reference | ratio cldrest/reference |\n|---|---|---|---|---|\n")
 		w("%s\n", strings.Join(refs, "\n"))
 	}
