@@ -304,10 +304,12 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	case "plain":
 		observers = append(observers, batch.PlainProgress(stderr, f.progressInterval))
 	}
+	// Progress displays come first so that they are erased (End) before the
+	// summary is printed.
 	if f.json {
-		observers = append([]batch.Observer{batch.JSONOutput(out)}, observers...)
+		observers = append(observers, batch.JSONOutput(out))
 	} else {
-		observers = append([]batch.Observer{batch.HumanOutput(out, f.quiet)}, observers...)
+		observers = append(observers, batch.HumanOutput(out, f.quiet))
 	}
 	run.Observer = batch.Observers(observers...)
 

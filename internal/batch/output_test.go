@@ -218,12 +218,17 @@ func TestTTYProgressFrame(t *testing.T) {
 	pr := p.Printer(&stdout)
 	time.Sleep(20 * time.Millisecond)
 	_, _ = pr.Write([]byte("uploaded small.jpg\n"))
+	_, _ = pr.Write([]byte("partial "))
+	if stdout.String() != "uploaded small.jpg\n" {
+		t.Errorf("a partial line was written while the display is active: %q", stdout.String())
+	}
 	p.FileDone(big, FileResult{Status: StatusUploaded})
 	p.End(&Summary{})
+	_, _ = pr.Write([]byte("line\n"))
 	if len(p.Frame()) != 1 {
 		t.Errorf("finished large file still shown: %q", p.Frame())
 	}
-	if stdout.String() != "uploaded small.jpg\n" {
+	if stdout.String() != "uploaded small.jpg\npartial line\n" {
 		t.Errorf("printer wrote %q", stdout.String())
 	}
 	s := out.String()

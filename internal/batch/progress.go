@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -161,6 +162,7 @@ type TTYProgress struct {
 
 	drawMu sync.Mutex // guards the terminal: frame height and writes
 	height int
+	active bool // between Begin and End
 	total  *progressbar.ProgressBar
 	bars   map[string]*progressbar.ProgressBar
 	stop   chan struct{}
@@ -202,6 +204,7 @@ func (t *TTYProgress) Begin(files int, bytes int64) {
 	t.begin(files, bytes)
 	t.drawMu.Lock()
 	t.total = newBar(max(bytes, 1), fmt.Sprintf("0/%d files", files))
+	t.active = true
 	t.drawMu.Unlock()
 	t.stop = make(chan struct{})
 	t.wg.Add(1)
@@ -215,8 +218,10 @@ func (t *TTYProgress) Begin(files int, bytes int64) {
 				return
 			case <-tick.C:
 				t.drawMu.Lock()
-				t.clearLocked()
-				t.drawLocked()
+				if t.active {
+					t.clearLocked()
+					t.drawLocked()
+				}
 				t.drawMu.Unlock()
 			}
 		}
@@ -240,33 +245,45 @@ func (t *TTYProgress) End(*Summary) {
 	close(t.stop)
 	t.wg.Wait()
 	t.drawMu.Lock()
+	t.active = false
 	t.clearLocked()
 	t.drawMu.Unlock()
 }
 
-// Printer returns a writer whose writes appear above the display (the
-// display is erased, the bytes written to w, and the display redrawn).
+// Printer returns a writer whose writes appear above the display: complete
+// lines are written to w after the display is erased, and the display is
+// redrawn below them; a partial line waits for its end (or for End).
 // Use it for output that shares the terminal.
 func (t *TTYProgress) Printer(w io.Writer) io.Writer { return &ttyPrinter{t: t, w: w} }
 
 type ttyPrinter struct {
-	t *TTYProgress
-	w io.Writer
+	t       *TTYProgress
+	w       io.Writer
+	pending []byte
 }
 
 func (p *ttyPrinter) Write(b []byte) (int, error) {
 	p.t.drawMu.Lock()
 	defer p.t.drawMu.Unlock()
-	p.t.clearLocked()
-	n, err := p.w.Write(b)
-	if p.t.stop != nil && p.t.total != nil {
-		select {
-		case <-p.t.stop:
-		default:
-			p.t.drawLocked()
+	p.pending = append(p.pending, b...)
+	active := p.t.active
+	n := len(p.pending)
+	if active {
+		n = bytes.LastIndexByte(p.pending, '\n') + 1
+		if n == 0 {
+			return len(b), nil
 		}
 	}
-	return n, err
+	p.t.clearLocked()
+	_, err := p.w.Write(p.pending[:n])
+	p.pending = append(p.pending[:0], p.pending[n:]...)
+	if active {
+		p.t.drawLocked()
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // clearLocked erases the current frame and leaves the cursor at its start.
