@@ -255,6 +255,9 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		return &exitError{code: exitUsage, err: err}
 	}
 
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
+	}
 	var journal *batch.Journal
 	if journalPath != "" {
 		journal, err = batch.OpenJournal(journalPath, sess.target, f.dryRun)
