@@ -202,7 +202,11 @@ func betterWord(m metric) string {
 // base, cldrest the new value.
 func benchstatTable(ms []metric) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%-28s %18s %18s   %s\n", "name", "official", "cldrest", "vs base")
+	width := len("name")
+	for _, m := range ms {
+		width = max(width, len(m.Name+" ("+m.Unit+")"))
+	}
+	fmt.Fprintf(&b, "%-*s %14s %14s   %s\n", width, "name", "official", "cldrest", "vs base")
 	for _, m := range ms {
 		sa, sb := summarize(m.A), summarize(m.B)
 		spread := func(s summary) string {
@@ -219,7 +223,7 @@ func benchstatTable(ms []metric) string {
 				delta = fmt.Sprintf("%+.1f%%", d)
 			}
 		}
-		fmt.Fprintf(&b, "%-28s %18s %18s   %s (p=%.3f n=%d)\n", m.Name+" ("+m.Unit+")", spread(sb), spread(sa), delta, p, len(m.A))
+		fmt.Fprintf(&b, "%-*s %14s %14s   %s (p=%.3f n=%d)\n", width, m.Name+" ("+m.Unit+")", spread(sb), spread(sa), delta, p, len(m.A))
 	}
 	return b.String()
 }

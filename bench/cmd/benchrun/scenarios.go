@@ -123,7 +123,7 @@ func (h *harness) uploadFileScenario(ctx context.Context) (section, error) {
 		Metrics: []metric{
 			{Name: "wall time", Unit: "s", Lower: true, Headline: true, A: wallA, B: wallB, Ref: wallC},
 			{Name: "peak RSS", Unit: "MiB", Lower: true, Headline: true, A: rssA, B: rssB, Ref: rssC},
-			{Name: "CPU time (user+sys)", Unit: "s", Lower: true, A: cpuA, B: cpuB, Ref: cpuC},
+			{Name: "CPU time (user+sys)", Unit: "s", Lower: true, Headline: true, A: cpuA, B: cpuB, Ref: cpuC},
 		},
 	}, nil
 }
@@ -202,8 +202,8 @@ func (h *harness) uploadReaderScenario(ctx context.Context) (section, error) {
 		RefName: "cldrest 5 MiB chunks",
 		Metrics: []metric{
 			{Name: "peak RSS", Unit: "MiB", Lower: true, Headline: true, A: rssA, B: rssB, Ref: rssC},
-			{Name: "wall time", Unit: "s", Lower: true, A: wallA, B: wallB, Ref: wallC},
-			{Name: "CPU time (user+sys)", Unit: "s", Lower: true, A: cpuA, B: cpuB, Ref: cpuC},
+			{Name: "wall time", Unit: "s", Lower: true, Headline: true, A: wallA, B: wallB, Ref: wallC},
+			{Name: "CPU time (user+sys)", Unit: "s", Lower: true, Headline: true, A: cpuA, B: cpuB, Ref: cpuC},
 		},
 	}, nil
 }
