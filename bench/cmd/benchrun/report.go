@@ -264,7 +264,7 @@ func (r *report) markdown(analysis string) string {
 		"with the client.\n\n", r.machine.Date, r.elapsed.Round(time.Second), r.cfg.pairs, r.machine.Cores)
 
 	w("## Reproduce\n\n```sh\n%s\n```\n\n", r.reproduce())
-	w("Needs Go, `curl` and `sh`; Node.js and npm are optional (`npm install cloudinary` into a temporary folder; the batch " +
+	w("Needs Go and `curl`; Node.js and npm are optional (`npm install cloudinary` into a temporary folder; the batch " +
 		"scenario skips Node with a message without them). Temporary files (the sparse file, the batch files) live in a " +
 		"temporary folder that is deleted at the end. `-profile DIR` adds one CPU and allocation profile per SDK and scenario; " +
 		"`-smoke` is what CI runs (`.ci/hooks/bench-smoke.sh`).\n\n")
