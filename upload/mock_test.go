@@ -441,3 +441,28 @@ func TestActionsAgainstMock(t *testing.T) {
 		t.Errorf("explicit on a missing asset: %v", err)
 	}
 }
+
+// TestWithoutChecksum: the upload is the same, only LocalMD5 is left empty.
+func TestWithoutChecksum(t *testing.T) {
+	big := randomBytes(2*minChunk+7, 3)
+	e := startMock(t, nil)
+	for name, src := range map[string]func() upload.Source{
+		"bytes":            func() upload.Source { return upload.FromBytes(big[:1000]) },
+		"ReaderAt chunked": func() upload.Source { return upload.FromReaderAt(bytes.NewReader(big), int64(len(big))) },
+		"reader chunked":   func() upload.Source { return upload.FromReader(onlyReader{bytes.NewReader(big)}) },
+		"data URI":         func() upload.Source { return upload.FromURL("data:text/plain;base64,aGk=") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := e.svc.Upload(t.Context(), src(), &upload.Params{ResourceType: "raw"}, upload.WithChunkSize(minChunk), upload.WithoutChecksum(), upload.WithConcurrency(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.LocalMD5 != "" {
+				t.Errorf("LocalMD5 = %q with WithoutChecksum", res.LocalMD5)
+			}
+			if got := fetch(t, res.SecureURL); md5hex(got) != res.Etag {
+				t.Errorf("delivered bytes do not match the etag")
+			}
+		})
+	}
+}

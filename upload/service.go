@@ -2,7 +2,6 @@ package upload
 
 import (
 	"context"
-	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -58,6 +57,7 @@ type settings struct {
 	progress    ProgressFunc
 	idempotent  bool
 	uploadID    string
+	noChecksum  bool
 	errs        []error
 }
 
@@ -99,6 +99,12 @@ func WithProgress(fn ProgressFunc) Option { return func(s *settings) { s.progres
 // uploads are retried after such failures only when Params.PublicID is set
 // and Params.Overwrite is Bool(true).
 func WithIdempotent() Option { return func(s *settings) { s.idempotent = true } }
+
+// WithoutChecksum skips computing Result.LocalMD5, which costs about one
+// CPU-second per GiB sent. Use it when the caller already knows the MD5 of
+// the source (the batch CLI hashes each file for its journal) or does not
+// compare it with the Etag; LocalMD5 is then empty.
+func WithoutChecksum() Option { return func(s *settings) { s.noChecksum = true } }
 
 var uploadIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
@@ -231,12 +237,14 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 		if err != nil {
 			return nil, err
 		}
-		res.LocalMD5 = dataURIMD5(op.remote)
+		if !st.noChecksum {
+			res.LocalMD5 = dataURIMD5(op.remote)
+		}
 		return res, nil
 	case op.stream != nil:
 		return c.stream(ctx)
 	case op.size <= st.chunkSize:
-		h := newMD5At(op.ra, op.size)
+		h := newMD5At(op.ra, op.size, !st.noChecksum)
 		res, err := c.single(ctx, &client.File{Name: op.name, ReaderAt: h, Size: op.size}, op.size)
 		if err != nil {
 			return nil, err
@@ -352,7 +360,7 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 		id = newUploadID()
 	}
 	size := c.src.size
-	h := newMD5At(c.src.ra, size)
+	h := newMD5At(c.src.ra, size, !c.set.noChecksum)
 	chunks := planChunks(size, c.set.chunkSize)
 	tr := &tracker{id: id, chunks: chunks, acked: make([]bool, len(chunks)), total: size, progress: c.set.progress}
 
@@ -483,7 +491,7 @@ const streamProbe = 64 << 10
 func (c *call) stream(ctx context.Context) (*Result, error) {
 	r := c.src.stream
 	cs := c.set.chunkSize
-	sum := md5.New()
+	sum := localHash(!c.set.noChecksum)
 
 	probe := make([]byte, min(int64(streamProbe), cs))
 	n, eof, err := fill(r, probe)
