@@ -21,6 +21,7 @@ type Resource struct {
 	CreatedAt    time.Time    `json:"created_at"`
 	UploadedAt   time.Time    `json:"uploaded_at,omitzero"`
 	Bytes        int64        `json:"bytes"`
+	Etag         string       `json:"etag,omitempty"` // MD5 of the original, in search results and details
 	Width        int          `json:"width"`
 	Height       int          `json:"height"`
 	AspectRatio  float64      `json:"aspect_ratio,omitempty"`
@@ -125,7 +126,6 @@ type ResourceDetails struct {
 	client.Meta
 	Resource
 	OriginalFilename   string           `json:"original_filename,omitempty"`
-	Etag               string           `json:"etag,omitempty"`
 	Pages              int              `json:"pages,omitempty"`
 	Derived            []Derived        `json:"derived,omitempty"`
 	NextCursor         string           `json:"next_cursor,omitempty"`
