@@ -114,7 +114,7 @@ func (h *harness) uploadFileScenario(ctx context.Context) (section, error) {
 		ID:    "upload-file",
 		Title: fmt.Sprintf("One %s file upload", human(size)),
 		What: fmt.Sprintf("A sparse file of %s (no data blocks on disk) uploaded from its path with `upload.FromPath` "+
-			"(cldrest: chunked, 20 MB chunks, sequential by default) and `Upload.Upload(ctx, path, …)` (official: chunked, "+
+			"(cldrest: chunked, 20 MB chunks, sequential by default, `upload.WithoutChecksum()` since the official SDK computes no MD5) and `Upload.Upload(ctx, path, …)` (official: chunked, "+
 			"20 MB chunks, sequential); the mock hashes and discards the bytes (metadata-only). The file is read once before the pairs so that every run finds it in the page cache. Each run is a fresh child "+
 			"process: wall time from start to exit, CPU time from the kernel (wait4 rusage), peak RSS as the child's VmHWM. The reference is the "+
 			"single signed multipart POST `cldrest sign --curl FILE --resource-type raw` prints, run as printed "+
@@ -194,7 +194,7 @@ func (h *harness) uploadReaderScenario(ctx context.Context) (section, error) {
 		ID:    "upload-reader",
 		Title: fmt.Sprintf("A %s unknown-size io.Reader upload", human(size)),
 		What: fmt.Sprintf("An `io.Reader` yielding %s of zeros that is neither an `io.ReaderAt` nor an `io.Seeker`, generated in "+
-			"the child (no file). cldrest: `upload.FromReader` (chunked upload, one reused 20 MB chunk buffer, totals `-1` "+
+			"the child (no file). cldrest: `upload.FromReader` with `upload.WithoutChecksum()` (chunked upload, one reused 20 MB chunk buffer, totals `-1` "+
 			"until EOF). Official: `Upload.Upload(ctx, reader, …)`, which streams the whole reader as one multipart POST "+
 			"through an `io.Pipe` (it chunks only files and `io.SectionReader`s). The third column is cldrest again with "+
 			"`chunk_size=5242880` (5 MiB, the smallest chunk Cloudinary accepts) in `CLOUDINARY_URL`; its third run of each "+

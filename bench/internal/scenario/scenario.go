@@ -168,7 +168,7 @@ func newCldrest(url string) (*cldrestSDK, error) {
 }
 
 func (c *cldrestSDK) uploadFile(ctx context.Context, path string) (Result, error) {
-	res, err := c.up.Upload(ctx, upload.FromPath(path), &upload.Params{ResourceType: "raw"})
+	res, err := c.up.Upload(ctx, upload.FromPath(path), &upload.Params{ResourceType: "raw"}, upload.WithoutChecksum())
 	if err != nil {
 		return Result{}, err
 	}
@@ -176,7 +176,7 @@ func (c *cldrestSDK) uploadFile(ctx context.Context, path string) (Result, error
 }
 
 func (c *cldrestSDK) uploadReader(ctx context.Context, size int64) (Result, error) {
-	res, err := c.up.Upload(ctx, upload.FromReader(&ZeroReader{N: size}).WithName("stream.bin"), &upload.Params{ResourceType: "raw"})
+	res, err := c.up.Upload(ctx, upload.FromReader(&ZeroReader{N: size}).WithName("stream.bin"), &upload.Params{ResourceType: "raw"}, upload.WithoutChecksum())
 	if err != nil {
 		return Result{}, err
 	}
@@ -186,7 +186,7 @@ func (c *cldrestSDK) uploadReader(ctx context.Context, size int64) (Result, erro
 func (c *cldrestSDK) batch(ctx context.Context, files []string, n int) (Result, error) {
 	var bytes atomic.Int64
 	err := forEach(ctx, len(files), n, func(ctx context.Context, i int) error {
-		res, err := c.up.Upload(ctx, upload.FromPath(files[i]), nil)
+		res, err := c.up.Upload(ctx, upload.FromPath(files[i]), nil, upload.WithoutChecksum())
 		if err != nil {
 			return err
 		}
