@@ -118,10 +118,13 @@ type Params struct {
 	Extra url.Values `url:"-"`
 }
 
-// idempotent reports whether repeating the upload cannot create a second
-// asset: a fixed public ID with overwrite explicitly true.
-func (p *Params) idempotent() bool {
-	return p != nil && p.PublicID != "" && p.Overwrite != nil && *p.Overwrite
+// idempotent reports whether repeating an upload with the encoded
+// parameters vals cannot create a second asset: a fixed public ID with
+// overwrite explicitly true. It looks at what is sent, so Extra can neither
+// drop the public ID of an upload still treated as idempotent nor go
+// unnoticed when it sets both.
+func idempotent(vals url.Values) bool {
+	return vals.Get("public_id") != "" && vals.Get("overwrite") == "true"
 }
 
 var uploadResourceTypes = map[string]bool{"image": true, "video": true, "raw": true, "auto": true}

@@ -248,9 +248,17 @@ func TestIdempotentRule(t *testing.T) {
 		{&Params{PublicID: "x", Overwrite: Bool(false)}, false},
 		{&Params{Overwrite: Bool(true)}, false},
 		{&Params{PublicID: "x", Overwrite: Bool(true)}, true},
+		// Extra replaces typed fields: what is sent decides.
+		{&Params{PublicID: "x", Overwrite: Bool(true), Extra: url.Values{"public_id": {""}}}, false},
+		{&Params{PublicID: "x", Overwrite: Bool(true), Extra: url.Values{"overwrite": {"false"}}}, false},
+		{&Params{Extra: url.Values{"public_id": {"x"}, "overwrite": {"true"}}}, true},
 	}
 	for i, tc := range cases {
-		if got := tc.p.idempotent(); got != tc.want {
+		vals, err := tc.p.values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := idempotent(vals); got != tc.want {
 			t.Errorf("case %d: idempotent = %v, want %v", i, got, tc.want)
 		}
 	}

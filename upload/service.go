@@ -229,7 +229,7 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 		return nil, err
 	}
 	defer op.close()
-	c := &call{s: s, set: st, path: rt + "/upload", vals: vals, unsigned: unsigned, idem: st.idempotent || p.idempotent(), src: op}
+	c := &call{s: s, set: st, path: rt + "/upload", vals: vals, unsigned: unsigned, idem: st.idempotent || idempotent(vals), src: op}
 	switch {
 	case op.remote != "":
 		c.vals.Set("file", op.remote)
