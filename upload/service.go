@@ -44,8 +44,9 @@ func New(c *client.Client) *Service {
 // ProgressFunc is told, after every acknowledged request of an upload, how
 // many bytes the server has acknowledged so far and the total size (-1 while
 // the size of an io.Reader source is still unknown). Calls are serialized
-// and acked never decreases. It runs on the uploading goroutine: keep it
-// short.
+// and acked never decreases. It runs on a goroutine of the upload (the
+// caller's, or a chunk worker's with WithConcurrency) and delays the upload
+// while it runs: keep it short.
 type ProgressFunc func(acked, total int64)
 
 // Option adjusts one call.
