@@ -59,8 +59,8 @@ type Config struct {
 	SignatureAlgorithm signer.Algorithm // default SHA1
 	SignatureVersion   int              // 1 or 2, default 2
 
-	Timeout       time.Duration // per API call, default 60s
-	UploadTimeout time.Duration // per upload request; 0 means Timeout
+	Timeout       time.Duration // per attempt of a request without a file, default 60s
+	UploadTimeout time.Duration // per attempt of a request with a file; 0 means Timeout
 	ChunkSize     int64         // bytes per chunk of a large upload, default 20,000,000
 
 	// Delivery settings (spec §10).
