@@ -39,7 +39,6 @@ type callState struct {
 	auth        string // Authorization header value, "" for none
 	signForm    bool   // add api_key/timestamp/signature per attempt
 	idempotent  bool
-	single      bool // unknown-size stream: one attempt only
 	maxAttempts int
 	timeout     time.Duration
 	limiter     bool
@@ -53,9 +52,8 @@ type callState struct {
 	body     []byte
 	bodyErr  error
 
-	streamUsed bool
-	boundary   string
-	jsonBody   []byte
+	boundary string
+	jsonBody []byte
 }
 
 // attemptBody is the body of one attempt; the transport reads its length.
@@ -205,8 +203,7 @@ func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retrya
 			return nil, nil, bad(fmt.Sprintf("File.Size %d is negative", f.Size), "set Size to the number of bytes to send")
 		}
 		if f.Stream != nil {
-			st.single = true
-			st.maxAttempts = 1
+			st.maxAttempts = 1 // a one-shot stream cannot be replayed
 		}
 		st.timeout = c.uploadTimeout
 		st.boundary = c.boundary
@@ -299,11 +296,6 @@ func (st *callState) jsonReader() (io.Reader, error) {
 
 func (st *callState) multipartReader() (io.Reader, error) {
 	f := st.req.File
-	if f.Stream != nil {
-		if st.streamUsed {
-			return nil, errors.New("File.Stream was already sent once and cannot be replayed")
-		}
-	}
 	p, err := st.form()
 	if err != nil {
 		return nil, err
@@ -316,20 +308,7 @@ func (st *callState) multipartReader() (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &attemptBody{r: &streamMark{r: mb.Reader(), st: st}, n: mb.Len()}, nil
-}
-
-// streamMark records that a one-shot stream started being read.
-type streamMark struct {
-	r  io.Reader
-	st *callState
-}
-
-func (s *streamMark) Read(p []byte) (int, error) {
-	if s.st.req.File.Stream != nil {
-		s.st.streamUsed = true
-	}
-	return s.r.Read(p)
+	return &attemptBody{r: mb.Reader(), n: mb.Len()}, nil
 }
 
 // onAttempt runs before every attempt (retryablehttp's RequestLogHook).
@@ -403,7 +382,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		if errors.As(err, &ae) && ae.sent && !st.idempotent {
 			return false, &AmbiguousError{Method: st.method, Path: st.path, Attempts: st.attempt, Err: st.c.sanitize(ae.err)}
 		}
-		if st.single || st.attempt >= st.maxAttempts {
+		if st.attempt >= st.maxAttempts {
 			return false, err
 		}
 		return st.schedule(ctx, st.c.retry.wait(st.attempt-1, nil, now), err)
@@ -414,7 +393,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	st.capture(resp)
 	apiErr := st.apiError(resp)
 	st.lastErr = apiErr
-	if st.single || st.attempt >= st.maxAttempts {
+	if st.attempt >= st.maxAttempts {
 		return false, nil
 	}
 	return st.schedule(ctx, st.c.retry.wait(st.attempt-1, resp, now), apiErr)
