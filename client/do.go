@@ -283,9 +283,6 @@ func (st *callState) formReader() (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.method == http.MethodGet {
-		return nil, nil
-	}
 	enc := p.Encode()
 	return &attemptBody{r: strings.NewReader(enc), n: int64(len(enc))}, nil
 }

@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -56,5 +55,4 @@ func TestRetry503ThenSuccessResigns(t *testing.T) {
 			t.Errorf("signed upload carried Authorization")
 		}
 	}
-	_ = http.StatusOK
 }
