@@ -106,3 +106,32 @@ func TestSecretCanary(t *testing.T) {
 		}
 	}
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestLogOmitsSignedQueryOfWrappedTransportError: a caller's RoundTripper
+// that quotes the URL in its error (a *url.Error) must not put the
+// signature of a signed GET into the debug log.
+func TestLogOmitsSignedQueryOfWrappedTransportError(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, &url.Error{Op: "Get", URL: r.URL.String(), Err: errors.New("proxy down")}
+	})
+	c, err := client.New(testConfig("http://127.0.0.1:1"), client.WithHTTPClient(&http.Client{Transport: rt}), client.WithLogger(logger), client.WithRetry(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Do(context.Background(), &client.Request{Method: "GET", Path: "image/download", Params: url.Values{"public_id": {"x"}}}, nil)
+	if err == nil || strings.Contains(err.Error(), "signature=") {
+		t.Fatalf("error: %v", err)
+	}
+	if !strings.Contains(logs.String(), "proxy down") {
+		t.Fatalf("transport error not logged: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), "signature=") {
+		t.Errorf("log carries the signed query: %s", logs.String())
+	}
+}

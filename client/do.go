@@ -494,19 +494,27 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the JSON error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// sanitize strips query strings from *url.Error values (a signed GET
-// carries its signature there).
+// sanitize strips the query strings of every *url.Error in err's chain (a
+// signed GET carries its signature there; a wrapped RoundTripper may quote
+// the URL again below the one http.Client adds).
 func (c *Client) sanitize(err error) error {
-	var ue *url.Error
-	if err == nil || !errors.As(err, &ue) {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	changed := false
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if ue, ok := e.(*url.Error); ok {
+			if i := strings.IndexByte(ue.URL, '?'); i >= 0 {
+				msg = strings.ReplaceAll(msg, ue.URL, ue.URL[:i])
+				changed = true
+			}
+		}
+	}
+	if !changed {
 		return err
 	}
-	if i := strings.IndexByte(ue.URL, '?'); i >= 0 {
-		cp := *ue
-		cp.URL = ue.URL[:i]
-		return &sanitizedError{msg: strings.Replace(err.Error(), ue.URL, cp.URL, 1), err: err}
-	}
-	return err
+	return &sanitizedError{msg: msg, err: err}
 }
 
 type sanitizedError struct {
