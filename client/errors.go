@@ -191,7 +191,7 @@ type AmbiguousError struct {
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("cloudinary: %s %s: attempt %d failed after the request was sent (%v); "+
 		"not retried because the server may already have applied it and a retry could create a second asset; "+
-		"mark the request Idempotent (fixed public_id with overwrite) to allow retries",
+		"to allow retries, give the upload a fixed public_id with overwrite=true (or use upload.WithIdempotent when a duplicate is harmless; client.Request.Idempotent for direct calls)",
 		e.Method, e.Path, e.Attempts, e.Err)
 }
 

@@ -190,7 +190,7 @@ func TestConnectionResetAfterBodySent(t *testing.T) {
 		if !errors.As(err, &amb) || !errors.Is(err, client.ErrAmbiguous) || amb.Attempts != 1 {
 			t.Fatalf("err %v, want *AmbiguousError", err)
 		}
-		if msg := err.Error(); !strings.Contains(msg, "Idempotent") || !strings.Contains(msg, "second asset") {
+		if msg := err.Error(); !strings.Contains(msg, "fixed public_id with overwrite=true") || !strings.Contains(msg, "upload.WithIdempotent") || !strings.Contains(msg, "second asset") {
 			t.Fatalf("error does not say why or how to opt in: %s", msg)
 		}
 		if n := len(rec.Hits()); n != 1 {
