@@ -369,7 +369,7 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 		final := ch.index == len(chunks)-1
 		res, err := c.sendChunk(ctx, id, ch, h, size, final)
 		if err != nil {
-			return nil, tr.fail(ch, size, err)
+			return nil, tr.fail(ch, err)
 		}
 		tr.ack(ch)
 		return res, nil
@@ -478,8 +478,8 @@ func (t *tracker) prefix() int64 {
 	return off
 }
 
-func (t *tracker) fail(ch chunk, total int64, err error) *ChunkError {
-	return &ChunkError{UploadID: t.id, Offset: t.prefix(), Chunk: ch.index, Range: contentRange(ch.off, ch.n, total), Err: err}
+func (t *tracker) fail(ch chunk, err error) *ChunkError {
+	return &ChunkError{UploadID: t.id, Offset: t.prefix(), Chunk: ch.index, Range: contentRange(ch.off, ch.n, t.total), Err: err}
 }
 
 // streamProbe is how much of an unknown-size reader is read before the
