@@ -414,6 +414,9 @@ func (c *call) parallel(ctx context.Context, chunks []chunk, n int, send func(co
 		go func() {
 			defer wg.Done()
 			for ch := range jobs {
+				if ctx.Err() != nil {
+					continue // select may hand out a chunk after the failure
+				}
 				if _, err := send(ctx, ch); err != nil {
 					mu.Lock()
 					if first == nil {
