@@ -1,7 +1,8 @@
 // Package searchexpr parses the expression language of Cloudinary's search
 // API (resources/search): field terms (field:value, field=value, field>value,
 // field<value, >=, <=), free-text terms, quoted values, the prefix wildcard
-// value*, AND / OR / NOT (and a leading "-"), implicit AND between terms,
+// value*, backslash escapes (a\:b, my\ file), AND / OR / NOT (and a leading
+// "-"), implicit AND between terms,
 // parentheses, and grouped values (tags:(cat OR dog)).
 //
 // Parsing yields a Node; evaluating it asks a Matcher about each term, so the
@@ -152,7 +153,9 @@ func lex(s string) ([]token, error) {
 				}
 				i++
 			}
-			toks = append(toks, token{tokWord, strings.ReplaceAll(string(rs[start:i]), `\`, ""), start + 1})
+			// The raw text keeps its escapes: splitTerm must not split at
+			// an escaped operator, and an escaped keyword is a plain word.
+			toks = append(toks, token{tokWord, string(rs[start:i]), start + 1})
 		}
 	}
 	toks = append(toks, token{tokEOF, "", len(rs) + 1})
@@ -276,10 +279,31 @@ func validField(f string) bool {
 	return true
 }
 
-// splitTerm splits "field<op>value" at the first operator.
+// unescape resolves backslash escapes in a raw word: "\x" is "x" (so "\\"
+// is one backslash); a lone trailing backslash is kept.
+func unescape(w string) string {
+	if !strings.Contains(w, `\`) {
+		return w
+	}
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if w[i] == '\\' && i+1 < len(w) {
+			i++
+		}
+		b.WriteByte(w[i])
+	}
+	return b.String()
+}
+
+// splitTerm splits the raw word "field<op>value" at the first unescaped
+// operator and resolves the escapes of field and value.
 func splitTerm(w string) (field, op, value string, ok bool) {
 	best := -1
 	for i := 0; i < len(w); i++ {
+		if w[i] == '\\' {
+			i++
+			continue
+		}
 		if strings.ContainsRune(":=<>", rune(w[i])) {
 			best = i
 			break
@@ -295,7 +319,7 @@ func splitTerm(w string) (field, op, value string, ok bool) {
 	rest := w[best:]
 	for _, o := range ops {
 		if strings.HasPrefix(rest, o) {
-			return field, o, rest[len(o):], true
+			return field, o, unescape(rest[len(o):]), true
 		}
 	}
 	return "", "", "", false
@@ -351,9 +375,9 @@ func (p *parser) parsePrimary(field string, depth int) (Node, error) {
 			return nil, &Error{Pos: t.pos}
 		}
 		if field != "" {
-			return Term{field, ":", t.text}, nil
+			return Term{field, ":", unescape(t.text)}, nil
 		}
-		return Text{t.text}, nil
+		return Text{unescape(t.text)}, nil
 	case tokRParen:
 		return nil, &Error{Pos: t.pos, Msg: "unexpected )"}
 	}

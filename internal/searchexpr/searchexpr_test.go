@@ -24,6 +24,13 @@ func TestParse(t *testing.T) {
 		{"context.color=black", `context.color="black"`},
 		{`"free text"`, `"free text"`},
 		{"http://x", `http:"//x"`},
+		{`public_id:a\\b`, `public_id:"a\\b"`},
+		{`public_id:my\ file`, `public_id:"my file"`},
+		{`public_id:a\:b`, `public_id:"a:b"`},
+		{`a\:b`, `"a:b"`},
+		{`\AND`, `"AND"`},
+		{`\-a`, `"-a"`},
+		{`x\(y\)`, `"x(y)"`},
 	}
 	for _, tc := range tests {
 		n, err := Parse(tc.in)
