@@ -412,22 +412,30 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	changed := []string{}
-	for _, a := range as {
+	return s.updateAssets(rc, as, func(a *asset) {
 		if cmd == "remove_all" {
 			a.Context = nil
-		} else {
-			if a.Context == nil {
-				a.Context = map[string]string{}
-			}
-			for k, v := range ctxMap {
-				if v == "" {
-					delete(a.Context, k)
-				} else {
-					a.Context[k] = v
-				}
+			return
+		}
+		if a.Context == nil {
+			a.Context = map[string]string{}
+		}
+		for k, v := range ctxMap {
+			if v == "" {
+				delete(a.Context, k)
+			} else {
+				a.Context[k] = v
 			}
 		}
+	})
+}
+
+// updateAssets applies edit to each asset, stamps and persists it, and
+// answers {"public_ids": [...]} with the IDs it updated. Caller holds s.mu.
+func (s *Server) updateAssets(rc *reqCtx, as []*asset, edit func(*asset)) (any, error) {
+	changed := []string{}
+	for _, a := range as {
+		edit(a)
 		a.UpdatedAt = s.Now().UTC()
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
@@ -450,26 +458,23 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 		return nil, missingParam("metadata")
 	}
 	m := parsePipeMap(raw)
-	s.mu.RLock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var missing []string
 	for k := range m {
 		if _, ok := s.st.cfg.MetadataFields[k]; !ok {
 			missing = append(missing, strconv.Quote(k))
 		}
 	}
-	s.mu.RUnlock()
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return nil, badRequest("The following metadata fields do not exist: [%s]", strings.Join(missing, ","))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	as, _, err := s.targetAssets(rc)
 	if err != nil {
 		return nil, err
 	}
-	changed := []string{}
-	for _, a := range as {
+	return s.updateAssets(rc, as, func(a *asset) {
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}
@@ -480,14 +485,7 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 				a.Metadata[k] = metadataValue(v)
 			}
 		}
-		a.UpdatedAt = s.Now().UTC()
-		if err := s.persist.saveAsset(a); err != nil {
-			return nil, err
-		}
-		changed = append(changed, a.PublicID)
-		rc.applied = true
-	}
-	return map[string]any{"public_ids": changed}, nil
+	})
 }
 
 // handleGenerateArchive builds a real zip of the selected assets.
