@@ -130,7 +130,8 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 	return nil, notFound("Not found: the mock serves cloud %q under /v1_1/%s/ and /%s/", s.cfg.cloud, s.cfg.cloud, s.cfg.cloud)
 }
 
-// methodPOST restricts an Upload API handler to POST (and GET when getOK).
+// methodPOST restricts an Upload API handler to POST or PUT (and GET or HEAD
+// when getOK); other methods answer 404 as Cloudinary does.
 func (s *Server) methodPOST(h handlerFunc, getOK bool) handlerFunc {
 	return func(rc *reqCtx) (any, error) {
 		m := rc.r.Method
