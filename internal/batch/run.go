@@ -114,7 +114,6 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 			}
 		}()
 	}
-	dispatched := 0
 dispatch:
 	for i := range files {
 		if runCtx.Err() != nil {
@@ -122,7 +121,6 @@ dispatch:
 		}
 		select {
 		case jobs <- i:
-			dispatched++
 		case <-runCtx.Done():
 			break dispatch
 		}
