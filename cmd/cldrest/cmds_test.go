@@ -113,6 +113,7 @@ func TestParseSize(t *testing.T) {
 	}{
 		{"5242880", 5242880, false}, {"20MB", 20_000_000, false}, {"64MiB", 64 << 20, false}, {"6M", 6 << 20, false},
 		{"1 GiB", 1 << 30, false}, {"100b", 100, false}, {"x", 0, true}, {"-5MB", 0, true}, {"5TB", 0, true},
+		{"17179869185GiB", 0, true}, // wraps to 1 GiB without the overflow check
 	}
 	for _, tt := range tests {
 		got, err := parseSize(tt.in)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -149,6 +150,9 @@ func parseSize(s string) (int64, error) {
 		"m": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gib": 1 << 30}[unit]
 	if mult == 0 {
 		return 0, fmt.Errorf("invalid size %q: unknown unit %q (use KB, MB, GB, KiB, MiB or GiB)", s, unit)
+	}
+	if n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("invalid size %q: too large", s)
 	}
 	return n * mult, nil
 }
