@@ -98,7 +98,7 @@ func dtOrDefault(dt DeliveryType) DeliveryType {
 	return dt
 }
 
-// validSegment reports whether v can be used as a path segment of a
+// validName reports whether v can be used as a path segment of a
 // resource type or delivery type (no separators, no dots-only names).
 func validName(v string) bool {
 	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\ ")
