@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFixedFolderMode(t *testing.T) {
@@ -141,5 +142,16 @@ func TestFaultManagement(t *testing.T) {
 	s.ClearFaults()
 	if len(s.Faults()) != 0 || s.RemoveFault(id2) {
 		t.Fatal("ClearFaults")
+	}
+}
+
+func TestRemoteTimeoutKeepsDefaultForZero(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		if s := New(WithRemoteTimeout(d)); s.cfg.remoteTimeout != DefaultRemoteTimeout || s.remote.Timeout != DefaultRemoteTimeout {
+			t.Errorf("WithRemoteTimeout(%v): %v, %v; want the default %v (notify would cancel at once)", d, s.cfg.remoteTimeout, s.remote.Timeout, DefaultRemoteTimeout)
+		}
+	}
+	if s := New(WithRemoteTimeout(time.Minute)); s.cfg.remoteTimeout != time.Minute {
+		t.Errorf("WithRemoteTimeout(1m): %v", s.cfg.remoteTimeout)
 	}
 }

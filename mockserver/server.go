@@ -95,9 +95,16 @@ func WithOfflineRemoteURLs() Option { return func(c *config) { c.offlineRemote =
 // session may go without a chunk before it is discarded (default 1 h).
 func WithMaxChunkIdle(d time.Duration) Option { return func(c *config) { c.maxChunkIdle = d } }
 
-// WithRemoteTimeout sets the timeout for fetching remote file URLs
-// (default 5 s).
-func WithRemoteTimeout(d time.Duration) Option { return func(c *config) { c.remoteTimeout = d } }
+// WithRemoteTimeout sets the timeout for fetching remote file URLs and for
+// sending each notification (default 5 s; zero or negative keeps the default,
+// so that Close, which waits for notifications, cannot hang).
+func WithRemoteTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.remoteTimeout = d
+		}
+	}
+}
 
 // WithHTTPClient sets the client used to fetch remote file URLs.
 func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
