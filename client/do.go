@@ -390,6 +390,11 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	st.capture(resp)
 	apiErr := st.apiError(resp)
 	st.lastErr = apiErr
+	if gatewayStatus(resp.StatusCode) && !st.idempotent {
+		// A gateway answered for the origin: it may have forwarded the
+		// request and lost (or given up waiting for) the answer.
+		return false, &AmbiguousError{Method: st.method, Path: st.path, Attempts: st.attempt, Err: apiErr}
+	}
 	if st.attempt >= st.maxAttempts {
 		return false, nil
 	}

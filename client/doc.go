@@ -34,9 +34,11 @@
 //
 //  1. If the call's context is done, stop with the context's error
 //     (wrapped with the last attempt's error in a *RetryError).
-//  2. A response with status 420, 429, 500, 502, 503 or 504 is retried.
-//     Any other status (including 501 and every other 4xx) is final and
-//     becomes an *APIError.
+//  2. A response with status 420, 429, 500, 502, 503 or 504 is retried,
+//     except that 502 and 504 (a gateway speaking for an origin that may
+//     have applied the request) are ambiguous like case 4 below. Any other
+//     status (including 501 and every other 4xx) is final and becomes an
+//     *APIError.
 //  3. A transport failure before the request was completely sent (dial
 //     error, connection refused, a keep-alive connection the server had
 //     closed) is retried: the server cannot have applied it.

@@ -176,11 +176,12 @@ func truncUTF8(s string, n int) string {
 }
 
 // AmbiguousError reports a request that failed after its body was sent
-// and before a complete response arrived (connection reset, EOF, timeout):
-// Cloudinary may have applied it. It was not retried because it is not
+// and before a complete response arrived (connection reset, EOF, timeout,
+// or a 502/504 from a gateway, then wrapped as an *APIError): Cloudinary
+// may have applied it. It was not retried because it is not
 // marked Request.Idempotent — retrying an upload with a server-chosen
 // public_id could create a second asset. It matches ErrAmbiguous and
-// unwraps to the transport error.
+// unwraps to the transport error or the gateway's *APIError.
 type AmbiguousError struct {
 	Method   string
 	Path     string
@@ -195,7 +196,7 @@ func (e *AmbiguousError) Error() string {
 		e.Method, e.Path, e.Attempts, e.Err)
 }
 
-// Unwrap returns the transport error.
+// Unwrap returns the transport error or the gateway's *APIError.
 func (e *AmbiguousError) Unwrap() error { return e.Err }
 
 // Is matches ErrAmbiguous.

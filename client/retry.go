@@ -27,6 +27,14 @@ func retryableStatus(code int) bool {
 	return false
 }
 
+// gatewayStatus reports whether a status comes from a gateway speaking for
+// the origin (502, 504): the origin may have received and applied the
+// request, so it is ambiguous like a connection lost after the body was
+// sent.
+func gatewayStatus(code int) bool {
+	return code == http.StatusBadGateway || code == http.StatusGatewayTimeout
+}
+
 // ParseRetryAfter parses a Retry-After value: delay-seconds (a
 // non-negative integer) or an HTTP date, which is converted to a wait
 // relative to now (a date in the past gives 0). ok is false for an absent

@@ -145,13 +145,43 @@ func TestRetryableStatusesExhaustAttempts(t *testing.T) {
 			}
 			rec := newRecorder(t, steps...)
 			c := newTestClient(t, rec, client.WithRetry(3, 0, time.Millisecond))
-			_, err := c.Do(context.Background(), uploadReq(false), nil)
+			_, err := c.Do(context.Background(), uploadReq(true), nil)
 			var ae *client.APIError
 			if !errors.As(err, &ae) || ae.StatusCode != code || ae.Attempts != 3 || len(rec.Hits()) != 3 {
 				t.Fatalf("err %v hits %d", err, len(rec.Hits()))
 			}
 			if !ae.Temporary() {
 				t.Error("Temporary() false for a retryable status")
+			}
+		})
+	}
+}
+
+// A 502 or 504 comes from a gateway that may have handed the request to an
+// origin that applied it: an unmarked upload is not repeated, while 500 and
+// 503 still are.
+func TestGatewayStatusIsAmbiguousForUnmarkedRequests(t *testing.T) {
+	for _, tc := range []struct {
+		code      int
+		ambiguous bool
+	}{{500, false}, {502, true}, {503, false}, {504, true}} {
+		t.Run(fmt.Sprint(tc.code), func(t *testing.T) {
+			rec := newRecorder(t, status(tc.code, `{"error":{"message":"upstream"}}`), ok(`{}`))
+			c := newTestClient(t, rec, client.WithRetry(3, 0, time.Millisecond))
+			_, err := c.Do(context.Background(), uploadReq(false), nil)
+			if !tc.ambiguous {
+				if err != nil || len(rec.Hits()) != 2 {
+					t.Fatalf("err %v after %d attempts, want success after 2", err, len(rec.Hits()))
+				}
+				return
+			}
+			var amb *client.AmbiguousError
+			var ae *client.APIError
+			if !errors.As(err, &amb) || !errors.Is(err, client.ErrAmbiguous) || !errors.As(err, &ae) || ae.StatusCode != tc.code {
+				t.Fatalf("err %v, want an *AmbiguousError wrapping the %d *APIError", err, tc.code)
+			}
+			if !errors.Is(err, client.ErrServerError) || len(rec.Hits()) != 1 {
+				t.Fatalf("hits %d, ErrServerError %v", len(rec.Hits()), errors.Is(err, client.ErrServerError))
 			}
 		})
 	}
