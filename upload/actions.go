@@ -11,8 +11,9 @@ import (
 	"github.com/cldrest/cldrest/client"
 )
 
-// post sends one urlencoded Upload API action.
-func (s *Service) post(ctx context.Context, rt, action string, vals url.Values, idempotent bool, v any) error {
+// post sends one urlencoded Upload API action for resource type rt and
+// decodes the answer into a new T.
+func post[T any](ctx context.Context, s *Service, rt, action string, vals url.Values, idempotent bool) (*T, error) {
 	req := &client.Request{
 		Method:     http.MethodPost,
 		API:        client.UploadAPI,
@@ -20,8 +21,11 @@ func (s *Service) post(ctx context.Context, rt, action string, vals url.Values, 
 		Params:     vals,
 		Idempotent: idempotent,
 	}
-	_, err := s.b.Do(ctx, req, v)
-	return err
+	res := new(T)
+	if _, err := s.b.Do(ctx, req, res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func idempotentOpt(s *Service, opts []Option) (bool, error) {
@@ -77,11 +81,7 @@ func (s *Service) Explicit(ctx context.Context, publicID string, p *Params) (*Re
 		return nil, err
 	}
 	vals.Set("public_id", publicID)
-	res := new(Result)
-	if err := s.post(ctx, rt, "explicit", vals, true, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[Result](ctx, s, rt, "explicit", vals, true)
 }
 
 // DestroyParams are the optional parameters of Destroy.
@@ -110,11 +110,7 @@ func (s *Service) Destroy(ctx context.Context, publicID string, p *DestroyParams
 		return nil, err
 	}
 	vals.Set("public_id", publicID)
-	res := new(DestroyResult)
-	if err := s.post(ctx, rt, "destroy", vals, true, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[DestroyResult](ctx, s, rt, "destroy", vals, true)
 }
 
 // RenameParams are the optional parameters of Rename.
@@ -152,11 +148,7 @@ func (s *Service) Rename(ctx context.Context, from, to string, p *RenameParams) 
 	}
 	vals.Set("from_public_id", from)
 	vals.Set("to_public_id", to)
-	res := new(Result)
-	if err := s.post(ctx, rt, "rename", vals, true, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[Result](ctx, s, rt, "rename", vals, true)
 }
 
 // TagParams are the optional parameters of the tags and context actions.
@@ -288,11 +280,7 @@ func (s *Service) bulk(ctx context.Context, action, rtIn string, publicIDs []str
 	if err != nil {
 		return nil, err
 	}
-	res := new(PublicIDsResult)
-	if err := s.post(ctx, rt, action, vals, true, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[PublicIDsResult](ctx, s, rt, action, vals, true)
 }
 
 // MultiParams select the images of Multi or Sprite: exactly one of Tag and
@@ -318,46 +306,38 @@ func (p *MultiParams) check() error {
 // or from a list of URLs (POST <resource_type>/multi). It is not idempotent
 // unless WithIdempotent is given.
 func (s *Service) Multi(ctx context.Context, p *MultiParams, opts ...Option) (*MultiResult, error) {
-	res := new(MultiResult)
-	if err := s.multiLike(ctx, "multi", p, opts, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return multiLike[MultiResult](ctx, s, "multi", p, opts)
 }
 
 // Sprite creates a sprite image and CSS from the images with a tag or from
 // a list of URLs (POST <resource_type>/sprite).
 func (s *Service) Sprite(ctx context.Context, p *MultiParams, opts ...Option) (*SpriteResult, error) {
-	res := new(SpriteResult)
-	if err := s.multiLike(ctx, "sprite", p, opts, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return multiLike[SpriteResult](ctx, s, "sprite", p, opts)
 }
 
-func (s *Service) multiLike(ctx context.Context, action string, p *MultiParams, opts []Option, v any) error {
+func multiLike[T any](ctx context.Context, s *Service, action string, p *MultiParams, opts []Option) (*T, error) {
 	if p == nil {
 		p = &MultiParams{}
 	}
 	if err := p.check(); err != nil {
-		return err
+		return nil, err
 	}
 	rt, err := resourceType(p.ResourceType, "image", actionResourceTypes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	idem, err := idempotentOpt(s, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	vals, err := encode(p, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(p.URLs) > 0 {
 		vals.Set("mode", "download")
 	}
-	return s.post(ctx, rt, action, vals, idem, v)
+	return post[T](ctx, s, rt, action, vals, idem)
 }
 
 // ExplodeParams are the parameters of Explode.
@@ -386,12 +366,8 @@ func (s *Service) Explode(ctx context.Context, publicID string, p *ExplodeParams
 		return nil, err
 	}
 	vals.Set("public_id", publicID)
-	res := new(BatchResult)
 	// Re-running explode regenerates the same derived pages.
-	if err := s.post(ctx, "image", "explode", vals, true, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[BatchResult](ctx, s, "image", "explode", vals, true)
 }
 
 // TextParams style the image created by Text.
@@ -427,11 +403,7 @@ func (s *Service) Text(ctx context.Context, text string, p *TextParams, opts ...
 		return nil, err
 	}
 	vals.Set("text", text)
-	res := new(Result)
-	if err := s.post(ctx, "image", "text", vals, idem, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[Result](ctx, s, "image", "text", vals, idem)
 }
 
 // ArchiveParams select the assets of an archive and shape it. At least one
@@ -492,11 +464,7 @@ func (s *Service) CreateArchive(ctx context.Context, p *ArchiveParams, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	res := new(ArchiveResult)
-	if err := s.post(ctx, rt, "generate_archive", vals, idem, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[ArchiveResult](ctx, s, rt, "generate_archive", vals, idem)
 }
 
 // SlideshowParams describe a video slideshow: exactly one of
@@ -531,9 +499,5 @@ func (s *Service) CreateSlideshow(ctx context.Context, p *SlideshowParams, opts 
 	if err != nil {
 		return nil, err
 	}
-	res := new(Result)
-	if err := s.post(ctx, "video", "create_slideshow", vals, idem, res); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return post[Result](ctx, s, "video", "create_slideshow", vals, idem)
 }
