@@ -74,12 +74,6 @@ func uploadRT(rc *reqCtx) string {
 }
 
 func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	if err := checkUnsupportedParams(p); err != nil {
 		return nil, err
@@ -155,20 +149,28 @@ func (s *Server) trashLocked(a *asset) error {
 }
 
 func (s *Server) handleDestroy(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	id := rc.p.get("public_id")
 	if id == "" {
 		return nil, missingParam("public_id")
 	}
 	key := assetKey{uploadRT(rc), firstNonEmpty(rc.p.get("type"), "upload"), id}
+	return s.destroy(rc, func() *asset { return s.st.assets[key] })
+}
+
+func (s *Server) handleAssetDestroy(rc *reqCtx) (any, error) {
+	id := rc.p.get("asset_id")
+	if id == "" {
+		return nil, missingParam("asset_id")
+	}
+	return s.destroy(rc, func() *asset { return s.st.byID[id] })
+}
+
+// destroy moves the asset find returns (called under s.mu) to the trash
+// and sends the delete notification.
+func (s *Server) destroy(rc *reqCtx, find func() *asset) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := s.st.assets[key]
+	a := find()
 	if a == nil {
 		return map[string]string{"result": "not found"}, nil
 	}
@@ -180,37 +182,7 @@ func (s *Server) handleDestroy(rc *reqCtx) (any, error) {
 	return map[string]string{"result": "ok"}, nil
 }
 
-func (s *Server) handleAssetDestroy(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
-	id := rc.p.get("asset_id")
-	if id == "" {
-		return nil, missingParam("asset_id")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.st.byID[id]
-	if a == nil {
-		return map[string]string{"result": "not found"}, nil
-	}
-	if err := s.trashLocked(a); err != nil {
-		return nil, err
-	}
-	rc.applied = true
-	return map[string]string{"result": "ok"}, nil
-}
-
 func (s *Server) handleRename(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	from, to := p.get("from_public_id"), strings.TrimSpace(p.get("to_public_id"))
 	if from == "" {
@@ -292,12 +264,6 @@ func (s *Server) targetAssets(rc *reqCtx) ([]*asset, []string, error) {
 }
 
 func (s *Server) handleTags(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	cmd := p.get("command")
 	switch cmd {
@@ -387,12 +353,6 @@ func removeAll(list, drop []string) []string {
 }
 
 func (s *Server) handleContext(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	cmd := p.get("command")
 	switch cmd {
@@ -447,12 +407,6 @@ func (s *Server) updateAssets(rc *reqCtx, as []*asset, edit func(*asset)) (any, 
 }
 
 func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	raw := rc.p.get("metadata")
 	if raw == "" {
 		return nil, missingParam("metadata")
@@ -490,12 +444,6 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 
 // handleGenerateArchive builds a real zip of the selected assets.
 func (s *Server) handleGenerateArchive(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	if f := p.get("target_format"); f != "" && f != "zip" {
 		return nil, unsupported("archives in " + f + " format (zip only)")
@@ -679,12 +627,6 @@ func (s *Server) handleGenerateArchive(rc *reqCtx) (any, error) {
 
 // handleDownload serves GET .../<rt>/download?public_id=...&signature=... .
 func (s *Server) handleDownload(rc *reqCtx) (any, error) {
-	if err := rc.parse(nil); err != nil {
-		return nil, err
-	}
-	if err := rc.authUpload(false); err != nil {
-		return nil, err
-	}
 	p := rc.p
 	id := p.get("public_id")
 	if id == "" {

@@ -13,21 +13,21 @@ func (s *Server) uploadAction(action string) (handlerFunc, bool) {
 	case "upload", "upload_chunked":
 		return s.handleUpload, true
 	case "explicit":
-		return s.handleExplicit, true
+		return signedAction(s.handleExplicit), true
 	case "destroy":
-		return s.handleDestroy, true
+		return signedAction(s.handleDestroy), true
 	case "rename":
-		return s.handleRename, true
+		return signedAction(s.handleRename), true
 	case "tags":
-		return s.handleTags, true
+		return signedAction(s.handleTags), true
 	case "context":
-		return s.handleContext, true
+		return signedAction(s.handleContext), true
 	case "metadata":
-		return s.handleMetadata, true
+		return signedAction(s.handleMetadata), true
 	case "generate_archive":
-		return s.handleGenerateArchive, true
+		return signedAction(s.handleGenerateArchive), true
 	case "download":
-		return s.handleDownload, true
+		return signedAction(s.handleDownload), true
 	case "explode", "text", "sprite", "multi", "create_slideshow", "concat", "update_metadata", "download_archive", "upload_large":
 		return func(rc *reqCtx) (any, error) { return nil, unsupported("the " + action + " action") }, true
 	}
@@ -100,7 +100,7 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 		case head == "asset" && len(rest) == 2:
 			rc.label = "upload/asset_" + rest[1]
 			if rest[1] == "destroy" {
-				return s.methodPOST(s.handleAssetDestroy, false), nil
+				return s.methodPOST(signedAction(s.handleAssetDestroy), false), nil
 			}
 			return nil, unsupported("/asset/" + rest[1])
 		case head == "download_backup":
@@ -128,6 +128,21 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 	}
 	rc.label = "unknown"
 	return nil, notFound("Not found: the mock serves cloud %q under /v1_1/%s/ and /%s/", s.cfg.cloud, s.cfg.cloud, s.cfg.cloud)
+}
+
+// signedAction parses a request and checks its signature (or Basic or Bearer
+// auth) before h runs: every Upload API action but upload itself, which
+// streams its file while parsing and accepts unsigned presets.
+func signedAction(h handlerFunc) handlerFunc {
+	return func(rc *reqCtx) (any, error) {
+		if err := rc.parse(nil); err != nil {
+			return nil, err
+		}
+		if err := rc.authUpload(false); err != nil {
+			return nil, err
+		}
+		return h(rc)
+	}
 }
 
 // methodPOST restricts an Upload API handler to POST or PUT (and GET or HEAD
