@@ -16,6 +16,7 @@ import (
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/mockserver"
+	"github.com/cldrest/cldrest/upload"
 )
 
 const cmdCanary = "CANARY-batch-cmd-7f3e9"
@@ -421,5 +422,79 @@ func TestMockDirKeepsState(t *testing.T) {
 	stdout, _, _ = cli(t, "", "upload", "--mock-dir", t.TempDir(), "--journal", journal, "--json", dir)
 	if _, sum := resultsByID(t, stdout); sum.Uploaded != 1 {
 		t.Errorf("journal entries of another target were used: %+v", sum)
+	}
+}
+
+// raceReader answers the confirmation question, but first runs late: an
+// asset that appears between the count and the answer.
+type raceReader struct {
+	late   func()
+	answer io.Reader
+}
+
+func (r *raceReader) Read(p []byte) (int, error) {
+	if r.late != nil {
+		r.late()
+		r.late = nil
+	}
+	return r.answer.Read(p)
+}
+
+func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
+	m := startMock(t)
+	dir := writeFiles(t, map[string]string{"p/a.txt": "a", "p/b.txt": "b"})
+	if _, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--resource-type", "raw", "--tags", "old", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	cfg, err := client.ParseURL(m.CloudinaryURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := upload.New(c)
+	late := func(id string) func() {
+		return func() {
+			if _, err := up.Upload(context.Background(), upload.FromBytes([]byte(id)), &upload.Params{
+				PublicID: id, ResourceType: "raw", Tags: []string{"old"}, Overwrite: upload.Bool(true)}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	rm := func(r io.Reader, args ...string) (string, string, int) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), append([]string{"rm", "--resource-type", "raw"}, args...), r, &stdout, &stderr)
+		return stdout.String(), stderr.String(), code
+	}
+
+	stdout, stderr, code := rm(&raceReader{late: late("p/late.txt"), answer: strings.NewReader("yes\n")}, "--prefix", "p/")
+	if code != 0 || !strings.Contains(stderr, "Delete 2 assets") || !strings.Contains(stdout, "deleted 2 assets") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	adm := adminFor(t, m)
+	left, err := adm.ListResources(context.Background(), &admin.ListResourcesOptions{ResourceType: "raw", Prefix: "p/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left.Resources) != 1 || left.Resources[0].PublicID != "p/late.txt" {
+		t.Fatalf("after rm --prefix: %+v, want only p/late.txt (it was not confirmed)", left.Resources)
+	}
+
+	// The same for a tag; --type cannot narrow a delete by tag.
+	if _, stderr, code := rm(strings.NewReader(""), "--tag", "old", "--type", "private"); code != exitUsage || !strings.Contains(stderr, "--type does not apply to --tag") {
+		t.Fatalf("rm --tag --type: exit %d: %s", code, stderr)
+	}
+	stdout, stderr, code = rm(&raceReader{late: late("q/late.txt"), answer: strings.NewReader("yes\n")}, "--tag", "old", "--json")
+	if code != 0 || !strings.Contains(stderr, "Delete 1 assets") || !strings.Contains(stdout, `"deleted":1`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	tagged, err := adm.ResourcesByTag(context.Background(), "old", &admin.ResourcesByTagOptions{ResourceType: "raw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tagged.Resources) != 1 || tagged.Resources[0].PublicID != "q/late.txt" {
+		t.Fatalf("after rm --tag: %+v, want only q/late.txt", tagged.Resources)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -34,9 +36,11 @@ func newRmCmd() *cobra.Command {
 		Use:   "rm PUBLIC_ID... | --prefix PREFIX | --tag TAG",
 		Short: "Delete assets by public ID, prefix or tag",
 		Long: `Delete assets by public ID, or every asset whose public ID starts with a prefix,
-or every asset with a tag. Bulk deletes (--prefix, --tag) first count the assets
-and ask for confirmation on the terminal; --yes skips the question. --dry-run lists
-what would be deleted and deletes nothing.`,
+or every asset with a tag (of every delivery type). Bulk deletes (--prefix, --tag)
+first list the assets and ask for confirmation, then delete exactly the assets
+listed, 100 per call, so an asset that gains the prefix or tag meanwhile is kept.
+--yes skips the question and lets Cloudinary delete by prefix or tag, 1,000 per
+call. --dry-run lists what would be deleted and deletes nothing.`,
 		Example: `  cldrest rm products/old-1 products/old-2
   cldrest rm --prefix tmp/ --dry-run
   cldrest rm --tag obsolete --resource-type video --yes
@@ -60,6 +64,9 @@ what would be deleted and deletes nothing.`,
 				if strings.TrimSpace(tag) == "" {
 					return usageErr("--tag must not be empty")
 				}
+				if cmd.Flags().Changed("type") {
+					return usageErr("--type does not apply to --tag (a delete by tag covers every delivery type); select by --prefix or public IDs to limit it to one type")
+				}
 			}
 			if modes != 1 {
 				return usageErr("give public IDs, or --prefix, or --tag (exactly one of them)")
@@ -75,20 +82,21 @@ what would be deleted and deletes nothing.`,
 					what = fmt.Sprintf("with prefix %q (%s/%s)", prefix, rt, typ)
 					seq = adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: admin.ListFlags{MaxResults: 500}})
 				case tag != "":
-					what = fmt.Sprintf("tagged %q (%s)", tag, rt)
+					what = fmt.Sprintf("tagged %q (%s, every delivery type)", tag, rt)
 					seq = adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: admin.ListFlags{MaxResults: 500}})
 				}
 				// Count (and, for a dry run, list) what a bulk delete touches.
-				var ids []string
+				byType := map[admin.DeliveryType][]string{typ: args}
+				ids := args
 				if seq != nil && (dryRun || !yes) {
+					byType, ids = map[admin.DeliveryType][]string{}, nil
 					for r, err := range seq {
 						if err != nil {
 							return err
 						}
+						byType[r.Type] = append(byType[r.Type], r.PublicID)
 						ids = append(ids, r.PublicID)
 					}
-				} else {
-					ids = args
 				}
 				if dryRun {
 					if a.json {
@@ -113,40 +121,22 @@ what would be deleted and deletes nothing.`,
 						return &exitError{code: exitFailed, err: errors.New("aborted: nothing was deleted")}
 					}
 				}
-				deleted, notFound, calls := 0, 0, 0
+				var s *admin.DeleteSummary
+				var err error
 				switch {
-				case prefix != "":
-					s, err := adm.DeleteAllByPrefix(ctx, prefix, opts)
-					if s != nil {
-						deleted, notFound, calls = s.Deleted, s.NotFound, s.Calls
-					}
-					if err != nil {
-						return err
-					}
-				case tag != "":
-					s, err := adm.DeleteAllByTag(ctx, tag, opts)
-					if s != nil {
-						deleted, notFound, calls = s.Deleted, s.NotFound, s.Calls
-					}
-					if err != nil {
-						return err
-					}
+				case seq != nil && yes && prefix != "":
+					s, err = adm.DeleteAllByPrefix(ctx, prefix, opts)
+				case seq != nil && yes:
+					s, err = adm.DeleteAllByTag(ctx, tag, opts)
 				default:
-					for i := 0; i < len(args); i += admin.MaxIDsPerCall {
-						res, err := adm.DeleteResources(ctx, args[i:min(i+admin.MaxIDsPerCall, len(args))], opts)
-						if err != nil {
-							return err
-						}
-						calls++
-						for _, st := range res.Deleted {
-							if st == "deleted" {
-								deleted++
-							} else {
-								notFound++
-							}
-						}
-					}
+					// Public IDs, or exactly the assets counted and confirmed:
+					// one that gained the prefix or tag since is left alone.
+					s, err = deleteByID(ctx, adm, byType, *opts)
 				}
+				if err != nil {
+					return err
+				}
+				deleted, notFound, calls := s.Deleted, s.NotFound, s.Calls
 				if a.json {
 					return printJSON(out, map[string]int{"deleted": deleted, "not_found": notFound, "calls": calls}, nil)
 				}
@@ -168,6 +158,31 @@ what would be deleted and deletes nothing.`,
 	f.BoolVar(&dryRun, "dry-run", false, "list what would be deleted; delete nothing")
 	f.BoolVar(&invalidate, "invalidate", false, "also purge the deleted assets from the CDN cache")
 	return cmd
+}
+
+// deleteByID deletes the public IDs of each delivery type in calls of
+// admin.MaxIDsPerCall, types in name order.
+func deleteByID(ctx context.Context, adm *admin.Service, byType map[admin.DeliveryType][]string, opts admin.DeleteOptions) (*admin.DeleteSummary, error) {
+	var s admin.DeleteSummary
+	for _, typ := range slices.Sorted(maps.Keys(byType)) {
+		ids := byType[typ]
+		opts.Type = typ
+		for batch := range slices.Chunk(ids, admin.MaxIDsPerCall) {
+			res, err := adm.DeleteResources(ctx, batch, &opts)
+			if err != nil {
+				return &s, err
+			}
+			s.Calls++
+			for _, st := range res.Deleted {
+				if st == "deleted" {
+					s.Deleted++
+				} else {
+					s.NotFound++
+				}
+			}
+		}
+	}
+	return &s, nil
 }
 
 func nonNil(s []string) []string {
