@@ -386,6 +386,10 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 			}
 		}
 	} else if err := c.parallel(ctx, middle, c.set.concurrency, send); err != nil {
+		if _, ok := errors.AsType[*ChunkError](err); !ok {
+			// The context ended between chunks: name the first one missing.
+			err = tr.fail(tr.pending(), err)
+		}
 		return nil, err
 	}
 	res, err := send(ctx, chunks[len(chunks)-1])
@@ -469,16 +473,20 @@ func (t *tracker) ack(ch chunk) {
 
 // prefix returns the bytes acknowledged without a gap from offset 0.
 func (t *tracker) prefix() int64 {
+	return t.pending().off
+}
+
+// pending returns the first chunk not acknowledged (an empty chunk at the
+// end when all are).
+func (t *tracker) pending() chunk {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var off int64
 	for i, ok := range t.acked {
 		if !ok {
-			break
+			return t.chunks[i]
 		}
-		off = t.chunks[i].off + t.chunks[i].n
 	}
-	return off
+	return chunk{index: len(t.chunks), off: t.total}
 }
 
 func (t *tracker) fail(ch chunk, err error) *ChunkError {

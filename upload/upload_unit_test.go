@@ -547,3 +547,25 @@ func TestChunkContextCancel(t *testing.T) {
 		t.Fatalf("err = %v, %d requests", err, len(f.requests()))
 	}
 }
+
+// A parallel upload cancelled between chunks still says where it stopped.
+func TestParallelCancelBetweenChunksIsChunkError(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	f := newFake(t)
+	f.keepBytes = false
+	f.reply = chunkReply
+	_, err := f.service().Upload(ctx, FromBytes(make([]byte, 2*testChunk+1)), nil, WithChunkSize(testChunk), WithConcurrency(2),
+		WithProgress(func(acked, _ int64) {
+			if acked == 2*testChunk {
+				cancel() // after the only middle chunk, before the final one
+			}
+		}))
+	ce, ok := errors.AsType[*ChunkError](err)
+	if !ok || !errors.Is(err, context.Canceled) || ce.Chunk != 2 || ce.Offset != 2*testChunk || ce.UploadID == "" {
+		t.Fatalf("err = %#v, want a *ChunkError for chunk 2 at offset %d wrapping context.Canceled", err, 2*testChunk)
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("%d requests, want 2 (the final chunk is not sent)", n)
+	}
+}
