@@ -21,6 +21,10 @@ const (
 	DefaultSignatureVersion = 2
 )
 
+// MaxUploadSize is the largest file Cloudinary accepts in one upload
+// request without chunks (100 MB); larger files must be sent in chunks.
+const MaxUploadSize = 104_857_600
+
 // ErrInvalidConfig is matched (errors.Is) by every *ConfigError.
 var ErrInvalidConfig = errors.New("invalid Cloudinary configuration")
 

@@ -178,3 +178,42 @@ func TestChunkParamsCarryOver(t *testing.T) {
 		t.Fatalf("%s", r.body)
 	}
 }
+
+// An upload without chunks may carry at most the size limit; chunked
+// uploads of any total pass.
+func TestMaxUploadSizeWithoutChunks(t *testing.T) {
+	const limit = MinChunkSize + 10
+	s := New(fixedClock(), WithMaxUploadSize(limit))
+	data := randomBytes(limit+1, 3)
+
+	r := uploadFile(t, s, "raw", url.Values{"public_id": {"at-limit"}}, "a.bin", data[:limit])
+	mustStatus(t, r, 200)
+	if r.num("bytes") != limit {
+		t.Fatalf("bytes %d", r.num("bytes"))
+	}
+
+	r = uploadFile(t, s, "raw", url.Values{"public_id": {"over"}}, "b.bin", data)
+	mustStatus(t, r, 400)
+	want := fmt.Sprintf("File size too large. Got %d. Maximum is %d.", limit+1, limit)
+	if !bytes.HasPrefix([]byte(r.msg()), []byte(want)) {
+		t.Fatalf("message %q, want it to start with %q", r.msg(), want)
+	}
+	s.mu.RLock()
+	stored := s.st.assets[assetKey{"raw", "upload", "over"}]
+	s.mu.RUnlock()
+	if stored != nil {
+		t.Fatal("refused upload stored an asset")
+	}
+
+	for i, rg := range [][2]int{{0, MinChunkSize - 1}, {MinChunkSize, limit}} {
+		r = sendChunk(t, s, "big-upload", data, rg[0], rg[1], fmt.Sprint(len(data)), url.Values{"public_id": {"chunked"}})
+		mustStatus(t, r, 200)
+		if i == 1 && r.num("bytes") != limit+1 {
+			t.Fatalf("chunked upload stored %d bytes", r.num("bytes"))
+		}
+	}
+
+	if r := uploadFile(t, New(fixedClock(), WithMaxUploadSize(0)), "raw", nil, "c.bin", data); r.status != 200 {
+		t.Fatalf("unlimited server refused: %d %s", r.status, r.msg())
+	}
+}

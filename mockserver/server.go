@@ -31,6 +31,9 @@ const (
 	MinChunkSize = 5_242_880
 	// MaxTimestampAge is how old a signed request's timestamp may be.
 	MaxTimestampAge = time.Hour
+	// DefaultMaxUploadSize is the largest file one upload request without
+	// chunks may carry (Cloudinary requires chunks above 100 MB).
+	DefaultMaxUploadSize = 104_857_600
 )
 
 // Option configures a Server.
@@ -45,6 +48,7 @@ type config struct {
 	now            func() time.Time
 	storage        Storage
 	adminBudget    int
+	maxUpload      int64
 	offlineRemote  bool
 	maxChunkIdle   time.Duration
 	remoteTimeout  time.Duration
@@ -85,6 +89,12 @@ func WithStorage(s Storage) Option { return func(c *config) { c.storage = s } }
 // it is used up, Admin calls answer 420 until the hour ends. n <= 0 means
 // unlimited (the headers then report a limit of 1,000,000).
 func WithAdminBudget(n int) Option { return func(c *config) { c.adminBudget = n } }
+
+// WithMaxUploadSize sets the largest file an upload without chunks may
+// carry (default DefaultMaxUploadSize, 100 MB); a larger one is refused
+// with 400 "File size too large", as Cloudinary does. n <= 0 means
+// unlimited (for measuring clients that send one huge request).
+func WithMaxUploadSize(n int64) Option { return func(c *config) { c.maxUpload = n } }
 
 // WithOfflineRemoteURLs makes remote file URLs that cannot be fetched
 // become a deterministic placeholder image (a 1x1 PNG, "placeholder": true)
@@ -158,6 +168,7 @@ func Open(opts ...Option) (*Server, error) {
 		now:            time.Now,
 		storage:        Memory,
 		adminBudget:    DefaultAdminBudget,
+		maxUpload:      DefaultMaxUploadSize,
 		maxChunkIdle:   DefaultMaxChunkIdle,
 		remoteTimeout:  DefaultRemoteTimeout,
 		journalSize:    DefaultJournalEntries,

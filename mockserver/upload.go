@@ -59,10 +59,18 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		if err != nil {
 			return err
 		}
-		n, err := io.Copy(sp, fp.r)
+		r := fp.r
+		if limit := s.cfg.maxUpload; limit > 0 {
+			r = io.LimitReader(r, limit+1)
+		}
+		n, err := io.Copy(sp, r)
 		rc.fileLen = n
 		if err != nil {
 			return badRequest("Could not read the file part: %v", err)
+		}
+		if limit := s.cfg.maxUpload; limit > 0 && n > limit {
+			rest, _ := io.Copy(io.Discard, fp.r)
+			return badRequest("File size too large. Got %d. Maximum is %d. Upload larger files in chunks (X-Unique-Upload-Id and Content-Range headers)", n+rest, limit)
 		}
 		return nil
 	}

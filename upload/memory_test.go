@@ -141,3 +141,42 @@ func BenchmarkUpload100MiB(b *testing.B) {
 		}
 	}
 }
+
+// With a chunk size above 100 MB, a source between 100 MB and the chunk
+// size still goes in chunks (here one): Cloudinary, and the mock with its
+// default limit, refuse a larger upload without them.
+func TestAboveMaxUploadSizeIsChunkedEvenBelowChunkSize(t *testing.T) {
+	e := startMock(t, []mockserver.Option{mockserver.WithStorage(mockserver.MetadataOnly)})
+	const chunk = 128 << 20
+	path := filepath.Join(t.TempDir(), "sparse.bin")
+	for _, tc := range []struct {
+		name   string
+		size   int64
+		chunks int
+		src    func(size int64) upload.Source
+	}{
+		{"file at the limit", client.MaxUploadSize, 0, func(int64) upload.Source { return upload.FromPath(path) }},
+		{"file over the limit", client.MaxUploadSize + 1, 1, func(int64) upload.Source { return upload.FromPath(path) }},
+		{"reader over the limit", client.MaxUploadSize + 1, 1, func(n int64) upload.Source { return upload.FromReader(io.LimitReader(zeroReader{}, n)) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(path, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, tc.size); err != nil {
+				t.Fatal(err)
+			}
+			e.m.ClearJournal()
+			res, err := e.svc.Upload(t.Context(), tc.src(tc.size), &upload.Params{ResourceType: "raw"}, upload.WithChunkSize(chunk), upload.WithoutChecksum())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Bytes != tc.size {
+				t.Errorf("stored %d bytes, want %d", res.Bytes, tc.size)
+			}
+			if n := len(e.chunkEntries()); n != tc.chunks {
+				t.Errorf("%d chunk requests, want %d", n, tc.chunks)
+			}
+		})
+	}
+}

@@ -142,8 +142,8 @@ func (s *Service) settings(opts []Option) (*settings, error) {
 }
 
 // Upload sends src to Cloudinary (POST <resource_type>/upload) and returns
-// the new asset. p may be nil. Sources larger than the chunk size are sent as
-// a chunked upload (spec §5): one X-Unique-Upload-Id, a Content-Range per
+// the new asset. p may be nil. Sources larger than the chunk size or than
+// client.MaxUploadSize are sent as a chunked upload (spec §5): one X-Unique-Upload-Id, a Content-Range per
 // chunk, each chunk its own request (signed afresh and retried on its own).
 // The first chunk failure that retries cannot fix stops the upload with a
 // *ChunkError; no later chunk is sent.
@@ -244,7 +244,7 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 		return res, nil
 	case op.stream != nil:
 		return c.stream(ctx)
-	case op.size <= st.chunkSize:
+	case op.size <= min(st.chunkSize, client.MaxUploadSize):
 		h := newMD5At(op.ra, op.size, !st.noChecksum)
 		res, err := c.single(ctx, &client.File{Name: op.name, ReaderAt: h, Size: op.size}, op.size)
 		if err != nil {
@@ -375,10 +375,14 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 		return res, nil
 	}
 
-	if _, err := send(ctx, chunks[0]); err != nil {
-		return nil, err
+	last := len(chunks) - 1
+	var middle []chunk
+	if last > 0 {
+		if _, err := send(ctx, chunks[0]); err != nil {
+			return nil, err
+		}
+		middle = chunks[1:last]
 	}
-	middle := chunks[1 : len(chunks)-1]
 	if c.set.concurrency <= 1 {
 		for _, ch := range middle {
 			if _, err := send(ctx, ch); err != nil {
@@ -392,7 +396,7 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 		}
 		return nil, err
 	}
-	res, err := send(ctx, chunks[len(chunks)-1])
+	res, err := send(ctx, chunks[last])
 	if err != nil {
 		return nil, err
 	}
@@ -548,7 +552,7 @@ func (c *call) stream(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("upload: reading source: %w", err)
 	}
 	sum.Write(buf)
-	if eof {
+	if eof && int64(len(buf)) <= client.MaxUploadSize {
 		res, err := c.single(ctx, &client.File{Name: c.src.name, ReaderAt: bytesReaderAt(buf), Size: int64(len(buf))}, int64(len(buf)))
 		if err != nil {
 			return nil, err

@@ -18,6 +18,7 @@ func init() { register(newMockCmd) }
 func newMockCmd() *cobra.Command {
 	var (
 		addr, dir, cloud, key, secret, token   string
+		maxUpload                              string
 		metadataOnly, control, offline, notify bool
 		budget                                 int
 	)
@@ -32,6 +33,8 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 
 --addr 127.0.0.1:0 (the default) picks a free port. --dir keeps assets across restarts;
 --metadata-only hashes uploaded bytes and discards them (for large benchmarks).
+--max-upload-size is the largest upload without chunks (default 100MB, as Cloudinary;
+0 for no limit).
 --control enables the /_mock/ endpoints (faults, journal, clock, reset).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,10 +44,15 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			if cloud == "" || key == "" || secret == "" {
 				return usageErr("--cloud, --api-key and --api-secret must not be empty")
 			}
+			maxSize, err := parseSize(maxUpload)
+			if err != nil {
+				return usageErr("--max-upload-size: %v", err)
+			}
 			opts := []mockserver.Option{
 				mockserver.WithCloud(cloud),
 				mockserver.WithCredentials(key, secret),
 				mockserver.WithAdminBudget(budget),
+				mockserver.WithMaxUploadSize(maxSize),
 			}
 			if token != "" {
 				opts = append(opts, mockserver.WithOAuthToken(token))
@@ -104,6 +112,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 	f.StringVar(&key, "api-key", mockserver.DefaultAPIKey, "API key")
 	f.StringVar(&secret, "api-secret", mockserver.DefaultAPISecret, "API secret")
 	f.StringVar(&token, "oauth-token", "", "also accept this OAuth bearer token")
+	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks, e.g. 100MB (0: unlimited)")
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
 	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")

@@ -121,7 +121,7 @@ func runSign(cmd *cobra.Command, f signFlags, args []string) error {
 	w := cmd.OutOrStdout()
 	switch {
 	case f.curlFile != "":
-		return printCurl(w, cfg, f, params, sig)
+		return printCurl(w, cmd.ErrOrStderr(), cfg, f, params, sig)
 	case f.json:
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
@@ -173,7 +173,7 @@ func resolveTimestamp(params url.Values, flagTS int64, flagSet bool) error {
 // printCurl writes a POSIX-shell command that performs the signed upload.
 // Parameter values go through --form-string so curl never interprets a
 // leading @ or <, and every word is single-quoted.
-func printCurl(w io.Writer, cfg client.Config, f signFlags, params url.Values, sig string) error {
+func printCurl(w, errW io.Writer, cfg client.Config, f signFlags, params url.Values, sig string) error {
 	switch f.resourceType {
 	case "image", "video", "raw", "auto":
 	default:
@@ -191,6 +191,10 @@ func printCurl(w io.Writer, cfg client.Config, f signFlags, params url.Values, s
 	}
 	if !st.Mode().IsRegular() {
 		return usageErr("--curl %s is not a regular file; give the file to upload", f.curlFile)
+	}
+	if st.Size() > client.MaxUploadSize {
+		fmt.Fprintf(errW, "cldrest: warning: %s is %d bytes; Cloudinary refuses uploads above %d bytes without chunks, so use `cldrest upload` for it\n",
+			f.curlFile, st.Size(), client.MaxUploadSize)
 	}
 	endpoint := cfg.UploadPrefix + "/v1_1/" + url.PathEscape(cfg.CloudName) + "/" + f.resourceType + "/upload"
 	words := []string{"curl", "-sS", "--fail-with-body", "-X", "POST", shellQuote(endpoint),

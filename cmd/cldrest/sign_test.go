@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -221,5 +223,32 @@ func TestSignCurlUploads(t *testing.T) {
 	}
 	if !strings.Contains(string(cmdOut), `"public_id":"ok"`) {
 		t.Errorf("curl output = %s", cmdOut)
+	}
+}
+
+// A file Cloudinary would refuse in one request still gets its command,
+// with a warning on stderr that names the way that works.
+func TestSignCurlWarnsAboveMaxUploadSize(t *testing.T) {
+	clearCloudinaryEnv(t)
+	t.Setenv("CLOUDINARY_URL", "cloudinary://key:"+signCanary+"@demo")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		size int64
+		warn bool
+	}{{client.MaxUploadSize, false}, {client.MaxUploadSize + 1, true}} {
+		file := filepath.Join(dir, fmt.Sprint(tc.size))
+		if err := os.WriteFile(file, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(file, tc.size); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runCLI(t, "sign", "--curl", file, "a=b")
+		if code != 0 || !strings.HasPrefix(out, "curl ") {
+			t.Fatalf("%d bytes: exit %d\n%s%s", tc.size, code, out, errOut)
+		}
+		if got := strings.Contains(errOut, "without chunks, so use `cldrest upload`"); got != tc.warn {
+			t.Errorf("%d bytes: warning %v, want %v: %q", tc.size, got, tc.warn, errOut)
+		}
 	}
 }

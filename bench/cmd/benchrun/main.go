@@ -328,7 +328,7 @@ func goBuild(ctx context.Context, dir, out, pkg string) error {
 }
 
 func (h *harness) startMock(ctx context.Context) error {
-	cmd := exec.Command(h.cldrest, "mock", "--addr", "127.0.0.1:0", "--metadata-only", "--admin-budget", "0")
+	cmd := exec.Command(h.cldrest, "mock", "--addr", "127.0.0.1:0", "--metadata-only", "--admin-budget", "0", "--max-upload-size", "0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

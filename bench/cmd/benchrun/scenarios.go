@@ -118,7 +118,8 @@ func (h *harness) uploadFileScenario(ctx context.Context) (section, error) {
 			"20 MB chunks, sequential); the mock hashes and discards the bytes (metadata-only). The file is read once before the pairs so that every run finds it in the page cache. Each run is a fresh child "+
 			"process: wall time from start to exit, CPU time from the kernel (wait4 rusage), peak RSS as the child's VmHWM. The reference is the "+
 			"single signed multipart POST `cldrest sign --curl FILE --resource-type raw` prints, run as printed "+
-			"(split into words like sh would; curl is the child).", human(size)),
+			"(split into words like sh would; curl is the child). Cloudinary refuses uploads above 100 MB without chunks, so this "+
+			"reference runs only because the mock is started with `--max-upload-size 0`.", human(size)),
 		RefName: "curl",
 		Metrics: []metric{
 			{Name: "wall time", Unit: "s", Lower: true, Headline: true, A: wallA, B: wallB, Ref: wallC},
@@ -196,7 +197,8 @@ func (h *harness) uploadReaderScenario(ctx context.Context) (section, error) {
 		What: fmt.Sprintf("An `io.Reader` yielding %s of zeros that is neither an `io.ReaderAt` nor an `io.Seeker`, generated in "+
 			"the child (no file). cldrest: `upload.FromReader` with `upload.WithoutChecksum()` (chunked upload, one reused 20 MB chunk buffer, totals `-1` "+
 			"until EOF). Official: `Upload.Upload(ctx, reader, …)`, which streams the whole reader as one multipart POST "+
-			"through an `io.Pipe` (it chunks only files and `io.SectionReader`s). The third column is cldrest again with "+
+			"through an `io.Pipe` (it chunks only files and `io.SectionReader`s); above 100 MB Cloudinary refuses such a request "+
+			"(the mock accepts it here only because it runs with `--max-upload-size 0`). The third column is cldrest again with "+
 			"`chunk_size=5242880` (5 MiB, the smallest chunk Cloudinary accepts) in `CLOUDINARY_URL`; its third run of each "+
 			"round follows the pair.", human(size)),
 		RefName: "cldrest 5 MiB chunks",
