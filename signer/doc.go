@@ -1,8 +1,9 @@
 // Package signer computes and verifies every signature Cloudinary uses:
 // request signatures for the Upload API and signed download URLs (string to
 // sign, signature versions 1 and 2, SHA-1 and SHA-256), notification (webhook)
-// signatures with a validity window, API-response signatures and delivery-URL
-// signatures (the s--XXXXXXXX-- path component).
+// signatures with a validity window, API-response signatures, delivery-URL
+// signatures (the s--XXXXXXXX-- path component) and auth tokens for
+// token-based access control (__cld_token__).
 //
 // The package is pure: it performs no I/O and reads the clock only through an
 // injectable function. There is exactly one implementation of the string to
