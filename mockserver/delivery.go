@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"net"
 	"net/http"
 	"path"
 	"regexp"
@@ -88,7 +89,11 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 	if found == nil {
 		return nil, deliveryError(http.StatusNotFound, "Resource not found - "+strings.Join(rest, "/"))
 	}
-	if sig != "" || typ != "upload" {
+	if token := rc.r.URL.Query().Get(signer.TokenParam); token != "" && sig == "" && typ == "authenticated" {
+		if err := s.checkAuthToken(rc, token); err != nil {
+			return nil, err
+		}
+	} else if sig != "" || typ != "upload" {
 		if sig == "" {
 			return nil, deliveryError(http.StatusUnauthorized, "Signature required for "+typ+" assets")
 		}
@@ -133,4 +138,25 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 	rc.wrote = true
 	http.ServeContent(rc.w, rc.r, "", found.UpdatedAt.Truncate(time.Second), r)
 	return nil, nil
+}
+
+// checkAuthToken verifies a __cld_token__ for an authenticated asset, as
+// the CDN does: against the path with the cloud name (shared host) or
+// without it (private CDN or CNAME).
+func (s *Server) checkAuthToken(rc *reqCtx, token string) error {
+	if s.cfg.tokenKey == "" {
+		return deliveryError(http.StatusUnauthorized, "Token-based access is not enabled: start the mock with WithAuthTokenKey (cldrest mock --auth-token-key)")
+	}
+	ip, _, err := net.SplitHostPort(rc.r.RemoteAddr)
+	if err != nil {
+		ip = rc.r.RemoteAddr
+	}
+	full := rc.r.URL.EscapedPath()
+	var last error
+	for _, p := range []string{full, strings.TrimPrefix(full, "/"+s.cfg.cloud)} {
+		if last = signer.VerifyAuthToken(token, s.cfg.tokenKey, p, ip, s.Now()); last == nil {
+			return nil
+		}
+	}
+	return deliveryError(http.StatusUnauthorized, last.Error())
 }

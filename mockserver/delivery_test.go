@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cldrest/cldrest/signer"
 )
@@ -73,5 +75,57 @@ func TestDelivery(t *testing.T) {
 	mustStatus(t, r, 404)
 	if r.header.Get("X-Cld-Error") == "" {
 		t.Fatalf("no X-Cld-Error")
+	}
+}
+
+// An authenticated asset is also delivered with a valid __cld_token__ when
+// token-based access is enabled, on the shared-host path or the private one.
+func TestDeliveryAuthToken(t *testing.T) {
+	const key = "00112233FF99"
+	s := New(fixedClock(), WithAuthTokenKey(key))
+	png := pngBytes(2, 2, 9)
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"secret pic"}, "type": {"authenticated"}}, "s.png", png), 200)
+	mk := func(tok signer.Token) string {
+		tok.Key = key
+		v, err := signer.AuthToken(tok, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return url.QueryEscape(v)
+	}
+	const path = "/demo/image/authenticated/secret%20pic.png"
+	tests := []struct {
+		name, target string
+		status       int
+		cldError     string
+	}{
+		{"acl", path + "?__cld_token__=" + mk(signer.Token{Duration: time.Hour, ACL: []string{"/demo/image/authenticated/*"}}), 200, ""},
+		{"private CDN acl", path + "?__cld_token__=" + mk(signer.Token{Duration: time.Hour, ACL: []string{"/image/authenticated/*"}}), 200, ""},
+		{"url", path + "?__cld_token__=" + mk(signer.Token{Duration: time.Hour, URL: path}), 200, ""},
+		{"acl of other assets", path + "?__cld_token__=" + mk(signer.Token{Duration: time.Hour, ACL: []string{"/demo/video/*"}}), 401, "invalid auth token: its ACL does not cover /image/authenticated/secret%20pic.png"},
+		{"expired", path + "?__cld_token__=" + mk(signer.Token{Expiration: testNow.Add(-time.Second), ACL: []string{"/*"}}), 401, ""},
+		{"no token", path, 401, "Signature required for authenticated assets"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := serve(t, s, newReq("GET", tc.target, nil, ""))
+			mustStatus(t, r, tc.status)
+			if tc.status == 200 && !bytes.Equal(r.body, png) {
+				t.Fatal("wrong bytes")
+			}
+			if tc.cldError != "" && r.header.Get("X-Cld-Error") != tc.cldError {
+				t.Fatalf("X-Cld-Error %q, want %q", r.header.Get("X-Cld-Error"), tc.cldError)
+			}
+		})
+	}
+	// Without a key, a token is refused with the way to enable it.
+	plain := New(fixedClock())
+	mustStatus(t, uploadFile(t, plain, "image", url.Values{"public_id": {"secret pic"}, "type": {"authenticated"}}, "s.png", png), 200)
+	r := serve(t, plain, newReq("GET", tests[0].target, nil, ""))
+	if r.status != 401 || !strings.Contains(r.header.Get("X-Cld-Error"), "WithAuthTokenKey") {
+		t.Fatalf("%d %q", r.status, r.header.Get("X-Cld-Error"))
+	}
+	if _, err := Open(WithAuthTokenKey("not hex")); err == nil {
+		t.Fatal("Open accepted a key that is not hex")
 	}
 }

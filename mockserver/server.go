@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,6 +50,7 @@ type config struct {
 	storage        Storage
 	adminBudget    int
 	maxUpload      int64
+	tokenKey       string
 	offlineRemote  bool
 	maxChunkIdle   time.Duration
 	remoteTimeout  time.Duration
@@ -95,6 +97,12 @@ func WithAdminBudget(n int) Option { return func(c *config) { c.adminBudget = n 
 // with 400 "File size too large", as Cloudinary does. n <= 0 means
 // unlimited (for measuring clients that send one huge request).
 func WithMaxUploadSize(n int64) Option { return func(c *config) { c.maxUpload = n } }
+
+// WithAuthTokenKey enables token-based access control with the hex key
+// the console shows: an authenticated asset is then also delivered to a URL
+// carrying a valid __cld_token__ (see signer.AuthToken) instead of an
+// s--…-- signature.
+func WithAuthTokenKey(hexKey string) Option { return func(c *config) { c.tokenKey = hexKey } }
 
 // WithOfflineRemoteURLs makes remote file URLs that cannot be fetched
 // become a deterministic placeholder image (a 1x1 PNG, "placeholder": true)
@@ -184,6 +192,9 @@ func Open(opts ...Option) (*Server, error) {
 	}
 	if cfg.cloud == "" {
 		return nil, errors.New("mockserver: empty cloud name: pass a name to WithCloud")
+	}
+	if _, err := hex.DecodeString(cfg.tokenKey); err != nil {
+		return nil, errors.New("mockserver: the auth token key must be hex, as the console shows it")
 	}
 	for _, c := range cfg.creds {
 		if c.key == "" || c.secret == "" {

@@ -18,7 +18,7 @@ func init() { register(newMockCmd) }
 func newMockCmd() *cobra.Command {
 	var (
 		addr, dir, cloud, key, secret, token   string
-		maxUpload                              string
+		maxUpload, tokenKey                    string
 		metadataOnly, control, offline, notify bool
 		budget                                 int
 	)
@@ -56,6 +56,9 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			}
 			if token != "" {
 				opts = append(opts, mockserver.WithOAuthToken(token))
+			}
+			if tokenKey != "" {
+				opts = append(opts, mockserver.WithAuthTokenKey(tokenKey))
 			}
 			switch {
 			case dir != "":
@@ -112,6 +115,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 	f.StringVar(&key, "api-key", mockserver.DefaultAPIKey, "API key")
 	f.StringVar(&secret, "api-secret", mockserver.DefaultAPISecret, "API secret")
 	f.StringVar(&token, "oauth-token", "", "also accept this OAuth bearer token")
+	f.StringVar(&tokenKey, "auth-token-key", "", "hex key of token-based access: deliver authenticated assets to URLs with a valid __cld_token__")
 	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks, e.g. 100MB (0: unlimited)")
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
 	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
