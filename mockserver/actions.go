@@ -15,7 +15,7 @@ import (
 // mock cannot produce; sending them (with a true or non-empty value) is an
 // error rather than a silently ignored request.
 var unsupportedUploadParams = []string{
-	"async", "callback", "transformation", "eval", "on_success", "return_delete_token",
+	"callback", "transformation", "eval", "on_success", "return_delete_token",
 	"ocr", "categorization", "detection", "background_removal", "raw_convert", "auto_tagging",
 	"similarity_search", "faces", "colors", "image_metadata", "media_metadata", "exif", "phash",
 	"quality_analysis", "accessibility_analysis", "cinemagraph_analysis", "visual_search",
@@ -83,6 +83,10 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		return nil, missingParam("public_id")
 	}
 	key := assetKey{uploadRT(rc), firstNonEmpty(p.get("type"), "upload"), id}
+	async, err := p.boolean("async", false)
+	if err != nil {
+		return nil, err
+	}
 	meta, err := s.parseMetadata(p.get("metadata"))
 	if err != nil {
 		return nil, err
@@ -131,6 +135,9 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		res["eager"] = s.eagerResponse(rc, a, e)
 	}
 	s.notify(rc, "explicit", res)
+	if async {
+		return s.pending(a), nil
+	}
 	return res, nil
 }
 

@@ -25,10 +25,15 @@
 // unsigned upload preset and only with the parameters such uploads may set;
 // stale timestamps (older than one hour); Basic or Bearer auth for the Admin
 // API with an hourly budget (420 when used up, X-FeatureRateLimit-* headers
-// on every Admin response); 5 MiB minimum non-final chunks. Error bodies and
+// on every Admin response); 5 MiB minimum non-final chunks, and no upload
+// above 100 MB without chunks (WithMaxUploadSize); signed delivery URLs and,
+// with WithAuthTokenKey, __cld_token__ auth tokens. Error bodies and
 // messages follow Cloudinary's ({"error":{"message":...}}), including the
 // server's string to sign in "Invalid Signature" errors. Features the mock
 // does not emulate answer a JSON error saying so, never a silent success.
+// async=true uploads and explicit calls answer "pending" with a batch_id;
+// the work is done at once and its result goes to notification_url
+// (WithNotifications).
 //
 // # State and storage
 //

@@ -63,3 +63,47 @@ func TestNotifications(t *testing.T) {
 	case <-time.After(50 * time.Millisecond):
 	}
 }
+
+// async=true answers "pending" at once; the full result comes through the
+// notification, and the asset exists.
+func TestAsyncUploadAndExplicit(t *testing.T) {
+	ch := make(chan map[string]any, 2)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		ch <- body
+	}))
+	defer recv.Close()
+	s := New(fixedClock(), WithNotifications())
+	defer s.Close()
+	png := pngBytes(2, 3, 41)
+	r := uploadFile(t, s, "image", url.Values{"public_id": {"later"}, "async": {"true"}, "notification_url": {recv.URL}}, "a.png", png)
+	mustStatus(t, r, 200)
+	if r.str("status") != "pending" || r.str("public_id") != "later" || r.str("type") != "upload" || len(r.str("batch_id")) != 32 || r.str("etag") != "" {
+		t.Fatalf("async answer %s", r.body)
+	}
+	select {
+	case body := <-ch:
+		if body["notification_type"] != "upload" || body["public_id"] != "later" || body["etag"] != md5hex(png) || body["width"] != float64(2) {
+			t.Fatalf("notification %v", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notification")
+	}
+	mustStatus(t, admin(t, s, "GET", "/v1_1/demo/resources/image/upload/later", nil), 200)
+
+	r = postForm(t, s, "/v1_1/demo/image/explicit", url.Values{"public_id": {"later"}, "tags": {"x"}, "async": {"1"}, "notification_url": {recv.URL}})
+	mustStatus(t, r, 200)
+	if r.str("status") != "pending" || r.str("batch_id") == "" {
+		t.Fatalf("async explicit answer %s", r.body)
+	}
+	select {
+	case body := <-ch:
+		if body["notification_type"] != "explicit" {
+			t.Fatalf("notification %v", body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no explicit notification")
+	}
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/explicit", url.Values{"public_id": {"later"}, "async": {"maybe"}}), 400)
+}

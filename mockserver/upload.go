@@ -342,6 +342,10 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if rt != "raw" && det.format == "" && ext != "" {
 		det.format = ext
 	}
+	async, err := p.boolean("async", false)
+	if err != nil {
+		return nil, err
+	}
 	overwrite, err := p.boolean("overwrite", rc.auth.mode != "unsigned")
 	if err != nil {
 		return nil, err
@@ -499,7 +503,18 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		res["eager"] = s.eagerResponse(rc, a, e)
 	}
 	s.notify(rc, "upload", res)
+	if async {
+		return s.pending(a), nil
+	}
 	return res, nil
+}
+
+// pending is the answer to an async request (spec §7.2): Cloudinary
+// acknowledges at once and reports the result through the notification;
+// the mock has already done the work.
+func (s *Server) pending(a *asset) map[string]any {
+	return map[string]any{"status": "pending", "resource_type": a.ResourceType, "type": a.Type,
+		"public_id": a.PublicID, "batch_id": s.newHexID()}
 }
 
 // parseMetadata parses a metadata parameter and checks every external ID

@@ -216,9 +216,9 @@ func TestUploadFileForms(t *testing.T) {
 		}
 	})
 	t.Run("unsupported parameter", func(t *testing.T) {
-		r := uploadFile(t, s, "image", url.Values{"async": {"true"}}, "a.png", png)
+		r := uploadFile(t, s, "image", url.Values{"ocr": {"adv_ocr"}}, "a.png", png)
 		mustStatus(t, r, 400)
-		if r.msg() != "The cldrest mock server does not support the async parameter" {
+		if r.msg() != "The cldrest mock server does not support the ocr parameter" {
 			t.Fatalf("%q", r.msg())
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/upload"
@@ -462,6 +463,31 @@ func TestWithoutChecksum(t *testing.T) {
 			}
 			if got := fetch(t, res.SecureURL); md5hex(got) != res.Etag {
 				t.Errorf("delivered bytes do not match the etag")
+			}
+		})
+	}
+}
+
+// An async upload comes back pending (no etag yet) for small and chunked
+// sources alike; the asset exists once the mock has answered.
+func TestAsyncUploadIsPending(t *testing.T) {
+	e := startMock(t, nil)
+	for name, src := range map[string]upload.Source{
+		"single":  upload.FromBytes([]byte("async bytes")),
+		"chunked": upload.FromBytes(randomBytes(minChunk+10, 9)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			id := "async-" + name
+			res, err := e.svc.Upload(t.Context(), src, &upload.Params{PublicID: id, ResourceType: "raw", Async: true}, upload.WithChunkSize(minChunk))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Pending() || res.PublicID != id || res.Etag != "" {
+				t.Fatalf("result %+v, want a pending acknowledgement", res)
+			}
+			got, err := admin.New(e.c).Resource(t.Context(), id, &admin.ResourceOptions{ResourceType: "raw"})
+			if err != nil || got.Etag != res.LocalMD5 {
+				t.Fatalf("asset after async upload: %+v, %v (local MD5 %s)", got, err, res.LocalMD5)
 			}
 		})
 	}
