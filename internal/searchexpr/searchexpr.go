@@ -1,7 +1,8 @@
 // Package searchexpr parses the expression language of Cloudinary's search
 // API (resources/search): field terms (field:value, field=value, field>value,
 // field<value, >=, <=), free-text terms, quoted values, the prefix wildcard
-// value*, backslash escapes (a\:b, my\ file), AND / OR / NOT (and a leading
+// value*, ranges (field:[from TO to], field:{from TO to}, * for an open
+// side), backslash escapes (a\:b, my\ file), AND / OR / NOT (and a leading
 // "-"), implicit AND between terms,
 // parentheses, and grouped values (tags:(cat OR dog)).
 //
@@ -369,6 +370,9 @@ func (p *parser) parsePrimary(field string, depth int) (Node, error) {
 				}
 				return nil, &Error{Pos: t.pos + len(t.text), Msg: "missing value after " + f + op}
 			}
+			if op == ":" && (v[0] == '[' || v[0] == '{') {
+				return p.parseRange(f, v, t.pos)
+			}
 			return Term{f, op, v}, nil
 		}
 		if t.text == "*" {
@@ -382,4 +386,64 @@ func (p *parser) parsePrimary(field string, depth int) (Node, error) {
 		return nil, &Error{Pos: t.pos, Msg: "unexpected )"}
 	}
 	return nil, &Error{Pos: t.pos, Msg: "unexpected end of expression"}
+}
+
+// parseRange parses the rest of field:[from TO to] (inclusive) or
+// field:{from TO to} (exclusive; the brackets may be mixed) after the word
+// that opened it; v is that word's value, starting with the bracket. A bound
+// of * leaves that side open. Bounds may be quoted.
+func (p *parser) parseRange(field, v string, pos int) (Node, error) {
+	lowIncl := v[0] == '['
+	bad := func(msg string) error { return &Error{Pos: pos, Msg: "range of " + field + ": " + msg} }
+	low := v[1:]
+	if low == "" {
+		t := p.next()
+		if t.kind != tokQuoted && t.kind != tokWord {
+			return nil, bad("missing lower bound")
+		}
+		low = t.text
+		if t.kind == tokWord {
+			low = unescape(low)
+		}
+	}
+	if t := p.next(); t.kind != tokWord || t.text != "TO" {
+		return nil, bad("expected TO between the bounds")
+	}
+	t := p.next()
+	var high string
+	var closer byte
+	switch t.kind {
+	case tokWord:
+		if n := len(t.text); n > 0 && (t.text[n-1] == ']' || t.text[n-1] == '}') {
+			high, closer = unescape(t.text[:n-1]), t.text[n-1]
+		}
+	case tokQuoted:
+		high = t.text
+		if c := p.next(); c.kind == tokWord && (c.text == "]" || c.text == "}") {
+			closer = c.text[0]
+		}
+	}
+	if closer == 0 || high == "" {
+		return nil, bad("expected the upper bound and a closing ] or }")
+	}
+	var n Node = All{}
+	if low != "*" {
+		op := ">"
+		if lowIncl {
+			op = ">="
+		}
+		n = Term{field, op, low}
+	}
+	if high != "*" {
+		op := "<"
+		if closer == ']' {
+			op = "<="
+		}
+		hi := Term{field, op, high}
+		if _, open := n.(All); open {
+			return hi, nil
+		}
+		n = And{n, hi}
+	}
+	return n, nil
 }

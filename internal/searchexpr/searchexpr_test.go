@@ -31,6 +31,14 @@ func TestParse(t *testing.T) {
 		{`\AND`, `"AND"`},
 		{`\-a`, `"-a"`},
 		{`x\(y\)`, `"x(y)"`},
+		{"bytes:[1000 TO 5000]", `(bytes>="1000" AND bytes<="5000")`},
+		{"width:{10 TO 20}", `(width>"10" AND width<"20")`},
+		{"width:[10 TO 20}", `(width>="10" AND width<"20")`},
+		{"bytes:[1000 TO *]", `bytes>="1000"`},
+		{"bytes:{* TO 5000]", `bytes<="5000"`},
+		{`uploaded_at:["2024-01-01" TO 4w]`, `(uploaded_at>="2024-01-01" AND uploaded_at<="4w")`},
+		{`uploaded_at:["2024-01-01" TO "2024-02-01"]`, `(uploaded_at>="2024-01-01" AND uploaded_at<="2024-02-01")`},
+		{"format:png AND bytes:[1 TO 2] OR x:y", `((format:"png" AND (bytes>="1" AND bytes<="2")) OR x:"y")`},
 	}
 	for _, tc := range tests {
 		n, err := Parse(tc.in)
@@ -45,7 +53,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, in := range []string{"*", "(", "a:1 AND", ")", "a:", `"open`, "OR a:1", "a:1 AND AND b:1", strings.Repeat("(", 200) + "a" + strings.Repeat(")", 200)} {
+	for _, in := range []string{"bytes:[1 5]", "bytes:[1 TO 5", "bytes:[1 TO", "bytes:[ TO 5]", "*", "(", "a:1 AND", ")", "a:", `"open`, "OR a:1", "a:1 AND AND b:1", strings.Repeat("(", 200) + "a" + strings.Repeat(")", 200)} {
 		_, err := Parse(in)
 		var e *Error
 		if !errors.As(err, &e) || e.Pos < 1 || !strings.HasPrefix(err.Error(), "Query Error (at position ") {
@@ -85,7 +93,7 @@ func TestEval(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"tags:(a OR b) AND -c", `x:"y`, "((((", "a>=1<=2", "NOT NOT -a"} {
+	for _, s := range []string{"tags:(a OR b) AND -c", `x:"y`, "((((", "a>=1<=2", "NOT NOT -a", "b:[1 TO *]", `u:["a" TO "b"}`, "w:{ TO"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
