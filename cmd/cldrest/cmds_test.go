@@ -44,7 +44,7 @@ func startMock(t *testing.T) *mockserver.Running {
 	return m
 }
 
-func adminFor(t *testing.T, m *mockserver.Running) *admin.Service {
+func clientFor(t *testing.T, m *mockserver.Running) *client.Client {
 	t.Helper()
 	cfg, err := client.ParseURL(m.CloudinaryURL())
 	if err != nil {
@@ -54,8 +54,10 @@ func adminFor(t *testing.T, m *mockserver.Running) *admin.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return admin.New(c)
+	return c
 }
+
+func adminFor(t *testing.T, m *mockserver.Running) *admin.Service { return admin.New(clientFor(t, m)) }
 
 func noCanary(t *testing.T, outs ...string) {
 	t.Helper()
@@ -446,15 +448,7 @@ func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
 	if _, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--resource-type", "raw", "--tags", "old", dir); code != 0 {
 		t.Fatal(stderr)
 	}
-	cfg, err := client.ParseURL(m.CloudinaryURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	up := upload.New(c)
+	up := upload.New(clientFor(t, m))
 	late := func(id string) func() {
 		return func() {
 			if _, err := up.Upload(context.Background(), upload.FromBytes([]byte(id)), &upload.Params{
