@@ -71,6 +71,19 @@ func noCanary(t *testing.T, outs ...string) {
 func TestUploadUsageErrors(t *testing.T) {
 	noCloudinaryEnv(t)
 	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim.png")
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+	if err := os.WriteFile(victim, []byte(png), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if got, _ := os.ReadFile(victim); string(got) != png {
+			t.Errorf("--journal changed a file that is not a journal: %q", got)
+		}
+	}()
 	tests := []struct {
 		args []string
 		msg  string
@@ -86,6 +99,8 @@ func TestUploadUsageErrors(t *testing.T) {
 		{[]string{"upload", "--mock", "--context", "novalue", dir}, "key=value"},
 		{[]string{"upload", "--mock", "--progress", "fancy", dir}, "--progress"},
 		{[]string{"upload", "--mock", "--journal", "x", "--no-journal", dir}, "contradict"},
+		{[]string{"upload", "--mock", "--journal", victim, dir}, "is not a cldrest journal"},
+		{[]string{"upload", "--mock", "--journal", t.TempDir(), dir}, "not a regular file"},
 		{[]string{"upload", "--mock", "-", "-"}, "given twice"},
 		{[]string{"upload", "--mock", filepath.Join(dir, "missing.jpg")}, "missing.jpg"},
 		{[]string{"upload", dir}, "CLOUDINARY_URL"},

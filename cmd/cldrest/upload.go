@@ -266,9 +266,12 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if journalPath != "" {
 		journal, err = batch.OpenJournal(journalPath, sess.target, f.dryRun)
 		if err != nil {
-			return &exitError{code: exitFailed, err: err}
+			return &exitError{code: exitUsage, err: err}
 		}
 		defer journal.Close()
+		if n := journal.Torn(); n > 0 {
+			fmt.Fprintf(stderr, "cldrest: warning: ignored %d unreadable line(s) of journal %s (a crash cut them short); their files are checked again\n", n, journalPath)
+		}
 	}
 
 	up := &serviceUploader{svc: upload.New(sess.client), chunk: chunk, params: upload.Params{

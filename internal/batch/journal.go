@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,11 +58,20 @@ type Journal struct {
 	skipped int
 }
 
-// OpenJournal reads the journal at path (a missing file is an empty journal)
-// and, unless readOnly, opens it for appending. Only entries of target are
-// used for resuming.
+// ErrNotJournal is matched by the error OpenJournal returns for an existing
+// file that is not a journal: it is left untouched.
+var ErrNotJournal = errors.New("not a cldrest journal")
+
+// OpenJournal reads the journal at path (a missing or empty file is an
+// empty journal) and, unless readOnly, opens it for appending. Only entries
+// of target are used for resuming. A directory, or a file whose first line
+// is not a journal entry (an image given as --journal by mistake), is
+// refused before anything is written to it.
 func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
 	j := &Journal{path: path, target: target, done: map[string]Entry{}}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal %s is not a regular file; pass --journal the path of a journal file (it is created when missing)", path)
+	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -70,6 +80,9 @@ func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
 	default:
 		err = j.load(f)
 		_ = f.Close()
+		if errors.Is(err, ErrNotJournal) {
+			return nil, fmt.Errorf("%s is %w (its first line is not a journal entry); pass --journal a new path, or the journal an earlier run wrote", path, ErrNotJournal)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("reading journal %s: %w", path, err)
 		}
@@ -101,11 +114,17 @@ func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
 
 func (j *Journal) load(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	for {
+	for first := true; ; {
 		line, err := br.ReadBytes('\n')
 		if len(line) > 0 {
 			var e Entry
-			if json.Unmarshal(line, &e) != nil || e.PublicID == "" {
+			ok := json.Unmarshal(line, &e) == nil && e.PublicID != "" && e.V >= 1
+			// A first line cut short by a crash still starts like an entry.
+			if first && !ok && !bytes.HasPrefix(line, []byte(`{"v":`)) {
+				return ErrNotJournal
+			}
+			first = false
+			if !ok {
 				j.skipped++
 			} else if e.Target == j.target && e.Completed() {
 				// A later failed entry does not erase a completed one: a

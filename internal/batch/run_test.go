@@ -397,3 +397,49 @@ func TestFileMD5(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// A file that is not a journal is refused and left byte for byte as it
+// was; a directory too. A journal whose only line was cut short by a crash
+// is still a journal.
+func TestOpenJournalRefusesOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"photo.png":  "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+		"notes.txt":  "garbage{\n" + `{"v":1,"public_id":"a","status":"uploaded","md5":"x"}` + "\n",
+		"other.json": `{"name":"x"}` + "\n",
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := OpenJournal(path, "t", false)
+		if !errors.Is(err, ErrNotJournal) || !strings.Contains(err.Error(), "pass --journal a new path") {
+			t.Errorf("%s: err %v, want ErrNotJournal with the fix", name, err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != content {
+			t.Errorf("%s was changed: %q", name, got)
+		}
+	}
+	if _, err := OpenJournal(dir, "t", false); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("directory: %v", err)
+	}
+	torn := filepath.Join(dir, "torn.jsonl")
+	if err := os.WriteFile(torn, []byte(`{"v":1,"time":"2026-01-01T00:0`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	j, err := OpenJournal(torn, "t", false)
+	if err != nil {
+		t.Fatalf("journal with a torn first line: %v", err)
+	}
+	defer j.Close()
+	if j.Torn() != 1 || j.Len() != 0 {
+		t.Errorf("torn %d len %d", j.Torn(), j.Len())
+	}
+	empty := filepath.Join(dir, "empty.jsonl")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := OpenJournal(empty, "t", true); err != nil || j.Len() != 0 {
+		t.Errorf("empty file: %v", err)
+	}
+}
