@@ -70,6 +70,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"negative upload timeout", "cloudinary://key:" + cfgCanary + "@demo?upload_timeout=-1", "upload_timeout"},
 		{"bad prefix", "cloudinary://key:" + cfgCanary + "@demo?upload_prefix=ftp://x", "upload_prefix"},
 		{"key without secret", "cloudinary://key@demo", "api_secret"},
+		{"secret without key", "cloudinary://:" + cfgCanary + "@demo", "api_key"},
 		{"bad query escape", "cloudinary://key:" + cfgCanary + "@demo?timeout=%zz", "CLOUDINARY_URL"},
 	}
 	for _, tt := range tests {

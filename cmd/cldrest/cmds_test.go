@@ -266,26 +266,55 @@ func TestUploadSkipExistingEtag(t *testing.T) {
 }
 
 func TestUploadFailureExitCode(t *testing.T) {
-	m := startMock(t)
-	if _, err := m.AddFault(mockserver.Fault{Route: "upload", Kind: mockserver.FaultStatus, Status: 401, Message: "Invalid Signature"}); err != nil {
-		t.Fatal(err)
-	}
-	dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b"})
-	stdout, stderr, code := cli(t, "", "upload", "--no-journal", dir)
-	if code != exitFailed || !strings.Contains(stderr, "2 of 2 files failed") || !strings.Contains(stdout, "Invalid Signature") {
-		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
-	}
-	// A 401 is not worth retrying: one request per file.
-	n := 0
-	for _, e := range m.Journal() {
-		if e.Route == "upload/upload" {
-			n++
+	uploads := func(m *mockserver.Running) int {
+		n := 0
+		for _, e := range m.Journal() {
+			if e.Route == "upload/upload" {
+				n++
+			}
 		}
+		return n
 	}
-	if n != 2 {
-		t.Errorf("%d upload requests, want 2 (no retries of a 401)", n)
-	}
-	noCanary(t, stdout, stderr)
+	t.Run("rejected files fail the run with exit 1", func(t *testing.T) {
+		m := startMock(t)
+		if _, err := m.AddFault(mockserver.Fault{Route: "upload", Kind: mockserver.FaultStatus, Status: 400, Message: "Invalid image file"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b"})
+		stdout, stderr, code := cli(t, "", "upload", "--no-journal", dir)
+		if code != exitFailed || !strings.Contains(stderr, "2 of 2 files failed") || !strings.Contains(stdout, "Invalid image file") ||
+			!strings.Contains(stdout, "a rerun cannot fix") {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		// A 400 is not worth retrying: one request per file.
+		if n := uploads(m); n != 2 {
+			t.Errorf("%d upload requests, want 2 (no retries of a 400)", n)
+		}
+		noCanary(t, stdout, stderr)
+	})
+	t.Run("rejected credentials stop the run with exit 2", func(t *testing.T) {
+		m := startMock(t)
+		if _, err := m.AddFault(mockserver.Fault{Route: "upload", Kind: mockserver.FaultStatus, Status: 401, Message: "Invalid Signature"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c", "d.txt": "d"})
+		stdout, stderr, code := cli(t, "", "upload", "--no-journal", "--concurrency", "1", dir)
+		if code != exitUsage || !strings.Contains(stderr, "stopped: no other file can succeed") || !strings.Contains(stderr, "check the API key and secret in CLOUDINARY_URL") {
+			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+		}
+		if n := uploads(m); n != 1 {
+			t.Errorf("%d upload requests, want 1 (the run stops at the first 401)", n)
+		}
+		noCanary(t, stdout, stderr)
+	})
+	t.Run("wrong secret is a configuration error", func(t *testing.T) {
+		m := startMock(t)
+		t.Setenv("CLOUDINARY_URL", strings.Replace(m.CloudinaryURL(), cmdCanary, "wrong-secret", 1))
+		_, stderr, code := cli(t, "", "ping")
+		if code != exitUsage || !strings.Contains(stderr, "check the API key and secret") || strings.Count(stderr, "\n") != 1 {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+	})
 }
 
 func TestManagementCommands(t *testing.T) {

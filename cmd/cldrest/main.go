@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cldrest/cldrest/client"
 )
 
 // Exit codes shared by every command.
@@ -93,7 +95,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		code = exitInterrupted
 	}
-	if msg := err.Error(); msg != "" {
+	msg := err.Error()
+	if errors.Is(err, client.ErrUnauthorized) {
+		// Wrong credentials fail every call: a configuration error.
+		code = exitUsage
+		msg += "; check the API key and secret in CLOUDINARY_URL (a stale timestamp also means the clock is off)"
+	}
+	if msg != "" {
 		fmt.Fprintln(stderr, "cldrest: "+msg)
 	}
 	return code

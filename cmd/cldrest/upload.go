@@ -280,7 +280,8 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if len(ctxMap) > 0 {
 		up.params.Context = ctxMap
 	}
-	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, Retryable: retryable}
+	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, Retryable: retryable,
+		Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
 	if f.skipExisting == "etag" {
 		run.Lookup = &adminLookup{svc: admin.New(sess.client), resourceType: f.resourceType}
 	}
@@ -327,6 +328,8 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	switch {
 	case err != nil && sum.Interrupted:
 		return &exitError{code: exitInterrupted, err: err}
+	case errors.Is(err, batch.ErrStopped):
+		return &exitError{code: exitUsage, err: err}
 	case err != nil:
 		return &exitError{code: exitFailed, err: err}
 	case sum.Failed > 0:

@@ -92,8 +92,13 @@ type FileResult struct {
 	SecureURL string `json:"secure_url"`
 	Error     string `json:"error"`
 	Attempts  int    `json:"attempts"`
+	// Retryable marks a failure that running the job again may fix (a
+	// timeout, a 5xx, a rate limit), unlike a bad file or a 4xx answer.
+	Retryable bool `json:"retryable"`
 
 	Duration time.Duration `json:"-"`
+
+	err error // the failure behind Error, for RunOptions.Fatal
 }
 
 // Summary totals a run; it is also the final JSON object printed with --json.

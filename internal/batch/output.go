@@ -92,8 +92,21 @@ func (h *humanOutput) End(s *Summary) {
 		fmt.Fprintf(&b, "; journal %s", s.Journal)
 	}
 	fmt.Fprintln(h.w, b.String())
-	if len(h.failed) > 0 {
-		fmt.Fprintf(h.w, "%d file(s) failed; run the same command again to retry them\n", len(h.failed))
+	if n := len(h.failed); n > 0 {
+		again := 0
+		for _, r := range h.failed {
+			if r.Retryable {
+				again++
+			}
+		}
+		switch again {
+		case n:
+			fmt.Fprintf(h.w, "%d file(s) failed; run the same command again to retry them\n", n)
+		case 0:
+			fmt.Fprintf(h.w, "%d file(s) failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude\n", n)
+		default:
+			fmt.Fprintf(h.w, "%d file(s) failed: %d may succeed if you run the same command again; fix the others or leave them out with --exclude (see above)\n", n, again)
+		}
 	}
 }
 

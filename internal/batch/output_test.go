@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -19,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // FileFields and SummaryFields are the documented JSON fields of --json.
 var (
-	FileFields    = []string{"type", "path", "public_id", "status", "bytes", "md5", "etag", "secure_url", "error", "attempts"}
+	FileFields    = []string{"type", "path", "public_id", "status", "bytes", "md5", "etag", "secure_url", "error", "attempts", "retryable"}
 	SummaryFields = []string{"type", "files", "uploaded", "skipped", "failed", "planned", "canceled", "not_started", "bytes",
 		"bytes_uploaded", "attempts", "duration_seconds", "dry_run", "interrupted", "journal", "exit_code"}
 )
@@ -256,4 +257,26 @@ func stripANSI(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// The advice after failures depends on whether a rerun can fix them.
+func TestHumanOutputFailureAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		retryable []bool
+		want      string
+	}{
+		{[]bool{true, true}, "2 file(s) failed; run the same command again to retry them"},
+		{[]bool{false}, "1 file(s) failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude"},
+		{[]bool{true, false, false}, "3 file(s) failed: 1 may succeed if you run the same command again; fix the others"},
+	} {
+		var out bytes.Buffer
+		h := HumanOutput(&out, true)
+		for i, r := range tc.retryable {
+			h.FileDone(File{}, FileResult{Path: fmt.Sprint(i), Status: StatusFailed, Error: "x", Retryable: r})
+		}
+		h.End(&Summary{Files: len(tc.retryable), Failed: len(tc.retryable)})
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%v: output\n%s\nlacks %q", tc.retryable, out.String(), tc.want)
+		}
+	}
 }

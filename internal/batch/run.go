@@ -42,6 +42,10 @@ type RunOptions struct {
 	// Retryable decides whether a failed try is tried again (default: every
 	// error except a context's).
 	Retryable func(error) bool
+	// Fatal, when set, reports whether a file's failure means no other file
+	// can succeed either (rejected credentials): the run then starts no
+	// more files and returns an error matching ErrStopped and the failure.
+	Fatal func(error) bool
 	// Observer receives the events of the run (nil: none). Its methods are
 	// called one at a time.
 	Observer Observer
@@ -64,6 +68,10 @@ type Observer interface {
 // ErrJournal is matched by the error Run returns when the journal cannot be
 // written: the run stops because its progress could not be recorded.
 var ErrJournal = errors.New("journal write failed")
+
+// ErrStopped is matched by the error Run returns when a failure that
+// RunOptions.Fatal calls fatal stopped the run.
+var ErrStopped = errors.New("stopped: no other file can succeed")
 
 // Run uploads files with a pool of workers and returns the summary. It
 // returns a non-nil error when ctx ends (the error wraps ctx.Err(); no file
@@ -134,13 +142,20 @@ dispatch:
 	r.sum.Seconds = time.Since(r.start).Seconds()
 	var err error
 	switch {
-	case context.Cause(runCtx) != nil && errors.Is(context.Cause(runCtx), ErrJournal):
+	case errors.Is(context.Cause(runCtx), ErrJournal):
 		err = context.Cause(runCtx)
 		r.sum.ExitCode = ExitFailed
+	case errors.Is(context.Cause(runCtx), ErrStopped):
+		err = context.Cause(runCtx)
+		r.sum.ExitCode = ExitUsage
 	case ctx.Err() != nil && (r.sum.NotStarted > 0 || r.sum.Canceled > 0):
 		r.sum.Interrupted = true
-		err = fmt.Errorf("interrupted: %d of %d files not done; run the same command again to resume: %w",
-			r.sum.NotStarted+r.sum.Canceled, len(files), ctx.Err())
+		again := "run the same command again to resume"
+		if o.Journal == nil {
+			again = "run the same command again to upload them (without a journal it sends every file again)"
+		}
+		err = fmt.Errorf("interrupted: %d of %d files not done; %s: %w",
+			r.sum.NotStarted+r.sum.Canceled, len(files), again, ctx.Err())
 		r.sum.ExitCode = r.sum.Code()
 	default:
 		r.sum.ExitCode = r.sum.Code()
@@ -187,6 +202,9 @@ func (r *runner) process(ctx context.Context, f File) {
 			}
 		}
 	}
+	if res.Status == StatusFailed && res.err != nil && r.o.Fatal != nil && r.o.Fatal(res.err) {
+		r.cancel(fmt.Errorf("%w: %w", ErrStopped, res.err))
+	}
 	r.event(func() {
 		r.finished++
 		switch res.Status {
@@ -216,7 +234,8 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 			return res
 		}
 		res.Status = StatusFailed
-		res.Error = err.Error()
+		res.Error, res.err = err.Error(), err
+		res.Retryable = r.o.Retryable(err)
 		return res
 	}
 	if j := r.o.Journal; j != nil {
