@@ -78,7 +78,7 @@ when its MD5 equals the asset's etag (one Admin API call per file).
 Progress goes to stderr: a live bar on a terminal, a plain line every
 --progress-interval otherwise. --json prints one object per file on stdout
 (type, path, public_id, status, reason, bytes, md5, etag, secure_url, error,
-attempts) and a final summary object; statuses are uploaded, skipped, failed,
+attempts, retryable) and a final summary object; statuses are uploaded, skipped, failed,
 planned (--dry-run) and canceled.
 
 SIGINT/SIGTERM stops starting files, cancels the ones in flight, and exits 130
