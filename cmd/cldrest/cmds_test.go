@@ -383,7 +383,7 @@ func TestManagementCommands(t *testing.T) {
 	step("yes\n", 0, "deleted 3 assets", "rm", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, "0 assets", "ls", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, `"deleted":2`, "rm", "--prefix", "q/", "--resource-type", "raw", "--yes", "--json")
-	step("", 0, "deleted 1 assets (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
+	step("", exitFailed, "deleted 1 assets (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
 	step("", exitUsage, "exactly one", "rm", "x", "--prefix", "y")
 	step("", exitUsage, "must not be empty", "rm", "--prefix", "")
 	step("", 0, "1 assets", "ls", "--resource-type", "raw")

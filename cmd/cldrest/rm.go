@@ -40,7 +40,12 @@ or every asset with a tag (of every delivery type). Bulk deletes (--prefix, --ta
 first list the assets and ask for confirmation, then delete exactly the assets
 listed, 100 per call, so an asset that gains the prefix or tag meanwhile is kept.
 --yes skips the question and lets Cloudinary delete by prefix or tag, 1,000 per
-call. --dry-run lists what would be deleted and deletes nothing.`,
+call. --dry-run lists what would be deleted and deletes nothing.
+
+When public IDs are named and some have no asset (of this --resource-type and
+--type), the others are still deleted and the summary printed, then the missed
+IDs are named and the exit code is 1. A bulk delete that finds fewer assets
+than it counted is no failure.`,
 		Example: `  cldrest rm products/old-1 products/old-2
   cldrest rm --prefix tmp/ --dry-run
   cldrest rm --tag obsolete --resource-type video --yes
@@ -122,6 +127,7 @@ call. --dry-run lists what would be deleted and deletes nothing.`,
 					}
 				}
 				var s *admin.DeleteSummary
+				var missed []string
 				var err error
 				switch {
 				case seq != nil && yes && prefix != "":
@@ -131,20 +137,36 @@ call. --dry-run lists what would be deleted and deletes nothing.`,
 				default:
 					// Public IDs, or exactly the assets counted and confirmed:
 					// one that gained the prefix or tag since is left alone.
-					s, err = deleteByID(ctx, adm, byType, *opts)
+					s, missed, err = deleteByID(ctx, adm, byType, *opts)
 				}
 				if err != nil {
 					return err
 				}
 				deleted, notFound, calls := s.Deleted, s.NotFound, s.Calls
+				named := seq == nil // public IDs given: each one missed is a failure
 				if a.json {
-					return printJSON(out, map[string]int{"deleted": deleted, "not_found": notFound, "calls": calls}, nil)
+					v := map[string]any{"deleted": deleted, "not_found": notFound, "calls": calls}
+					if named {
+						v["not_found_ids"] = nonNil(missed)
+					}
+					if err := printJSON(out, v, nil); err != nil {
+						return err
+					}
+				} else {
+					fmt.Fprintf(out, "deleted %d assets", deleted)
+					if notFound > 0 {
+						fmt.Fprintf(out, " (%d not found)", notFound)
+					}
+					fmt.Fprintln(out)
 				}
-				fmt.Fprintf(out, "deleted %d assets", deleted)
-				if notFound > 0 {
-					fmt.Fprintf(out, " (%d not found)", notFound)
+				if named && notFound > 0 {
+					which := ""
+					if len(missed) > 0 {
+						which = ": " + listIDs(missed)
+					}
+					return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d public IDs not found as %s/%s assets%s; check the IDs, --resource-type and --type",
+						notFound, len(args), rt, typ, which)}
 				}
-				fmt.Fprintln(out)
 				return nil
 			})
 		},
@@ -161,16 +183,19 @@ call. --dry-run lists what would be deleted and deletes nothing.`,
 }
 
 // deleteByID deletes the public IDs of each delivery type in calls of
-// admin.MaxIDsPerCall, types in name order.
-func deleteByID(ctx context.Context, adm *admin.Service, byType map[admin.DeliveryType][]string, opts admin.DeleteOptions) (*admin.DeleteSummary, error) {
+// admin.MaxIDsPerCall, types in name order. It also returns the IDs the API
+// reported as not deleted (not found), in the order given.
+func deleteByID(ctx context.Context, adm *admin.Service, byType map[admin.DeliveryType][]string, opts admin.DeleteOptions) (*admin.DeleteSummary, []string, error) {
 	var s admin.DeleteSummary
+	var missed []string
+	seen := map[string]bool{}
 	for _, typ := range slices.Sorted(maps.Keys(byType)) {
 		ids := byType[typ]
 		opts.Type = typ
 		for batch := range slices.Chunk(ids, admin.MaxIDsPerCall) {
 			res, err := adm.DeleteResources(ctx, batch, &opts)
 			if err != nil {
-				return &s, err
+				return &s, missed, err
 			}
 			s.Calls++
 			for _, st := range res.Deleted {
@@ -180,9 +205,27 @@ func deleteByID(ctx context.Context, adm *admin.Service, byType map[admin.Delive
 					s.NotFound++
 				}
 			}
+			for _, id := range batch {
+				if st, ok := res.Deleted[id]; ok && st != "deleted" && !seen[id] {
+					seen[id] = true
+					missed = append(missed, id)
+				}
+			}
 		}
 	}
-	return &s, nil
+	return &s, missed, nil
+}
+
+// maxListedIDs is the most public IDs an error message names.
+const maxListedIDs = 10
+
+// listIDs joins ids for an error message: the first maxListedIDs, then how
+// many more there are.
+func listIDs(ids []string) string {
+	if len(ids) <= maxListedIDs {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:maxListedIDs], ", "), len(ids)-maxListedIDs)
 }
 
 func nonNil(s []string) []string {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,7 +23,12 @@ func newTagCmd() *cobra.Command {
 		Use:   "tag add|remove|replace TAGS PUBLIC_ID...",
 		Short: "Add, remove or replace tags of assets",
 		Long: `Change the tags of assets. TAGS is one tag or several separated by commas.
-"replace" sets exactly these tags, dropping the others.`,
+"replace" sets exactly these tags, dropping the others.
+
+An asset that already has (add) or lacks (remove) the tags is left as it is, and
+that is no failure. When a named public ID has no asset of this --resource-type
+and --type (or the account may not change it), the command still changes the
+others and prints its summary, then names the missed IDs and exits 1.`,
 		Example: `  cldrest tag add sale,summer products/shoe-1 products/shoe-2
   cldrest tag remove sale products/shoe-1
   cldrest tag replace archived old/a old/b --resource-type raw --json`,
@@ -56,19 +63,51 @@ func newTagCmd() *cobra.Command {
 					return usageErr("no tags given: pass TAGS as one tag or a comma-separated list")
 				}
 				ids := args[1:]
-				return a.run(cmd, func(ctx context.Context, _ *admin.Service, up *upload.Service) error {
-					var changed []string
+				return a.run(cmd, func(ctx context.Context, adm *admin.Service, up *upload.Service) error {
+					var changed, unauthorized []string
 					for i := 0; i < len(ids); i += maxTagIDs {
 						res, err := up.Tags(ctx, sub.tc, tags, ids[i:min(i+maxTagIDs, len(ids))], &upload.TagParams{ResourceType: af.resourceType, Type: af.typ})
 						if err != nil {
 							return err
 						}
 						changed = append(changed, res.PublicIDs...)
+						unauthorized = append(unauthorized, res.Unauthorized...)
 					}
+					// The API answers only the IDs it changed: an asset that
+					// already had (or lacked) the tags is not among them, nor is
+					// a missing one. Look the others up to tell them apart.
+					unchanged := without(ids, changed, unauthorized)
+					notFound, lookupErr := missingIDs(ctx, adm, af, unchanged)
+					out := cmd.OutOrStdout()
 					if a.json {
-						return printJSON(cmd.OutOrStdout(), map[string]any{"command": sub.name, "tags": tags, "public_ids": nonNil(changed)}, nil)
+						v := map[string]any{"command": sub.name, "tags": tags, "public_ids": nonNil(changed)}
+						if lookupErr == nil {
+							v["not_found"] = nonNil(notFound)
+						}
+						if len(unauthorized) > 0 {
+							v["unauthorized"] = unauthorized
+						}
+						if err := printJSON(out, v, nil); err != nil {
+							return err
+						}
+					} else {
+						fmt.Fprintf(out, "%s %s on %d of %d assets\n", sub.verb, strings.Join(tags, ", "), len(changed), len(ids))
 					}
-					fmt.Fprintf(cmd.OutOrStdout(), "%s %s on %d of %d assets\n", sub.verb, strings.Join(tags, ", "), len(changed), len(ids))
+					if lookupErr != nil {
+						return &exitError{code: exitFailed, err: fmt.Errorf("%d public IDs were not changed, and checking whether they exist failed: %w", len(unchanged), lookupErr)}
+					}
+					var problems []string
+					if len(notFound) > 0 {
+						problems = append(problems, fmt.Sprintf("%d public IDs have no %s/%s asset: %s (check the IDs, --resource-type and --type)",
+							len(notFound), af.resourceType, af.typ, listIDs(notFound)))
+					}
+					if len(unauthorized) > 0 {
+						problems = append(problems, fmt.Sprintf("not allowed to change the tags of %d assets: %s (check the API key's permissions)",
+							len(unauthorized), listIDs(unauthorized)))
+					}
+					if len(problems) > 0 {
+						return &exitError{code: exitFailed, err: errors.New(strings.Join(problems, "; "))}
+					}
 					return nil
 				})
 			},
@@ -77,4 +116,40 @@ func newTagCmd() *cobra.Command {
 		cmd.AddCommand(c)
 	}
 	return cmd
+}
+
+// without returns the IDs of ids that are in none of the drop lists, each
+// once, in order.
+func without(ids []string, drop ...[]string) []string {
+	seen := map[string]bool{}
+	for _, d := range drop {
+		for _, id := range d {
+			seen[id] = true
+		}
+	}
+	var out []string
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// missingIDs returns the IDs of ids that have no asset of the selected
+// resource and delivery type, asking admin.MaxIDsPerCall at a time.
+func missingIDs(ctx context.Context, adm *admin.Service, af *assetFlags, ids []string) ([]string, error) {
+	var found []string
+	for batch := range slices.Chunk(ids, admin.MaxIDsPerCall) {
+		res, err := adm.ResourcesByPublicIDs(ctx, batch, &admin.ResourcesByIDsOptions{
+			ResourceType: admin.ResourceType(af.resourceType), Type: admin.DeliveryType(af.typ), Fields: []string{"public_id"}})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range res.Resources {
+			found = append(found, r.PublicID)
+		}
+	}
+	return without(ids, found), nil
 }

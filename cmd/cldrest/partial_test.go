@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestTagPartlyFailed: a named public ID without an asset makes tag exit 1
+// after its summary, naming the ID; an asset that already has (or lacks)
+// the tags is no failure.
+func TestTagPartlyFailed(t *testing.T) {
+	startMock(t)
+	dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b"})
+	if _, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--resource-type", "raw", "--tags", "old", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		stdout   string
+		stderr   string
+		noStderr string
+	}{
+		{[]string{"add", "cat", "nope"}, exitFailed, "added cat on 0 of 1 assets", "nope", ""},
+		{[]string{"add", "cat", "a.txt", "nope", "gone"}, exitFailed, "added cat on 1 of 3 assets", "2 public IDs have no raw/upload asset: nope, gone", "a.txt"},
+		// a.txt already has cat: unchanged, but it exists.
+		{[]string{"add", "cat", "a.txt", "b.txt"}, 0, "added cat on 1 of 2 assets", "", ""},
+		{[]string{"remove", "dog", "a.txt", "nope"}, exitFailed, "removed dog on 0 of 2 assets", "nope", "a.txt"},
+		{[]string{"remove", "dog", "a.txt"}, 0, "removed dog on 0 of 1 assets", "", ""},
+		{[]string{"replace", "z", "b.txt", "nope"}, exitFailed, "set z on 1 of 2 assets", "nope", "b.txt"},
+		{[]string{"replace", "z", "b.txt"}, 0, "set z on 0 of 1 assets", "", ""},
+		// The asset exists, but not as a private one.
+		{[]string{"add", "cat", "a.txt", "--type", "private"}, exitFailed, "on 0 of 1", "no raw/private asset: a.txt", ""},
+	} {
+		args := append([]string{"tag"}, tc.args...)
+		args = append(args, "--resource-type", "raw")
+		stdout, stderr, code := cli(t, "", args...)
+		if code != tc.code || !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) ||
+			(tc.noStderr != "" && strings.Contains(stderr, tc.noStderr)) {
+			t.Errorf("%v: exit %d, want %d\nstdout %s\nstderr %s", args, code, tc.code, stdout, stderr)
+		}
+		if tc.code == 0 && stderr != "" {
+			t.Errorf("%v: stderr %s", args, stderr)
+		}
+		if n := strings.Count(stderr, "\n"); n > 1 {
+			t.Errorf("%v: %d lines of error", args, n)
+		}
+		noCanary(t, stdout, stderr)
+	}
+
+	// --json prints the object first, with the missed IDs.
+	stdout, stderr, code := cli(t, "", "tag", "add", "dog", "a.txt", "nope", "--resource-type", "raw", "--json")
+	var v struct {
+		PublicIDs []string `json:"public_ids"`
+		NotFound  []string `json:"not_found"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if code != exitFailed || fmt.Sprint(v.PublicIDs) != "[a.txt]" || fmt.Sprint(v.NotFound) != "[nope]" || !strings.Contains(stderr, "nope") {
+		t.Errorf("tag --json: exit %d %+v\nstderr %s", code, v, stderr)
+	}
+	stdout, _, code = cli(t, "", "tag", "add", "dog", "a.txt", "--resource-type", "raw", "--json")
+	if code != 0 || !strings.Contains(stdout, `"not_found":[]`) {
+		t.Errorf("tag --json, nothing missed: exit %d %s", code, stdout)
+	}
+}
+
+// TestRmPartlyFailed: named public IDs without an asset make rm exit 1
+// after its summary; bulk deletes that find fewer assets do not.
+func TestRmPartlyFailed(t *testing.T) {
+	startMock(t)
+	files := map[string]string{}
+	for i := range 4 {
+		files[fmt.Sprintf("p/%d.txt", i)] = "x"
+	}
+	dir := writeFiles(t, files)
+	if _, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--resource-type", "raw", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+
+	stdout, stderr, code := cli(t, "", "rm", "nope", "--resource-type", "raw")
+	if code != exitFailed || !strings.Contains(stdout, "deleted 0 assets (1 not found)") || !strings.Contains(stderr, "1 of 1 public IDs not found as raw/upload assets: nope") {
+		t.Errorf("rm nope: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+
+	// Many missed IDs: the message names ten and counts the rest.
+	args := []string{"rm", "p/0.txt", "--resource-type", "raw", "--json"}
+	for i := range 13 {
+		args = append(args, fmt.Sprintf("gone-%02d", i))
+	}
+	stdout, stderr, code = cli(t, "", args...)
+	var v struct {
+		Deleted     int      `json:"deleted"`
+		NotFound    int      `json:"not_found"`
+		NotFoundIDs []string `json:"not_found_ids"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatalf("%v: %s", err, stdout)
+	}
+	if code != exitFailed || v.Deleted != 1 || v.NotFound != 13 || len(v.NotFoundIDs) != 13 ||
+		!strings.Contains(stderr, "13 of 14 public IDs") || !strings.Contains(stderr, "gone-00, gone-01") ||
+		!strings.Contains(stderr, "gone-09 and 3 more") || strings.Contains(stderr, "gone-10") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d %+v\nstderr %s", code, v, stderr)
+	}
+
+	// All found: exit 0.
+	if stdout, stderr, code := cli(t, "", "rm", "p/1.txt", "--resource-type", "raw"); code != 0 || !strings.Contains(stdout, "deleted 1 assets") || stderr != "" {
+		t.Errorf("rm p/1.txt: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	// Bulk deletes are no failure when they find fewer (or no) assets.
+	if stdout, stderr, code := cli(t, "", "rm", "--prefix", "p/", "--resource-type", "raw", "--yes"); code != 0 || !strings.Contains(stdout, "deleted 2 assets") {
+		t.Errorf("rm --prefix --yes: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if stdout, stderr, code := cli(t, "", "rm", "--prefix", "p/", "--resource-type", "raw", "--yes", "--json"); code != 0 || strings.Contains(stdout, "not_found_ids") {
+		t.Errorf("rm --prefix --yes (nothing left): exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	if _, stderr, code := cli(t, "", "rm", "--tag", "none", "--resource-type", "raw"); code != 0 || !strings.Contains(stderr, "nothing to delete") {
+		t.Errorf("rm --tag (none): exit %d\nstderr %s", code, stderr)
+	}
+}
