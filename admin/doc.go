@@ -6,8 +6,9 @@
 //
 // A Service sends every call through a *client.Client, which authenticates
 // (Basic or Bearer), retries what is safe, waits for the reset when the API
-// answers 420/429, and optionally holds a job under a configured rate
-// (client.WithRateLimit). Non-2xx answers are *client.APIError values that
+// answers 420/429 and the reset is within the client's maximum wait (else
+// returns the *client.APIError at once, saying when the limit resets), and
+// optionally holds a job under a configured rate (client.WithRateLimit). Non-2xx answers are *client.APIError values that
 // match the client's sentinels with errors.Is; bad arguments are rejected
 // before any request with an error matching ErrInvalidInput.
 //

@@ -398,7 +398,13 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	if st.attempt >= st.maxAttempts {
 		return false, nil
 	}
-	return st.schedule(ctx, st.c.retry.wait(st.attempt-1, resp, now), apiErr)
+	wait := st.c.retry.wait(st.attempt-1, resp, now)
+	if wait > st.c.retry.maxWait {
+		// The server asks for longer than we may wait (a rate limit that
+		// resets in minutes): retrying sooner is refused again.
+		return false, nil
+	}
+	return st.schedule(ctx, wait, apiErr)
 }
 
 func (st *callState) schedule(ctx context.Context, wait time.Duration, last error) (bool, error) {

@@ -53,9 +53,12 @@
 //     public_id is chosen by the server must not be marked.
 //
 // The wait before a retry is the response's Retry-After (seconds or HTTP
-// date), or for 420/429 its X-FeatureRateLimit-Reset time, capped by the
-// maximum wait; otherwise a capped exponential backoff with full jitter: a
-// uniform draw from [0, min(maxWait, minWait·2^n)] for the n-th retry.
+// date), or for 420/429 its X-FeatureRateLimit-Reset time; when that is
+// longer than the maximum wait, Do does not retry and returns the
+// *APIError at once (for a rate limit its message and RateLimit.Reset say
+// when the limit resets). Otherwise the wait is a capped exponential
+// backoff with full jitter: a uniform draw from
+// [0, min(maxWait, minWait·2^n)] for the n-th retry.
 // When the wait would end after the context's deadline, Do returns at once
 // with a *RetryError that wraps both context.DeadlineExceeded and the last
 // *APIError. Cancelling the context during a wait returns immediately.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,7 +64,10 @@ func (e *APIError) Error() string {
 	if e.Method != "" {
 		b.WriteString(e.Method + " " + e.Path + ": ")
 	}
-	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if text := statusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
 	switch {
 	case e.Message != "":
 		b.WriteString(": " + e.Message)
@@ -82,7 +86,18 @@ func (e *APIError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
+	if e.Is(ErrRateLimited) && !e.RateLimit.Reset.IsZero() {
+		b.WriteString("; the limit resets at " + e.RateLimit.Reset.UTC().Format(time.RFC3339))
+	}
 	return b.String()
+}
+
+// statusText is http.StatusText, with a name for Cloudinary's 420.
+func statusText(code int) string {
+	if code == 420 {
+		return "Rate Limited"
+	}
+	return http.StatusText(code)
 }
 
 // Is matches the sentinel of e's status code.

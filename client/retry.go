@@ -125,11 +125,12 @@ func serverWait(resp *http.Response, now time.Time) (time.Duration, bool) {
 }
 
 // wait returns the backoff before retry number retry (0 for the wait after
-// the first attempt): the server's requested wait capped by maxWait, else
-// a full-jitter draw from [0, min(maxWait, minWait·2^retry)].
+// the first attempt): the server's requested wait as asked (checkRetry
+// gives up when it exceeds maxWait), else a full-jitter draw from
+// [0, min(maxWait, minWait·2^retry)].
 func (p retryPolicy) wait(retry int, resp *http.Response, now time.Time) time.Duration {
 	if d, ok := serverWait(resp, now); ok {
-		return min(d, p.maxWait)
+		return d
 	}
 	ceiling := p.maxWait
 	if retry < 62 {

@@ -97,6 +97,26 @@ func Test420WaitsForRateLimitReset(t *testing.T) {
 	}
 }
 
+// A reset further away than the maximum wait is not waited for in slices:
+// the 420 comes back at once and says when the limit resets.
+func Test420BeyondMaxWaitReturnsAtOnce(t *testing.T) {
+	reset := time.Now().Add(24 * time.Minute).UTC().Truncate(time.Second)
+	rec := newRecorder(t, status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
+		"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
+		"X-FeatureRateLimit-Reset", reset.Format(http.TimeFormat)))
+	c := newTestClient(t, rec, client.WithRetry(4, time.Millisecond, 30*time.Second))
+	start := time.Now()
+	_, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
+	var ae *client.APIError
+	if !errors.As(err, &ae) || !errors.Is(err, client.ErrRateLimited) || len(rec.Hits()) != 1 || time.Since(start) > 2*time.Second {
+		t.Fatalf("err %v after %d attempts in %v, want the 420 at once", err, len(rec.Hits()), time.Since(start))
+	}
+	want := "420 Rate Limited: Rate Limit Exceeded"
+	if msg := err.Error(); !strings.Contains(msg, want) || !strings.Contains(msg, "the limit resets at "+reset.Format(time.RFC3339)) {
+		t.Fatalf("message %q lacks %q and the reset time", msg, want)
+	}
+}
+
 func TestFinalStatusesAreNotRetried(t *testing.T) {
 	cases := []struct {
 		code     int
@@ -395,7 +415,7 @@ func TestRetryPolicyWaits(t *testing.T) {
 		{"capped at maxWait", 10, nil, 5 * time.Second},
 		{"huge retry number capped", 200, nil, 5 * time.Second},
 		{"retry-after seconds", 0, hdr(503, "Retry-After", "3"), 3 * time.Second},
-		{"retry-after capped", 0, hdr(503, "Retry-After", "3600"), 5 * time.Second},
+		{"retry-after beyond maxWait as asked", 0, hdr(503, "Retry-After", "3600"), time.Hour},
 		{"retry-after date", 0, hdr(429, "Retry-After", now.Add(2*time.Second).Format(http.TimeFormat)), 2 * time.Second},
 		{"retry-after past date", 0, hdr(429, "Retry-After", now.Add(-time.Hour).Format(http.TimeFormat)), 0},
 		{"reset on 420", 0, hdr(420, "X-FeatureRateLimit-Reset", now.Add(time.Second).Format(http.TimeFormat)), time.Second},
