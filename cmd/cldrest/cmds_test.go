@@ -416,15 +416,17 @@ func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 	var walk func(c *cobra.Command)
 	mine := map[string]bool{"upload": true, "ping": true, "usage": true, "ls": true, "search": true, "show": true, "rm": true,
 		"rename": true, "tag": true, "folders": true, "presets": true}
-	checked := 0
+	checked, all := 0, map[string]bool{}
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
 			top := strings.Fields(sub.CommandPath())[1]
+			// Every command, ours or cobra's (completion), has examples.
+			all[top] = true
+			if sub.Short == "" || sub.Example == "" || !strings.Contains(sub.Example, "cldrest ") {
+				t.Errorf("%s lacks a short description or examples", sub.CommandPath())
+			}
 			if mine[top] {
 				checked++
-				if sub.Short == "" || sub.Example == "" || !strings.Contains(sub.Example, "cldrest ") {
-					t.Errorf("%s lacks a short description or examples", sub.CommandPath())
-				}
 				if sub.Flag("json") == nil {
 					t.Errorf("%s has no --json", sub.CommandPath())
 				}
@@ -439,7 +441,13 @@ func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 	if checked < 19 {
 		t.Errorf("checked %d commands", checked)
 	}
-	for _, args := range [][]string{{"upload", "--help"}, {"rm", "--help"}, {"tag", "add", "--help"}} {
+	for _, top := range []string{"sign", "mock", "completion"} {
+		if !all[top] {
+			t.Errorf("%s was not checked", top)
+		}
+	}
+	for _, args := range [][]string{{"upload", "--help"}, {"rm", "--help"}, {"tag", "add", "--help"}, {"sign", "--help"},
+		{"mock", "--help"}, {"completion", "--help"}, {"completion", "bash", "--help"}} {
 		stdout, _, code := cli(t, "", args...)
 		if code != 0 || !strings.Contains(stdout, "Examples:") {
 			t.Errorf("%v: exit %d\n%s", args, code, stdout)

@@ -36,6 +36,15 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 --max-upload-size is the largest upload without chunks (default 100MB, as Cloudinary;
 0 for no limit).
 --control enables the /_mock/ endpoints (faults, journal, clock, reset).`,
+		Example: `  # Serve in memory on a free port; copy the printed CLOUDINARY_URL:
+  cldrest mock
+
+  # In a script: start it, export the URL from its first line, use it, stop it:
+  cldrest mock > mock.url & sleep 1; export "$(head -n1 mock.url)"
+  cldrest upload ./images; kill $!
+
+  # A fixed port, state kept across restarts, the /_mock/ control endpoints:
+  cldrest mock --addr 127.0.0.1:8099 --dir ./mock-state --control`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir != "" && metadataOnly {

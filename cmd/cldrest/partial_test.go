@@ -121,3 +121,24 @@ func TestRmPartlyFailed(t *testing.T) {
 		t.Errorf("rm --tag (none): exit %d\nstderr %s", code, stderr)
 	}
 }
+
+// TestCompletion: the completion command (cobra's, with examples added)
+// writes its scripts to the command's output.
+func TestCompletion(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"completion", "bash"}, "bash completion V2 for cldrest"},
+		{[]string{"completion", "zsh", "--no-descriptions"}, "#compdef cldrest"},
+		{[]string{"completion", "fish"}, "fish completion for cldrest"},
+		{[]string{"completion", "powershell"}, "powershell completion for cldrest"},
+		{[]string{"completion", "fish", "--help"}, "Examples:"},
+		{[]string{"__complete", "completion", ""}, "powershell"},
+	} {
+		stdout, stderr, code := cli(t, "", tc.args...)
+		if code != 0 || !strings.Contains(stdout, tc.want) {
+			t.Errorf("%v: exit %d, stdout %.200q, stderr %s", tc.args, code, stdout, stderr)
+		}
+	}
+}
