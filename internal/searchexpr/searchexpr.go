@@ -370,7 +370,9 @@ func (p *parser) parsePrimary(field string, depth int) (Node, error) {
 				}
 				return nil, &Error{Pos: t.pos + len(t.text), Msg: "missing value after " + f + op}
 			}
-			if op == ":" && (v[0] == '[' || v[0] == '{') {
+			// A range opens with an unescaped bracket right after the colon
+			// (the field has no escapes, so the raw value starts there).
+			if raw := t.text[len(f)+len(op):]; op == ":" && (raw[0] == '[' || raw[0] == '{') {
 				return p.parseRange(f, v, t.pos)
 			}
 			return Term{f, op, v}, nil

@@ -32,6 +32,7 @@ func TestParse(t *testing.T) {
 		{`\-a`, `"-a"`},
 		{`x\(y\)`, `"x(y)"`},
 		{"bytes:[1000 TO 5000]", `(bytes>="1000" AND bytes<="5000")`},
+		{`public_id:\[x\ TO\ y\]*`, `public_id:"[x TO y]*"`},
 		{"width:{10 TO 20}", `(width>"10" AND width<"20")`},
 		{"width:[10 TO 20}", `(width>="10" AND width<"20")`},
 		{"bytes:[1000 TO *]", `bytes>="1000"`},
