@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -83,7 +84,7 @@ type assetFlags struct {
 func addAssetFlags(cmd *cobra.Command) *assetFlags {
 	f := &assetFlags{}
 	cmd.Flags().StringVar(&f.resourceType, "resource-type", "image", "image, video or raw")
-	cmd.Flags().StringVar(&f.typ, "type", "upload", "delivery type: upload, private, authenticated, ...")
+	cmd.Flags().StringVar(&f.typ, "type", "upload", "delivery type: "+strings.Join(deliveryTypes, ", "))
 	return f
 }
 
@@ -93,11 +94,15 @@ func (f *assetFlags) validate() error {
 	default:
 		return usageErr("--resource-type %q: use image, video or raw", f.resourceType)
 	}
-	if strings.TrimSpace(f.typ) == "" || strings.Contains(f.typ, "/") {
-		return usageErr("--type %q: use a delivery type such as upload, private or authenticated", f.typ)
+	if !slices.Contains(deliveryTypes, f.typ) {
+		return usageErr("--type %q is not a delivery type: use upload, private, authenticated, fetch, list, ... (see --help)", f.typ)
 	}
 	return nil
 }
+
+// deliveryTypes are Cloudinary's delivery types (the "type" of an asset).
+var deliveryTypes = []string{"upload", "private", "authenticated", "fetch", "facebook", "twitter", "gravatar",
+	"youtube", "hulu", "vimeo", "animoto", "worldstarhiphop", "dailymotion", "list", "multi", "text", "asset", "sprite"}
 
 // splitList splits comma-separated values and drops empty ones.
 func splitList(values ...string) []string {

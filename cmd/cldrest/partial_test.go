@@ -142,3 +142,35 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliveryTypeValidated: --type takes only Cloudinary's delivery types,
+// refused before any I/O (no CLOUDINARY_URL needed) with exit 2.
+func TestDeliveryTypeValidated(t *testing.T) {
+	noCloudinaryEnv(t)
+	for _, args := range [][]string{
+		{"ls", "--type", "bogus"},
+		{"ls", "--type", "Upload"},
+		{"ls", "--type", ""},
+		{"ls", "--type", "upload/x"},
+		{"show", "a", "--type", "bogus"},
+		{"rm", "a", "--type", "bogus"},
+		{"rename", "a", "b", "--type", "bogus"},
+		{"tag", "add", "x", "a", "--type", "bogus"},
+	} {
+		stdout, stderr, code := cli(t, "", args...)
+		if code != exitUsage || !strings.Contains(stderr, "is not a delivery type: use upload, private, authenticated") ||
+			strings.Count(stderr, "\n") != 1 || stdout != "" {
+			t.Errorf("%v: exit %d\nstdout %s\nstderr %s", args, code, stdout, stderr)
+		}
+	}
+	// Every delivery type passes validation; the resource type is still checked.
+	startMock(t)
+	for _, typ := range deliveryTypes {
+		if stdout, stderr, code := cli(t, "", "ls", "--type", typ); code != 0 || !strings.Contains(stdout, "0 assets") {
+			t.Errorf("ls --type %s: exit %d\nstdout %s\nstderr %s", typ, code, stdout, stderr)
+		}
+	}
+	if _, stderr, code := cli(t, "", "ls", "--resource-type", "bogus"); code != exitUsage || !strings.Contains(stderr, "use image, video or raw") {
+		t.Errorf("ls --resource-type bogus: exit %d %s", code, stderr)
+	}
+}
