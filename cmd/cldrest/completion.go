@@ -1,12 +1,6 @@
 package main
 
-import (
-	"io"
-
-	"github.com/spf13/cobra"
-)
-
-func init() { register(newCompletionCmd) }
+import "github.com/spf13/cobra"
 
 // completionExamples are the examples of "completion" and its subcommands.
 var completionExamples = map[string]string{
@@ -22,42 +16,19 @@ var completionExamples = map[string]string{
 	"powershell": `  cldrest completion powershell | Out-String | Invoke-Expression`,
 }
 
-// newCompletionCmd returns cobra's default completion command (bash, zsh,
-// fish and powershell, each with --no-descriptions) with examples added.
-// Cobra adds it to a root only while executing, too late to customise it,
-// and does not add its own when the root already has one. So it is built
-// here on a stand-in root named like ours and moved over.
-func newCompletionCmd() *cobra.Command {
-	stand := &cobra.Command{Use: "cldrest"}
-	stand.AddCommand(&cobra.Command{Use: "stand-in", Run: func(*cobra.Command, []string) {}})
-	// Cobra's subcommands write to the output their root had when they
-	// were built; send it to the output of the running command instead.
-	out := &outTo{}
-	stand.SetOut(out)
-	stand.InitDefaultCompletionCmd()
-	var comp *cobra.Command
-	for _, c := range stand.Commands() {
-		if c.Name() == "completion" {
-			comp = c
+// addCompletionCmd adds cobra's default completion command (bash, zsh,
+// fish and powershell, each with --no-descriptions) to root now, instead of
+// when it executes, so that it and its subcommands can carry examples. Call
+// it after root's output is set: the scripts are written there.
+func addCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Example = completionExamples["completion"]
+		for _, sub := range c.Commands() {
+			sub.Example = completionExamples[sub.Name()]
 		}
 	}
-	if comp == nil {
-		panic("cobra did not build its completion command")
-	}
-	stand.RemoveCommand(comp)
-	comp.Example = completionExamples["completion"]
-	for _, sub := range comp.Commands() {
-		sub.Example = completionExamples[sub.Name()]
-		runE := sub.RunE
-		sub.RunE = func(cmd *cobra.Command, args []string) error {
-			out.w = cmd.OutOrStdout()
-			return runE(cmd, args)
-		}
-	}
-	return comp
 }
-
-// outTo writes to w.
-type outTo struct{ w io.Writer }
-
-func (o *outTo) Write(p []byte) (int, error) { return o.w.Write(p) }

@@ -74,6 +74,7 @@ Exit codes: 0 success, 1 some work failed, 2 usage or configuration error,
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd())
 	}
+	addCompletionCmd(root)
 	return root
 }
 
