@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -256,12 +257,46 @@ func TestUploadSkipExistingEtag(t *testing.T) {
 	t.Logf("summary %+v", sum)
 	lookups := 0
 	for _, e := range m.Journal()[before:] {
-		if e.Route == "admin/resources" && e.Method == "GET" {
+		if e.Route == "admin/resources" {
 			lookups++
+			if !strings.HasSuffix(e.Path, "/resources/search") {
+				t.Errorf("lookup %s %s, want a search", e.Method, e.Path)
+			}
 		}
 	}
-	if lookups != 3 {
-		t.Errorf("%d Admin lookups, want 3", lookups)
+	if lookups != 1 {
+		t.Errorf("%d Admin calls for 3 files, want 1 search", lookups)
+	}
+}
+
+// --skip-existing=etag asks one search per block of files, whatever the
+// concurrency.
+func TestSkipExistingEtagSearchesInBlocks(t *testing.T) {
+	m := startMock(t)
+	files := map[string]string{}
+	for i := range 2*lookupBlock + 30 {
+		files[fmt.Sprintf("f%03d.txt", i)] = fmt.Sprint("content ", i)
+	}
+	dir := writeFiles(t, files)
+	if _, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--concurrency", "16", dir); code != 0 {
+		t.Fatalf("first upload: %s", stderr)
+	}
+	before := len(m.Journal())
+	stdout, stderr, code := cli(t, "", "upload", "--no-journal", "--json", "--concurrency", "16", "--skip-existing=etag", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, sum := resultsByID(t, stdout); sum.Skipped != len(files) || sum.Uploaded != 0 {
+		t.Fatalf("summary %+v, want every file skipped", sum)
+	}
+	searches := 0
+	for _, e := range m.Journal()[before:] {
+		if e.Route == "admin/resources" {
+			searches++
+		}
+	}
+	if searches != 3 {
+		t.Errorf("%d searches for %d files, want 3 (blocks of %d)", searches, len(files), lookupBlock)
 	}
 }
 

@@ -72,8 +72,9 @@ directory argument (or the current directory); --journal moves it, --no-journal
 disables it. With --mock (state discarded on exit) there is no journal unless
 --journal is given.
 
---skip-existing=etag asks the Admin API for each file's asset and skips the file
-when its MD5 equals the asset's etag (one Admin API call per file).
+--skip-existing=etag asks the search API for each file's asset and skips the file
+when its MD5 equals the asset's etag (one search call per 100 files; an asset
+uploaded seconds before may not be indexed yet and is then uploaded again).
 
 Progress goes to stderr: a live bar on a terminal, a plain line every
 --progress-interval otherwise. --json prints one object per file on stdout
@@ -120,7 +121,7 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
 	fl.BoolVar(&f.noJournal, "no-journal", false, "neither read nor write a resume journal")
-	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one Admin API call per file)`)
+	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one search call per 100 files)`)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded; send no upload")
 	fl.BoolVar(&f.json, "json", false, "one JSON object per file and a summary object on stdout")
 	fl.StringVar(&f.shard, "shard", "", "process only shard i of n (i/n, by a hash of the relative path)")
@@ -283,7 +284,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, Retryable: retryable,
 		Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
 	if f.skipExisting == "etag" {
-		run.Lookup = &adminLookup{svc: admin.New(sess.client), resourceType: f.resourceType}
+		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files)
 	}
 
 	// Outputs: per-file results on stdout, progress on stderr.
@@ -418,25 +419,4 @@ func attemptsOf(err error) int {
 		return amb.Attempts
 	}
 	return 1
-}
-
-// adminLookup finds an asset's etag with the Admin API's resource details.
-type adminLookup struct {
-	svc          *admin.Service
-	resourceType string
-}
-
-func (l *adminLookup) Etag(ctx context.Context, f batch.File) (string, bool, error) {
-	rt := l.resourceType
-	if rt == "" || rt == "auto" {
-		rt = batch.GuessResourceType(f.Rel)
-	}
-	d, err := l.svc.Resource(ctx, f.PublicID, &admin.ResourceOptions{ResourceType: admin.ResourceType(rt)})
-	if errors.Is(err, client.ErrNotFound) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, err
-	}
-	return d.Etag, true, nil
 }
