@@ -222,6 +222,11 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.APIKey == "" && !cfg.APISecret.IsZero() {
+		// A secret alone signs (package signer) but cannot call the APIs,
+		// which need the key beside every signature or Basic header.
+		return nil, &ConfigError{Field: "api_key", Reason: "missing while an API secret is set", Fix: "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME or CLOUDINARY_API_KEY"}
+	}
 	cfg = cfg.withDefaults()
 	o := options{}
 	for _, opt := range opts {

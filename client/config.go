@@ -108,9 +108,6 @@ func (c Config) Validate() error {
 	if c.APIKey != "" && c.APISecret.IsZero() && c.OAuthToken.IsZero() {
 		return &ConfigError{Field: "api_secret", Reason: "missing for API key " + c.APIKey, Fix: "set it in CLOUDINARY_URL or CLOUDINARY_API_SECRET"}
 	}
-	if c.APIKey == "" && !c.APISecret.IsZero() {
-		return &ConfigError{Field: "api_key", Reason: "missing while an API secret is set", Fix: "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME or CLOUDINARY_API_KEY"}
-	}
 	if !c.SignatureAlgorithm.Valid() {
 		return &ConfigError{Field: "signature_algorithm", Reason: fmt.Sprintf("unknown algorithm %q", c.SignatureAlgorithm), Fix: "use sha1 or sha256"}
 	}

@@ -70,7 +70,6 @@ func TestParseURLErrors(t *testing.T) {
 		{"negative upload timeout", "cloudinary://key:" + cfgCanary + "@demo?upload_timeout=-1", "upload_timeout"},
 		{"bad prefix", "cloudinary://key:" + cfgCanary + "@demo?upload_prefix=ftp://x", "upload_prefix"},
 		{"key without secret", "cloudinary://key@demo", "api_secret"},
-		{"secret without key", "cloudinary://:" + cfgCanary + "@demo", "api_key"},
 		{"bad query escape", "cloudinary://key:" + cfgCanary + "@demo?timeout=%zz", "CLOUDINARY_URL"},
 	}
 	for _, tt := range tests {
@@ -181,6 +180,20 @@ func TestValidate(t *testing.T) {
 				t.Errorf("err = %v, want field %s", err, tt.field)
 			}
 		})
+	}
+}
+
+// A secret without a key is enough to sign (cldrest sign) but not to call
+// the APIs: ParseURL takes it, New refuses it.
+func TestSecretWithoutKey(t *testing.T) {
+	cfg, err := ParseURL("cloudinary://:" + cfgCanary + "@demo")
+	if err != nil {
+		t.Fatalf("ParseURL: %v", err)
+	}
+	_, err = New(cfg)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Field != "api_key" || strings.Contains(err.Error(), cfgCanary) {
+		t.Fatalf("New: %v, want a ConfigError for api_key", err)
 	}
 }
 

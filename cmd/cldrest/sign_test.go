@@ -122,6 +122,26 @@ func TestSignBadInput(t *testing.T) {
 	}
 }
 
+// Signing needs only the secret: a configuration without an API key (in
+// CLOUDINARY_URL or the separate variables) still signs.
+func TestSignWithSecretOnly(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"url":       {"CLOUDINARY_URL": "cloudinary://:abcd@demo"},
+		"variables": {"CLOUDINARY_CLOUD_NAME": "demo", "CLOUDINARY_API_SECRET": "abcd"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			clearCloudinaryEnv(t)
+			for k, v := range env {
+				t.Setenv(k, v)
+			}
+			out, errOut, code := runCLI(t, "sign", "--timestamp", "1315060510", "public_id=sample_image", "eager=w_400,h_300,c_pad|w_260,h_200,c_crop")
+			if code != 0 || !strings.Contains(out, "signature: bfd09f95f331f558cbd1320e67aa8d488770583e") {
+				t.Fatalf("exit %d\n%s%s", code, out, errOut)
+			}
+		})
+	}
+}
+
 // TestSignNeverPrintsSecret runs every output path with a canary secret.
 func TestSignNeverPrintsSecret(t *testing.T) {
 	clearCloudinaryEnv(t)
