@@ -22,7 +22,8 @@ const (
 )
 
 // MaxUploadSize is the largest file Cloudinary accepts in one upload
-// request without chunks (100 MB); larger files must be sent in chunks.
+// request without chunks (100 MiB: 104,857,600 bytes); larger files must be
+// sent in chunks, which may themselves be larger.
 const MaxUploadSize = 104_857_600
 
 // ErrInvalidConfig is matched (errors.Is) by every *ConfigError.

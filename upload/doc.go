@@ -40,7 +40,7 @@
 // A source larger than the chunk size (the client's Config().ChunkSize,
 // 20,000,000 bytes by default, never below client.MinChunkSize), or larger
 // than client.MaxUploadSize (100 MB, the most Cloudinary accepts in one
-// request; this matters with a larger chunk size), is sent as a chunked
+// request without chunks; chunks themselves may be larger; this matters with a larger chunk size), is sent as a chunked
 // upload, possibly of a single chunk: every chunk is a separate request carrying the same
 // X-Unique-Upload-Id and its own Content-Range, signed afresh (so uploads
 // longer than the one-hour signature lifetime still work) and retried on

@@ -146,6 +146,9 @@ func BenchmarkUpload100MiB(b *testing.B) {
 // size still goes in chunks (here one): Cloudinary, and the mock with its
 // default limit, refuse a larger upload without them.
 func TestAboveMaxUploadSizeIsChunkedEvenBelowChunkSize(t *testing.T) {
+	if mockserver.DefaultMaxUploadSize != client.MaxUploadSize {
+		t.Fatalf("the mock's limit %d differs from the client's %d", mockserver.DefaultMaxUploadSize, client.MaxUploadSize)
+	}
 	e := startMock(t, []mockserver.Option{mockserver.WithStorage(mockserver.MetadataOnly)})
 	const chunk = 128 << 20
 	path := filepath.Join(t.TempDir(), "sparse.bin")

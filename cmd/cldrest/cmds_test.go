@@ -340,6 +340,9 @@ func TestUploadFailureExitCode(t *testing.T) {
 		if n := uploads(m); n != 1 {
 			t.Errorf("%d upload requests, want 1 (the run stops at the first 401)", n)
 		}
+		if strings.Contains(stdout, "--exclude") || strings.Contains(stdout, "run the same command again") {
+			t.Errorf("advice about files after rejected credentials:\n%s", stdout)
+		}
 		noCanary(t, stdout, stderr)
 	})
 	t.Run("wrong secret is a configuration error", func(t *testing.T) {

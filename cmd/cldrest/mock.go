@@ -33,7 +33,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 
 --addr 127.0.0.1:0 (the default) picks a free port. --dir keeps assets across restarts;
 --metadata-only hashes uploaded bytes and discards them (for large benchmarks).
---max-upload-size is the largest upload without chunks (default 100MB, as Cloudinary;
+--max-upload-size is the largest upload without chunks (default 100MiB, as Cloudinary;
 0 for no limit).
 --control enables the /_mock/ endpoints (faults, journal, clock, reset).`,
 		Example: `  # Serve in memory on a free port; copy the printed CLOUDINARY_URL:
@@ -125,7 +125,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 	f.StringVar(&secret, "api-secret", mockserver.DefaultAPISecret, "API secret")
 	f.StringVar(&token, "oauth-token", "", "also accept this OAuth bearer token")
 	f.StringVar(&tokenKey, "auth-token-key", "", "hex key of token-based access: deliver authenticated assets to URLs with a valid __cld_token__")
-	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks, e.g. 100MB (0: unlimited)")
+	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks in bytes, or e.g. 100MiB (0: unlimited)")
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
 	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -119,8 +120,7 @@ func (j *Journal) load(r io.Reader) error {
 		if len(line) > 0 {
 			var e Entry
 			ok := json.Unmarshal(line, &e) == nil && e.PublicID != "" && e.V >= 1
-			// A first line cut short by a crash still starts like an entry.
-			if first && !ok && !bytes.HasPrefix(line, []byte(`{"v":`)) {
+			if first && !ok && !tornEntry(line) {
 				return ErrNotJournal
 			}
 			first = false
@@ -139,6 +139,17 @@ func (j *Journal) load(r io.Reader) error {
 			return err
 		}
 	}
+}
+
+// tornEntry reports whether line can be an entry cut short by a crash:
+// it starts like one (or is a prefix of that start), or it is made of NUL
+// bytes and white space, as a file system may leave after a power loss.
+func tornEntry(line []byte) bool {
+	const start = `{"v":`
+	if t := bytes.TrimRight(line, "\n"); bytes.HasPrefix(t, []byte(start)) || strings.HasPrefix(start, string(t)) {
+		return true
+	}
+	return len(bytes.Trim(line, "\x00 \t\r\n")) == 0
 }
 
 // Path returns the journal's path.

@@ -92,7 +92,8 @@ func (h *humanOutput) End(s *Summary) {
 		fmt.Fprintf(&b, "; journal %s", s.Journal)
 	}
 	fmt.Fprintln(h.w, b.String())
-	if n := len(h.failed); n > 0 {
+	// A stopped run (ExitUsage) ends with an error that says what to fix.
+	if n := len(h.failed); n > 0 && s.ExitCode != ExitUsage {
 		again := 0
 		for _, r := range h.failed {
 			if r.Retryable {

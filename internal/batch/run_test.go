@@ -423,17 +423,19 @@ func TestOpenJournalRefusesOtherFiles(t *testing.T) {
 	if _, err := OpenJournal(dir, "t", false); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("directory: %v", err)
 	}
-	torn := filepath.Join(dir, "torn.jsonl")
-	if err := os.WriteFile(torn, []byte(`{"v":1,"time":"2026-01-01T00:0`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	j, err := OpenJournal(torn, "t", false)
-	if err != nil {
-		t.Fatalf("journal with a torn first line: %v", err)
-	}
-	defer j.Close()
-	if j.Torn() != 1 || j.Len() != 0 {
-		t.Errorf("torn %d len %d", j.Torn(), j.Len())
+	for i, first := range []string{`{"v":1,"time":"2026-01-01T00:0`, `{"v`, `{`, "\x00\x00\x00\x00"} {
+		torn := filepath.Join(dir, fmt.Sprintf("torn%d.jsonl", i))
+		if err := os.WriteFile(torn, []byte(first), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		j, err := OpenJournal(torn, "t", false)
+		if err != nil {
+			t.Fatalf("journal with the torn first line %q: %v", first, err)
+		}
+		if j.Torn() != 1 || j.Len() != 0 {
+			t.Errorf("%q: torn %d len %d", first, j.Torn(), j.Len())
+		}
+		j.Close()
 	}
 	empty := filepath.Join(dir, "empty.jsonl")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
