@@ -54,15 +54,22 @@ func (h hourEnder) RoundTrip(r *http.Request) (*http.Response, error) {
 	case perr != nil:
 	case resp.StatusCode == http.StatusOK && resp.Header.Get("X-FeatureRateLimit-Remaining") == "0":
 		h.clock.jumpTo(reset.Add(-h.lead))
-	case resp.StatusCode == 420:
+	case resp.StatusCode == 420 && resp.Header.Get("Retry-After") != "" && !isShortWait(resp.Header.Get("Retry-After")):
 		// A call that reached the mock just before another worker's jump
 		// was told to wait most of an hour; that hour has now "passed"
-		// too, so its wait is what is left until the reset.
+		// too, so its wait is what is left until the reset. Other 420s
+		// are left as the mock sent them.
 		h.clock.jumpTo(reset.Add(-h.lead))
 		left := reset.Sub(h.clock.Now())
 		resp.Header.Set("Retry-After", strconv.Itoa(int(max(left, 0)/time.Second)+1))
 	}
 	return resp, nil
+}
+
+// isShortWait reports whether a Retry-After of seconds is under a minute.
+func isShortWait(v string) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n < 60
 }
 
 // TestMockAdminBudget runs a 30-call Admin job with 3 workers against a mock

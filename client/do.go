@@ -81,7 +81,9 @@ func (b *attemptBody) Len() int {
 // SetResponse(*Response) method (results embedding Meta), it receives the
 // response metadata.
 //
-// Non-2xx answers are returned as *APIError together with the Response.
+// Non-2xx answers are returned as *APIError together with the Response,
+// except that a 502 or 504 on a request not marked Idempotent comes back
+// as an *AmbiguousError wrapping the *APIError, without a Response.
 // Other errors: *AmbiguousError (failure after the body was sent on a
 // request not marked Idempotent), *RetryError (the context ended while
 // waiting to retry, or the next wait would pass its deadline), validation

@@ -16,8 +16,9 @@ import (
 const TokenParam = "__cld_token__"
 
 // Token describes an auth token for Cloudinary's token-based access
-// control of delivery URLs (spec §3.4). Exactly one of Expiration and
-// Duration must be set, and at least one of ACL and URL.
+// control of delivery URLs (spec §3.4). Expiration, or else Duration, must
+// be set, and at least one of ACL and URL (URL is not signed when ACL is
+// set).
 type Token struct {
 	// Key is the account's token key, hex-encoded as the console shows it.
 	Key string

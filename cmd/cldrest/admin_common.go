@@ -101,7 +101,7 @@ func (f *assetFlags) validate() error {
 }
 
 // deliveryTypes are Cloudinary's delivery types (the "type" of an asset).
-var deliveryTypes = []string{"upload", "private", "authenticated", "fetch", "facebook", "twitter", "gravatar",
+var deliveryTypes = []string{"upload", "private", "authenticated", "fetch", "facebook", "twitter", "twitter_name", "gravatar",
 	"youtube", "hulu", "vimeo", "animoto", "worldstarhiphop", "dailymotion", "list", "multi", "text", "asset", "sprite"}
 
 // splitList splits comma-separated values and drops empty ones.

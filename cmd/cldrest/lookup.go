@@ -12,10 +12,6 @@ import (
 // assets per public ID (image, video, raw) stay within one 500-result page.
 const lookupBlock = 100
 
-// keptBlocks bounds the cached blocks: workers take files in order, so only
-// the newest blocks are still asked about; an evicted one is fetched again.
-const keptBlocks = 4
-
 // searchLookup finds the remote etags for --skip-existing=etag with one
 // search call per block of files, in the order the batch engine hands them
 // out, instead of one Admin call per file (the Admin API allows a few
@@ -27,6 +23,10 @@ type searchLookup struct {
 	rt    string // --resource-type; "" or auto: guessed per file
 	files []batch.File
 	index map[string]int // public ID -> position in files
+	// kept bounds the cached blocks: workers take files in order, so only
+	// the blocks of files in flight (concurrency/lookupBlock + 1) and the
+	// next are still asked about; an evicted one would be fetched again.
+	kept int
 
 	mu     sync.Mutex
 	blocks map[int]*etagBlock
@@ -42,12 +42,13 @@ type etagBlock struct {
 
 type assetRef struct{ resourceType, publicID string }
 
-func newSearchLookup(svc *admin.Service, resourceType string, files []batch.File) *searchLookup {
+func newSearchLookup(svc *admin.Service, resourceType string, files []batch.File, concurrency int) *searchLookup {
 	index := make(map[string]int, len(files))
 	for i, f := range files {
 		index[f.PublicID] = i
 	}
-	return &searchLookup{svc: svc, rt: resourceType, files: files, index: index, blocks: map[int]*etagBlock{}}
+	return &searchLookup{svc: svc, rt: resourceType, files: files, index: index, kept: concurrency/lookupBlock + 2,
+		blocks: map[int]*etagBlock{}}
 }
 
 func (l *searchLookup) resourceType(f batch.File) string {
@@ -84,7 +85,7 @@ func (l *searchLookup) block(n int) *etagBlock {
 	b := &etagBlock{}
 	l.blocks[n] = b
 	l.order = append(l.order, n)
-	if len(l.order) > keptBlocks {
+	if len(l.order) > l.kept {
 		delete(l.blocks, l.order[0])
 		l.order = l.order[1:]
 	}

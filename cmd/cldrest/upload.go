@@ -284,7 +284,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, Retryable: retryable,
 		Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
 	if f.skipExisting == "etag" {
-		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files)
+		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
 
 	// Outputs: per-file results on stdout, progress on stderr.

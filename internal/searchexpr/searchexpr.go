@@ -400,7 +400,7 @@ func (p *parser) parseRange(field, v string, pos int) (Node, error) {
 	low := v[1:]
 	if low == "" {
 		t := p.next()
-		if t.kind != tokQuoted && t.kind != tokWord {
+		if t.kind != tokQuoted && (t.kind != tokWord || t.text == "TO") {
 			return nil, bad("missing lower bound")
 		}
 		low = t.text
@@ -425,8 +425,8 @@ func (p *parser) parseRange(field, v string, pos int) (Node, error) {
 			closer = c.text[0]
 		}
 	}
-	if closer == 0 || high == "" {
-		return nil, bad("expected the upper bound and a closing ] or }")
+	if closer == 0 || high == "" || strings.ContainsAny(high, "[]{}") || strings.ContainsAny(low, "[]{}") {
+		return nil, bad("expected from TO to, then one closing ] or }")
 	}
 	var n Node = All{}
 	if low != "*" {

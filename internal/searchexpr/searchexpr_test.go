@@ -54,7 +54,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for _, in := range []string{"bytes:[1 5]", "bytes:[1 TO 5", "bytes:[1 TO", "bytes:[ TO 5]", "*", "(", "a:1 AND", ")", "a:", `"open`, "OR a:1", "a:1 AND AND b:1", strings.Repeat("(", 200) + "a" + strings.Repeat(")", 200)} {
+	for _, in := range []string{"bytes:[1 5]", "bytes:[1 TO 5", "bytes:[1 TO", "bytes:[ TO 5]", "bytes:[1 TO 2]]", "bytes:[[1 TO 2]", "*", "(", "a:1 AND", ")", "a:", `"open`, "OR a:1", "a:1 AND AND b:1", strings.Repeat("(", 200) + "a" + strings.Repeat(")", 200)} {
 		_, err := Parse(in)
 		var e *Error
 		if !errors.As(err, &e) || e.Pos < 1 || !strings.HasPrefix(err.Error(), "Query Error (at position ") {
