@@ -37,6 +37,7 @@ type ConfigError struct {
 	Fix    string // how to fix it
 }
 
+// Error names the field, what is wrong with it and the fix; never the secret.
 func (e *ConfigError) Error() string {
 	msg := "cloudinary config: " + e.Field + ": " + e.Reason
 	if e.Fix != "" {

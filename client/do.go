@@ -500,6 +500,7 @@ type DecodeError struct {
 	Err          error
 }
 
+// Error says which response was not the expected JSON, with a snippet.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("cloudinary: %s %s: %d response is not the expected JSON (%v): %s", e.Method, e.Path, e.StatusCode, e.Err, e.Snippet)
 }

@@ -58,6 +58,8 @@ type APIError struct {
 	Snippet string
 }
 
+// Error is one line: method and path, status, Cloudinary's message (or a
+// body snippet), request id, attempts and, for a rate limit, the reset time.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("cloudinary: ")
@@ -204,6 +206,7 @@ type AmbiguousError struct {
 	Err      error
 }
 
+// Error says why the request was not retried and how to make it retryable.
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("cloudinary: %s %s: attempt %d failed after the request was sent (%v); "+
 		"not retried because the server may already have applied it and a retry could create a second asset; "+
@@ -233,6 +236,7 @@ type RetryError struct {
 	Last  error
 }
 
+// Error says why retrying stopped, with the last attempt's error.
 func (e *RetryError) Error() string {
 	var why string
 	if e.Wait > 0 {
