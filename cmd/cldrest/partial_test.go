@@ -27,6 +27,8 @@ func TestTagPartlyFailed(t *testing.T) {
 		{[]string{"add", "cat", "a.txt", "nope", "gone"}, exitFailed, "added cat on 1 of 3 assets", "2 public IDs have no raw/upload asset: nope, gone", "a.txt"},
 		// a.txt already has cat: unchanged, but it exists.
 		{[]string{"add", "cat", "a.txt", "b.txt"}, 0, "added cat on 1 of 2 assets", "", ""},
+		// A repeated public ID counts once.
+		{[]string{"add", "fish", "a.txt", "a.txt"}, 0, "added fish on 1 of 1 assets", "", ""},
 		{[]string{"remove", "dog", "a.txt", "nope"}, exitFailed, "removed dog on 0 of 2 assets", "nope", "a.txt"},
 		{[]string{"remove", "dog", "a.txt"}, 0, "removed dog on 0 of 1 assets", "", ""},
 		{[]string{"replace", "z", "b.txt", "nope"}, exitFailed, "set z on 1 of 2 assets", "nope", "b.txt"},

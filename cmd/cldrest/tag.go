@@ -62,7 +62,7 @@ others and prints its summary, then names the missed IDs and exits 1.`,
 				if len(tags) == 0 {
 					return usageErr("no tags given: pass TAGS as one tag or a comma-separated list")
 				}
-				ids := args[1:]
+				ids := without(args[1:]) // each public ID once
 				return a.run(cmd, func(ctx context.Context, adm *admin.Service, up *upload.Service) error {
 					var changed, unauthorized []string
 					for i := 0; i < len(ids); i += maxTagIDs {
