@@ -79,8 +79,8 @@ uploaded seconds before may not be indexed yet and is then uploaded again).
 Progress goes to stderr: a live bar on a terminal, a plain line every
 --progress-interval otherwise. --json prints one object per file on stdout
 (type, path, public_id, status, reason, bytes, md5, etag, secure_url, error,
-attempts, retryable) and a final summary object; statuses are uploaded, skipped, failed,
-planned (--dry-run) and canceled.
+attempts, retryable) and a final summary object; statuses are uploaded,
+skipped, failed, planned (--dry-run) and canceled.
 
 SIGINT/SIGTERM stops starting files, cancels the ones in flight, and exits 130
 with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
