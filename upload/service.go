@@ -144,8 +144,8 @@ func (s *Service) settings(opts []Option) (*settings, error) {
 // Upload sends src to Cloudinary (POST <resource_type>/upload) and returns
 // the new asset. p may be nil. Sources larger than the chunk size or than
 // client.MaxUploadSize are sent as a chunked upload (spec §5): one
-// X-Unique-Upload-Id, a Content-Range per
-// chunk, each chunk its own request (signed afresh and retried on its own).
+// X-Unique-Upload-Id, a Content-Range per chunk, each chunk its own request
+// (signed afresh and retried on its own).
 // The first chunk failure that retries cannot fix stops the upload with a
 // *ChunkError; no later chunk is sent.
 //
