@@ -41,16 +41,16 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 	if strings.HasPrefix(rest[0], "s--") && strings.HasSuffix(rest[0], "--") && len(rest[0]) > 5 {
 		sig, rest = rest[0], rest[1:]
 	}
-	// Escaped form of the same segments, for signatures computed over the URL
+	// The same segments as the client wrote them: signatures cover the URL
 	// as written.
-	escSegs := splitPath(rc.r.URL.EscapedPath())
+	escSegs := splitPath(wirePath(rc.r))
 	escRest := []string(nil)
 	if len(escSegs) >= len(rest) {
 		escRest = escSegs[len(escSegs)-len(rest):]
 	}
 	s.mu.RLock()
 	var found *asset
-	var trans, idSegs, escTrans, escID []string
+	var trans, escTrans, escID []string
 	ext := ""
 	for i := 0; i < len(rest) && found == nil; i++ {
 		t, remainder := rest[:i], rest[i:]
@@ -73,7 +73,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 				continue
 			}
 			found = a.clone()
-			trans, idSegs, ext = t, remainder, c.ext
+			trans, ext = t, c.ext
 			if escRest != nil {
 				escTrans = escRest[:i]
 				start := i
@@ -89,7 +89,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 	if found == nil {
 		return nil, deliveryError(http.StatusNotFound, "Resource not found - "+strings.Join(rest, "/"))
 	}
-	if token := rc.r.URL.Query().Get(signer.TokenParam); token != "" && sig == "" && typ == "authenticated" {
+	if token := rawQueryParam(rc.r.URL.RawQuery, signer.TokenParam); token != "" && sig == "" && typ == "authenticated" {
 		if err := s.checkAuthToken(rc, token); err != nil {
 			return nil, err
 		}
@@ -97,14 +97,10 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 		if sig == "" {
 			return nil, deliveryError(http.StatusUnauthorized, "Signature required for "+typ+" assets")
 		}
-		toSign := []string{strings.Join(append(append([]string(nil), trans...), idSegs...), "/")}
-		if escTrans != nil {
-			toSign = append(toSign, strings.Join(append(append([]string(nil), escTrans...), escID...), "/"))
-		}
 		ok := false
-		for _, c := range s.cfg.creds {
-			for _, ts := range toSign {
-				if signer.VerifyURLSignature(sig, ts, c.secret) {
+		for _, toSign := range urlSignedForms(escTrans, escID) {
+			for _, c := range s.cfg.creds {
+				if signer.VerifyURLSignature(sig, toSign, c.secret) {
 					ok = true
 				}
 			}
@@ -151,7 +147,7 @@ func (s *Server) checkAuthToken(rc *reqCtx, token string) error {
 	if err != nil {
 		ip = rc.r.RemoteAddr
 	}
-	full := rc.r.URL.EscapedPath()
+	full := wirePath(rc.r)
 	var last error
 	for _, p := range []string{full, strings.TrimPrefix(full, "/"+s.cfg.cloud)} {
 		if last = signer.VerifyAuthToken(token, s.cfg.tokenKey, p, ip, s.Now()); last == nil {
@@ -159,4 +155,52 @@ func (s *Server) checkAuthToken(rc *reqCtx, token string) error {
 		}
 	}
 	return deliveryError(http.StatusUnauthorized, last.Error())
+}
+
+// wirePath returns the request's path exactly as the client wrote it
+// (its escapes untouched), which is what signatures and tokens cover.
+func wirePath(r *http.Request) string {
+	p, _, _ := strings.Cut(r.RequestURI, "?")
+	if !strings.HasPrefix(p, "/") {
+		// Absolute form (through a proxy) or a request built in a test.
+		return r.URL.EscapedPath()
+	}
+	return p
+}
+
+// rawQueryParam returns the first value of name in a raw query string
+// without percent-decoding it: an auth token is signed with its escapes
+// ("acl=%2fimage%2f*"), as the SDKs append it.
+func rawQueryParam(rawQuery, name string) string {
+	for _, kv := range strings.Split(rawQuery, "&") {
+		if k, v, _ := strings.Cut(kv, "="); k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// urlSignedForms returns what a delivery URL signature s--…-- may cover,
+// given the transformation and public ID segments as written in the URL
+// (after the signature, without the version): the official SDKs sign
+// "<transformation>/<public ID as escaped in the URL>.<ext>", where the
+// transformation is signed before its spaces are written as %20. A %20 in
+// the transformation may be such a space or part of escaped overlay text,
+// so both readings are tried. The Go SDK's form (the unescaped public ID)
+// is not accepted: it differs from the URL for public IDs that need
+// escaping, and the other SDKs do not sign it.
+func urlSignedForms(trans, id []string) []string {
+	t := strings.Join(trans, "/")
+	idPath := strings.Join(id, "/")
+	join := func(t string) string {
+		if t == "" {
+			return idPath
+		}
+		return t + "/" + idPath
+	}
+	forms := []string{join(t)}
+	if strings.Contains(t, "%20") {
+		forms = append(forms, join(strings.ReplaceAll(t, "%20", " ")))
+	}
+	return forms
 }

@@ -78,6 +78,47 @@ func TestDelivery(t *testing.T) {
 	}
 }
 
+// The mock checks the signature the official SDKs (Node.js, Python, Ruby)
+// compute: over the transformation and the public ID as escaped in the
+// URL, with the extension and without the version; a transformation's
+// spaces are signed as spaces. The Go SDK's form (the unescaped public ID)
+// is refused.
+func TestDeliverySignedForm(t *testing.T) {
+	s := New(fixedClock())
+	png := pngBytes(2, 2, 7)
+	for _, id := range []string{"folder/my pic", "a+b", "sample"} {
+		mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {id}, "type": {"authenticated"}}, "s.png", png), 200)
+	}
+	sign := func(toSign string) string { return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, false) }
+	long := func(toSign string) string { return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, true) }
+	const base = "/demo/image/authenticated/"
+	tests := []struct {
+		name, path string
+		status     int
+	}{
+		{"escaped public ID", base + sign("c_fill,w_10/folder/my%20pic.png") + "/c_fill,w_10/v1/folder/my%20pic.png", 200},
+		{"escaped public ID long", base + long("c_fill,w_10/folder/my%20pic.png") + "/c_fill,w_10/v1/folder/my%20pic.png", 200},
+		{"Go SDK form refused", base + sign("c_fill,w_10/folder/my pic.png") + "/c_fill,w_10/v1/folder/my%20pic.png", 401},
+		{"escaped plus", base + sign("a%2Bb.png") + "/a%2Bb.png", 200},
+		{"unescaped plus refused", base + sign("a+b.png") + "/a%2Bb.png", 401},
+		{"version not signed", base + sign("sample.png") + "/v99/sample.png", 200},
+		{"extension signed", base + sign("sample") + "/sample.png", 401},
+		{"transformation space signed as a space", base + sign("l_text:Arial_20:a b/sample.png") + "/l_text:Arial_20:a%20b/sample.png", 200},
+		{"escaped overlay text signed as written", base + sign("l_text:Arial_20:a%20b/sample.png") + "/l_text:Arial_20:a%20b/sample.png", 200},
+		{"spec vector D7 form", base + sign("co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/sample.png") + "/co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/sample.png", 200},
+		{"transformation changed", base + sign("c_fill,w_10/sample.png") + "/c_fill,w_11/sample.png", 401},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := serve(t, s, newReq("GET", tc.path, nil, ""))
+			mustStatus(t, r, tc.status)
+			if tc.status == 200 && !bytes.Equal(r.body, png) {
+				t.Fatal("wrong bytes")
+			}
+		})
+	}
+}
+
 // An authenticated asset is also delivered with a valid __cld_token__ when
 // token-based access is enabled, on the shared-host path or the private one.
 func TestDeliveryAuthToken(t *testing.T) {
@@ -91,7 +132,7 @@ func TestDeliveryAuthToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return url.QueryEscape(v)
+		return v // appended raw, escapes and all, as the SDKs append it
 	}
 	const path = "/demo/image/authenticated/secret%20pic.png"
 	tests := []struct {
