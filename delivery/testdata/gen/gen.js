@@ -297,6 +297,6 @@ addSearch('other secret', F, {config: {api_secret: 'secret'}});
 
 process.stdout.write(JSON.stringify({
   generator: 'delivery/testdata/gen/gen.js',
-  package: 'cloudinary', version: sdkVersion, node: process.version,
+  package: 'cloudinary', version: sdkVersion,
   cases, search,
 }, null, 1) + '\n');
