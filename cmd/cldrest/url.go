@@ -107,7 +107,6 @@ func runURL(cmd *cobra.Command, f *urlFlags, publicID string) error {
 	changed := cmd.Flags().Changed
 	opts := []delivery.Option{
 		delivery.WithResourceType(admin.ResourceType(f.asset.resourceType)),
-		delivery.WithType(admin.DeliveryType(f.asset.typ)),
 		delivery.WithFormat(f.format),
 		delivery.WithForceVersion(f.forceVersion),
 		delivery.WithSignature(f.sign),
@@ -118,6 +117,10 @@ func runURL(cmd *cobra.Command, f *urlFlags, publicID string) error {
 		delivery.WithCDNSubdomain(f.cdnSubdomain),
 		delivery.WithShorten(f.shorten),
 		delivery.WithUseRootPath(f.rootPath),
+	}
+	if changed("type") {
+		// Without --type, an http(s) URL is printed as is, as the SDKs do.
+		opts = append(opts, delivery.WithType(admin.DeliveryType(f.asset.typ)))
 	}
 	if changed("version") {
 		opts = append(opts, delivery.WithVersion(f.version))

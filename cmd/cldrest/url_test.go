@@ -38,7 +38,8 @@ func TestURLCommand(t *testing.T) {
 		{[]string{"x", "--use-root-path", "-f", "png"}, "https://res.cloudinary.com/demo/x.png"},
 		{[]string{"x", "--url-suffix", "nice-name", "-f", "jpg", "--type", "private"}, "https://res.cloudinary.com/demo/private_images/x/nice-name.jpg"},
 		{[]string{"https://example.com/cat.png", "--type", "fetch", "-t", "w_400", "-f", "webp"}, "https://res.cloudinary.com/demo/image/fetch/f_webp,w_400/https://example.com/cat.png"},
-		{[]string{"x"}, "https://res.cloudinary.com/demo/image/upload/x"},
+		{[]string{"https://example.com/cat.png"}, "https://example.com/cat.png"},
+		{[]string{"https://example.com/cat.png", "--type", "upload"}, "https://res.cloudinary.com/demo/image/upload/https://example.com/cat.png"},
 	}
 	for _, tc := range tests {
 		stdout, stderr, code := cli(t, "", append([]string{"url"}, tc.args...)...)
