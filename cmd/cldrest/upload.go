@@ -405,18 +405,13 @@ func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress bat
 	return r, nil
 }
 
-// attemptsOf digs the number of HTTP attempts out of a client error.
+// attemptsOf reads the number of HTTP attempts behind err: every error of
+// the client and upload packages that went through retries has an
+// Attempts method. Failures before any request count as one.
 func attemptsOf(err error) int {
-	var ae *client.APIError
-	var amb *client.AmbiguousError
-	var re *client.RetryError
-	switch {
-	case errors.As(err, &re):
-		return re.Attempts
-	case errors.As(err, &ae):
-		return ae.Attempts
-	case errors.As(err, &amb):
-		return amb.Attempts
+	var a interface{ Attempts() int }
+	if errors.As(err, &a) && a.Attempts() > 0 {
+		return a.Attempts()
 	}
 	return 1
 }
