@@ -153,6 +153,20 @@ func TestE2EEtagMismatchThroughCorruptingProxy(t *testing.T) {
 		t.Errorf("rerun reported %d files, want %d", len(files), len(want))
 	}
 	checkAssets(t, m, want)
+
+	// --verify=false turns the check off (for presets whose incoming
+	// transformations rewrite the bytes): the corrupt uploads pass.
+	proxy.corrupt.Store(true)
+	res = runBin(t, env, "", "upload", "--verify=false", "--no-journal", "--json", "--include", "*.txt", dir)
+	files, _ = jsonLines(t, res.stdout)
+	if res.code != 0 || len(files) != len(want)-1 {
+		t.Fatalf("--verify=false: exit %d, %d files", res.code, len(files))
+	}
+	for _, f := range files {
+		if f["status"] != "uploaded" || f["etag"] == f["md5"] {
+			t.Errorf("--verify=false through the corrupting proxy: %v", f)
+		}
+	}
 }
 
 // --overwrite=false on public IDs that are taken: Cloudinary keeps its
