@@ -117,12 +117,14 @@ func WithoutChecksum() Option { return func(s *settings) { s.noChecksum = true }
 // transit, by a proxy, or by a source that changed while it was read).
 // Without this option the upload succeeds and the caller compares the two.
 //
-// It holds for chunked uploads too: Cloudinary assembles the chunks and
-// answers the final one with the etag of the whole asset (the mock does
-// the same), which is compared with the MD5 of the whole source. The
-// non-final chunks' answers carry no etag, so a chunk corrupted in transit
-// is detected when the last chunk is answered, and repairing it means
-// uploading the whole source again (with a new upload id).
+// It holds for chunked uploads too: the answer to the final chunk describes
+// the assembled asset, and its etag is compared with the MD5 of the whole
+// source (the spec notes the etag as the file's MD5 without Cloudinary
+// documenting it; the mock computes it over the assembled bytes, and
+// cloudinary_npm#65 found an SDK's chunk corruption by this comparison).
+// The non-final chunks' answers carry no etag, so a chunk corrupted in
+// transit is detected when the last chunk is answered, and repairing it
+// means uploading the whole source again (with a new upload id).
 //
 // Where the check cannot apply, the upload is refused with an *InputError
 // before any request: with WithoutChecksum (nothing to compare), for a
