@@ -443,7 +443,8 @@ func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderA
 	return res, nil
 }
 
-// count adds the attempts of one chunk request to the upload's total.
+// count adds the attempts of one request (a chunk, or the only one) to
+// the upload's total.
 func (c *call) count(resp *client.Response, err error) {
 	var a interface{ Attempts() int }
 	switch {
