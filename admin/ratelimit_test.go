@@ -190,7 +190,7 @@ func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
 	}, client.WithRetry(2, time.Millisecond, time.Millisecond))
 	_, err := f.svc.Ping(t.Context())
 	var apiErr *client.APIError
-	if !errors.Is(err, client.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.Attempts != 2 {
+	if !errors.Is(err, client.ErrRateLimited) || !errors.As(err, &apiErr) || apiErr.Attempts() != 2 {
 		t.Fatalf("err = %v, want a rate-limited *client.APIError after 2 attempts", err)
 	}
 	if rl, ok := f.svc.LastRateLimit(); !ok || rl.Limit != 500 || rl.Remaining != 0 {

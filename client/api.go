@@ -82,7 +82,9 @@ type Response struct {
 	Header     http.Header
 	RequestID  string
 	RateLimit  RateLimit
-	Attempts   int
+	// Attempts is the number of HTTP attempts the call made, failed ones
+	// (transport errors, retried statuses) included.
+	Attempts int
 	// Raw is the undecoded JSON body, for fields the typed results do not model.
 	Raw json.RawMessage
 }
@@ -95,6 +97,15 @@ type Meta struct {
 
 // SetResponse stores r; Client.Do calls it on results that embed Meta.
 func (m *Meta) SetResponse(r *Response) { m.Response = r }
+
+// Attempts returns the number of HTTP attempts the call made, failed ones
+// included (Response.Attempts), or 0 when there is no response.
+func (m *Meta) Attempts() int {
+	if m.Response == nil {
+		return 0
+	}
+	return m.Response.Attempts
+}
 
 // PathEscape escapes one path segment (a public ID may contain "/", which
 // must become %2F inside a segment).

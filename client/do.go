@@ -86,8 +86,14 @@ func (b *attemptBody) Len() int {
 // as an *AmbiguousError wrapping the *APIError, without a Response.
 // Other errors: *AmbiguousError (failure after the body was sent on a
 // request not marked Idempotent), *RetryError (the context ended while
-// waiting to retry, or the next wait would pass its deadline), validation
-// errors (before any I/O), transport errors and context errors.
+// waiting to retry, or the next wait would pass its deadline),
+// *TransportError (no usable answer: the last attempt failed in the
+// transport, or the context ended during it), *DecodeError (a 2xx body
+// that is not the expected JSON) and validation errors (before any I/O).
+// Every error returned after an attempt was made, and every result that
+// embeds Meta, reports the number of attempts through an Attempts() int
+// method, failed attempts included; match it with errors.As and
+// interface{ Attempts() int }.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
 	if ctx == nil {
 		return nil, errors.New("client.Do: nil context; pass context.Background() or a request context")
@@ -379,7 +385,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		st.lastErr = err
 		var ae *attemptError
 		if errors.As(err, &ae) && ae.sent && !st.idempotent {
-			return false, &AmbiguousError{Method: st.method, Path: st.path, Attempts: st.attempt, Err: st.c.sanitize(ae.err)}
+			return false, &AmbiguousError{Method: st.method, Path: st.path, attempts: st.attempt, Err: st.c.sanitize(ae.err)}
 		}
 		if st.attempt >= st.maxAttempts {
 			return false, err
@@ -395,7 +401,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 	if gatewayStatus(resp.StatusCode) && !st.idempotent {
 		// A gateway answered for the origin: it may have forwarded the
 		// request and lost (or given up waiting for) the answer.
-		return false, &AmbiguousError{Method: st.method, Path: st.path, Attempts: st.attempt, Err: apiErr}
+		return false, &AmbiguousError{Method: st.method, Path: st.path, attempts: st.attempt, Err: apiErr}
 	}
 	if st.attempt >= st.maxAttempts {
 		return false, nil
@@ -411,7 +417,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 
 func (st *callState) schedule(ctx context.Context, wait time.Duration, last error) (bool, error) {
 	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-		return false, &RetryError{Method: st.method, Path: st.path, Attempts: st.attempt, Wait: wait, Cause: context.DeadlineExceeded, Last: last}
+		return false, &RetryError{Method: st.method, Path: st.path, attempts: st.attempt, Wait: wait, Cause: context.DeadlineExceeded, Last: last}
 	}
 	st.nextWait = wait
 	st.c.logger.LogAttrs(ctx, slog.LevelDebug, "cloudinary retry",
@@ -422,10 +428,14 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, last erro
 
 func (st *callState) apiError(resp *http.Response) *APIError {
 	e := NewAPIError(resp.StatusCode, resp.Header, st.body)
-	e.Method, e.Path, e.Attempts = st.method, st.path, st.attempt
+	e.Method, e.Path, e.attempts = st.method, st.path, st.attempt
 	e.Message = st.c.redactSecret(e.Message)
 	e.Snippet = st.c.redactSecret(e.Snippet)
 	return e
+}
+
+func (st *callState) transportError(err error) *TransportError {
+	return &TransportError{Method: st.method, Path: st.path, Err: err, attempts: st.attempt}
 }
 
 func (st *callState) response(resp *http.Response) *Response {
@@ -452,13 +462,13 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, err error,
 			return nil, err
 		case ctx.Err() != nil:
 			if st.lastErr != nil {
-				return nil, &RetryError{Method: st.method, Path: st.path, Attempts: st.attempt, Cause: ctx.Err(), Last: st.c.sanitize(st.lastErr)}
+				return nil, &RetryError{Method: st.method, Path: st.path, attempts: st.attempt, Cause: ctx.Err(), Last: st.c.sanitize(st.lastErr)}
 			}
-			return nil, fmt.Errorf("cloudinary: %s %s: %w", st.method, st.path, ctx.Err())
+			return nil, st.transportError(ctx.Err())
 		case errors.As(err, &fe):
-			return nil, fmt.Errorf("cloudinary: %s %s: %w", st.method, st.path, fe.err)
+			return nil, st.transportError(fe.err)
 		}
-		return nil, fmt.Errorf("cloudinary: %s %s: attempt %d: %w", st.method, st.path, st.attempt, st.c.sanitize(err))
+		return nil, st.transportError(st.c.sanitize(err))
 	}
 	r := st.response(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -469,7 +479,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, err error,
 		_, err := io.Copy(st.toWriter, resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			return r, fmt.Errorf("cloudinary: %s %s: reading response: %w", st.method, st.path, st.c.sanitize(err))
+			return r, st.transportError(fmt.Errorf("reading response: %w", st.c.sanitize(err)))
 		}
 	} else {
 		st.capture(resp)
@@ -481,7 +491,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, err error,
 				}
 			} else if v != nil {
 				if err := json.Unmarshal(st.body, v); err != nil {
-					return r, &DecodeError{Method: st.method, Path: st.path, StatusCode: resp.StatusCode, Err: err, Snippet: st.c.redactSecret(cleanText(string(st.body), maxSnippet))}
+					return r, &DecodeError{Method: st.method, Path: st.path, StatusCode: resp.StatusCode, Err: err, Snippet: st.c.redactSecret(cleanText(string(st.body), maxSnippet)), attempts: st.attempt}
 				}
 			}
 		}
@@ -498,7 +508,12 @@ type DecodeError struct {
 	StatusCode   int
 	Snippet      string
 	Err          error
+
+	attempts int
 }
+
+// Attempts returns the number of HTTP attempts the call made.
+func (e *DecodeError) Attempts() int { return e.attempts }
 
 // Error says which response was not the expected JSON, with a snippet.
 func (e *DecodeError) Error() string {

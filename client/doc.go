@@ -80,7 +80,21 @@
 // ErrAlreadyExists, ErrRateLimited and ErrServerError. Successful calls
 // return a *Response with the status, X-Request-Id, the parsed
 // X-FeatureRateLimit-* headers, the attempt count and the raw JSON; typed
-// results embedding Meta receive it through SetResponse.
+// results embedding Meta receive it through SetResponse. A call that got no
+// usable answer (the last attempt failed in the transport, or the context
+// ended during it) is a *TransportError wrapping the cause.
+//
+// Attempts are counted the same way everywhere: every attempt sent counts,
+// the ones that ended in a transport error included (four connection
+// resets and a success are five attempts). Results embedding Meta and
+// every error type above (*APIError, *AmbiguousError, *RetryError,
+// *TransportError, *DecodeError) have an Attempts() int method, so callers
+// read the count with one interface whatever went wrong:
+//
+//	var a interface{ Attempts() int }
+//	if errors.As(err, &a) {
+//		log.Printf("gave up after %d attempts", a.Attempts())
+//	}
 //
 // # Secrets and logs
 //

@@ -51,12 +51,17 @@ type APIError struct {
 	Message   string
 	RequestID string // X-Request-Id
 	RateLimit RateLimit
-	Attempts  int         // attempts made, this one included
 	Header    http.Header // response headers
 	// Snippet is the start of the body (at most 256 bytes, valid UTF-8,
 	// control characters replaced) for bodies without a JSON message.
 	Snippet string
+
+	attempts int
 }
+
+// Attempts returns the number of HTTP attempts the call made, this one
+// included (0 for an *APIError not returned by Client.Do).
+func (e *APIError) Attempts() int { return e.attempts }
 
 // Error is one line: method and path, status, Cloudinary's message (or a
 // body snippet), request id, attempts and, for a rate limit, the reset time.
@@ -85,8 +90,8 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		b.WriteString(" (request id " + e.RequestID + ")")
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	if e.attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.attempts)
 	}
 	if e.Is(ErrRateLimited) && !e.RateLimit.Reset.IsZero() {
 		b.WriteString("; the limit resets at " + e.RateLimit.Reset.UTC().Format(time.RFC3339))
@@ -129,7 +134,7 @@ func (e *APIError) Temporary() bool { return retryableStatus(e.StatusCode) }
 // NewAPIError builds the *APIError for a response status, headers and (at
 // most the first 1 MiB of) its body. It never fails: bodies that are not
 // Cloudinary's error JSON yield an empty Message and a Snippet. A nil
-// header is allowed. Method, Path and Attempts are left for the caller.
+// header is allowed. Method and Path are left for the caller.
 func NewAPIError(status int, header http.Header, body []byte) *APIError {
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
@@ -202,16 +207,20 @@ func truncUTF8(s string, n int) string {
 type AmbiguousError struct {
 	Method   string
 	Path     string
-	Attempts int
 	Err      error
+	attempts int
 }
+
+// Attempts returns the number of HTTP attempts made, the ambiguous one
+// included.
+func (e *AmbiguousError) Attempts() int { return e.attempts }
 
 // Error says why the request was not retried and how to make it retryable.
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("cloudinary: %s %s: attempt %d failed after the request was sent (%v); "+
 		"not retried because the server may already have applied it and a retry could create a second asset; "+
 		"to allow retries, give the upload a fixed public_id with overwrite=true (or use upload.WithIdempotent when a duplicate is harmless; client.Request.Idempotent for direct calls)",
-		e.Method, e.Path, e.Attempts, e.Err)
+		e.Method, e.Path, e.attempts, e.Err)
 }
 
 // Unwrap returns the transport error or the gateway's *APIError.
@@ -226,15 +235,19 @@ func (e *AmbiguousError) Is(target error) bool { return target == ErrAmbiguous }
 // the error of the last attempt (often an *APIError), so errors.Is and
 // errors.As see both.
 type RetryError struct {
-	Method   string
-	Path     string
-	Attempts int
+	Method string
+	Path   string
 	// Wait is the backoff that was cut short or would have passed the
 	// deadline; zero when unknown.
 	Wait  time.Duration
 	Cause error
 	Last  error
+
+	attempts int
 }
+
+// Attempts returns the number of HTTP attempts made before retrying stopped.
+func (e *RetryError) Attempts() int { return e.attempts }
 
 // Error says why retrying stopped, with the last attempt's error.
 func (e *RetryError) Error() string {
@@ -245,8 +258,34 @@ func (e *RetryError) Error() string {
 		why = "context ended before the call could complete"
 	}
 	return fmt.Sprintf("cloudinary: %s %s: gave up after %d attempt(s): %s (%v); last error: %v",
-		e.Method, e.Path, e.Attempts, why, e.Cause, e.Last)
+		e.Method, e.Path, e.attempts, why, e.Cause, e.Last)
 }
 
 // Unwrap returns Cause and Last.
 func (e *RetryError) Unwrap() []error { return []error{e.Cause, e.Last} }
+
+// TransportError reports a call that ended without an answer to decode
+// after the retry policy gave up: the last attempt failed in the transport
+// (connection refused or reset, EOF, a timeout or stall, a 2xx body cut
+// short), the context ended during an attempt, or the answer was unusable
+// (ErrResponseTooLarge). It unwraps to that cause, so errors.Is sees
+// syscall.ECONNREFUSED, context.Canceled, ErrStalled and the like.
+type TransportError struct {
+	Method string
+	Path   string
+	Err    error
+
+	attempts int
+}
+
+// Error names the call, the number of attempts and the last cause.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("cloudinary: %s %s: attempt %d: %v", e.Method, e.Path, e.attempts, e.Err)
+}
+
+// Unwrap returns the cause of the last attempt's failure.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Attempts returns the number of HTTP attempts made, the failed ones
+// included.
+func (e *TransportError) Attempts() int { return e.attempts }

@@ -58,7 +58,7 @@ func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
 		t.Fatalf("err %v does not wrap the last *APIError (%+v)", err, ae)
 	}
 	var re *client.RetryError
-	if !errors.As(err, &re) || re.Wait != 30*time.Second || re.Attempts != 1 {
+	if !errors.As(err, &re) || re.Wait != 30*time.Second || re.Attempts() != 1 {
 		t.Fatalf("RetryError %+v", re)
 	}
 	if !strings.Contains(err.Error(), "deadline") || len(rec.Hits()) != 1 {
@@ -138,7 +138,7 @@ func TestFinalStatusesAreNotRetried(t *testing.T) {
 			c := newTestClient(t, rec)
 			resp, err := c.Do(context.Background(), uploadReq(true), nil)
 			var ae *client.APIError
-			if !errors.As(err, &ae) || ae.StatusCode != tc.code || ae.Message != "nope" || ae.Attempts != 1 {
+			if !errors.As(err, &ae) || ae.StatusCode != tc.code || ae.Message != "nope" || ae.Attempts() != 1 {
 				t.Fatalf("err %v (%+v)", err, ae)
 			}
 			if resp == nil || resp.StatusCode != tc.code {
@@ -167,7 +167,7 @@ func TestRetryableStatusesExhaustAttempts(t *testing.T) {
 			c := newTestClient(t, rec, client.WithRetry(3, 0, time.Millisecond))
 			_, err := c.Do(context.Background(), uploadReq(true), nil)
 			var ae *client.APIError
-			if !errors.As(err, &ae) || ae.StatusCode != code || ae.Attempts != 3 || len(rec.Hits()) != 3 {
+			if !errors.As(err, &ae) || ae.StatusCode != code || ae.Attempts() != 3 || len(rec.Hits()) != 3 {
 				t.Fatalf("err %v hits %d", err, len(rec.Hits()))
 			}
 			if !ae.Temporary() {
@@ -237,7 +237,7 @@ func TestConnectionResetAfterBodySent(t *testing.T) {
 		f := &client.File{Name: "a.jpg", ReaderAt: strings.NewReader("jpegdata"), Size: 8}
 		_, err := c.Do(context.Background(), &client.Request{Path: "image/upload", File: f}, nil)
 		var amb *client.AmbiguousError
-		if !errors.As(err, &amb) || !errors.Is(err, client.ErrAmbiguous) || amb.Attempts != 1 {
+		if !errors.As(err, &amb) || !errors.Is(err, client.ErrAmbiguous) || amb.Attempts() != 1 {
 			t.Fatalf("err %v, want *AmbiguousError", err)
 		}
 		if msg := err.Error(); !strings.Contains(msg, "fixed public_id with overwrite=true") || !strings.Contains(msg, "upload.WithIdempotent") || !strings.Contains(msg, "second asset") {
@@ -341,7 +341,7 @@ func TestStreamFileGetsOneAttempt(t *testing.T) {
 	f := &client.File{Name: "s.bin", Stream: io.LimitReader(strings.NewReader(strings.Repeat("x", 5000)), 5000)}
 	_, err := c.Do(context.Background(), &client.Request{Path: "raw/upload", File: f, Idempotent: true}, nil)
 	var ae *client.APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 503 || ae.Attempts != 1 {
+	if !errors.As(err, &ae) || ae.StatusCode != 503 || ae.Attempts() != 1 {
 		t.Fatalf("err %v", err)
 	}
 	hits := rec.Hits()

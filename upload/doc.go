@@ -11,7 +11,7 @@
 //
 // Every method takes a context first. Per-call behaviour is chosen with
 // Options (WithChunkSize, WithConcurrency, WithProgress, WithIdempotent,
-// WithUploadID); the Service itself holds no per-call state and is safe for
+// WithUploadID, WithIntegrityCheck, WithoutChecksum); the Service itself holds no per-call state and is safe for
 // concurrent use.
 //
 // # Sources
@@ -57,7 +57,21 @@
 //
 // Result has every field of the upload response, the raw JSON (Response.Raw
 // via the embedded client.Meta), and LocalMD5, the MD5 of the bytes sent, to
-// compare with Etag. An upload is retried after an ambiguous failure (request
+// compare with Etag, the MD5 of what Cloudinary stored (for a chunked upload,
+// of the assembled asset). WithIntegrityCheck does the comparison: an upload
+// whose etag differs fails with an *IntegrityError (errors.Is(err,
+// ErrIntegrity)); it is refused up front where the two cannot agree (remote
+// URLs, async uploads, incoming transformations and format conversions). An
+// answer with Existing set (Overwrite false and the public ID taken) means
+// Cloudinary kept the older asset; its Etag is that asset's.
+//
+// Result.Attempts, ChunkError.Attempts and IntegrityError.Attempts count
+// every HTTP request of the upload, retries after connection resets
+// included, and for a chunked upload the requests of all its chunks, so
+// interface{ Attempts() int } read with errors.As gives the count whatever
+// the outcome.
+//
+// An upload is retried after an ambiguous failure (request
 // sent, answer lost) only when repeating it cannot create a second asset:
 // a PublicID with Overwrite set to Bool(true), or WithIdempotent. Destroy,
 // Rename, Explicit, Explode and the tags, context and metadata actions are

@@ -32,6 +32,9 @@ var (
 	ErrUnsignedParam = errors.New("upload: parameter not allowed in unsigned upload")
 	// ErrInvalidParam: a parameter value that cannot be encoded or is out of range.
 	ErrInvalidParam = errors.New("upload: invalid parameter")
+	// ErrIntegrity is matched by *IntegrityError: the asset Cloudinary
+	// stored is not the bytes sent (WithIntegrityCheck).
+	ErrIntegrity = errors.New("upload: etag mismatch")
 	// ErrIncomplete is returned (inside a *ChunkError for chunked uploads)
 	// when the server's last answer does not describe a finished asset
 	// (for example {"done": false}).
@@ -86,10 +89,18 @@ type ChunkError struct {
 	// Content-Range value ("" when reading the source failed).
 	Chunk int
 	Range string
-	// Err is the cause: usually a *client.APIError, a transport error, a
-	// context error, a source read error, or ErrIncomplete.
+	// Err is the cause: usually a *client.APIError, a
+	// *client.TransportError, a context error, a source read error, or
+	// ErrIncomplete.
 	Err error
+
+	attempts int
 }
+
+// Attempts returns the number of HTTP requests the whole chunked upload
+// made until it stopped: the attempts of every chunk, the failed chunk's
+// included (Err's own Attempts, when it has one, counts only that chunk).
+func (e *ChunkError) Attempts() int { return e.attempts }
 
 // Error renders the upload id, the failed chunk and range, the
 // acknowledged offset and the cause on one line.
@@ -103,3 +114,36 @@ func (e *ChunkError) Error() string {
 
 // Unwrap returns the cause.
 func (e *ChunkError) Unwrap() error { return e.Err }
+
+// IntegrityError reports an upload that Cloudinary answered with an etag
+// (the MD5 of the bytes it stored) that differs from the MD5 of the bytes
+// sent, under WithIntegrityCheck. The asset under PublicID now holds other
+// bytes than the source: uploading the source again (with overwrite)
+// repairs it. It matches ErrIntegrity with errors.Is.
+type IntegrityError struct {
+	PublicID string
+	Etag     string // from the answer; empty when the answer had none
+	LocalMD5 string // of the bytes sent
+	// Result is the server's answer, for its other fields.
+	Result *Result
+}
+
+// Error names the public ID and both digests on one line.
+func (e *IntegrityError) Error() string {
+	if e.Etag == "" {
+		return fmt.Sprintf("upload: %q: the answer has no etag, so the stored asset cannot be checked against the MD5 %s of the bytes sent; upload it again", e.PublicID, e.LocalMD5)
+	}
+	return fmt.Sprintf("upload: %q: etag mismatch: Cloudinary stored bytes with MD5 %s, the bytes sent have MD5 %s (changed in transit?); upload it again to replace the asset", e.PublicID, e.Etag, e.LocalMD5)
+}
+
+// Is matches ErrIntegrity.
+func (e *IntegrityError) Is(target error) bool { return target == ErrIntegrity }
+
+// Attempts returns the number of HTTP requests of the upload (see
+// Result.Attempts).
+func (e *IntegrityError) Attempts() int {
+	if e.Result == nil {
+		return 0
+	}
+	return e.Result.Attempts()
+}

@@ -181,3 +181,29 @@ func ExampleService_AddTags() {
 	// Output:
 	// [a b]
 }
+
+// Fail an upload unless Cloudinary stored exactly the bytes sent. With
+// Overwrite false, a taken public ID keeps its asset: Existing says so and
+// the etag is the kept asset's.
+func ExampleWithIntegrityCheck() {
+	svc, _, stop := exampleService()
+	defer stop()
+
+	p := &upload.Params{ResourceType: "raw", PublicID: "notes.txt", Overwrite: upload.Bool(false)}
+	for _, body := range []string{"first", "second"} {
+		res, err := svc.Upload(context.Background(), upload.FromBytes([]byte(body)), p, upload.WithIntegrityCheck())
+		switch {
+		case errors.Is(err, upload.ErrIntegrity):
+			fmt.Println("stored bytes differ from the bytes sent; upload again:", err)
+		case err != nil:
+			log.Fatal(err)
+		case res.Existing:
+			fmt.Println("kept the existing asset, etag", res.Etag)
+		default:
+			fmt.Println("stored and verified, etag", res.Etag, "after", res.Attempts(), "attempt(s)")
+		}
+	}
+	// Output:
+	// stored and verified, etag 8b04d5e3775d298e78455efc5ca404d5 after 1 attempt(s)
+	// kept the existing asset, etag 8b04d5e3775d298e78455efc5ca404d5
+}

@@ -145,8 +145,11 @@ type Result struct {
 	Folder           string         `json:"folder"`
 	OriginalFilename string         `json:"original_filename"`
 	Overwritten      bool           `json:"overwritten"`
-	Existing         bool           `json:"existing"`
-	APIKey           string         `json:"api_key"`
+	// Existing is set when Overwrite was false and an asset with the public
+	// ID existed: Cloudinary kept that asset and did not store the bytes
+	// sent; the other fields (Etag, Version, URL) describe the kept asset.
+	Existing bool   `json:"existing"`
+	APIKey   string `json:"api_key"`
 
 	AccessMode            string          `json:"access_mode"`
 	AccessControl         []AccessRule    `json:"access_control"`
@@ -193,9 +196,25 @@ type Result struct {
 	Done        *bool  `json:"done"`
 
 	// LocalMD5 is the lowercase hex MD5 of the bytes this process sent (or,
-	// for a data URI, of its decoded payload); empty for remote URLs.
-	// Compare it with Etag, which the server computes over what it stored.
+	// for a data URI, of its decoded payload); empty for remote URLs and
+	// with WithoutChecksum. Etag is the MD5 of what Cloudinary stored (for a
+	// chunked upload, of the assembled asset), so the two are equal unless
+	// the bytes changed on the way, Existing is set, or an incoming
+	// transformation rewrote them. WithIntegrityCheck makes a difference an
+	// *IntegrityError.
 	LocalMD5 string `json:"-"`
+
+	attempts int // HTTP attempts of every request of the upload; 0: Response's
+}
+
+// Attempts returns the number of HTTP requests the call made, failed
+// attempts included: for a chunked upload the sum over all its chunks, for
+// a single request its Response.Attempts.
+func (r *Result) Attempts() int {
+	if r.attempts > 0 {
+		return r.attempts
+	}
+	return r.Meta.Attempts()
 }
 
 // Pending reports whether the answer is an async acknowledgement

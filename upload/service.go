@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cldrest/cldrest/client"
 )
@@ -59,6 +61,7 @@ type settings struct {
 	idempotent  bool
 	uploadID    string
 	noChecksum  bool
+	integrity   bool
 	errs        []error
 }
 
@@ -107,6 +110,34 @@ func WithIdempotent() Option { return func(s *settings) { s.idempotent = true } 
 // compare it with the Etag; LocalMD5 is then empty.
 func WithoutChecksum() Option { return func(s *settings) { s.noChecksum = true } }
 
+// WithIntegrityCheck fails an upload whose answer's Etag differs from
+// Result.LocalMD5 with an *IntegrityError (errors.Is(err, ErrIntegrity)):
+// Cloudinary's etag is the MD5 of the bytes it stored, so a difference
+// means the asset under the public ID is not what was sent (corrupted in
+// transit, by a proxy, or by a source that changed while it was read).
+// Without this option the upload succeeds and the caller compares the two.
+//
+// It holds for chunked uploads too: the answer to the final chunk describes
+// the assembled asset, and its etag is compared with the MD5 of the whole
+// source (the spec notes the etag as the file's MD5 without Cloudinary
+// documenting it; the mock computes it over the assembled bytes, and
+// cloudinary_npm#65 found an SDK's chunk corruption by this comparison).
+// The non-final chunks' answers carry no etag, so a chunk corrupted in
+// transit is detected when the last chunk is answered, and repairing it
+// means uploading the whole source again (with a new upload id).
+//
+// Where the check cannot apply, the upload is refused with an *InputError
+// before any request: with WithoutChecksum (nothing to compare), for a
+// remote URL other than a base64 data URI (Cloudinary fetches the bytes,
+// this process never sees them), with Params.Async (the answer has no etag
+// yet), and with an incoming Params.Transformation or a Params.Format
+// conversion (the stored bytes differ from the sent ones by design; so does
+// an upload preset with an incoming transformation, which fails the check).
+// An answer with Existing set (Overwrite false and the public ID taken:
+// Cloudinary kept the older asset, and Etag is that asset's) is returned
+// without the check, as is an answer that is Pending.
+func WithIntegrityCheck() Option { return func(s *settings) { s.integrity = true } }
+
 var uploadIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // WithUploadID fixes the X-Unique-Upload-Id of a chunked upload (default: 16
@@ -131,6 +162,9 @@ func (s *Service) settings(opts []Option) (*settings, error) {
 	}
 	if len(st.errs) > 0 {
 		return nil, st.errs[0]
+	}
+	if st.integrity && st.noChecksum {
+		return nil, inputErr(ErrInvalidParam, "WithIntegrityCheck", "needs the local MD5 that WithoutChecksum turns off", "drop one of the two options")
 	}
 	if st.chunkSize == 0 {
 		st.chunkSize = s.b.Config().ChunkSize
@@ -198,6 +232,8 @@ type call struct {
 	unsigned bool
 	idem     bool
 	src      *opened
+	// attempts counts the HTTP attempts of every request of the upload.
+	attempts atomic.Int64
 }
 
 func (s *Service) upload(ctx context.Context, src Source, p *Params, preset string, unsigned bool, opts []Option) (*Result, error) {
@@ -226,22 +262,47 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 			return nil, err
 		}
 	}
+	if st.integrity {
+		if err := integrityApplies(vals); err != nil {
+			return nil, err
+		}
+	}
 	op, err := src.open()
 	if err != nil {
 		return nil, err
 	}
 	defer op.close()
 	c := &call{s: s, set: st, path: rt + "/upload", vals: vals, unsigned: unsigned, idem: st.idempotent || idempotent(vals), src: op}
+	res, err := c.send(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.integrity {
+		if err := checkIntegrity(res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// send uploads the opened source in one request or in chunks.
+func (c *call) send(ctx context.Context) (*Result, error) {
+	op, st := c.src, c.set
 	switch {
 	case op.remote != "":
+		var sum string
+		if !st.noChecksum {
+			sum = dataURIMD5(op.remote)
+		}
+		if st.integrity && sum == "" {
+			return nil, inputErr(ErrInvalidParam, "WithIntegrityCheck", "a remote URL is fetched by Cloudinary, so there are no local bytes to compare with the etag", "drop the option for URL sources (base64 data URIs are checked)")
+		}
 		c.vals.Set("file", op.remote)
 		res, err := c.single(ctx, nil, -1)
 		if err != nil {
 			return nil, err
 		}
-		if !st.noChecksum {
-			res.LocalMD5 = dataURIMD5(op.remote)
-		}
+		res.LocalMD5 = sum
 		return res, nil
 	case op.stream != nil:
 		return c.stream(ctx)
@@ -258,6 +319,29 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 	default:
 		return c.sized(ctx)
 	}
+}
+
+// integrityApplies refuses parameters under which the etag cannot equal
+// the MD5 of the bytes sent (see WithIntegrityCheck).
+func integrityApplies(vals url.Values) error {
+	const what = "WithIntegrityCheck"
+	switch {
+	case vals.Get("async") == "true" || vals.Get("async") == "1":
+		return inputErr(ErrInvalidParam, what, "an async upload is answered before the asset is stored, without an etag", "drop the option, or compare the etag of the notification with Result.LocalMD5")
+	case vals.Get("transformation") != "":
+		return inputErr(ErrInvalidParam, what, "an incoming transformation stores other bytes than the ones sent", "drop the option, or upload the original and derive the transformation with eager")
+	case vals.Get("format") != "":
+		return inputErr(ErrInvalidParam, what, "a format conversion stores other bytes than the ones sent", "drop the option, or deliver the other format through a URL transformation")
+	}
+	return nil
+}
+
+// checkIntegrity compares the stored bytes' etag with the local MD5.
+func checkIntegrity(res *Result) error {
+	if res.Existing || res.Pending() || strings.EqualFold(res.Etag, res.LocalMD5) {
+		return nil
+	}
+	return &IntegrityError{PublicID: res.PublicID, Etag: res.Etag, LocalMD5: res.LocalMD5, Result: res}
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -280,7 +364,9 @@ func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result,
 		Unsigned:   c.unsigned,
 	}
 	res := new(Result)
-	if _, err := c.s.b.Do(ctx, req, res); err != nil {
+	resp, err := c.s.b.Do(ctx, req, res)
+	c.count(resp, err)
+	if err != nil {
 		return nil, err
 	}
 	if !res.finished() {
@@ -346,7 +432,9 @@ func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderA
 		Unsigned:   c.unsigned,
 	}
 	res := new(Result)
-	if _, err := c.s.b.Do(ctx, req, res); err != nil {
+	resp, err := c.s.b.Do(ctx, req, res)
+	c.count(resp, err)
+	if err != nil {
 		return nil, err
 	}
 	if final && !res.finished() {
@@ -355,8 +443,33 @@ func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderA
 	return res, nil
 }
 
+// count adds the attempts of one request (a chunk, or the only one) to
+// the upload's total.
+func (c *call) count(resp *client.Response, err error) {
+	var a interface{ Attempts() int }
+	switch {
+	case errors.As(err, &a):
+		c.attempts.Add(int64(a.Attempts()))
+	case resp != nil:
+		c.attempts.Add(int64(resp.Attempts))
+	}
+}
+
+// settle stores the attempts of all chunk requests in the chunked upload's
+// result or *ChunkError, once no chunk is in flight any more.
+func (c *call) settle(res **Result, err *error) {
+	n := int(c.attempts.Load())
+	if *res != nil {
+		(*res).attempts = n
+	}
+	if ce, ok := errors.AsType[*ChunkError](*err); ok {
+		ce.attempts = n
+	}
+}
+
 // sized uploads a source of known size in chunks.
-func (c *call) sized(ctx context.Context) (*Result, error) {
+func (c *call) sized(ctx context.Context) (res *Result, err error) {
+	defer c.settle(&res, &err)
 	id := c.set.uploadID
 	if id == "" {
 		id = newUploadID()
@@ -397,7 +510,7 @@ func (c *call) sized(ctx context.Context) (*Result, error) {
 		}
 		return nil, err
 	}
-	res, err := send(ctx, chunks[last])
+	res, err = send(ctx, chunks[last])
 	if err != nil {
 		return nil, err
 	}
@@ -505,7 +618,8 @@ const streamProbe = 64 << 10
 // stream uploads an unknown-size reader: one chunk buffer, reused; totals
 // are "-1" until the reader reports EOF, and the last chunk carries the
 // real total.
-func (c *call) stream(ctx context.Context) (*Result, error) {
+func (c *call) stream(ctx context.Context) (res *Result, err error) {
+	defer c.settle(&res, &err)
 	r := c.src.stream
 	cs := c.set.chunkSize
 	sum := localHash(!c.set.noChecksum)

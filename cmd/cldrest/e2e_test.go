@@ -543,7 +543,7 @@ func TestE2EInterrupt(t *testing.T) {
 // documented JSON fields of --json.
 var (
 	jsonFileFields    = []string{"attempts", "bytes", "error", "etag", "md5", "path", "public_id", "retryable", "secure_url", "status", "type"}
-	jsonSummaryFields = []string{"attempts", "bytes", "bytes_uploaded", "canceled", "dry_run", "duration_seconds", "exit_code",
+	jsonSummaryFields = []string{"attempts", "bytes", "bytes_uploaded", "canceled", "dry_run", "duration_seconds", "exists", "exit_code",
 		"failed", "files", "interrupted", "journal", "not_started", "planned", "skipped", "type", "uploaded"}
 )
 

@@ -28,6 +28,7 @@ type uploadFlags struct {
 	concurrency      int
 	folder           string
 	overwrite        bool
+	verify           bool
 	resourceType     string
 	tags             []string
 	context          []string
@@ -64,6 +65,15 @@ extension is dropped for image, video and audio files and kept for raw files.
 A file named directly on the command line is known by its base name; a relative
 path read from stdin keeps its directories.
 
+Integrity: Cloudinary answers each upload with the etag (MD5) of what it stored;
+a file whose etag differs from its local MD5 (corrupted on the way) is a failed,
+retryable file (reason etag_mismatch), never a completed one. --verify=false turns
+the check off, for presets with incoming transformations that rewrite the bytes.
+
+--overwrite=false keeps assets that already exist: such files are reported as
+"exists" (sent, but not stored; not counted as uploaded) with the kept asset's
+etag, and a rerun with --overwrite=false skips them.
+
 Resume: every finished file is appended to a journal (JSON lines, fsynced per
 record). A rerun skips the files whose size and MD5 match a completed entry for
 the same cloud, so an interrupted or partly failed job is finished by running the
@@ -80,7 +90,8 @@ Progress goes to stderr: a live bar on a terminal, a plain line every
 --progress-interval otherwise. --json prints one object per file on stdout
 (type, path, public_id, status, reason, bytes, md5, etag, secure_url, error,
 attempts, retryable) and a final summary object; statuses are uploaded,
-skipped, failed, planned (--dry-run) and canceled.
+exists, skipped, failed, planned (--dry-run) and canceled. attempts counts
+every HTTP request for the file, retries after connection resets included.
 
 SIGINT/SIGTERM stops starting files, cancels the ones in flight, and exits 130
 with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
@@ -110,7 +121,8 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl := cmd.Flags()
 	fl.IntVarP(&f.concurrency, "concurrency", "c", batch.DefaultConcurrency, "files uploaded at the same time")
 	fl.StringVar(&f.folder, "folder", "", "prefix every public ID with this folder (e.g. shop/shoes)")
-	fl.BoolVar(&f.overwrite, "overwrite", true, "replace existing assets with the same public ID (--overwrite=false keeps them)")
+	fl.BoolVar(&f.overwrite, "overwrite", true, "replace existing assets with the same public ID (--overwrite=false keeps them: status exists)")
+	fl.BoolVar(&f.verify, "verify", true, "fail a file whose stored etag differs from its MD5 (--verify=false for presets with incoming transformations)")
 	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
 	fl.StringSliceVar(&f.tags, "tags", nil, "tags to add to every asset (comma-separated or repeated)")
 	fl.StringArrayVar(&f.context, "context", nil, "contextual metadata key=value for every asset (repeatable)")
@@ -275,14 +287,14 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		}
 	}
 
-	up := &serviceUploader{svc: upload.New(sess.client), chunk: chunk, params: upload.Params{
+	up := &serviceUploader{svc: upload.New(sess.client), chunk: chunk, verify: f.verify, params: upload.Params{
 		ResourceType: f.resourceType, Overwrite: upload.Bool(f.overwrite), Tags: tags, UploadPreset: f.preset,
 	}}
 	if len(ctxMap) > 0 {
 		up.params.Context = ctxMap
 	}
-	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, Retryable: retryable,
-		Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
+	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, KeepExisting: !f.overwrite,
+		Retryable: retryable, Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
@@ -374,11 +386,13 @@ func retryable(err error) bool {
 
 // serviceUploader adapts upload.Service to batch.Uploader: a fixed public ID
 // with an explicit overwrite, so the client may retry even after an
-// ambiguous failure.
+// ambiguous failure, and (unless --verify=false) the library's integrity
+// check, so a corrupt asset is a failure.
 type serviceUploader struct {
 	svc    *upload.Service
 	params upload.Params
 	chunk  int64
+	verify bool
 }
 
 func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress batch.ProgressFunc) (batch.Result, error) {
@@ -394,29 +408,28 @@ func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress bat
 	if u.chunk > 0 {
 		opts = append(opts, upload.WithChunkSize(u.chunk))
 	}
+	if u.verify {
+		opts = append(opts, upload.WithIntegrityCheck())
+	}
 	res, err := u.svc.Upload(ctx, upload.FromPath(f.Path), &p, opts...)
 	if err != nil {
-		return batch.Result{Attempts: attemptsOf(err)}, err
+		r := batch.Result{Attempts: attemptsOf(err)}
+		if ie, ok := errors.AsType[*upload.IntegrityError](err); ok {
+			r.Corrupt, r.MD5, r.Etag = true, ie.LocalMD5, ie.Etag
+		}
+		return r, err
 	}
-	r := batch.Result{PublicID: res.PublicID, Etag: res.Etag, SecureURL: res.SecureURL, MD5: res.LocalMD5, Attempts: 1}
-	if res.Response != nil && res.Response.Attempts > 0 {
-		r.Attempts = res.Response.Attempts
-	}
-	return r, nil
+	return batch.Result{PublicID: res.PublicID, Etag: res.Etag, SecureURL: res.SecureURL, MD5: res.LocalMD5,
+		Existing: res.Existing, Attempts: res.Attempts()}, nil
 }
 
-// attemptsOf digs the number of HTTP attempts out of a client error.
+// attemptsOf reads the number of HTTP attempts behind err: every error of
+// the client and upload packages that went through retries has an
+// Attempts method. Failures before any request count as one.
 func attemptsOf(err error) int {
-	var ae *client.APIError
-	var amb *client.AmbiguousError
-	var re *client.RetryError
-	switch {
-	case errors.As(err, &re):
-		return re.Attempts
-	case errors.As(err, &ae):
-		return ae.Attempts
-	case errors.As(err, &amb):
-		return amb.Attempts
+	var a interface{ Attempts() int }
+	if errors.As(err, &a) && a.Attempts() > 0 {
+		return a.Attempts()
 	}
 	return 1
 }

@@ -41,14 +41,26 @@ type Result struct {
 	// Attempts is the number of HTTP attempts made, also on failure (0 is
 	// read as 1).
 	Attempts int
+	// Existing reports that the server already had an asset under PublicID
+	// and kept it instead of storing the file (overwriting turned off):
+	// Etag and SecureURL are the kept asset's. The file is reported with
+	// StatusExists, not as uploaded.
+	Existing bool
+	// Corrupt, with an error, reports that the server stored other bytes
+	// than the file's (its etag differs from MD5): the asset under PublicID
+	// is no longer what an earlier journal entry recorded. MD5 and Etag
+	// carry the two digests.
+	Corrupt bool
 }
 
 // ProgressFunc is told how many bytes of a file the server acknowledged.
 type ProgressFunc func(acked, total int64)
 
 // Uploader uploads one file under f.PublicID, overwriting any asset with that
-// public ID, so that repeating the call cannot create a second asset. It must
-// be safe for concurrent use and must return promptly when ctx is done.
+// public ID (or, when overwriting is turned off, keeping it and reporting
+// Result.Existing), so that repeating the call cannot create a second asset.
+// It must be safe for concurrent use and must return promptly when ctx is
+// done.
 type Uploader interface {
 	Upload(ctx context.Context, f File, progress ProgressFunc) (Result, error)
 }
@@ -66,16 +78,23 @@ type Status string
 // Statuses of FileResult.
 const (
 	StatusUploaded Status = "uploaded" // sent and stored
+	StatusExists   Status = "exists"   // sent, but the server kept the asset it had (Result.Existing)
 	StatusSkipped  Status = "skipped"  // already done (Reason says why)
 	StatusFailed   Status = "failed"   // gave up after retries
 	StatusPlanned  Status = "planned"  // --dry-run: would be uploaded
 	StatusCanceled Status = "canceled" // in flight when the run was interrupted
 )
 
-// Reasons for StatusSkipped.
+// Reasons for StatusSkipped, and for StatusFailed (ReasonEtagMismatch).
 const (
 	ReasonJournal = "journal" // a completed journal entry has the same size and MD5
 	ReasonEtag    = "etag"    // the remote asset's etag equals the local MD5
+	// ReasonExists: with RunOptions.KeepExisting, a journal entry with the
+	// same size and MD5 found the public ID taken (StatusExists).
+	ReasonExists = "exists"
+	// ReasonEtagMismatch: the server stored other bytes than the file's
+	// (Result.Corrupt); a rerun uploads the file again.
+	ReasonEtagMismatch = "etag_mismatch"
 )
 
 // FileResult is the outcome of one file; it is also the JSON object printed
@@ -106,6 +125,7 @@ type Summary struct {
 	Type          string  `json:"type"` // always "summary"
 	Files         int     `json:"files"`
 	Uploaded      int     `json:"uploaded"`
+	Exists        int     `json:"exists"`
 	Skipped       int     `json:"skipped"`
 	Failed        int     `json:"failed"`
 	Planned       int     `json:"planned"`

@@ -41,17 +41,27 @@ type fakeUploader struct {
 	calls   map[string]int
 	failN   map[string]int   // public ID -> failures before success
 	failErr map[string]error // public ID -> error to fail with
-	block   chan struct{}    // when set, uploads wait for it or ctx
-	started chan string      // when set, receives each public ID as it starts
+	// existing maps a public ID to the etag of an asset the "server" keeps
+	// (overwriting off): uploads of it report Existing.
+	existing map[string]string
+	// corrupt: uploads of these public IDs store other bytes and fail
+	// with an etag mismatch.
+	corrupt map[string]bool
+	block   chan struct{} // when set, uploads wait for it or ctx
+	started chan string   // when set, receives each public ID as it starts
 
 	cur, peak atomic.Int32
 }
 
 func newFake() *fakeUploader {
-	return &fakeUploader{stored: map[string]string{}, calls: map[string]int{}, failN: map[string]int{}, failErr: map[string]error{}}
+	return &fakeUploader{stored: map[string]string{}, calls: map[string]int{}, failN: map[string]int{}, failErr: map[string]error{},
+		existing: map[string]string{}, corrupt: map[string]bool{}}
 }
 
-var errTransient = errors.New("503 service unavailable")
+var (
+	errTransient    = errors.New("503 service unavailable")
+	errEtagMismatch = errors.New("etag mismatch")
+)
 
 func (u *fakeUploader) Upload(ctx context.Context, f File, progress ProgressFunc) (Result, error) {
 	n := u.cur.Add(1)
@@ -69,6 +79,8 @@ func (u *fakeUploader) Upload(ctx context.Context, f File, progress ProgressFunc
 		u.failN[f.PublicID]--
 	}
 	ferr := u.failErr[f.PublicID]
+	kept, isKept := u.existing[f.PublicID]
+	corrupt := u.corrupt[f.PublicID]
 	u.mu.Unlock()
 	if u.started != nil {
 		u.started <- f.PublicID
@@ -91,6 +103,16 @@ func (u *fakeUploader) Upload(ctx context.Context, f File, progress ProgressFunc
 		return Result{}, err
 	}
 	sum := md5hex(string(b))
+	if isKept {
+		return Result{PublicID: f.PublicID, Etag: kept, MD5: sum, Existing: true, Attempts: 1}, nil
+	}
+	if corrupt {
+		bad := md5hex(string(b) + "!")
+		u.mu.Lock()
+		u.stored[f.PublicID] = bad
+		u.mu.Unlock()
+		return Result{Etag: bad, MD5: sum, Corrupt: true, Attempts: 1}, errEtagMismatch
+	}
 	progress(int64(len(b)), int64(len(b)))
 	u.mu.Lock()
 	u.stored[f.PublicID] = sum

@@ -31,16 +31,24 @@ type Entry struct {
 	PublicID string    `json:"public_id"` // the public ID it was uploaded as
 	Size     int64     `json:"size"`      // bytes sent (or compared)
 	MD5      string    `json:"md5"`       // lowercase hex MD5 of those bytes
-	Status   Status    `json:"status"`    // uploaded, skipped or failed
+	Status   Status    `json:"status"`    // uploaded, exists, skipped or failed
 	Reason   string    `json:"reason,omitempty"`
 	Etag     string    `json:"etag,omitempty"`
 	Error    string    `json:"error,omitempty"`
 }
 
 // Completed reports whether the entry records a file that needs no upload:
-// uploaded, or skipped because the remote etag matched.
+// uploaded, or skipped because the remote etag matched. An "exists" entry
+// is not completed: the file's bytes were never stored (see Journal.Kept).
 func (e *Entry) Completed() bool {
 	return e.Status == StatusUploaded || (e.Status == StatusSkipped && e.MD5 != "")
+}
+
+// invalidates reports whether the entry records an upload that replaced the
+// asset with other bytes than the file's (an etag mismatch): earlier
+// entries no longer describe what is stored.
+func (e *Entry) invalidates() bool {
+	return e.Status == StatusFailed && e.Reason == ReasonEtagMismatch
 }
 
 // Journal is the resume journal of one target: it remembers the completed
@@ -55,6 +63,7 @@ type Journal struct {
 	mu   sync.Mutex
 	f    *os.File
 	done map[string]Entry
+	kept map[string]Entry // latest "exists" entry per public ID
 	// Skipped counts lines that could not be parsed (a torn last line).
 	skipped int
 }
@@ -69,7 +78,7 @@ var ErrNotJournal = errors.New("not a cldrest journal")
 // is not a journal entry (an image given as --journal by mistake), is
 // refused before anything is written to it.
 func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
-	j := &Journal{path: path, target: target, done: map[string]Entry{}}
+	j := &Journal{path: path, target: target, done: map[string]Entry{}, kept: map[string]Entry{}}
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("journal %s is not a regular file; pass --journal the path of a journal file (it is created when missing)", path)
 	}
@@ -126,10 +135,8 @@ func (j *Journal) load(r io.Reader) error {
 			first = false
 			if !ok {
 				j.skipped++
-			} else if e.Target == j.target && e.Completed() {
-				// A later failed entry does not erase a completed one: a
-				// failed overwrite leaves the previous asset in place.
-				j.done[e.PublicID] = e
+			} else if e.Target == j.target {
+				j.apply(e)
 			}
 		}
 		if err == io.EOF {
@@ -138,6 +145,22 @@ func (j *Journal) load(r io.Reader) error {
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// apply updates what the journal knows of e's public ID. A later failed
+// entry does not erase a completed one (a failed overwrite leaves the
+// previous asset in place), except when the failure says that other bytes
+// were stored.
+func (j *Journal) apply(e Entry) {
+	switch {
+	case e.Completed():
+		j.done[e.PublicID] = e
+	case e.Status == StatusExists:
+		j.kept[e.PublicID] = e
+	case e.invalidates():
+		delete(j.done, e.PublicID)
+		delete(j.kept, e.PublicID)
 	}
 }
 
@@ -173,6 +196,16 @@ func (j *Journal) Completed(publicID string) (Entry, bool) {
 	return e, ok
 }
 
+// Kept returns the latest "exists" entry for publicID: an upload of the
+// file with that MD5 found the public ID taken, and the server kept its
+// asset. It lets a run that does not overwrite skip the file next time.
+func (j *Journal) Kept(publicID string) (Entry, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e, ok := j.kept[publicID]
+	return e, ok
+}
+
 // Record appends e (stamped with the journal's target, version and time when
 // unset) as one line and fsyncs the file.
 func (j *Journal) Record(e Entry) error {
@@ -191,9 +224,7 @@ func (j *Journal) Record(e Entry) error {
 	b = append(b, '\n')
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if e.Completed() {
-		j.done[e.PublicID] = e
-	}
+	j.apply(e)
 	if j.f == nil {
 		return nil
 	}

@@ -53,8 +53,17 @@ func FormatLine(r FileResult) string {
 		return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, r.Error)
 	case StatusSkipped:
 		why := "unchanged since the journal entry"
-		if r.Reason == ReasonEtag {
+		switch r.Reason {
+		case ReasonEtag:
 			why = "remote etag matches"
+		case ReasonExists:
+			why = "unchanged since an earlier run found the public ID taken"
+		}
+		return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, why)
+	case StatusExists:
+		why := "kept the existing asset, which differs from this file"
+		if r.Etag == r.MD5 {
+			why = "kept the existing asset, identical to this file"
 		}
 		return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, why)
 	case StatusPlanned:
@@ -74,6 +83,9 @@ func (h *humanOutput) End(s *Summary) {
 		row("would upload", s.Planned, h.bytes[StatusPlanned])
 	} else {
 		row("uploaded", s.Uploaded, h.bytes[StatusUploaded])
+	}
+	if s.Exists > 0 {
+		row("exists", s.Exists, h.bytes[StatusExists])
 	}
 	row("skipped", s.Skipped, h.bytes[StatusSkipped])
 	row("failed", s.Failed, h.bytes[StatusFailed])

@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // FileFields and SummaryFields are the documented JSON fields of --json.
 var (
 	FileFields    = []string{"type", "path", "public_id", "status", "bytes", "md5", "etag", "secure_url", "error", "attempts", "retryable"}
-	SummaryFields = []string{"type", "files", "uploaded", "skipped", "failed", "planned", "canceled", "not_started", "bytes",
+	SummaryFields = []string{"type", "files", "uploaded", "exists", "skipped", "failed", "planned", "canceled", "not_started", "bytes",
 		"bytes_uploaded", "attempts", "duration_seconds", "dry_run", "interrupted", "journal", "exit_code"}
 )
 
@@ -88,17 +88,22 @@ func TestJSONOutput(t *testing.T) {
 func TestHumanOutputGolden(t *testing.T) {
 	var out bytes.Buffer
 	h := HumanOutput(&out, false)
-	h.Begin(4, 3000)
+	h.Begin(8, 4000)
 	res := []FileResult{
 		{Path: "img/a.jpg", PublicID: "a", Status: StatusUploaded, Bytes: 1500},
 		{Path: "img/b.jpg", PublicID: "b", Status: StatusSkipped, Reason: ReasonJournal, Bytes: 500},
 		{Path: "img/c.jpg", PublicID: "c", Status: StatusSkipped, Reason: ReasonEtag, Bytes: 500},
 		{Path: "img/d.jpg", PublicID: "d", Status: StatusFailed, Bytes: 500, Error: "400 Bad Request: Invalid image file"},
+		{Path: "img/e.jpg", PublicID: "e", Status: StatusExists, Bytes: 300, MD5: md5hex("e"), Etag: md5hex("old e")},
+		{Path: "img/f.jpg", PublicID: "f", Status: StatusExists, Bytes: 300, MD5: md5hex("f"), Etag: md5hex("f")},
+		{Path: "img/g.jpg", PublicID: "g", Status: StatusSkipped, Reason: ReasonExists, Bytes: 200},
+		{Path: "img/h.jpg", PublicID: "h", Status: StatusFailed, Reason: ReasonEtagMismatch, Retryable: true, Bytes: 200,
+			Error: `upload: "h": etag mismatch: Cloudinary stored bytes with MD5 9f…, the bytes sent have MD5 2e… (changed in transit?); upload it again to replace the asset`},
 	}
 	for _, r := range res {
 		h.FileDone(File{}, r)
 	}
-	h.End(&Summary{Files: 4, Uploaded: 1, Skipped: 2, Failed: 1, Bytes: 3000, BytesUploaded: 1500, Seconds: 1.5, Journal: "img/.cldrest-journal.jsonl"})
+	h.End(&Summary{Files: 8, Uploaded: 1, Exists: 2, Skipped: 3, Failed: 2, Bytes: 4000, BytesUploaded: 1500, Seconds: 1.5, Journal: "img/.cldrest-journal.jsonl"})
 	golden(t, "human.golden", out.Bytes())
 
 	out.Reset()
@@ -106,7 +111,7 @@ func TestHumanOutputGolden(t *testing.T) {
 	for _, r := range res {
 		h.FileDone(File{}, r)
 	}
-	h.End(&Summary{Files: 4, Planned: 4, DryRun: true, Bytes: 3000, Seconds: 0.01})
+	h.End(&Summary{Files: 8, Planned: 8, DryRun: true, Bytes: 4000, Seconds: 0.01})
 	if strings.Contains(out.String(), "img/a.jpg") || !strings.Contains(out.String(), "img/d.jpg") {
 		t.Errorf("quiet output should list only failures:\n%s", out.String())
 	}

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -30,6 +31,12 @@ type RunOptions struct {
 	// Journal, when set, is consulted before each file (a completed entry
 	// with the same size and MD5 skips it) and receives each outcome.
 	Journal *Journal
+	// KeepExisting tells the run that the Uploader does not overwrite
+	// existing assets: a journal entry that found the file's public ID
+	// taken (StatusExists, same size and MD5) then skips the file too
+	// (ReasonExists). Without it such entries are ignored, so a run that
+	// overwrites uploads the file.
+	KeepExisting bool
 	// Lookup, when set, is asked for the remote etag of each file not
 	// skipped by the journal; a file whose MD5 equals it is skipped.
 	Lookup Lookup
@@ -193,7 +200,7 @@ func (r *runner) process(ctx context.Context, f File) {
 	res.Path = f.Path
 	res.PublicID = f.PublicID
 	res.Duration = time.Since(began)
-	if res.Status == StatusUploaded || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
+	if res.Status == StatusUploaded || res.Status == StatusExists || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error}
@@ -211,6 +218,8 @@ func (r *runner) process(ctx context.Context, f File) {
 		case StatusUploaded:
 			r.sum.Uploaded++
 			r.sum.BytesUploaded += res.Bytes
+		case StatusExists:
+			r.sum.Exists++
 		case StatusSkipped:
 			r.sum.Skipped++
 		case StatusFailed:
@@ -239,14 +248,29 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		return res
 	}
 	if j := r.o.Journal; j != nil {
-		if e, ok := j.Completed(f.PublicID); ok && e.Size == f.Size && e.MD5 != "" {
-			sum, err := FileMD5(ctx, f.Path)
-			if err != nil {
-				return fail(err)
+		var entries []Entry
+		if e, ok := j.Completed(f.PublicID); ok {
+			entries = append(entries, e)
+		}
+		if e, ok := j.Kept(f.PublicID); ok && r.o.KeepExisting {
+			entries = append(entries, e)
+		}
+		for _, e := range entries {
+			if e.Size != f.Size || e.MD5 == "" {
+				continue
 			}
-			res.MD5 = sum
-			if sum == e.MD5 {
+			if res.MD5 == "" {
+				sum, err := FileMD5(ctx, f.Path)
+				if err != nil {
+					return fail(err)
+				}
+				res.MD5 = sum
+			}
+			if res.MD5 == e.MD5 {
 				res.Status, res.Reason, res.Etag = StatusSkipped, ReasonJournal, e.Etag
+				if e.Status == StatusExists {
+					res.Reason = ReasonExists
+				}
 				return res
 			}
 		}
@@ -281,6 +305,9 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		res.Attempts += max(out.Attempts, 1)
 		if err == nil {
 			res.Status = StatusUploaded
+			if out.Existing {
+				res.Status = StatusExists
+			}
 			res.Etag, res.SecureURL = out.Etag, out.SecureURL
 			if out.MD5 != "" {
 				res.MD5 = out.MD5
@@ -290,6 +317,12 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 				}
 			}
 			return res
+		}
+		if out.Corrupt {
+			res.Reason = ReasonEtagMismatch
+			res.MD5, res.Etag = cmp.Or(out.MD5, res.MD5), out.Etag
+		} else {
+			res.Reason = ""
 		}
 		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || !r.o.Retryable(err) {
 			return fail(err)
