@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -49,10 +50,14 @@ func run(addr string, logger *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv := &http.Server{Addr: addr, Handler: app, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("browser-upload: open the page", "url", "http://"+addr, "cloud", cfg.CloudName, "api", cfg.UploadPrefix)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("browser-upload: open the page", "url", "http://"+ln.Addr().String(), "cloud", cfg.CloudName, "api", cfg.UploadPrefix)
 	select {
 	case err := <-errc:
 		return err
