@@ -15,8 +15,8 @@
 // X-Cld-Signature and X-Cld-Timestamp over the raw body within a validity
 // window, refuses replays, and hands typed events to a callback.
 //
-// A signature covers parameters only, not the file, the resource type or
-// the action (spec §12): whoever holds one may upload any file with exactly
+// A Cloudinary signature covers parameters only, not the file, the resource
+// type or the action: whoever holds one may upload any file with exactly
 // those parameters for an hour. Sign as little as possible, and force what
 // matters.
 package directupload

@@ -46,10 +46,14 @@ type errorBody struct {
 }
 
 func writeRefusal(w http.ResponseWriter, r *Refusal) {
+	status := r.Status
+	if status < 400 || status > 599 {
+		status = http.StatusBadRequest
+	}
 	var b errorBody
 	b.Error.Message, b.Error.Param, b.Error.Reason = r.Error(), r.Param, r.Reason
 	if r.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((r.RetryAfter+time.Second-1)/time.Second)))
 	}
-	writeJSON(w, r.Status, b)
+	writeJSON(w, status, b)
 }

@@ -38,8 +38,9 @@ type Caller struct {
 
 // Authenticator establishes who sent a signing request, with the
 // application's own means (a session cookie, a bearer token, a header set by
-// a proxy). Return a *Refusal to choose the answer; any other error is
-// answered 401 and logged, not shown to the caller.
+// a proxy). Return a *Refusal to choose the answer (a status outside 4xx
+// becomes 401); any other error is answered 401 and logged, not shown to the
+// caller.
 type Authenticator func(r *http.Request) (Caller, error)
 
 // Anonymous is an Authenticator that accepts everyone as the anonymous
@@ -290,9 +291,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	caller, err := h.auth(r)
 	if err != nil {
 		var ref *Refusal
-		if !errors.As(err, &ref) {
+		switch {
+		case !errors.As(err, &ref):
 			h.log.WarnContext(ctx, "directupload: authentication failed", h.who(ctx, Caller{}, slog.String("error", err.Error()))...)
 			ref = refuse(http.StatusUnauthorized, "", "not authenticated")
+		case ref.Status < 400 || ref.Status > 499:
+			ref = &Refusal{Status: http.StatusUnauthorized, Param: ref.Param, Reason: ref.Reason, RetryAfter: ref.RetryAfter}
 		}
 		h.answerRefusal(ctx, w, caller, ref)
 		return

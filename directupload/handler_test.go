@@ -537,3 +537,39 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+func TestAuthenticatorAnswers(t *testing.T) {
+	cfg := client.Config{CloudName: "demo", APIKey: "key123", APISecret: client.NewSecret(canary)}
+	var logs syncBuffer
+	for _, tc := range []struct {
+		err    error
+		status int
+		reason string
+	}{
+		{&directupload.Refusal{Status: http.StatusForbidden, Reason: "account suspended"}, 403, "account suspended"},
+		{&directupload.Refusal{Reason: "no status given"}, 401, "no status given"},
+		{errors.New("db: connection refused to 10.0.0.7"), 401, "not authenticated"},
+	} {
+		h, err := directupload.NewHandler(cfg, directupload.Policy{Allow: []string{"tags"}},
+			directupload.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+			directupload.WithAuthenticator(func(*http.Request) (directupload.Caller, error) { return directupload.Caller{}, tc.err }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"tags":"a"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var body map[string]map[string]string
+		_ = json.Unmarshal(rec.Body.Bytes(), &body)
+		if rec.Code != tc.status || body["error"]["reason"] != tc.reason {
+			t.Errorf("%v: %d %s", tc.err, rec.Code, rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), "10.0.0.7") {
+			t.Error("the authenticator's internal error reached the caller")
+		}
+	}
+	if !strings.Contains(logs.String(), "10.0.0.7") {
+		t.Errorf("the authenticator's error is not logged:\n%s", logs.String())
+	}
+}

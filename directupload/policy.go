@@ -44,13 +44,13 @@ type Policy struct {
 
 	// ResourceTypes lists the resource types a caller may ask for (the
 	// request's resource_type, which picks the upload URL); the first is the
-	// default. Empty means ["auto"]. The signature does not cover the
-	// resource type (spec §12): to restrict what may be uploaded, force
-	// allowed_formats.
+	// default. Empty means ["auto"]. Cloudinary's signature does not cover
+	// the resource type, so a caller can still post elsewhere: to restrict
+	// what may be uploaded, force allowed_formats.
 	ResourceTypes []string `json:"resource_types,omitempty"`
 
-	// RatePerMinute limits how many signatures one caller (by Caller.ID) gets
-	// per minute; 0 means no limit.
+	// RatePerMinute limits how many signatures one caller (by Caller.ID; all
+	// anonymous callers share one limit) gets per minute; 0 means no limit.
 	RatePerMinute int `json:"rate_per_minute,omitempty"`
 }
 
