@@ -221,7 +221,8 @@ func (h *Handler) sign(caller Caller, params url.Values) (*Signature, error) {
 		if err != nil {
 			return nil, refuse(http.StatusBadRequest, "timestamp", "not a Unix time in seconds; leave it out and the server sets it")
 		}
-		if d := time.Duration(t-ts) * time.Second; d > ClientTimestampSkew || d < -ClientTimestampSkew {
+		// Compare in seconds: a Duration would overflow for a far timestamp.
+		if skew := int64(ClientTimestampSkew / time.Second); t-ts > skew || ts-t > skew {
 			return nil, refuse(http.StatusBadRequest, "timestamp", fmt.Sprintf("more than %s from the server's clock; leave it out and the server sets it", ClientTimestampSkew))
 		}
 		ts = t

@@ -217,6 +217,8 @@ func TestPolicyRefusals(t *testing.T) {
 		{"resource type not allowed", alice, url.Values{"resource_type": {"raw"}}, 403, "resource_type"},
 		{"caller timestamp far off", alice, url.Values{"timestamp": {"1315060510"}}, 400, "timestamp"},
 		{"caller timestamp not a number", alice, url.Values{"timestamp": {"soon"}}, 400, "timestamp"},
+		{"caller timestamp overflowing a Duration", alice, url.Values{"timestamp": {strconv.FormatInt(time.Now().Unix()+18446744074, 10)}}, 400, "timestamp"},
+		{"caller timestamp far in the future", alice, url.Values{"timestamp": {"9223372036854775807"}}, 400, "timestamp"},
 		{"signature in the parameters", alice, url.Values{"signature": {"abc"}}, 400, "signature"},
 		{"api_key in the parameters", alice, url.Values{"api_key": {"other"}}, 400, "api_key"},
 		{"array index key", alice, url.Values{"tags[0]": {"a"}}, 400, "tags[0]"},
