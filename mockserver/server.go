@@ -377,6 +377,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := &reqCtx{s: s, r: r, rid: rid}
 	h, err := s.route(rc)
+	if s.cors(w, r, rc.label) {
+		return
+	}
 	if err != nil {
 		rc.label = firstNonEmpty(rc.label, "unknown")
 	}
