@@ -114,14 +114,14 @@ func compareEntries(a, b entry) int {
 // are joined in this order: the plain key's values, then the k[] values,
 // then the k[N] values by ascending N (one index spelled several ways, as
 // k[1] and k[01], in bytewise key order); the values of one key keep the
-// order they were given in. Cloudinary's documentation and SDKs are silent
-// on such mixes (no SDK sends one), so this order is ours: it is total, so
-// the result never depends on map iteration, and it is the order in which
-// the signer already joined every unmixed array (k[] values as given, k[N]
-// by index), so no signature of an unmixed request changes. The mock server
-// verifies with this same function, so it accepts exactly what the client
-// signs; a real Cloudinary server may refuse a mixed request, so send each
-// name in one form.
+// order they were given in. The specification and Cloudinary's SDKs are
+// silent on such mixes (no SDK sends one), so the order is ours, chosen to
+// be total, so that the result never depends on map iteration order, and to
+// keep every signature that was already deterministic: k[] values before
+// k[N], and k[N] by index, as before; only the ties that map order used to
+// break are now fixed. The mock server verifies with this same function, so
+// it accepts exactly what the client signs; a real Cloudinary server may
+// refuse a mixed request, so send each name in one form.
 func StringToSign(params url.Values, version int) string {
 	return string(appendStringToSign(nil, params, version))
 }

@@ -272,3 +272,27 @@ func TestSignCurlWarnsAboveMaxUploadSize(t *testing.T) {
 		}
 	}
 }
+
+// A name given both plain and as an array (tags=7 and tags[]=8) signs one
+// way on every run, in signer's documented order (plain value first), in
+// process and as the built binary.
+func TestSignMixedArrayFormsIsDeterministic(t *testing.T) {
+	clearCloudinaryEnv(t)
+	args := []string{"sign", "--api-secret", "abcd", "--timestamp", "1700000000", "tags=7", "tags[]=8"}
+	want := "signature: " + signer.SignString("tags=7,8&timestamp=1700000000", "abcd", signer.SHA1) + "\n" +
+		"timestamp: 1700000000\nstring_to_sign: tags=7,8&timestamp=1700000000\n"
+	for i := range 200 {
+		out, errOut, code := runCLI(t, args...)
+		if code != 0 || out != want {
+			t.Fatalf("run %d: exit %d\n%s%s\nwant\n%s", i, code, out, errOut, want)
+		}
+	}
+	for i := range 10 {
+		cmd := exec.Command(e2eBin, args...)
+		cmd.Env = e2eEnv("")
+		out, err := cmd.Output()
+		if err != nil || string(out) != want {
+			t.Fatalf("binary run %d: %v\n%s\nwant\n%s", i, err, out, want)
+		}
+	}
+}
