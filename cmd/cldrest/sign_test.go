@@ -96,6 +96,12 @@ func TestSignBadInput(t *testing.T) {
 		{"wrong scheme", "https://key:" + signCanary + "@demo", []string{"sign", "a=b"}, "scheme must be cloudinary://"},
 		{"no cloud name", "cloudinary://key:" + signCanary + "@", []string{"sign", "a=b"}, "cloud_name"},
 		{"bad escape", "cloudinary://key:" + signCanary + "%zz@demo", []string{"sign", "a=b"}, "percent-escape"},
+		// Malformed credentials: the message says where, never what.
+		{"semicolon for colon", "cloudinary://key;" + signCanary + "@demo", []string{"sign", "a=b"}, "no ':' between the API key and the API secret"},
+		{"secret alone", "cloudinary://" + signCanary + "@demo", []string{"sign", "a=b"}, "characters 14-34"},
+		{"key and secret glued", "cloudinary://key" + signCanary + "@demo", []string{"sign", "a=b"}, "no ':'"},
+		{"slash in secret", "cloudinary://key:1/" + signCanary + "@demo", []string{"sign", "a=b"}, "at position 19 ends the credentials early"},
+		{"secret in an option", "cloudinary://key:s@demo?timeout=" + signCanary, []string{"sign", "a=b"}, "position 33"},
 		{"timestamps disagree", "", []string{"sign", "--api-secret", signCanary, "--timestamp", "5", "timestamp=6"}, "disagree"},
 		{"bad timestamp", "", []string{"sign", "--api-secret", signCanary, "timestamp=soon"}, "Unix time"},
 		{"curl missing file", "cloudinary://key:" + signCanary + "@demo", []string{"sign", "--curl", "/nonexistent/file.jpg", "a=b"}, "no such file"},
