@@ -270,14 +270,18 @@ func parseURL(orig string) (Config, urlShape, error) {
 			if j := strings.IndexByte(pair, ';'); j >= 0 {
 				return fail(fmt.Sprintf("';' at position %d in the options", pos(i+j)), "separate options with '&' and percent-encode ';' in values as %3B")
 			}
-			k, v, _ := strings.Cut(pair, "=")
+			k, v, eq := strings.Cut(pair, "=")
 			key, kerr := url.QueryUnescape(k)
 			value, verr := url.QueryUnescape(v)
 			if kerr != nil || verr != nil {
 				return fail(fmt.Sprintf("malformed option at position %d", pos(i)), "percent-encode the values of upload_prefix and the other options")
 			}
+			valueAt := i + len(k)
+			if eq {
+				valueAt++
+			}
 			if key != "" {
-				opts = append(opts, queryOption{key: key, value: value, pos: pos(i + len(k) + 1)})
+				opts = append(opts, queryOption{key: key, value: value, pos: pos(valueAt)})
 			}
 			i += len(pair) + 1
 		}
