@@ -92,7 +92,8 @@ func WithBaseURL(base string) Option {
 	return func(o *options) error {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return optErr("WithBaseURL", fmt.Sprintf("%q is not an http(s) base URL", base), "use a URL such as https://api.cloudinary.com or http://127.0.0.1:8080, without credentials or query")
+			// Never quote base: it may carry credentials.
+			return optErr("WithBaseURL", "not an http(s) base URL without credentials, query or fragment", "use a URL such as https://api.cloudinary.com or http://127.0.0.1:8080")
 		}
 		o.baseURL = strings.TrimRight(base, "/")
 		return nil

@@ -32,7 +32,8 @@ const MaxUploadSize = 104_857_600
 var ErrInvalidConfig = errors.New("invalid Cloudinary configuration")
 
 // ConfigError reports one wrong configuration field, what is wrong with it
-// and how to fix it. It never contains the API secret.
+// (for CLOUDINARY_URL, where: a character position) and how to fix it. It
+// never contains the API secret, nor any part of CLOUDINARY_URL.
 type ConfigError struct {
 	Field  string // e.g. "CLOUDINARY_URL", "chunk_size"
 	Reason string // what is wrong
@@ -131,6 +132,10 @@ func (c Config) Validate() error {
 	u, err := url.Parse(c.UploadPrefix)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &ConfigError{Field: "upload_prefix", Reason: "not an http(s) URL", Fix: "use a base URL such as https://api.cloudinary.com or http://127.0.0.1:8080"}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		// Credentials in a URL end up in logs and proxies (never quote it).
+		return &ConfigError{Field: "upload_prefix", Reason: "has credentials, a query or a fragment", Fix: "give the base URL alone, such as https://api.cloudinary.com; the key and secret go before the '@' of CLOUDINARY_URL"}
 	}
 	return nil
 }

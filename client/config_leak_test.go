@@ -54,6 +54,7 @@ func TestMalformedURLNeverEchoesCredentials(t *testing.T) {
 		{"version", "cloudinary://key:s@demo?signature_version=" + c, "signature_version", "1 or 2"},
 		{"chunk size", "cloudinary://key:s@demo?chunk_size=" + c, "chunk_size", "position"},
 		{"prefix", "cloudinary://key:s@demo?upload_prefix=" + c, "upload_prefix", "http"},
+		{"credentials in the prefix", "cloudinary://key:s@demo?upload_prefix=https://key:" + c + "@api.cloudinary.com", "upload_prefix", "has credentials"},
 		{"query escape", "cloudinary://key:s@demo?oauth_token=" + c + "%zz", "CLOUDINARY_URL", "percent-escape at position"},
 		{"query semicolon", "cloudinary://key:s@demo?oauth_token=" + c + ";timeout=5", "CLOUDINARY_URL", "';' at position"},
 		{"key with empty secret", "cloudinary://" + c + ":@demo", "api_secret", "missing"},
@@ -117,4 +118,14 @@ func FuzzParseURLNeverEchoes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// WithBaseURL refuses a base URL with credentials without quoting it.
+func TestWithBaseURLNeverEchoes(t *testing.T) {
+	for _, base := range []string{"https://key:" + cfgCanary + "@api.cloudinary.com", "ftp://" + cfgCanary, "https://h/?token=" + cfgCanary} {
+		_, err := New(Config{CloudName: "demo", APIKey: "k", APISecret: NewSecret("s")}, WithBaseURL(base))
+		if err == nil || leaks(err.Error(), cfgCanary) != "" {
+			t.Errorf("WithBaseURL(%q): %v", base, err)
+		}
+	}
 }
