@@ -153,6 +153,12 @@ func newAPIError(status int, header http.Header, body []byte, red *redactor) *AP
 		RequestID:  red.redact(header.Get("X-Request-Id")),
 		RateLimit:  parseRateLimit(header),
 	}
+	if red != nil {
+		// Redact the raw body before decoding it, so that a JSON escape
+		// next to a credential (\u00a followed by the secret) cannot hide
+		// part of it from the redaction of the decoded message.
+		body = []byte(red.redact(string(body)))
+	}
 	var doc struct {
 		Error json.RawMessage `json:"error"`
 	}
@@ -168,9 +174,11 @@ func newAPIError(status int, header http.Header, body []byte, red *redactor) *AP
 			e.Message = s
 		}
 	}
+	// The decoded message is redacted again: JSON escapes may spell out a
+	// credential (\u0043ANARY…). The body was redacted above.
 	e.Message = red.clean(e.Message, maxMessage)
 	if e.Message == "" {
-		e.Snippet = red.clean(string(body), maxSnippet)
+		e.Snippet = cleanText(string(body), maxSnippet)
 	}
 	return e
 }
