@@ -44,7 +44,8 @@ type Client struct {
 	stallTimeout   time.Duration
 	now            func() time.Time
 	basicUploads   bool
-	boundary       string // fixed multipart boundary (tests only)
+	boundary       string    // fixed multipart boundary (tests only)
+	redactor       *redactor // removes the credentials from server and transport text
 }
 
 // Option configures a Client in New. Options check their arguments; New
@@ -91,7 +92,8 @@ func WithBaseURL(base string) Option {
 	return func(o *options) error {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return optErr("WithBaseURL", fmt.Sprintf("%q is not an http(s) base URL", base), "use a URL such as https://api.cloudinary.com or http://127.0.0.1:8080, without credentials or query")
+			// Never quote base: it may carry credentials.
+			return optErr("WithBaseURL", "not an http(s) base URL without credentials, query or fragment", "use a URL such as https://api.cloudinary.com or http://127.0.0.1:8080")
 		}
 		o.baseURL = strings.TrimRight(base, "/")
 		return nil
@@ -247,6 +249,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		now:          o.now,
 		basicUploads: o.basicUploads,
 		boundary:     o.boundary,
+		redactor:     newRedactor(cfg.APIKey, cfg.APISecret, cfg.OAuthToken),
 		retry:        retryPolicy{maxAttempts: DefaultMaxAttempts, minWait: DefaultMinWait, maxWait: DefaultMaxWait},
 	}
 	if o.baseURL != "" {
@@ -366,15 +369,4 @@ func cleanParams(p url.Values) url.Values {
 
 func (c *Client) basicAuth() string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.cfg.APIKey+":"+c.cfg.APISecret.Reveal()))
-}
-
-// redactSecret removes the API secret and OAuth token from s (defence in
-// depth for server-provided text).
-func (c *Client) redactSecret(s string) string {
-	for _, sec := range []Secret{c.cfg.APISecret, c.cfg.OAuthToken} {
-		if v := sec.Reveal(); len(v) >= 4 && strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
-	}
-	return s
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cldrest/cldrest/signer"
 )
@@ -30,7 +32,8 @@ const MaxUploadSize = 104_857_600
 var ErrInvalidConfig = errors.New("invalid Cloudinary configuration")
 
 // ConfigError reports one wrong configuration field, what is wrong with it
-// and how to fix it. It never contains the API secret.
+// (for CLOUDINARY_URL, where: a character position) and how to fix it. It
+// never contains the API secret, nor any part of CLOUDINARY_URL.
 type ConfigError struct {
 	Field  string // e.g. "CLOUDINARY_URL", "chunk_size"
 	Reason string // what is wrong
@@ -108,7 +111,8 @@ func (c Config) Validate() error {
 		return &ConfigError{Field: "cloud_name", Reason: fmt.Sprintf("%q is not a valid cloud name", c.CloudName), Fix: "use the cloud name shown in the Cloudinary console"}
 	}
 	if c.APIKey != "" && c.APISecret.IsZero() && c.OAuthToken.IsZero() {
-		return &ConfigError{Field: "api_secret", Reason: "missing for API key " + c.APIKey, Fix: "set it in CLOUDINARY_URL or CLOUDINARY_API_SECRET"}
+		// Never name the key: a malformed value may hold the secret.
+		return &ConfigError{Field: "api_secret", Reason: "missing: an API key is set but no API secret", Fix: "set it in CLOUDINARY_URL or CLOUDINARY_API_SECRET"}
 	}
 	if !c.SignatureAlgorithm.Valid() {
 		return &ConfigError{Field: "signature_algorithm", Reason: fmt.Sprintf("unknown algorithm %q", c.SignatureAlgorithm), Fix: "use sha1 or sha256"}
@@ -129,6 +133,10 @@ func (c Config) Validate() error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &ConfigError{Field: "upload_prefix", Reason: "not an http(s) URL", Fix: "use a base URL such as https://api.cloudinary.com or http://127.0.0.1:8080"}
 	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		// Credentials in a URL end up in logs and proxies (never quote it).
+		return &ConfigError{Field: "upload_prefix", Reason: "has credentials, a query or a fragment", Fix: "give the base URL alone, such as https://api.cloudinary.com; the key and secret go before the '@' of CLOUDINARY_URL"}
+	}
 	return nil
 }
 
@@ -139,10 +147,15 @@ func (c Config) Validate() error {
 // Recognised query keys: upload_prefix, signature_algorithm, signature_version,
 // timeout and upload_timeout (seconds), chunk_size (bytes), oauth_token,
 // secure_distribution, private_cdn. Unknown keys are ignored, like the
-// official SDKs do. The result is validated; errors never contain the secret.
+// official SDKs do. The result is validated. Errors never quote any part
+// of the URL (a misplaced separator can put the secret anywhere in it):
+// they name what is malformed and its position (1-based, in characters).
 func ParseURL(raw string) (Config, error) {
-	cfg, err := parseURL(raw)
+	cfg, shape, err := parseURL(raw)
 	if err != nil {
+		return Config{}, err
+	}
+	if err := shape.check(cfg); err != nil {
 		return Config{}, err
 	}
 	if err := cfg.Validate(); err != nil {
@@ -151,33 +164,134 @@ func ParseURL(raw string) (Config, error) {
 	return cfg.withDefaults(), nil
 }
 
-const urlFix = "use cloudinary://API_KEY:API_SECRET@CLOUD_NAME, percent-encoding special characters in the key and secret"
+const (
+	urlFix    = "use cloudinary://API_KEY:API_SECRET@CLOUD_NAME, percent-encoding special characters in the key and secret"
+	escapeFix = "percent-encode '/', '?', '#' and '@' in the API key and secret as %2F, %3F, %23 and %40"
+)
 
-func parseURL(raw string) (Config, error) {
-	raw = strings.TrimSpace(raw)
+// urlShape is what parseURL saw of the credentials of a CLOUDINARY_URL,
+// for the check that needs the final configuration (a secret may still
+// come from CLOUDINARY_API_SECRET).
+type urlShape struct {
+	from, to int  // character positions of the credentials; 0 without any
+	noColon  bool // credentials without the ':' between key and secret
+}
+
+// check refuses credentials without a ':' when no secret or token came
+// from elsewhere: "cloudinary://key;secret@cloud" and
+// "cloudinary://secret@cloud" would otherwise read as an API key without
+// a secret, and the whole text, secret included, would be taken as the key.
+func (s urlShape) check(cfg Config) error {
+	if !s.noColon || !cfg.APISecret.IsZero() || !cfg.OAuthToken.IsZero() {
+		return nil
+	}
+	return urlError(fmt.Sprintf("the credentials (characters %d-%d) have no ':' between the API key and the API secret", s.from, s.to), urlFix)
+}
+
+func urlError(reason, fix string) error {
+	return &ConfigError{Field: "CLOUDINARY_URL", Reason: reason, Fix: fix}
+}
+
+// queryOption is one key=value of a CLOUDINARY_URL query, with the
+// character position of its value.
+type queryOption struct {
+	key, value string
+	pos        int
+}
+
+func parseURL(orig string) (Config, urlShape, error) {
+	raw := strings.TrimSpace(orig)
 	if raw == "" {
-		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "empty", Fix: urlFix}
+		return Config{}, urlShape{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "empty", Fix: urlFix}
 	}
-	scheme, _, found := strings.Cut(raw, "://")
-	if !found || scheme != "cloudinary" {
-		// Never echo the input: it holds the secret.
-		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "scheme must be cloudinary://", Fix: urlFix}
+	off := len(orig) - len(strings.TrimLeftFunc(orig, unicode.IsSpace))
+	pos := func(i int) int { return utf8.RuneCountInString(orig[:off+i]) + 1 }
+	fail := func(reason, fix string) (Config, urlShape, error) {
+		return Config{}, urlShape{}, urlError(reason, fix)
 	}
+
+	const scheme = "cloudinary://"
+	switch {
+	case strings.HasPrefix(raw, "CLOUDINARY_URL="):
+		return fail("the value starts with CLOUDINARY_URL=", "set the variable to the URL alone: CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+	case !strings.HasPrefix(raw, scheme):
+		return fail("scheme must be cloudinary://", urlFix)
+	}
+	if i := strings.IndexFunc(raw, unicode.IsControl); i >= 0 {
+		return fail(fmt.Sprintf("control character at position %d", pos(i)), "remove it (a line break or tab copied with the URL?)")
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '%' && (i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2])) {
+			return fail(fmt.Sprintf("invalid percent-escape at position %d", pos(i)), "write % as %25 and other special characters as %XX, e.g. %40 for @")
+		}
+	}
+
+	// The credentials and cloud name end at the first '/', '?' or '#'.
+	rest := len(scheme)
+	end := len(raw)
+	if i := strings.IndexAny(raw[rest:], "/?#"); i >= 0 {
+		end = rest + i
+	}
+	at := strings.LastIndexByte(raw[rest:end], '@')
+	var shape urlShape
+	if at < 0 {
+		if i := strings.IndexByte(raw[end:], '@'); i >= 0 {
+			return fail(fmt.Sprintf("the '/', '?' or '#' at position %d ends the credentials early (an '@' follows at position %d)", pos(end), pos(end+i)), escapeFix)
+		}
+	} else {
+		at += rest
+		creds := raw[rest:at]
+		if i := strings.IndexFunc(creds, notUserinfo); i >= 0 {
+			return fail(fmt.Sprintf("the credentials have a character that must be percent-encoded at position %d", pos(rest+i)), "percent-encode it as %XX (e.g. %22 for a double quote)")
+		}
+		if creds != "" {
+			shape = urlShape{from: pos(rest), to: pos(at) - 1, noColon: !strings.Contains(creds, ":")}
+		}
+	}
+	hostStart := max(rest, at+1)
+	if i := strings.IndexFunc(raw[hostStart:end], notCloudNameChar); i >= 0 {
+		if raw[hostStart+i] == ':' {
+			return fail(fmt.Sprintf("the cloud name has a port (the ':' at position %d)", pos(hostStart+i)), "give the cloud name alone; to send API calls to another host, set upload_prefix=http://HOST:PORT")
+		}
+		return fail(fmt.Sprintf("the cloud name has a character that is not allowed at position %d", pos(hostStart+i)), "use the cloud name shown in the Cloudinary console (letters, digits, '-', '_')")
+	}
+	if i := strings.IndexByte(raw[end:], '#'); i >= 0 {
+		return fail(fmt.Sprintf("'#' at position %d: CLOUDINARY_URL has no fragment", pos(end+i)), "percent-encode '#' as %23 (in an option value, for example)")
+	}
+
 	u, err := url.Parse(raw)
 	if err != nil {
-		// url.Parse errors quote the whole input, secret included: describe
-		// the problem without it.
-		reason := "malformed URL"
-		var esc url.EscapeError
-		var host url.InvalidHostError
-		switch {
-		case errors.As(err, &esc):
-			reason = "invalid percent-escape"
-		case errors.As(err, &host):
-			reason = "invalid character in cloud name"
-		}
-		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: reason, Fix: urlFix}
+		// Not reached for the shapes checked above; url.Parse errors
+		// quote the whole input, secret included, so never show them.
+		return fail("malformed URL", urlFix)
 	}
+	var opts []queryOption
+	if q := strings.IndexByte(raw, '?'); q >= 0 {
+		for i := q + 1; i <= len(raw); {
+			pair := raw[i:]
+			if j := strings.IndexByte(pair, '&'); j >= 0 {
+				pair = pair[:j]
+			}
+			if j := strings.IndexByte(pair, ';'); j >= 0 {
+				return fail(fmt.Sprintf("';' at position %d in the options", pos(i+j)), "separate options with '&' and percent-encode ';' in values as %3B")
+			}
+			k, v, eq := strings.Cut(pair, "=")
+			key, kerr := url.QueryUnescape(k)
+			value, verr := url.QueryUnescape(v)
+			if kerr != nil || verr != nil {
+				return fail(fmt.Sprintf("malformed option at position %d", pos(i)), "percent-encode the values of upload_prefix and the other options")
+			}
+			valueAt := i + len(k)
+			if eq {
+				valueAt++
+			}
+			if key != "" {
+				opts = append(opts, queryOption{key: key, value: value, pos: pos(valueAt)})
+			}
+			i += len(pair) + 1
+		}
+	}
+
 	var cfg Config
 	cfg.CloudName = u.Host
 	if u.User != nil {
@@ -188,42 +302,66 @@ func parseURL(raw string) (Config, error) {
 	if p := strings.Trim(u.Path, "/"); p != "" {
 		cfg.SecureDistribution, cfg.PrivateCDN = p, true
 	}
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "malformed query string", Fix: "percent-encode the values of upload_prefix and the other options"}
-	}
-	if err := cfg.applyOptions(q); err != nil {
-		return Config{}, err
+	if err := cfg.applyOptions(opts); err != nil {
+		return Config{}, urlShape{}, err
 	}
 	if cfg.CloudName == "" {
-		return Config{}, &ConfigError{Field: "cloud_name", Reason: "missing from CLOUDINARY_URL", Fix: urlFix}
+		return Config{}, urlShape{}, &ConfigError{Field: "cloud_name", Reason: "missing from CLOUDINARY_URL", Fix: urlFix}
 	}
-	return cfg, nil
+	return cfg, shape, nil
 }
 
-func (c *Config) applyOptions(q url.Values) error {
-	for key, values := range q {
-		v := values[len(values)-1]
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// notUserinfo reports a character RFC 3986 does not allow unescaped in
+// userinfo ('@' aside, which url.Parse accepts before the last one).
+func notUserinfo(r rune) bool {
+	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		return false
+	}
+	return !strings.ContainsRune("-._~!$&'()*+,;=:%@", r)
+}
+
+// notCloudNameChar reports a character that cannot be part of a cloud name
+// in a CLOUDINARY_URL.
+func notCloudNameChar(r rune) bool {
+	if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		return false
+	}
+	return !strings.ContainsRune("-._~", r)
+}
+
+// applyOptions applies the recognised query options in order (a repeated
+// key: the last one wins). Errors name the option and the position of its
+// value, never the value: a misplaced separator can put the secret there.
+func (c *Config) applyOptions(opts []queryOption) error {
+	for _, o := range opts {
+		v := o.value
+		bad := func(what, fix string) error {
+			return &ConfigError{Field: o.key, Reason: fmt.Sprintf("the value at position %d of CLOUDINARY_URL is not %s", o.pos, what), Fix: fix}
+		}
 		var err error
-		switch key {
+		switch o.key {
 		case "upload_prefix":
 			c.UploadPrefix = strings.TrimRight(v, "/")
 		case "signature_algorithm":
 			c.SignatureAlgorithm, err = signer.ParseAlgorithm(v)
 			if err != nil {
-				return &ConfigError{Field: key, Reason: fmt.Sprintf("unknown algorithm %q", v), Fix: "use sha1 or sha256"}
+				return bad("a known algorithm", "use sha1 or sha256")
 			}
 		case "signature_version":
 			c.SignatureVersion, err = strconv.Atoi(v)
 			if err != nil || (c.SignatureVersion != 1 && c.SignatureVersion != 2) {
-				return &ConfigError{Field: key, Reason: fmt.Sprintf("unknown version %q", v), Fix: "use 1 or 2"}
+				return bad("a known signature version", "use 1 or 2")
 			}
 		case "timeout", "upload_timeout":
 			d, perr := parseSeconds(v)
 			if perr != nil {
-				return &ConfigError{Field: key, Reason: fmt.Sprintf("%q is not a positive number of seconds", v), Fix: "give a number of seconds greater than 0, e.g. 60"}
+				return bad("a positive number of seconds", "give a number of seconds greater than 0, e.g. 60")
 			}
-			if key == "timeout" {
+			if o.key == "timeout" {
 				c.Timeout = d
 			} else {
 				c.UploadTimeout = d
@@ -231,7 +369,7 @@ func (c *Config) applyOptions(q url.Values) error {
 		case "chunk_size":
 			n, perr := strconv.ParseInt(v, 10, 64)
 			if perr != nil || n < MinChunkSize {
-				return &ConfigError{Field: key, Reason: fmt.Sprintf("%q is not a size of at least %d bytes", v, MinChunkSize), Fix: fmt.Sprintf("use at least %d bytes (5 MiB)", MinChunkSize)}
+				return bad(fmt.Sprintf("a size of at least %d bytes", MinChunkSize), fmt.Sprintf("use at least %d bytes (5 MiB)", MinChunkSize))
 			}
 			c.ChunkSize = n
 		case "oauth_token":
@@ -263,10 +401,11 @@ func ConfigFromEnv() (Config, error) {
 
 func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	var cfg Config
+	var shape urlShape
 	raw, hasURL := lookup("CLOUDINARY_URL")
 	if hasURL && strings.TrimSpace(raw) != "" {
 		var err error
-		if cfg, err = parseURL(raw); err != nil {
+		if cfg, shape, err = parseURL(raw); err != nil {
 			return Config{}, err
 		}
 	}
@@ -285,6 +424,9 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	}
 	if !set && (!hasURL || strings.TrimSpace(raw) == "") {
 		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "not set", Fix: "export CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME (or CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY, CLOUDINARY_API_SECRET)"}
+	}
+	if err := shape.check(cfg); err != nil {
+		return Config{}, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err

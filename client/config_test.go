@@ -69,7 +69,8 @@ func TestParseURLErrors(t *testing.T) {
 		{"zero timeout", "cloudinary://key:" + cfgCanary + "@demo?timeout=0", "timeout"},
 		{"negative upload timeout", "cloudinary://key:" + cfgCanary + "@demo?upload_timeout=-1", "upload_timeout"},
 		{"bad prefix", "cloudinary://key:" + cfgCanary + "@demo?upload_prefix=ftp://x", "upload_prefix"},
-		{"key without secret", "cloudinary://key@demo", "api_secret"},
+		{"key without secret", "cloudinary://key@demo", "CLOUDINARY_URL"},
+		{"key with empty secret", "cloudinary://key:@demo", "api_secret"},
 		{"bad query escape", "cloudinary://key:" + cfgCanary + "@demo?timeout=%zz", "CLOUDINARY_URL"},
 	}
 	for _, tt := range tests {

@@ -417,7 +417,7 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 
 func (st *callState) schedule(ctx context.Context, wait time.Duration, last error) (bool, error) {
 	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-		return false, &RetryError{Method: st.method, Path: st.path, attempts: st.attempt, Wait: wait, Cause: context.DeadlineExceeded, Last: last}
+		return false, &RetryError{Method: st.method, Path: st.path, attempts: st.attempt, Wait: wait, Cause: context.DeadlineExceeded, Last: st.c.sanitize(last)}
 	}
 	st.nextWait = wait
 	st.c.logger.LogAttrs(ctx, slog.LevelDebug, "cloudinary retry",
@@ -427,10 +427,8 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, last erro
 }
 
 func (st *callState) apiError(resp *http.Response) *APIError {
-	e := NewAPIError(resp.StatusCode, resp.Header, st.body)
+	e := newAPIError(resp.StatusCode, resp.Header, st.body, st.c.redactor)
 	e.Method, e.Path, e.attempts = st.method, st.path, st.attempt
-	e.Message = st.c.redactSecret(e.Message)
-	e.Snippet = st.c.redactSecret(e.Snippet)
 	return e
 }
 
@@ -466,7 +464,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, err error,
 			}
 			return nil, st.transportError(ctx.Err())
 		case errors.As(err, &fe):
-			return nil, st.transportError(fe.err)
+			return nil, st.transportError(st.c.sanitize(fe.err))
 		}
 		return nil, st.transportError(st.c.sanitize(err))
 	}
@@ -491,7 +489,7 @@ func (st *callState) finish(ctx context.Context, resp *http.Response, err error,
 				}
 			} else if v != nil {
 				if err := json.Unmarshal(st.body, v); err != nil {
-					return r, &DecodeError{Method: st.method, Path: st.path, StatusCode: resp.StatusCode, Err: err, Snippet: st.c.redactSecret(cleanText(string(st.body), maxSnippet)), attempts: st.attempt}
+					return r, &DecodeError{Method: st.method, Path: st.path, StatusCode: resp.StatusCode, Err: err, Snippet: st.c.redactor.clean(string(st.body), maxSnippet), attempts: st.attempt}
 				}
 			}
 		}
@@ -523,24 +521,26 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the JSON error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// sanitize strips the query strings of every *url.Error in err's chain (a
-// signed GET carries its signature there; a wrapped RoundTripper may quote
-// the URL again below the one http.Client adds).
+// sanitize is the one pass every transport error goes through before Do
+// returns or logs it: it strips the query strings of every *url.Error in
+// err's chain (a signed GET carries its signature there; a wrapped
+// RoundTripper may quote the URL again below the one http.Client adds) and
+// redacts every form of the credentials (a RoundTripper may quote the
+// Authorization header, or a URL carrying a token).
 func (c *Client) sanitize(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	changed := false
+	orig := err.Error()
+	msg := orig
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		if ue, ok := e.(*url.Error); ok {
 			if i := strings.IndexByte(ue.URL, '?'); i >= 0 {
 				msg = strings.ReplaceAll(msg, ue.URL, ue.URL[:i])
-				changed = true
 			}
 		}
 	}
-	if !changed {
+	if msg = c.redactor.redact(msg); msg == orig {
 		return err
 	}
 	return &sanitizedError{msg: msg, err: err}

@@ -102,4 +102,19 @@
 // print. Debug logs (WithLogger) record method, path, status, attempt and
 // duration of each attempt and every retry decision, never a credential,
 // signature, Authorization header or body.
+//
+// A server (or proxy, or wrapped RoundTripper) may quote the credentials
+// back. Everything Do returns from server or transport text — an
+// *APIError's Message, Snippet, RequestID and Header, a *DecodeError's
+// Snippet, and the transport errors inside *AmbiguousError, *RetryError
+// and plain errors, and the debug log — first has every form of the
+// credentials the client sends replaced with "[REDACTED]": the secret and
+// the token as they are, the base64 of "key:secret" of the Basic header
+// (standard and URL-safe, padded or not), and each of those query- or
+// path-escaped. Redaction happens before text is cut to length, so a cut
+// never leaves the start of a credential behind. (A *Response's Header is
+// the server's, unredacted.)
+//
+// Configuration errors (*ConfigError) never quote CLOUDINARY_URL: they name
+// what is malformed and its position.
 package client

@@ -39,6 +39,9 @@ const maxErrorBody = 1 << 20
 // maxSnippet is the length of APIError.Snippet.
 const maxSnippet = 256
 
+// maxMessage is the length of APIError.Message.
+const maxMessage = 4096
+
 // APIError is a non-2xx answer from Cloudinary. It matches the sentinel for
 // its status with errors.Is (ErrNotFound for 404, ErrRateLimited for 420
 // and 429, ErrServerError for any 5xx, …).
@@ -136,6 +139,13 @@ func (e *APIError) Temporary() bool { return retryableStatus(e.StatusCode) }
 // Cloudinary's error JSON yield an empty Message and a Snippet. A nil
 // header is allowed. Method and Path are left for the caller.
 func NewAPIError(status int, header http.Header, body []byte) *APIError {
+	return newAPIError(status, header, body, nil)
+}
+
+// newAPIError is NewAPIError with the client's redactor, which removes the
+// credentials from the message, snippet and headers before any of them is
+// cut to length (a cut must not leave the start of a secret behind).
+func newAPIError(status int, header http.Header, body []byte, red *redactor) *APIError {
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
@@ -144,9 +154,15 @@ func NewAPIError(status int, header http.Header, body []byte) *APIError {
 	}
 	e := &APIError{
 		StatusCode: status,
-		Header:     header,
-		RequestID:  header.Get("X-Request-Id"),
+		Header:     red.header(header),
+		RequestID:  red.redact(header.Get("X-Request-Id")),
 		RateLimit:  parseRateLimit(header),
+	}
+	if red != nil {
+		// Redact the raw body before decoding it, so that a JSON escape
+		// next to a credential (\u00a followed by the secret) cannot hide
+		// part of it from the redaction of the decoded message.
+		body = []byte(red.redact(string(body)))
 	}
 	var doc struct {
 		Error json.RawMessage `json:"error"`
@@ -163,7 +179,9 @@ func NewAPIError(status int, header http.Header, body []byte) *APIError {
 			e.Message = s
 		}
 	}
-	e.Message = cleanText(e.Message, 4096)
+	// The decoded message is redacted again: JSON escapes may spell out a
+	// credential (\u0043ANARY…). The body was redacted above.
+	e.Message = red.clean(e.Message, maxMessage)
 	if e.Message == "" {
 		e.Snippet = cleanText(string(body), maxSnippet)
 	}

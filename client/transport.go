@@ -133,9 +133,9 @@ func (t *attemptTransport) log(req *http.Request, st *callState, status int, d t
 		attrs = append(attrs, slog.Int("status", status))
 	}
 	if err != nil {
-		// A wrapped RoundTripper may return a *url.Error quoting the
-		// signed query: strip it like the returned errors.
-		attrs = append(attrs, slog.String("error", t.c.redactSecret(t.c.sanitize(err).Error())))
+		// A wrapped RoundTripper may quote the signed query or the
+		// credentials: sanitize like the returned errors.
+		attrs = append(attrs, slog.String("error", t.c.sanitize(err).Error()))
 	}
 	l.LogAttrs(req.Context(), slog.LevelDebug, "cloudinary request", attrs...)
 }

@@ -8,4 +8,9 @@
 // The package is pure: it performs no I/O and reads the clock only through an
 // injectable function. There is exactly one implementation of the string to
 // sign; the client signs with it and the mock server verifies with it.
+//
+// The string to sign is a pure function of the parameters: it never depends
+// on map iteration order. A name sent in several forms (tags=7 and tags[]=8)
+// joins the plain values first, then the k[] values, then k[N] by index; see
+// StringToSign.
 package signer

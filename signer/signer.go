@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -52,39 +53,75 @@ func excluded(name string) bool {
 	return false
 }
 
-// entry is one wire key of a parameter: base name plus its array index.
+// Kinds of wire key, in the order their values are joined (see StringToSign).
+const (
+	plainKey    = -2 // k
+	appendedKey = -1 // k[]
+	// k[N] uses N itself, N >= 0.
+)
+
+// entry is one wire key of a parameter: base name, form and the key itself.
 type entry struct {
 	base string
-	idx  int // -1 for a plain key or k[]; N for k[N]
+	idx  int // plainKey, appendedKey, or N for k[N]
 	key  string
 }
 
-// splitKey turns "k", "k[]" and "k[N]" into the base name and index.
+// splitKey turns "k", "k[]" and "k[N]" into the base name and index
+// (plainKey, appendedKey or N). A key whose last bracket holds anything
+// else (k[x], k[-1]) is a plain key named by the whole key.
 func splitKey(key string) (base string, idx int) {
 	if !strings.HasSuffix(key, "]") {
-		return key, -1
+		return key, plainKey
 	}
 	open := strings.LastIndexByte(key, '[')
 	if open <= 0 {
-		return key, -1
+		return key, plainKey
 	}
 	inner := key[open+1 : len(key)-1]
 	if inner == "" {
-		return key[:open], -1
+		return key[:open], appendedKey
 	}
 	n, err := strconv.Atoi(inner)
 	if err != nil || n < 0 {
-		return key, -1
+		return key, plainKey
 	}
 	return key[:open], n
+}
+
+// compareEntries is the total order of wire keys in the string to sign: by
+// base name (bytewise), then plain k, then k[], then k[N] by N, then (for
+// one N spelled several ways, k[1] and k[01]) by the key's bytes. No two
+// distinct keys compare equal, so the result never depends on map order.
+func compareEntries(a, b entry) int {
+	if c := strings.Compare(a.base, b.base); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.idx, b.idx); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key, b.key)
 }
 
 // StringToSign renders params the way Cloudinary signs them (spec §2.5):
 // excluded keys (file, cloud_name, resource_type, api_key, signature) and
 // empty values are dropped, array keys k[] and k[N] collapse into one pair k
-// whose value is the elements joined with "," in index order, pairs are sorted
-// bytewise by name and joined with "&". Version 2 replaces "&" inside each
-// pair with "%26"; any other version renders version 1.
+// whose value is the elements joined with ",", pairs are sorted bytewise by
+// name and joined with "&". Version 2 replaces "&" inside each pair with
+// "%26"; any other version renders version 1.
+//
+// When one name is sent in several forms (tags=7 and tags[]=8), its values
+// are joined in this order: the plain key's values, then the k[] values,
+// then the k[N] values by ascending N (one index spelled several ways, as
+// k[1] and k[01], in bytewise key order); the values of one key keep the
+// order they were given in. The specification and Cloudinary's SDKs are
+// silent on such mixes (no SDK sends one), so the order is ours, chosen to
+// be total, so that the result never depends on map iteration order, and to
+// keep every signature that was already deterministic: k[] values before
+// k[N], and k[N] by index, as before; only the ties that map order used to
+// break are now fixed. The mock server verifies with this same function, so
+// it accepts exactly what the client signs; a real Cloudinary server may
+// refuse a mixed request, so send each name in one form.
 func StringToSign(params url.Values, version int) string {
 	return string(appendStringToSign(nil, params, version))
 }
@@ -99,12 +136,12 @@ func appendStringToSign(dst []byte, params url.Values, version int) []byte {
 		}
 		entries = append(entries, entry{base: base, idx: idx, key: k})
 	}
-	slices.SortFunc(entries, func(a, b entry) int {
-		if c := strings.Compare(a.base, b.base); c != 0 {
-			return c
-		}
-		return a.idx - b.idx
-	})
+	return appendEntries(dst, params, entries, version)
+}
+
+// appendEntries renders the wire keys listed in entries (in any order).
+func appendEntries(dst []byte, params url.Values, entries []entry, version int) []byte {
+	slices.SortFunc(entries, compareEntries)
 	first := true
 	for i := 0; i < len(entries); {
 		j := i + 1

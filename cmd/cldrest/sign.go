@@ -36,7 +36,8 @@ Cloudinary checks it: file, cloud_name, resource_type, api_key and signature are
 never signed, empty values are dropped, keys are sorted, and a timestamp is added.
 
 Each argument is one key=value pair, signed as given; repeat a key (or use k[]=v)
-for arrays. Credentials default to CLOUDINARY_URL or CLOUDINARY_* variables.
+for arrays. A name given in several forms joins its plain values first, then
+k[], then k[N] by index, on every run. Credentials default to CLOUDINARY_URL or CLOUDINARY_* variables.
 The API secret is never printed.`,
 		Example: `  # Signature of a public_id upload, now:
   cldrest sign public_id=sample eager=w_400,h_300,c_pad

@@ -96,6 +96,12 @@ func TestSignBadInput(t *testing.T) {
 		{"wrong scheme", "https://key:" + signCanary + "@demo", []string{"sign", "a=b"}, "scheme must be cloudinary://"},
 		{"no cloud name", "cloudinary://key:" + signCanary + "@", []string{"sign", "a=b"}, "cloud_name"},
 		{"bad escape", "cloudinary://key:" + signCanary + "%zz@demo", []string{"sign", "a=b"}, "percent-escape"},
+		// Malformed credentials: the message says where, never what.
+		{"semicolon for colon", "cloudinary://key;" + signCanary + "@demo", []string{"sign", "a=b"}, "no ':' between the API key and the API secret"},
+		{"secret alone", "cloudinary://" + signCanary + "@demo", []string{"sign", "a=b"}, "characters 14-34"},
+		{"key and secret glued", "cloudinary://key" + signCanary + "@demo", []string{"sign", "a=b"}, "no ':'"},
+		{"slash in secret", "cloudinary://key:1/" + signCanary + "@demo", []string{"sign", "a=b"}, "at position 19 ends the credentials early"},
+		{"secret in an option", "cloudinary://key:s@demo?timeout=" + signCanary, []string{"sign", "a=b"}, "position 33"},
 		{"timestamps disagree", "", []string{"sign", "--api-secret", signCanary, "--timestamp", "5", "timestamp=6"}, "disagree"},
 		{"bad timestamp", "", []string{"sign", "--api-secret", signCanary, "timestamp=soon"}, "Unix time"},
 		{"curl missing file", "cloudinary://key:" + signCanary + "@demo", []string{"sign", "--curl", "/nonexistent/file.jpg", "a=b"}, "no such file"},
@@ -269,6 +275,30 @@ func TestSignCurlWarnsAboveMaxUploadSize(t *testing.T) {
 		}
 		if got := strings.Contains(errOut, "without chunks, so use `cldrest upload`"); got != tc.warn {
 			t.Errorf("%d bytes: warning %v, want %v: %q", tc.size, got, tc.warn, errOut)
+		}
+	}
+}
+
+// A name given both plain and as an array (tags=7 and tags[]=8) signs one
+// way on every run, in signer's documented order (plain value first), in
+// process and as the built binary.
+func TestSignMixedArrayFormsIsDeterministic(t *testing.T) {
+	clearCloudinaryEnv(t)
+	args := []string{"sign", "--api-secret", "abcd", "--timestamp", "1700000000", "tags=7", "tags[]=8"}
+	want := "signature: " + signer.SignString("tags=7,8&timestamp=1700000000", "abcd", signer.SHA1) + "\n" +
+		"timestamp: 1700000000\nstring_to_sign: tags=7,8&timestamp=1700000000\n"
+	for i := range 200 {
+		out, errOut, code := runCLI(t, args...)
+		if code != 0 || out != want {
+			t.Fatalf("run %d: exit %d\n%s%s\nwant\n%s", i, code, out, errOut, want)
+		}
+	}
+	for i := range 10 {
+		cmd := exec.Command(e2eBin, args...)
+		cmd.Env = e2eEnv("")
+		out, err := cmd.Output()
+		if err != nil || string(out) != want {
+			t.Fatalf("binary run %d: %v\n%s\nwant\n%s", i, err, out, want)
 		}
 	}
 }
