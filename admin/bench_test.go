@@ -46,7 +46,7 @@ func TestResourcePageFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := page.Resources[499]
-	if len(page.Resources) != 500 || last.PublicID != "bench/folder/asset_00499" || last.Context.Custom["alt"] != "Asset 499" || len(last.Tags) != 2 || page.NextCursor == "" {
+	if len(page.Resources) != 500 || last.PublicID != "bench/folder/asset_00499" || last.Context["alt"] != "Asset 499" || len(last.Tags) != 2 || page.NextCursor == "" {
 		t.Errorf("decoded page wrong: %d items, last %+v", len(page.Resources), last)
 	}
 }

@@ -18,6 +18,13 @@
 // JSON bodies. Public IDs and folder paths may contain "/": they are escaped
 // as one path segment.
 //
+// Structured values (Context, Metadata, Coordinates, Time) are the types of
+// package cld, shared with package upload: UpdateResource sends them in the
+// same wire forms as the Upload API ("k=v|k2=v2" with "\", "=" and "|"
+// escaped in values; "x,y,w,h|..."), and Resource.Context decodes every
+// shape the API answers (the {"custom":{...}} object, the flat object of
+// search results, the key/value list).
+//
 // Every result embeds client.Meta, whose Response carries the HTTP status,
 // request ID, raw JSON and the Admin rate limit (X-FeatureRateLimit-*).
 // Service.LastRateLimit returns the most recent budget seen.

@@ -41,7 +41,7 @@ type endpointCase struct {
 
 func endpointCases() []endpointCase {
 	firstID := func(v any) any { return v.(*ResourceList).Resources[0].PublicID }
-	ctxAlt := func(v any) any { return v.(*ResourceList).Resources[0].Context.Custom["alt"] }
+	ctxAlt := func(v any) any { return v.(*ResourceList).Resources[0].Context["alt"] }
 	deleted := func(v any) any {
 		return v.(*DeleteResult).Deleted["a"] + "/" + sp(v.(*DeleteResult).DeletedCounts["a"].Derived)
 	}
@@ -152,7 +152,7 @@ func endpointCases() []endpointCase {
 			body: `{"tags":"a,b","context":"alt=x\\=y\\|z|k=v","moderation_status":"approved","visual_search":false}`,
 			resp: resJSON, got: details, want: assetID + " folder/sample image"},
 		{name: "UpdateResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.UpdateResourceByAssetID(ctx, assetID, &UpdateResourceParams{DisplayName: "Dog", FaceCoordinates: Coordinates{{1, 2, 3, 4}, {5, 6, 7, 8}}})
+			return s.UpdateResourceByAssetID(ctx, assetID, &UpdateResourceParams{DisplayName: "Dog", FaceCoordinates: Coordinates{{X: 1, Y: 2, Width: 3, Height: 4}, {X: 5, Y: 6, Width: 7, Height: 8}}})
 		},
 			method: "PUT", path: "resources/" + assetID, body: `{"display_name":"Dog","face_coordinates":"1,2,3,4|5,6,7,8"}`,
 			resp: resJSON, got: details, want: assetID + " folder/sample image"},

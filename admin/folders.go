@@ -5,17 +5,16 @@ import (
 	"iter"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/cldrest/cldrest/client"
 )
 
 // Folder is one folder.
 type Folder struct {
-	Name       string    `json:"name"`
-	Path       string    `json:"path"`
-	ExternalID string    `json:"external_id,omitempty"`
-	CreatedAt  time.Time `json:"created_at,omitzero"`
+	Name       string `json:"name"`
+	Path       string `json:"path"`
+	ExternalID string `json:"external_id,omitempty"`
+	CreatedAt  Time   `json:"created_at,omitzero"`
 }
 
 // FolderList is one page of folders.

@@ -34,8 +34,8 @@ type ConfigOptions struct {
 // ConfigResult describes the product environment.
 type ConfigResult struct {
 	client.Meta
-	CloudName string    `json:"cloud_name"`
-	CreatedAt time.Time `json:"created_at,omitzero"`
+	CloudName string `json:"cloud_name"`
+	CreatedAt Time   `json:"created_at,omitzero"`
 	Settings  struct {
 		FolderMode string `json:"folder_mode"`
 	} `json:"settings"`

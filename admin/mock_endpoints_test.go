@@ -90,7 +90,7 @@ func TestMockEndpoints(t *testing.T) {
 			return s.ResourcesByContext(ctx, "alt", "Red shoe", &ResourcesByContextOptions{ListFlags: ListFlags{Context: true}})
 		},
 			method: "GET", path: "resources/image/context", params: map[string][]string{"key": {"alt"}, "value": {"Red shoe"}},
-			check: func(v any) string { return expect(v.(*ResourceList).Resources[0].Context.Custom["alt"], "Red shoe") }},
+			check: func(v any) string { return expect(v.(*ResourceList).Resources[0].Context["alt"], "Red shoe") }},
 		{name: "ResourcesByModeration", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.ResourcesByModeration(ctx, "manual", "pending", &ResourcesByModerationOptions{ListFlags: ListFlags{Moderations: true}})
 		},
@@ -115,12 +115,12 @@ func TestMockEndpoints(t *testing.T) {
 		{name: "ResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) { return s.ResourceByAssetID(ctx, redID, nil) },
 			method: "GET", path: "resources/" + redID, check: func(v any) string { return expect(v.(*ResourceDetails).PublicID, "shoes/red") }},
 		{name: "UpdateResource", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.UpdateResource(ctx, "shoes/red", &UpdateResourceParams{Tags: Tags{"x", "y"}, Context: ContextMap{"alt": "a=b"}, ModerationStatus: "approved"})
+			return s.UpdateResource(ctx, "shoes/red", &UpdateResourceParams{Tags: Tags{"x", "y"}, Context: Context{"alt": `a=b C:\dir`}, ModerationStatus: "approved"})
 		},
-			method: "POST", path: "resources/image/upload/shoes/red", params: map[string][]string{"tags": {"x,y"}, "context": {`alt=a\=b`}},
+			method: "POST", path: "resources/image/upload/shoes/red", params: map[string][]string{"tags": {"x,y"}, "context": {`alt=a\=b C:\\dir`}},
 			check: func(v any) string {
 				r := v.(*ResourceDetails)
-				return expect(sp(r.Tags, r.Context.Custom["alt"], r.ModerationStatus), "[x y] a=b approved")
+				return expect(sp(r.Tags, r.Context["alt"], r.ModerationStatus), `[x y] a=b C:\dir approved`)
 			}},
 		{name: "UpdateResourceByAssetID", call: func(ctx context.Context, s *Service) (any, error) {
 			return s.UpdateResourceByAssetID(ctx, redID, &UpdateResourceParams{DisplayName: "Red"})

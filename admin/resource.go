@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/go-querystring/query"
+
 	"github.com/cldrest/cldrest/client"
 )
 
@@ -89,9 +91,11 @@ type UpdateResourceParams struct {
 	// Tags replaces the asset's tags (sent comma-separated).
 	Tags Tags `json:"tags,omitempty"`
 	// Context replaces the contextual metadata (sent as k=v|k2=v2, escaped).
-	Context ContextMap `json:"context,omitempty"`
-	// Metadata sets structured metadata values (sent as k=v|…, escaped).
-	Metadata          ContextMap      `json:"metadata,omitempty"`
+	Context Context `json:"context,omitempty"`
+	// Metadata sets structured metadata values (sent as k=v|…, escaped;
+	// strings, numbers, dates and []string sets). An empty string clears a
+	// field.
+	Metadata          Metadata        `json:"metadata,omitempty"`
 	ClearInvalid      bool            `json:"clear_invalid,omitempty"`
 	FaceCoordinates   Coordinates     `json:"face_coordinates,omitempty"`
 	CustomCoordinates Coordinates     `json:"custom_coordinates,omitempty"`
@@ -124,9 +128,13 @@ func (s *Service) UpdateResource(ctx context.Context, publicID string, params *U
 	if err := checkTypes(op, p.ResourceType, p.Type); err != nil {
 		return nil, err
 	}
+	body, err := p.body()
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
 	var r ResourceDetails
 	pp := path("resources", string(rtOrDefault(p.ResourceType)), string(dtOrDefault(p.Type)), publicID)
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: pp, body: p, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: pp, body: body, safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -140,8 +148,12 @@ func (s *Service) UpdateResourceByAssetID(ctx context.Context, assetID string, p
 	if err := checkAssetID(op, assetID); err != nil {
 		return nil, err
 	}
+	body, err := copyOpts(params).body()
+	if err != nil {
+		return nil, invalid(op, "%v", err)
+	}
 	var r ResourceDetails
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("resources", assetID), body: copyOpts(params)}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("resources", assetID), body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -228,43 +240,52 @@ type Tags []string
 // MarshalJSON writes "a,b,c".
 func (t Tags) MarshalJSON() ([]byte, error) { return json.Marshal(strings.Join(t, ",")) }
 
-// ContextMap is contextual or structured metadata sent as "k=v|k2=v2", with
-// "=" and "|" inside keys and values escaped by a backslash. Keys are sorted
-// so the wire form is deterministic.
-type ContextMap map[string]string
-
-// String returns the wire form.
-func (m ContextMap) String() string {
-	var b strings.Builder
-	for i, k := range slices.Sorted(maps.Keys(m)) {
-		if i > 0 {
-			b.WriteByte('|')
-		}
-		b.WriteString(escapeContext(k))
-		b.WriteByte('=')
-		b.WriteString(escapeContext(m[k]))
-	}
-	return b.String()
+// updateBody is the JSON body of UpdateResource: params with the
+// structured values in their wire forms (JSON strings in the pipe and
+// x,y,w,h forms, as Cloudinary reads them).
+type updateBody struct {
+	Context           string `json:"context,omitempty"`
+	Metadata          string `json:"metadata,omitempty"`
+	FaceCoordinates   string `json:"face_coordinates,omitempty"`
+	CustomCoordinates string `json:"custom_coordinates,omitempty"`
+	*updateParams
 }
 
-// MarshalJSON writes the wire form as a JSON string.
-func (m ContextMap) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
+// updateParams has UpdateResourceParams' fields without its MarshalJSON.
+type updateParams UpdateResourceParams
 
-var contextEscaper = strings.NewReplacer(`=`, `\=`, `|`, `\|`)
+// structuredParams are the structured values of UpdateResourceParams,
+// encoded by cld like every other form parameter.
+type structuredParams struct {
+	Context           Context     `url:"context,omitempty"`
+	Metadata          Metadata    `url:"metadata,omitempty"`
+	FaceCoordinates   Coordinates `url:"face_coordinates,omitempty"`
+	CustomCoordinates Coordinates `url:"custom_coordinates,omitempty"`
+}
 
-func escapeContext(s string) string { return contextEscaper.Replace(s) }
-
-// Coordinates are rectangles x,y,width,height sent as "x,y,w,h|x,y,w,h".
-type Coordinates [][4]int
-
-// MarshalJSON writes the wire form as a JSON string.
-func (c Coordinates) MarshalJSON() ([]byte, error) {
-	parts := make([]string, len(c))
-	for i, r := range c {
-		b, _ := json.Marshal(r[:])
-		parts[i] = strings.Trim(string(b), "[]")
+// body encodes p, refusing a structured value that has no wire form.
+func (p *UpdateResourceParams) body() (*updateBody, error) {
+	vals, err := query.Values(structuredParams{p.Context, p.Metadata, p.FaceCoordinates, p.CustomCoordinates})
+	if err != nil {
+		return nil, err
 	}
-	return json.Marshal(strings.Join(parts, "|"))
+	return &updateBody{
+		Context:           vals.Get("context"),
+		Metadata:          vals.Get("metadata"),
+		FaceCoordinates:   vals.Get("face_coordinates"),
+		CustomCoordinates: vals.Get("custom_coordinates"),
+		updateParams:      (*updateParams)(p),
+	}, nil
+}
+
+// MarshalJSON writes the request body: the structured values in their wire
+// forms, which Cloudinary expects as strings.
+func (p UpdateResourceParams) MarshalJSON() ([]byte, error) {
+	b, err := p.body()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(b)
 }
 
 func checkPublicID(op, id string) error {

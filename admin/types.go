@@ -1,10 +1,9 @@
 package admin
 
 import (
-	"bytes"
 	"encoding/json"
-	"time"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 )
 
@@ -18,8 +17,8 @@ type Resource struct {
 	Version      int64        `json:"version"`
 	ResourceType ResourceType `json:"resource_type"`
 	Type         DeliveryType `json:"type"`
-	CreatedAt    time.Time    `json:"created_at"`
-	UploadedAt   time.Time    `json:"uploaded_at,omitzero"`
+	CreatedAt    Time         `json:"created_at"`
+	UploadedAt   Time         `json:"uploaded_at,omitzero"`
 	Bytes        int64        `json:"bytes"`
 	Etag         string       `json:"etag,omitempty"` // MD5 of the original, in search results and details
 	Width        int          `json:"width"`
@@ -39,7 +38,7 @@ type Resource struct {
 	Placeholder  bool         `json:"placeholder,omitempty"`
 
 	Tags             []string          `json:"tags,omitempty"`
-	Context          Context           `json:"context,omitzero"`
+	Context          Context           `json:"context,omitempty"`
 	Metadata         map[string]any    `json:"metadata,omitempty"`
 	ModerationKind   string            `json:"moderation_kind,omitempty"`
 	ModerationStatus string            `json:"moderation_status,omitempty"`
@@ -49,34 +48,31 @@ type Resource struct {
 	Error            string            `json:"error,omitempty"`
 }
 
-// Context is an asset's contextual metadata. The API answers either
-// {"custom":{"k":"v"}} or a list of {"key","value"}; both decode into Custom.
-type Context struct {
-	Custom map[string]string `json:"custom,omitempty"`
-}
-
-// contextObject has Context's fields without its UnmarshalJSON method.
-type contextObject Context
-
-// UnmarshalJSON accepts the object and the key/value-list forms.
-func (c *Context) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimLeft(b, " \t\r\n")
-	if len(b) == 0 || b[0] != '[' {
-		return json.Unmarshal(b, (*contextObject)(c))
-	}
-	var kv []struct {
-		Key   string `json:"key"`
-		Value string `json:"value"`
-	}
-	if err := json.Unmarshal(b, &kv); err != nil {
-		return err
-	}
-	c.Custom = make(map[string]string, len(kv))
-	for _, e := range kv {
-		c.Custom[e.Key] = e.Value
-	}
-	return nil
-}
+// The structured values are defined once, in package cld, and shared with
+// package upload; these aliases keep their admin names.
+type (
+	// Context is an asset's contextual metadata (cld.Context). It decodes
+	// every shape the API answers: {"custom":{"k":"v"}} (resource details),
+	// {"k":"v"} (search results) and [{"key":"k","value":"v"}]; values that
+	// are not JSON strings keep their JSON text. It is sent as "k=v|k2=v2"
+	// with "\", "=" and "|" in values escaped.
+	Context = cld.Context
+	// ContextMap is the former name of Context in parameters.
+	//
+	// Deprecated: use Context; both name cld.Context.
+	ContextMap = cld.Context
+	// Metadata is structured metadata by external field ID (cld.Metadata),
+	// sent in the pipe form of Context with strings, numbers, dates and
+	// sets ([]string) as values.
+	Metadata = cld.Metadata
+	// Rect is one rectangle of face or custom coordinates (cld.Rect).
+	Rect = cld.Rect
+	// Coordinates are rectangles, sent as "x,y,w,h|x,y,w,h" (cld.Coordinates).
+	Coordinates = cld.Coordinates
+	// Time is a timestamp in a response (cld.Time): RFC 3339 with "Z" or a
+	// numeric offset, "" or null for the zero time.
+	Time = cld.Time
+)
 
 // ResourceList is one page of a resource listing.
 type ResourceList struct {
@@ -102,12 +98,12 @@ type Derived struct {
 
 // LastUpdated holds the times an asset's attributes last changed.
 type LastUpdated struct {
-	AccessControlUpdatedAt time.Time `json:"access_control_updated_at,omitzero"`
-	ContextUpdatedAt       time.Time `json:"context_updated_at,omitzero"`
-	MetadataUpdatedAt      time.Time `json:"metadata_updated_at,omitzero"`
-	PublicIDUpdatedAt      time.Time `json:"public_id_updated_at,omitzero"`
-	TagsUpdatedAt          time.Time `json:"tags_updated_at,omitzero"`
-	UpdatedAt              time.Time `json:"updated_at,omitzero"`
+	AccessControlUpdatedAt Time `json:"access_control_updated_at,omitzero"`
+	ContextUpdatedAt       Time `json:"context_updated_at,omitzero"`
+	MetadataUpdatedAt      Time `json:"metadata_updated_at,omitzero"`
+	PublicIDUpdatedAt      Time `json:"public_id_updated_at,omitzero"`
+	TagsUpdatedAt          Time `json:"tags_updated_at,omitzero"`
+	UpdatedAt              Time `json:"updated_at,omitzero"`
 }
 
 // Version is one backed-up version of an asset.

@@ -59,6 +59,18 @@ func TestInvalidInput(t *testing.T) {
 		{"resource empty id", func(ctx context.Context) error { _, err := s.Resource(ctx, "", nil); return err }, "public ID"},
 		{"asset id with slash", func(ctx context.Context) error { _, err := s.ResourceByAssetID(ctx, "a/b", nil); return err }, "asset ID"},
 		{"update empty id", func(ctx context.Context) error { _, err := s.UpdateResource(ctx, "", nil); return err }, "public ID"},
+		{"update context key with =", func(ctx context.Context) error {
+			_, err := s.UpdateResource(ctx, "x", &UpdateResourceParams{Context: Context{"a=b": "v"}})
+			return err
+		}, `context: key "a=b" contains "="`},
+		{"update metadata of unsupported type", func(ctx context.Context) error {
+			_, err := s.UpdateResource(ctx, "x", &UpdateResourceParams{Metadata: Metadata{"flag": true}})
+			return err
+		}, `metadata: field "flag": unsupported value type bool`},
+		{"update by asset id negative rectangle", func(ctx context.Context) error {
+			_, err := s.UpdateResourceByAssetID(ctx, "4af5a0d1d4047808528b5425d166c101", &UpdateResourceParams{CustomCoordinates: Coordinates{{Width: -1}}})
+			return err
+		}, "custom_coordinates: rectangle 0"},
 		{"restore version count", func(ctx context.Context) error {
 			_, err := s.RestoreResources(ctx, []string{"a", "b"}, &RestoreOptions{Versions: []string{"v"}})
 			return err

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/cldvalue"
 )
 
 // unsupportedUploadParams are upload/explicit parameters whose effect the
@@ -87,7 +89,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	meta, err := s.parseMetadata(p.get("metadata"))
+	meta, err := s.parseMetadata(p.pipeMap("metadata"))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		a.Tags, changed = p.list("tags"), true
 	}
 	if p.has("context") {
-		a.Context, changed = parsePipeMap(p.get("context")), true
+		a.Context, changed = p.pipeMap("context"), true
 	}
 	if meta != nil {
 		if a.Metadata == nil {
@@ -369,7 +371,7 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 	default:
 		return nil, badRequest("Invalid command - %s. Must be one of: add, remove_all", cmd)
 	}
-	ctxMap := parsePipeMap(p.get("context"))
+	ctxMap := p.pipeMap("context")
 	if cmd == "add" && len(ctxMap) == 0 {
 		return nil, missingParam("context")
 	}
@@ -414,11 +416,10 @@ func (s *Server) updateAssets(rc *reqCtx, as []*asset, edit func(*asset)) (any, 
 }
 
 func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
-	raw := rc.p.get("metadata")
-	if raw == "" {
+	if rc.p.get("metadata") == "" {
 		return nil, missingParam("metadata")
 	}
-	m := parsePipeMap(raw)
+	m := rc.p.pipeMap("metadata")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var missing []string
@@ -443,7 +444,7 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 			if v == "" {
 				delete(a.Metadata, k)
 			} else {
-				a.Metadata[k] = metadataValue(v)
+				a.Metadata[k] = cldvalue.ParseMetadataValue(v)
 			}
 		}
 	})

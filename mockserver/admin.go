@@ -469,7 +469,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			return nil, unsupported("updating " + n)
 		}
 	}
-	meta, err := s.parseMetadata(p.get("metadata"))
+	meta, err := s.parseMetadata(p.pipeMap("metadata"))
 	if err != nil {
 		return nil, err
 	}
@@ -500,7 +500,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 		a.Tags = p.list("tags")
 	}
 	if p.has("context") {
-		a.Context = parsePipeMap(p.get("context"))
+		a.Context = p.pipeMap("context")
 	}
 	if meta != nil {
 		if a.Metadata == nil {

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cldrest/cldrest/internal/cldvalue"
 )
 
 // Limits on what the request parser keeps in memory. File parts are streamed
@@ -387,71 +389,19 @@ func jsonScalar(v json.RawMessage) (string, bool) {
 	return n.String(), true
 }
 
-// parsePipeMap parses Cloudinary's "k1=v1|k2=v2" encoding (context,
-// metadata), honouring backslash escapes of "=" and "|". A JSON object is
-// accepted as well (JSON bodies).
-func parsePipeMap(s string) map[string]string {
-	out := map[string]string{}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return out
-	}
-	if strings.HasPrefix(s, "{") {
-		var m map[string]any
-		if json.Unmarshal([]byte(s), &m) == nil {
-			for k, v := range m {
-				switch t := v.(type) {
-				case string:
-					out[k] = t
-				default:
-					b, _ := json.Marshal(t)
-					out[k] = string(b)
-				}
-			}
-			return out
+// pipeMap decodes the context or metadata parameter name with the codec
+// the client encodes with (internal/cldvalue): the pipe form "k1=v1|k2=v2"
+// with backslash escapes, or, when a JSON body sent the field as an
+// object, that object ({"k":"v"} or {"custom":{...}}). Only a JSON body's
+// object is read as JSON: a form value that happens to look like JSON is
+// a pipe string, as Cloudinary reads it. The result is never nil.
+func (p *params) pipeMap(name string) map[string]string {
+	if raw := bytes.TrimSpace(p.json[name]); len(raw) > 0 && raw[0] == '{' {
+		if m, err := cldvalue.DecodeJSONPairs(raw); err == nil && m != nil {
+			return m
 		}
 	}
-	var key, cur strings.Builder
-	inKey := true
-	flush := func() {
-		k := strings.TrimSpace(key.String())
-		if k != "" {
-			if inKey {
-				out[k] = ""
-			} else {
-				out[k] = cur.String()
-			}
-		}
-		key.Reset()
-		cur.Reset()
-		inKey = true
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\\' && i+1 < len(s) {
-			i++
-			if inKey {
-				key.WriteByte(s[i])
-			} else {
-				cur.WriteByte(s[i])
-			}
-			continue
-		}
-		switch {
-		case c == '|':
-			flush()
-		case c == '=' && inKey:
-			inKey = false
-		default:
-			if inKey {
-				key.WriteByte(c)
-			} else {
-				cur.WriteByte(c)
-			}
-		}
-	}
-	flush()
-	return out
+	return cldvalue.DecodePairs(p.get(name))
 }
 
 // errReader remembers the first read error of r.

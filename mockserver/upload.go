@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/cldrest/cldrest/internal/cldvalue"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -402,8 +402,8 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		return nil, err
 	}
 	tags := p.list("tags")
-	ctxMap := parsePipeMap(p.get("context"))
-	meta, err := s.parseMetadata(p.get("metadata"))
+	ctxMap := p.pipeMap("context")
+	meta, err := s.parseMetadata(p.pipeMap("metadata"))
 	if err != nil {
 		return nil, err
 	}
@@ -517,10 +517,10 @@ func (s *Server) pending(a *asset) map[string]any {
 		"public_id": a.PublicID, "batch_id": s.newHexID()}
 }
 
-// parseMetadata parses a metadata parameter and checks every external ID
-// against the defined metadata fields. Caller must not hold s.mu.
-func (s *Server) parseMetadata(raw string) (map[string]any, error) {
-	m := parsePipeMap(raw)
+// parseMetadata checks every external ID of a decoded metadata parameter
+// against the defined metadata fields and keeps set values (["a","b"]) as
+// arrays. Caller must not hold s.mu.
+func (s *Server) parseMetadata(m map[string]string) (map[string]any, error) {
 	if len(m) == 0 {
 		return nil, nil
 	}
@@ -538,21 +538,9 @@ func (s *Server) parseMetadata(raw string) (map[string]any, error) {
 	}
 	out := make(map[string]any, len(m))
 	for k, v := range m {
-		out[k] = metadataValue(v)
+		out[k] = cldvalue.ParseMetadataValue(v)
 	}
 	return out, nil
-}
-
-// metadataValue keeps set values (["a","b"]) as arrays and everything else
-// as a string.
-func metadataValue(v string) any {
-	if strings.HasPrefix(v, "[") {
-		var arr []string
-		if err := jsonUnmarshalString(v, &arr); err == nil {
-			return arr
-		}
-	}
-	return v
 }
 
 var moderationKinds = map[string]bool{
@@ -666,10 +654,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func jsonUnmarshalString(s string, v any) error {
-	return jsonDecode(bytes.NewReader([]byte(s)), v)
 }
 
 func capitalize(s string) string {

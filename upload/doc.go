@@ -29,9 +29,13 @@
 //
 // Params models every upload parameter of the API with go-querystring `url`
 // tags; the structured ones have their own encoders (Context and Metadata
-// escape "=", "|" and "\" and sort their keys; Eager and Moderation are
-// joined with "|"; Coordinates are "x,y,w,h|..."; AccessControl, Regions and
-// ResponsiveBreakpoints are JSON). Pointer booleans send false explicitly.
+// escape "\", "=" and "|" in values and sort their keys; Eager and
+// Moderation are joined with "|"; Coordinates are "x,y,w,h|...";
+// AccessControl, Regions and ResponsiveBreakpoints are JSON). Context,
+// Metadata, Rect, Coordinates and Time are aliases of the types of package
+// cld, which package admin uses too: one codec, so a value read through one
+// API can be sent through the other unchanged. Pointer booleans send false
+// explicitly.
 // Params.Extra carries anything not modelled. The resource type goes into
 // the URL path (image, video, raw or auto; auto by default for uploads).
 //

@@ -7,11 +7,12 @@ import (
 	"math"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/cldrest/cldrest/cld"
 )
 
 // Bool returns a pointer to b, for the *bool parameters where false must be
@@ -170,6 +171,10 @@ func encode(v any, extra url.Values) (url.Values, error) {
 		if errors.As(err, &ie) {
 			return nil, ie
 		}
+		var ve *cld.ValueError
+		if errors.As(err, &ve) {
+			return nil, &InputError{What: ve.Param, Reason: ve.Reason, Kind: ErrInvalidParam, Err: err}
+		}
 		return nil, &InputError{What: "parameters", Reason: err.Error(), Kind: ErrInvalidParam, Err: err}
 	}
 	for k, vs := range extra {
@@ -195,29 +200,6 @@ func encode(v any, extra url.Values) (url.Values, error) {
 	return vals, nil
 }
 
-// escapePipeValue escapes a context or metadata value: a backslash is
-// doubled, then "=" and "|" get a backslash in front (spec §2.4).
-func escapePipeValue(s string) string {
-	if !strings.ContainsAny(s, `\=|`) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r == '\\' || r == '=' || r == '|' {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func checkPipeKey(param, k string) error {
-	if k == "" || strings.ContainsAny(k, "=|\\") {
-		return inputErr(ErrInvalidParam, param, fmt.Sprintf("key %q is empty or contains =, | or \\", k), "use plain key names")
-	}
-	return nil
-}
-
 func sortedKeys[M ~map[string]V, V any](m M) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -227,103 +209,33 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-// Context is contextual metadata, sent as key=value pairs joined with "|",
-// keys sorted, "=" "|" and "\" in values escaped with a backslash. An empty
-// value removes the key (context action, command add).
-type Context map[string]string
-
-// EncodeValues implements query.Encoder.
-func (c Context) EncodeValues(key string, v *url.Values) error {
-	if len(c) == 0 {
-		return nil
-	}
-	parts := make([]string, 0, len(c))
-	for _, k := range sortedKeys(c) {
-		if err := checkPipeKey(key, k); err != nil {
-			return err
-		}
-		parts = append(parts, k+"="+escapePipeValue(c[k]))
-	}
-	v.Set(key, strings.Join(parts, "|"))
-	return nil
-}
-
-// Metadata is structured metadata by external field ID. Values may be
-// strings, integers, floats, time.Time (sent as YYYY-MM-DD) or []string (for
-// set fields, sent as a JSON array). Pairs are joined with "|", keys sorted,
-// values escaped like Context.
-type Metadata map[string]any
-
-// EncodeValues implements query.Encoder.
-func (m Metadata) EncodeValues(key string, v *url.Values) error {
-	if len(m) == 0 {
-		return nil
-	}
-	parts := make([]string, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		if err := checkPipeKey(key, k); err != nil {
-			return err
-		}
-		s, err := metadataValue(m[k])
-		if err != nil {
-			return inputErr(ErrInvalidParam, key, fmt.Sprintf("field %q: %v", k, err), "use a string, number, date or []string")
-		}
-		parts = append(parts, k+"="+escapePipeValue(s))
-	}
-	v.Set(key, strings.Join(parts, "|"))
-	return nil
-}
-
-func metadataValue(x any) (string, error) {
-	switch t := x.(type) {
-	case string:
-		return t, nil
-	case int:
-		return strconv.Itoa(t), nil
-	case int64:
-		return strconv.FormatInt(t, 10), nil
-	case int32:
-		return strconv.FormatInt(int64(t), 10), nil
-	case uint:
-		return strconv.FormatUint(uint64(t), 10), nil
-	case uint64:
-		return strconv.FormatUint(t, 10), nil
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64), nil
-	case float32:
-		return strconv.FormatFloat(float64(t), 'f', -1, 32), nil
-	case json.Number:
-		return t.String(), nil
-	case time.Time:
-		return t.Format(time.DateOnly), nil
-	case []string:
-		b, err := json.Marshal(t)
-		return string(b), err
-	}
-	return "", fmt.Errorf("unsupported value type %T", x)
-}
-
-// Rect is one rectangle of face or custom coordinates.
-type Rect struct{ X, Y, Width, Height int }
-
-// Coordinates are rectangles sent as "x,y,w,h|x,y,w,h".
-type Coordinates []Rect
-
-// EncodeValues implements query.Encoder.
-func (c Coordinates) EncodeValues(key string, v *url.Values) error {
-	if len(c) == 0 {
-		return nil
-	}
-	parts := make([]string, len(c))
-	for i, r := range c {
-		if r.Width < 0 || r.Height < 0 {
-			return inputErr(ErrInvalidParam, key, fmt.Sprintf("rectangle %d has a negative size", i), "use non-negative widths and heights")
-		}
-		parts[i] = fmt.Sprintf("%d,%d,%d,%d", r.X, r.Y, r.Width, r.Height)
-	}
-	v.Set(key, strings.Join(parts, "|"))
-	return nil
-}
+// The structured values are defined once, in package cld, and shared with
+// package admin; these aliases keep their upload names.
+type (
+	// Context is contextual metadata (cld.Context): sent as key=value pairs
+	// joined with "|", keys sorted, "=" "|" and "\" in values escaped with a
+	// backslash. An empty value removes the key (context action, command
+	// add). In results it decodes Cloudinary's {"custom": {...}} object and
+	// its other shapes.
+	Context = cld.Context
+	// ContextMap is the former name of Context in results.
+	//
+	// Deprecated: use Context; both name cld.Context.
+	ContextMap = cld.Context
+	// Metadata is structured metadata by external field ID (cld.Metadata).
+	// Values may be strings, numbers, time.Time (sent as YYYY-MM-DD) or
+	// []string (for set fields, sent as a JSON array). Pairs are joined with
+	// "|", keys sorted, values escaped like Context.
+	Metadata = cld.Metadata
+	// Rect is one rectangle of face or custom coordinates (cld.Rect).
+	Rect = cld.Rect
+	// Coordinates are rectangles sent as "x,y,w,h|x,y,w,h" (cld.Coordinates).
+	Coordinates = cld.Coordinates
+	// Time is a timestamp from a Cloudinary response (cld.Time): RFC 3339
+	// with "Z" or "+00:00" offsets, and an empty string or null as the zero
+	// time.
+	Time = cld.Time
+)
 
 // Regions are named polygons (each a list of [x, y] points), sent as a JSON
 // object with sorted keys.

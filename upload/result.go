@@ -2,79 +2,9 @@ package upload
 
 import (
 	"encoding/json"
-	"strings"
-	"time"
 
 	"github.com/cldrest/cldrest/client"
 )
-
-// Time is a timestamp from a Cloudinary response. It accepts RFC 3339 with
-// "Z" or "+00:00" offsets, and an empty string or null as the zero time.
-type Time struct{ time.Time }
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (t *Time) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
-	if s == "" || s == "null" {
-		t.Time = time.Time{}
-		return nil
-	}
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return err
-	}
-	t.Time = v
-	return nil
-}
-
-// MarshalJSON implements json.Marshaler (RFC 3339, empty string for zero).
-func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte(`""`), nil
-	}
-	return json.Marshal(t.Time.Format(time.RFC3339Nano))
-}
-
-// ContextMap is an asset's custom context. It decodes both Cloudinary's
-// {"custom": {k: v}} form and the [{"key": k, "value": v}] form.
-type ContextMap map[string]string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (c *ContextMap) UnmarshalJSON(b []byte) error {
-	var obj struct {
-		Custom map[string]any `json:"custom"`
-	}
-	if len(b) > 0 && b[0] == '[' {
-		var pairs []struct {
-			Key   string `json:"key"`
-			Value string `json:"value"`
-		}
-		if err := json.Unmarshal(b, &pairs); err != nil {
-			return err
-		}
-		m := make(ContextMap, len(pairs))
-		for _, p := range pairs {
-			m[p.Key] = p.Value
-		}
-		*c = m
-		return nil
-	}
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return err
-	}
-	m := make(ContextMap, len(obj.Custom))
-	for k, v := range obj.Custom {
-		switch t := v.(type) {
-		case string:
-			m[k] = t
-		default:
-			raw, _ := json.Marshal(t)
-			m[k] = string(raw)
-		}
-	}
-	*c = m
-	return nil
-}
 
 // Moderation is one moderation entry of an asset.
 type Moderation struct {
