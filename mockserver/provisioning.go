@@ -786,7 +786,7 @@ func (s *Server) listUsers(ps *provState, p *params) (any, error) {
 	order := firstNonEmpty(p.get("sort_order"), "asc")
 	keyOf := map[string]func(*provUser) string{
 		"name": func(u *provUser) string { return strings.ToLower(u.name) }, "role": func(u *provUser) string { return u.role },
-		"status": func(u *provUser) string { return map[bool]string{true: "pending", false: "active"}[u.pending] },
+		"status":   func(u *provUser) string { return map[bool]string{true: "pending", false: "active"}[u.pending] },
 		"activity": func(u *provUser) string { return "" }, "created_at": func(u *provUser) string { return "" },
 	}[by]
 	if keyOf == nil || (order != "asc" && order != "desc") {
