@@ -227,3 +227,17 @@ func serveForm(t testing.TB, s *Server, path string, form url.Values) result {
 	req.SetBasicAuth(DefaultAPIKey, DefaultAPISecret)
 	return serve(t, s, req)
 }
+
+// TestSpriteMultiDownloadGET: the signed download URLs of sprite and multi
+// (GET with mode=download) get the clear 400 of an action the mock does not
+// emulate, never a 404.
+func TestSpriteMultiDownloadGET(t *testing.T) {
+	s := New(fixedClock())
+	for _, action := range []string{"sprite", "multi"} {
+		p := signed(t, url.Values{"tag": {"t"}, "mode": {"download"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+		r := serve(t, s, newReq("GET", "/v1_1/demo/image/"+action+"?"+p.Encode(), nil, ""))
+		if r.status != 400 || !strings.Contains(r.msg(), "does not support the "+action+" action") {
+			t.Errorf("GET %s: %d %s", action, r.status, r.body)
+		}
+	}
+}

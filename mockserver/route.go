@@ -97,7 +97,9 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 				if head == "auto" && action != "upload" && action != "upload_chunked" {
 					return nil, badRequest("Invalid resource_type auto for %s", action)
 				}
-				return s.methodPOST(h, action == "download" || action == "generate_archive"), nil
+				// Signed download URLs GET these (mode=download).
+				getOK := action == "download" || action == "generate_archive" || action == "sprite" || action == "multi"
+				return s.methodPOST(h, getOK), nil
 			}
 			return nil, notFound("Unknown Upload API action %s", action)
 		case head == "upload" && len(rest) == 1:
