@@ -784,22 +784,21 @@ func (s *Server) listUsers(ps *provState, p *params) (any, error) {
 	}
 	by := firstNonEmpty(p.get("sort_by"), "created_at")
 	order := firstNonEmpty(p.get("sort_order"), "asc")
-	keyOf := map[string]func(*provUser) string{
-		"name": func(u *provUser) string { return strings.ToLower(u.name) }, "role": func(u *provUser) string { return u.role },
-		"status":   func(u *provUser) string { return map[bool]string{true: "pending", false: "active"}[u.pending] },
-		"activity": func(u *provUser) string { return "" }, "created_at": func(u *provUser) string { return "" },
-	}[by]
-	if keyOf == nil || (order != "asc" && order != "desc") {
+	// created_at and activity keep creation order (the mock's users never
+	// act); the others sort by their text.
+	keys := map[string]func(*provUser) string{
+		"name":   func(u *provUser) string { return strings.ToLower(u.name) },
+		"role":   func(u *provUser) string { return u.role },
+		"status": func(u *provUser) string { return map[bool]string{true: "pending", false: "active"}[u.pending] },
+	}
+	key, known := keys[by]
+	if !known && by != "created_at" && by != "activity" || order != "asc" && order != "desc" {
 		return nil, badRequest("Invalid sorting %s %s: sort_by name, role, status, activity or created_at; sort_order asc or desc", by, order)
 	}
-	slices.SortStableFunc(sel, func(a, b *provUser) int {
-		c := cmp.Compare(keyOf(a), keyOf(b))
-		if order == "desc" {
-			c = -c
-		}
-		return c
-	})
-	if order == "desc" && (by == "created_at" || by == "activity") {
+	if key != nil {
+		slices.SortStableFunc(sel, func(a, b *provUser) int { return cmp.Compare(key(a), key(b)) })
+	}
+	if order == "desc" {
 		slices.Reverse(sel)
 	}
 	pg, err := pageOf(sel, p)
