@@ -239,3 +239,20 @@ func TestProvisioningState(t *testing.T) {
 		t.Fatalf("users after Reset %s", l.body)
 	}
 }
+
+// TestProvisioningJournalHasNoSecret: the journal of Provisioning API calls
+// shows neither the provisioning secret nor the Basic header that carries it.
+func TestProvisioningJournalHasNoSecret(t *testing.T) {
+	s := New(fixedClock(), WithProvisioning("acc", "pk", "canary-prov-JOURNAL-secret"))
+	req := newReq("POST", "/v1_1/provisioning/accounts/acc/user_groups", strings.NewReader(`{"name":"g"}`), "application/json")
+	req.SetBasicAuth("pk", "canary-prov-JOURNAL-secret")
+	mustStatus(t, serve(t, s, req), 200)
+	b, _ := json.Marshal(s.Journal())
+	basic := req.Header.Get("Authorization")
+	if strings.Contains(string(b), "canary-prov-JOURNAL-secret") || strings.Contains(string(b), strings.TrimPrefix(basic, "Basic ")) {
+		t.Fatalf("journal shows the provisioning secret: %s", b)
+	}
+	if j := s.Journal(); len(j) != 1 || j[0].Route != "provisioning/user_groups" || j[0].Auth != "basic" {
+		t.Fatalf("journal %+v", j)
+	}
+}
