@@ -130,6 +130,7 @@ func path(segments ...string) string {
 // goes into the query string, body (JSON) into the request body.
 type call struct {
 	method string
+	root   string // client.Request.Root; empty for v1_1/<cloud_name>
 	path   string
 	query  any
 	body   any
@@ -165,6 +166,7 @@ func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Res
 	resp, err := s.c.Do(ctx, &client.Request{
 		Method:     method,
 		API:        client.AdminAPI,
+		Root:       c.root,
 		Path:       c.path,
 		Params:     params,
 		Body:       c.body,

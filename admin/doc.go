@@ -1,8 +1,10 @@
 // Package admin is a typed client for Cloudinary's Admin API: account
 // (ping, config, usage), resources (list, details, update, restore, delete,
-// related assets), tags, folders, search, structured metadata fields,
+// related assets, publish, access mode, backed-up versions), tags, folders,
+// search, structured metadata fields and conditional metadata rules,
 // streaming profiles, named transformations, triggers, upload mappings and
-// upload presets.
+// upload presets; and the Analysis API (Analyze), which is authenticated
+// like the Admin API under /v2/<cloud_name>/.
 //
 // A Service sends every call through a *client.Client, which authenticates
 // (Basic or Bearer), retries what is safe, waits for the reset when the API

@@ -49,7 +49,7 @@ func endpointCases() []endpointCase {
 	msg := func(v any) any { return v.(*MessageResult).Message }
 	dsFirst := func(v any) any { return v.(*Datasource).Values[0].Value }
 	details := func(v any) any { return v.(*ResourceDetails).AssetID + " " + v.(*ResourceDetails).PublicID }
-	return []endpointCase{
+	return append([]endpointCase{
 		// Account.
 		{name: "Ping", call: func(ctx context.Context, s *Service) (any, error) { return s.Ping(ctx) },
 			method: "GET", path: "ping", resp: `{"status":"ok"}`,
@@ -441,7 +441,7 @@ func endpointCases() []endpointCase {
 			method: "PUT", path: "upload_presets/p2", body: `{"live":true}`, resp: `{"message":"updated"}`, got: msg, want: "updated"},
 		{name: "DeleteUploadPreset", call: func(ctx context.Context, s *Service) (any, error) { return s.DeleteUploadPreset(ctx, "p2") },
 			method: "DELETE", path: "upload_presets/p2", body: `{}`, resp: `{"message":"deleted"}`, got: msg, want: "deleted"},
-	}
+	}, parityEndpointCases()...)
 }
 
 // TestEndpoints calls every endpoint once against a recording server and

@@ -31,10 +31,16 @@ type Request struct {
 	Method string
 	// API decides authentication and body encoding.
 	API API
-	// Path is relative to <upload_prefix>/v1_1/<cloud_name>/, for example
+	// Path is relative to <upload_prefix>/v1_1/<cloud_name>/ (or Root), for example
 	// "image/upload" or "resources/image/upload/folder%2Fsample". Callers
 	// escape each segment with PathEscape.
 	Path string
+	// Root, when set, replaces "v1_1/<cloud_name>" as the root Path is
+	// relative to, for the APIs served elsewhere on the same host:
+	// "v2/<cloud_name>" (Analysis API) or
+	// "v1_1/provisioning/accounts/<account_id>" (Provisioning API). Segments
+	// are escaped by the caller, as in Path.
+	Root string
 	// Params are the Upload API form fields (signed) or, for Admin GET
 	// requests, the query string. Empty values are never sent.
 	Params url.Values

@@ -314,6 +314,14 @@ func (c *Client) APIURL(path string) string {
 	return c.baseURL + "/v1_1/" + c.cfg.CloudName + "/" + path
 }
 
+// requestURL is APIURL, or <base URL>/<root>/<path> for a Request.Root.
+func (c *Client) requestURL(req *Request) string {
+	if req.Root == "" {
+		return c.APIURL(req.Path)
+	}
+	return c.baseURL + "/" + req.Root + "/" + req.Path
+}
+
 // String describes the client without any credential. It has a value
 // receiver so that printing a Client value (not only a pointer) is safe.
 func (c Client) String() string {

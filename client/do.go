@@ -158,6 +158,11 @@ func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retrya
 	if err := validPath(req.Path); err != nil {
 		return nil, nil, bad(err.Error(), "pass a path such as image/upload")
 	}
+	if req.Root != "" {
+		if err := validPath(req.Root); err != nil {
+			return nil, nil, bad("Root: "+err.Error(), "pass a root such as v2/<cloud_name>")
+		}
+	}
 	st := &callState{
 		c: c, req: req, method: method, path: req.Path, api: req.API,
 		idempotent:  req.Idempotent || method == http.MethodGet,
@@ -220,7 +225,7 @@ func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retrya
 		}
 	}
 
-	u, err := url.Parse(c.APIURL(req.Path))
+	u, err := url.Parse(c.requestURL(req))
 	if err != nil {
 		return nil, nil, bad("path is not a valid URL path", "escape each segment with client.PathEscape")
 	}

@@ -54,16 +54,8 @@ func (s *Server) adminEntry(rc *reqCtx) (any, error) {
 	if err := rc.authAdmin(); err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	limit, remaining, reset, ok := s.budget.take(now)
-	h := rc.w.Header()
-	h.Set("X-FeatureRateLimit-Limit", strconv.Itoa(limit))
-	h.Set("X-FeatureRateLimit-Remaining", strconv.Itoa(remaining))
-	h.Set("X-FeatureRateLimit-Reset", reset.UTC().Format(http.TimeFormat))
-	if !ok {
-		wait := int(reset.Sub(now).Seconds()) + 1
-		return nil, &apiError{status: 420, message: "Rate Limit Exceeded",
-			header: http.Header{"Retry-After": {strconv.Itoa(wait)}}}
+	if err := s.charge(rc, s.budget); err != nil {
+		return nil, err
 	}
 	if err := rc.parse(nil); err != nil {
 		return nil, err
@@ -94,8 +86,29 @@ func (s *Server) adminEntry(rc *reqCtx) (any, error) {
 		return s.adminTransformations(rc, m, strings.Join(segs[1:], "/"))
 	case "metadata_fields":
 		return s.adminMetadataFields(rc, m, segs[1:])
+	case "metadata_rules":
+		return s.adminMetadataRules(rc, m, segs[1:])
+	case "analysis": // routed from /v2/<cloud>/analysis/... only
+		return s.adminAnalysis(rc, m, segs[1:])
 	}
 	return nil, unsupported("the Admin API /" + segs[0] + " endpoints")
+}
+
+// charge counts one call against b, sets the X-FeatureRateLimit-* headers
+// and answers 420 with Retry-After when the hour's budget is used up.
+func (s *Server) charge(rc *reqCtx, b *budget) error {
+	now := s.Now()
+	limit, remaining, reset, ok := b.take(now)
+	h := rc.w.Header()
+	h.Set("X-FeatureRateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-FeatureRateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-FeatureRateLimit-Reset", reset.UTC().Format(http.TimeFormat))
+	if !ok {
+		wait := int(reset.Sub(now).Seconds()) + 1
+		return &apiError{status: 420, message: "Rate Limit Exceeded",
+			header: http.Header{"Retry-After": {strconv.Itoa(wait)}}}
+	}
+	return nil
 }
 
 func (s *Server) adminUsage(rc *reqCtx) (any, error) {
@@ -354,6 +367,8 @@ func (s *Server) adminResources(rc *reqCtx, m string, segs []string) (any, error
 			want[id] = true
 		}
 		return s.listAssets(rc, func(a *asset) bool { return want[a.AssetID] })
+	case head == "backup" && len(segs) == 2:
+		return s.deleteBackup(rc, m, segs[1])
 	case head == "restore" && m == http.MethodPost:
 		return s.restore(rc, func(a *asset) string { return a.AssetID }, "asset_ids", nil)
 	case isHex(head) && len(head) == 32 && len(segs) == 1:
@@ -416,6 +431,11 @@ func (s *Server) adminByType(rc *reqCtx, m, rt string, segs []string) (any, erro
 			v, ok := a.Context[key]
 			return a.ResourceType == rt && ok && (value == "" || v == value)
 		})
+	case "publish_resources":
+		if len(segs) != 1 || m != http.MethodPost {
+			return nil, notFound("Expected POST /resources/%s/publish_resources", rt)
+		}
+		return s.publishResources(rc, rt)
 	case "moderations":
 		if !get || len(segs) != 3 {
 			return nil, notFound("Expected /resources/%s/moderations/<kind>/<status>", rt)
@@ -438,8 +458,8 @@ func (s *Server) adminByType(rc *reqCtx, m, rt string, segs []string) (any, erro
 			return a.ResourceType == rt && a.Type == typ
 		})
 	}
-	if len(segs) == 2 && segs[1] == "update_access_mode" {
-		return nil, unsupported("update_access_mode")
+	if len(segs) == 2 && segs[1] == "update_access_mode" && m == http.MethodPost {
+		return s.updateAccessMode(rc, rt, typ)
 	}
 	id := strings.Join(segs[1:], "/")
 	key := assetKey{rt, typ, id}

@@ -38,6 +38,7 @@ var adminRoots = map[string]bool{
 	"ping": true, "usage": true, "config": true, "resources": true, "tags": true, "folders": true,
 	"upload_presets": true, "upload_mappings": true, "transformations": true, "metadata_fields": true,
 	"streaming_profiles": true, "derived_resources": true, "resources_last_updated": true,
+	"metadata_rules": true,
 }
 
 // splitPath splits a decoded URL path into segments, dropping the leading
@@ -58,6 +59,12 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 	if len(segs) == 0 {
 		rc.label = "root"
 		return nil, notFound("Not found: the mock serves /v1_1/<cloud>/... (APIs) and /<cloud>/... (delivery)")
+	}
+	if segs[0] == "v1_1" && len(segs) > 1 && segs[1] == provisioningRoot {
+		return s.routeProvisioning(rc, segs[2:])
+	}
+	if segs[0] == "v2" {
+		return s.routeV2(rc, segs[1:])
 	}
 	if segs[0] == "v1_1" {
 		if len(segs) < 3 {
@@ -90,7 +97,9 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 				if head == "auto" && action != "upload" && action != "upload_chunked" {
 					return nil, badRequest("Invalid resource_type auto for %s", action)
 				}
-				return s.methodPOST(h, action == "download" || action == "generate_archive"), nil
+				// Signed download URLs GET these (mode=download).
+				getOK := action == "download" || action == "generate_archive" || action == "sprite" || action == "multi"
+				return s.methodPOST(h, getOK), nil
 			}
 			return nil, notFound("Unknown Upload API action %s", action)
 		case head == "upload" && len(rest) == 1:

@@ -63,6 +63,7 @@ type config struct {
 	futureSkew     time.Duration
 	notify         bool
 	maxTimestampAg time.Duration
+	provisioning   provisioningConfig // provisioning.go
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").

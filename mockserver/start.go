@@ -39,3 +39,8 @@ func (r *Running) CloudinaryURL() string { return r.Server.CloudinaryURL(r.URL) 
 
 // APIBase returns URL + "/v1_1/" + cloud, the prefix of every API route.
 func (r *Running) APIBase() string { return r.URL + "/v1_1/" + r.Cloud() }
+
+// AccountURL returns account://KEY:SECRET@ACCOUNT_ID?upload_prefix=URL for
+// the provisioning credentials: set it as CLOUDINARY_ACCOUNT_URL to point a
+// Provisioning API client at the mock.
+func (r *Running) AccountURL() string { return r.Server.AccountURL(r.URL) }

@@ -134,6 +134,7 @@ type state struct {
 	byID   map[string]*asset
 	trash  map[assetKey]*asset // last deleted version of each key, for restore
 	cfg    *accountConfig
+	parity parityState // admin_parity.go: metadata rules, deleted backups, provisioning
 }
 
 func newState() *state {

@@ -18,6 +18,7 @@ func init() { register(newMockCmd) }
 func newMockCmd() *cobra.Command {
 	var (
 		addr, dir, cloud, key, secret, token   string
+		accountID, provKey, provSecret         string
 		maxUpload, tokenKey                    string
 		metadataOnly, control, offline, notify bool
 		budget                                 int
@@ -27,9 +28,11 @@ func newMockCmd() *cobra.Command {
 		Short: "Run a local Cloudinary mock server",
 		Long: `Run a local Cloudinary (Upload API, Admin API, delivery URLs) on a loopback port.
 
-When ready it prints one line on stdout:
+When ready it prints on stdout, first
   CLOUDINARY_URL=cloudinary://KEY:SECRET@CLOUD?upload_prefix=http://HOST:PORT
-and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that URL.
+then, for the Provisioning API (cldrest account, the SDKs' provisioning modules),
+  CLOUDINARY_ACCOUNT_URL=account://PROVISIONING_KEY:PROVISIONING_SECRET@ACCOUNT_ID?upload_prefix=http://HOST:PORT
+and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those URLs.
 
 --addr 127.0.0.1:0 (the default) picks a free port. --dir keeps assets across restarts;
 --metadata-only hashes uploaded bytes and discards them (for large benchmarks).
@@ -53,6 +56,9 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			if cloud == "" || key == "" || secret == "" {
 				return usageErr("--cloud, --api-key and --api-secret must not be empty")
 			}
+			if accountID == "" || provKey == "" || provSecret == "" {
+				return usageErr("--account-id, --provisioning-key and --provisioning-secret must not be empty")
+			}
 			maxSize, err := parseSize(maxUpload)
 			if err != nil {
 				return usageErr("--max-upload-size: %v", err)
@@ -60,6 +66,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			opts := []mockserver.Option{
 				mockserver.WithCloud(cloud),
 				mockserver.WithCredentials(key, secret),
+				mockserver.WithProvisioning(accountID, provKey, provSecret),
 				mockserver.WithAdminBudget(budget),
 				mockserver.WithMaxUploadSize(maxSize),
 			}
@@ -101,7 +108,9 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
+			// CLOUDINARY_URL stays the first line: scripts read it with head -n1.
 			fmt.Fprintln(cmd.OutOrStdout(), "CLOUDINARY_URL="+srv.CloudinaryURL("http://"+shown))
+			fmt.Fprintln(cmd.OutOrStdout(), "CLOUDINARY_ACCOUNT_URL="+srv.AccountURL("http://"+shown))
 			ctx := cmd.Context()
 			select {
 			case err := <-errc:
@@ -124,6 +133,9 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with that 
 	f.StringVar(&key, "api-key", mockserver.DefaultAPIKey, "API key")
 	f.StringVar(&secret, "api-secret", mockserver.DefaultAPISecret, "API secret")
 	f.StringVar(&token, "oauth-token", "", "also accept this OAuth bearer token")
+	f.StringVar(&accountID, "account-id", mockserver.DefaultAccountID, "account ID of the Provisioning API")
+	f.StringVar(&provKey, "provisioning-key", mockserver.DefaultProvisioningKey, "provisioning key of the Provisioning API")
+	f.StringVar(&provSecret, "provisioning-secret", mockserver.DefaultProvisioningSecret, "provisioning secret of the Provisioning API")
 	f.StringVar(&tokenKey, "auth-token-key", "", "hex key of token-based access: deliver authenticated assets to URLs with a valid __cld_token__")
 	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks in bytes, or e.g. 100MiB (0: unlimited)")
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")

@@ -45,7 +45,9 @@ type session struct {
 	// mocked is set when an in-process mock serves the session; ephemeral
 	// when its state dies with the process.
 	mocked, ephemeral bool
-	close             func()
+	// accountURL is the mock's CLOUDINARY_ACCOUNT_URL (mock sessions only).
+	accountURL string
+	close      func()
 }
 
 // open resolves the configuration (the mock, or CLOUDINARY_URL and the
@@ -108,7 +110,7 @@ func (m *mockFlags) openMock(cmd *cobra.Command, opts ...client.Option) (*sessio
 				where = "state kept in " + m.dir
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "cldrest: using an in-process mock Cloudinary at %s (%s)\n", base, where)
-			return &session{client: c, cfg: c.Config(), target: target, mocked: true, ephemeral: m.dir == "", close: closeAll}, nil
+			return &session{client: c, cfg: c.Config(), target: target, mocked: true, ephemeral: m.dir == "", accountURL: srv.AccountURL(base), close: closeAll}, nil
 		}
 	}
 	closeAll()

@@ -1,0 +1,145 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/cldrest/cldrest/client"
+)
+
+// Service calls the Provisioning API of one account. It is safe for
+// concurrent use. Create it with New.
+type Service struct {
+	c    *client.Client
+	root string // v1_1/provisioning/accounts/<account_id>
+	id   string
+}
+
+// New validates cfg and returns a Service whose calls go through a
+// *client.Client built with opts (client.WithHTTPClient, client.WithRetry,
+// client.WithRateLimit, ...). It makes no network call.
+func New(cfg Config, opts ...client.Option) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cc, err := cfg.clientConfig()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(cc, opts...)
+	if err != nil {
+		return nil, accountError(err)
+	}
+	return &Service{c: c, root: "v1_1/provisioning/accounts/" + client.PathEscape(cfg.AccountID), id: cfg.AccountID}, nil
+}
+
+// Client returns the client the service sends its requests through.
+func (s *Service) Client() *client.Client { return s.c }
+
+// AccountID returns the account the service manages.
+func (s *Service) AccountID() string { return s.id }
+
+// ErrInvalidInput is matched (errors.Is) by every error the package returns
+// for bad arguments, before any request is sent.
+var ErrInvalidInput = errors.New("invalid input")
+
+func invalid(op, format string, args ...any) error {
+	return fmt.Errorf("account.%s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalidInput)
+}
+
+// MessageResult is the answer of the delete calls ({"message":"ok"}).
+type MessageResult struct {
+	client.Meta
+	Message string `json:"message"`
+}
+
+// call is one Provisioning API request: query (a struct with url tags or
+// nil) goes into the query string, body (JSON) into the request body.
+type call struct {
+	method string
+	path   string
+	query  any
+	body   any
+	// safe marks a POST that can be repeated after an ambiguous failure
+	// without a second effect; GET, PUT and DELETE always can.
+	safe bool
+}
+
+func (s *Service) do(ctx context.Context, op string, c call, v any) error {
+	if s == nil || s.c == nil {
+		return invalid(op, "the Service has no client; create it with account.New")
+	}
+	if ctx == nil {
+		return invalid(op, "nil context; pass context.Background() or a request context")
+	}
+	var params url.Values
+	if c.query != nil {
+		vals, err := query.Values(c.query)
+		if err != nil {
+			return invalid(op, "cannot encode options: %v", err)
+		}
+		params = vals
+	}
+	method := c.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	_, err := s.c.Do(ctx, &client.Request{
+		Method:     method,
+		API:        client.AdminAPI, // HTTP Basic with the provisioning key and secret
+		Root:       s.root,
+		Path:       c.path,
+		Params:     params,
+		Body:       c.body,
+		Idempotent: method != http.MethodPost || c.safe,
+	}, v)
+	return err
+}
+
+// path joins escaped path segments.
+func path(segments ...string) string {
+	out := make([]string, len(segments))
+	for i, s := range segments {
+		out[i] = client.PathEscape(s)
+	}
+	return strings.Join(out, "/")
+}
+
+// checkID refuses an empty ID or one that would change the path.
+func checkID(op, what, id string) error {
+	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/?#%\\ ") {
+		return invalid(op, "%s %q is not valid; pass the %s as the API returned it", what, id, what)
+	}
+	return nil
+}
+
+func checkIDs(op, what string, ids []string) error {
+	if len(ids) > MaxIDsPerCall {
+		return invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, MaxIDsPerCall)
+	}
+	for i, id := range ids {
+		if id == "" {
+			return invalid(op, "%s #%d is empty", what, i+1)
+		}
+	}
+	return nil
+}
+
+// MaxIDsPerCall is the most IDs one list call filters on.
+const MaxIDsPerCall = 100
+
+// copyOpts returns a copy of *p (or a zero value) so calls never modify the
+// caller's options.
+func copyOpts[T any](p *T) *T {
+	var c T
+	if p != nil {
+		c = *p
+	}
+	return &c
+}

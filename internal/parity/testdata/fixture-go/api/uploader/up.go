@@ -1,0 +1,5 @@
+package uploader
+
+type API struct{}
+
+func (u API) Upload() error { return nil }

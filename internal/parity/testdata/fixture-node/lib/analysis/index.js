@@ -1,0 +1,4 @@
+function analyze_uri(uri, analysis_type, options = {}, callback) {}
+module.exports = {
+  analyze_uri
+};

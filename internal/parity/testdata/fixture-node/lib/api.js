@@ -1,0 +1,3 @@
+exports.ping = function ping(callback, options = {}) {};
+exports.resources = function resources(callback, options = {}) {};
+const notExported = 1;

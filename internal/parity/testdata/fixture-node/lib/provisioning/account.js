@@ -1,0 +1,4 @@
+module.exports = {
+  sub_accounts,
+  users: users
+};

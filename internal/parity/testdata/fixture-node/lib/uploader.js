@@ -1,0 +1,1 @@
+exports.upload = function upload(file, callback, options = {}) {};

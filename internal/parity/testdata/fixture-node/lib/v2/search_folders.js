@@ -1,0 +1,9 @@
+const SearchFolders = class SearchFolders extends Search {
+  constructor() {
+    super();
+  }
+
+  execute(options, callback) {
+    return 2;
+  }
+};
