@@ -149,7 +149,7 @@ func decodeBytes(b []byte, opts DecodeOptions) (*Source, error) {
 		// Every frame is composited to full size: bound the total.
 		_, pixels, _ := gifFrames(b)
 		if pixels > limit || info.Frames*info.Width*info.Height > limit {
-			return nil, &Error{Msg: fmt.Sprintf("Animated GIF of %d frames of %dx%d exceeds the cldrest mock's limit of %d pixels for all frames together", info.Frames, info.Width, info.Height, limit), kind: ErrTooLarge}
+			return nil, newError(ErrTooLarge, "", fmt.Sprintf("Animated GIF of %d frames of %dx%d exceeds the cldrest mock's limit of %d pixels for all frames together", info.Frames, info.Width, info.Height, limit))
 		}
 		g, err := gif.DecodeAll(r)
 		if err != nil {

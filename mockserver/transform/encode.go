@@ -118,7 +118,7 @@ func encode(frames []*image.NRGBA, delays []int, loop int, format string, qualit
 		return nil, unsupported("f_"+format, "the mock encodes png, jpg, gif, webp, bmp and tiff")
 	}
 	if err != nil {
-		return nil, &Error{Param: "f_" + format, Msg: "Encoding " + format + " failed: " + err.Error(), kind: ErrUnsupported}
+		return nil, newError(ErrUnsupported, "f_"+format, "Encoding "+format+" failed: "+err.Error())
 	}
 	return buf.Bytes(), nil
 }

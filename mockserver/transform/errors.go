@@ -3,6 +3,10 @@ package transform
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Sentinels matched by errors.Is against the errors this package returns.
@@ -32,23 +36,45 @@ type Error struct {
 // Error returns Msg.
 func (e *Error) Error() string { return e.Msg }
 
+// newError builds an Error whose message is one printable line, safe for an
+// X-Cld-Error header: control characters and invalid UTF-8 that came from
+// the transformation are escaped (\n, \x00).
+func newError(kind error, param, msg string) *Error {
+	return &Error{Param: param, Msg: oneLine(msg), kind: kind}
+}
+
+func oneLine(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) || (r == utf8.RuneError && n == 1) {
+			q := strconv.QuoteToASCII(s[i : i+n])
+			b.WriteString(q[1 : len(q)-1])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
 // Is reports whether target is the sentinel this error belongs to
 // (ErrInvalid, ErrUnsupported, ErrTooLarge or ErrDecode).
 func (e *Error) Is(target error) bool { return target == e.kind }
 
 // invalidComponent is Cloudinary's answer to a parameter it does not know.
 func invalidComponent(param string) *Error {
-	return &Error{Param: param, Msg: "Invalid transformation component - " + param, kind: ErrInvalid}
+	return newError(ErrInvalid, param, "Invalid transformation component - "+param)
 }
 
 // invalidValue is Cloudinary's answer to a known parameter with a bad value,
 // e.g. "Invalid width in transformation: abc".
 func invalidValue(param, what, value string) *Error {
-	return &Error{Param: param, Msg: fmt.Sprintf("Invalid %s in transformation: %s", what, value), kind: ErrInvalid}
+	return newError(ErrInvalid, param, fmt.Sprintf("Invalid %s in transformation: %s", what, value))
 }
 
 func invalidf(param, format string, args ...any) *Error {
-	return &Error{Param: param, Msg: fmt.Sprintf(format, args...), kind: ErrInvalid}
+	return newError(ErrInvalid, param, fmt.Sprintf(format, args...))
 }
 
 // unsupported names a valid transformation the engine does not render.
@@ -57,7 +83,7 @@ func unsupported(param, why string) *Error {
 	if why != "" {
 		msg += " (" + why + ")"
 	}
-	return &Error{Param: param, Msg: msg, kind: ErrUnsupported}
+	return newError(ErrUnsupported, param, msg)
 }
 
 func tooLarge(w, h, limit int) *Error {
@@ -68,5 +94,5 @@ func tooLarge(w, h, limit int) *Error {
 }
 
 func decodeError(format string, args ...any) *Error {
-	return &Error{Msg: fmt.Sprintf(format, args...), kind: ErrDecode}
+	return newError(ErrDecode, "", fmt.Sprintf(format, args...))
 }

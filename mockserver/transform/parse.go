@@ -55,6 +55,9 @@ func (c *parseConfig) parse(s string) (Plan, error) {
 		if err != nil {
 			return Plan{}, err
 		}
+		if st.String() == "" { // only empty parameters: ",,"
+			continue
+		}
 		p.Steps = append(p.Steps, st)
 	}
 	if err := checkLayers(p.flat()); err != nil {
@@ -217,7 +220,7 @@ func (c *parseConfig) setNamed(st *Step, param, val string) error {
 		if err != nil {
 			var e *Error
 			if errors.As(err, &e) {
-				return &Error{Param: e.Param, Msg: e.Msg + " (in named transformation " + n + ")", kind: e.kind}
+				return newError(e.kind, e.Param, e.Msg+" (in named transformation "+n+")")
 			}
 			return err
 		}

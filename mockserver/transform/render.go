@@ -104,7 +104,7 @@ func RenderSource(ctx context.Context, src *Source, plan Plan, opts RenderOption
 		}
 		total += img.Rect.Dx() * img.Rect.Dy()
 		if total > r.limit {
-			return nil, &Error{Msg: fmt.Sprintf("Rendered frames exceed the cldrest mock's limit of %d pixels together", r.limit), kind: ErrTooLarge}
+			return nil, newError(ErrTooLarge, "", fmt.Sprintf("Rendered frames exceed the cldrest mock's limit of %d pixels together", r.limit))
 		}
 		rendered = append(rendered, img)
 	}
