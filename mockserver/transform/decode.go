@@ -33,7 +33,11 @@ type Info struct {
 }
 
 // Source is a decoded image: every frame composited to full size (a GIF's
-// frames as a viewer shows them), ready for Render.
+// frames as a viewer shows them), ready for RenderSource. Callers may also
+// build one from their own frames, e.g. a sprite sheet they composed, or
+// the images of a multi action with Format "gif" to get an animated GIF;
+// RenderSource uses Format (the output when the plan names none),
+// Orientation, Frames, Delays and Loop.
 type Source struct {
 	Info
 	Frames []image.Image

@@ -99,6 +99,11 @@ func encode(frames []*image.NRGBA, delays []int, loop int, format string, qualit
 		if len(frames) == 1 {
 			g.LoopCount = 0
 		}
+		// The screen holds the largest frame; smaller ones sit top-left.
+		for _, f := range frames {
+			g.Config.Width = max(g.Config.Width, f.Rect.Dx())
+			g.Config.Height = max(g.Config.Height, f.Rect.Dy())
+		}
 		for i, f := range frames {
 			g.Image = append(g.Image, paletted(f))
 			d := 0

@@ -383,7 +383,14 @@ func (r *renderer) resizeTo(img *image.NRGBA, w, h int) (*image.NRGBA, error) {
 	if w == img.Rect.Dx() && h == img.Rect.Dy() {
 		return img, nil
 	}
-	return imaging.Resize(img, w, h, imaging.Lanczos), nil
+	// Lanczos for mild resizes; for strong reductions a linear kernel
+	// (which imaging widens by the reduction, so it still averages every
+	// source pixel) looks the same at a third of the cost.
+	filter := imaging.Lanczos
+	if img.Rect.Dx() > 3*w && img.Rect.Dy() > 3*h {
+		filter = imaging.Linear
+	}
+	return imaging.Resize(img, w, h, filter), nil
 }
 
 // resolve returns the length in pixels of a side of size base, 0 if unset.

@@ -14,63 +14,63 @@ import (
 )
 
 func TestRenderDimensions(t *testing.T) {
-	src := pngBytes(t, gradient(400, 300))
+	src := pngBytes(t, gradient(80, 60))
 	tests := []struct {
 		tr   string
 		w, h int
 	}{
-		{"", 400, 300},
-		{"w_100", 100, 75},
-		{"h_150", 200, 150},
-		{"w_0.5", 200, 150},
-		{"h_0.5", 200, 150},
-		{"w_1.5", 600, 450},
-		{"w_0.5,h_0.1", 200, 30},
-		{"c_scale,h_100,w_100", 100, 100},
-		{"c_scale,w_0.25", 100, 75},
-		{"c_fit,h_100,w_100", 100, 75},
-		{"c_fit,h_800,w_800", 800, 600},
-		{"c_fit,w_200", 200, 150},
-		{"c_limit,h_100,w_100", 100, 75},
-		{"c_limit,h_800,w_800", 400, 300},
-		{"c_limit,w_0.5", 200, 150},
-		{"c_limit,w_2.0", 400, 300},
-		{"c_mfit,h_800,w_800", 800, 600},
-		{"c_mfit,h_100,w_100", 400, 300},
-		{"c_fill,h_100,w_100", 100, 100},
-		{"c_fill,h_100,w_800", 800, 100},
-		{"c_fill,h_0.5,w_0.5", 200, 150},
-		{"c_fill,w_100", 100, 75},
-		{"c_lfill,h_100,w_100", 100, 100},
-		{"c_lfill,h_800,w_800", 400, 300},
-		{"c_lfill,h_100,w_800", 400, 100},
-		{"c_pad,h_100,w_100", 100, 100},
-		{"c_pad,h_800,w_800", 800, 800},
-		{"c_pad,h_0.5,w_1.0", 400, 150},
-		{"c_lpad,h_100,w_100", 100, 100},
-		{"c_lpad,h_800,w_800", 800, 800},
-		{"c_crop,h_50,w_100", 100, 50},
-		{"c_crop,w_100", 100, 300},
-		{"c_crop,w_1000", 400, 300},
-		{"c_crop,h_0.5,w_0.5", 200, 150},
-		{"c_crop,dpr_2.0,h_100,w_100", 200, 200},
-		{"c_thumb,g_face,h_50,w_50", 50, 50},
-		{"c_thumb,g_faces,h_50,w_80", 80, 50},
-		{"c_fill,g_auto,h_60,w_60", 60, 60},
-		{"ar_16:9,c_fill,w_320", 320, 180},
-		{"ar_16:9,c_fill,h_90", 160, 90},
-		{"ar_1.0,c_fill", 300, 300},
-		{"ar_1.5,c_crop", 400, 267},
-		{"ar_1:1,c_pad", 400, 400},
-		{"ar_1:2,c_lpad", 400, 800},
-		{"ar_2.0,c_scale", 400, 200},
-		{"ar_0.5,c_fit,w_100", 100, 75},
-		{"dpr_2.0,w_100", 200, 150},
-		{"c_fill,dpr_1.5,h_50,w_50", 75, 75},
-		{"dpr_3.0", 400, 300},
-		{"c_fill,dpr_3.0", 400, 300},
-		{"c_fill,h_100,w_100/c_scale,w_0.5", 50, 50},
-		{"w_200/c_crop,h_10,w_10/c_pad,h_30,w_20", 20, 30},
+		{"", 80, 60},
+		{"w_20", 20, 15},
+		{"h_30", 40, 30},
+		{"w_0.5", 40, 30},
+		{"h_0.5", 40, 30},
+		{"w_1.5", 120, 90},
+		{"w_0.5,h_0.1", 40, 6},
+		{"c_scale,h_20,w_20", 20, 20},
+		{"c_scale,w_0.25", 20, 15},
+		{"c_fit,h_20,w_20", 20, 15},
+		{"c_fit,h_160,w_160", 160, 120},
+		{"c_fit,w_40", 40, 30},
+		{"c_limit,h_20,w_20", 20, 15},
+		{"c_limit,h_160,w_160", 80, 60},
+		{"c_limit,w_0.5", 40, 30},
+		{"c_limit,w_2.0", 80, 60},
+		{"c_mfit,h_160,w_160", 160, 120},
+		{"c_mfit,h_20,w_20", 80, 60},
+		{"c_fill,h_20,w_20", 20, 20},
+		{"c_fill,h_20,w_160", 160, 20},
+		{"c_fill,h_0.5,w_0.5", 40, 30},
+		{"c_fill,w_20", 20, 15},
+		{"c_lfill,h_20,w_20", 20, 20},
+		{"c_lfill,h_160,w_160", 80, 60},
+		{"c_lfill,h_20,w_160", 80, 20},
+		{"c_pad,h_20,w_20", 20, 20},
+		{"c_pad,h_160,w_160", 160, 160},
+		{"c_pad,h_0.5,w_1.0", 80, 30},
+		{"c_lpad,h_20,w_20", 20, 20},
+		{"c_lpad,h_160,w_160", 160, 160},
+		{"c_crop,h_10,w_20", 20, 10},
+		{"c_crop,w_20", 20, 60},
+		{"c_crop,w_200", 80, 60},
+		{"c_crop,h_0.5,w_0.5", 40, 30},
+		{"c_crop,dpr_2.0,h_20,w_20", 40, 40},
+		{"c_thumb,g_face,h_10,w_10", 10, 10},
+		{"c_thumb,g_faces,h_10,w_16", 16, 10},
+		{"c_fill,g_auto,h_12,w_12", 12, 12},
+		{"ar_16:9,c_fill,w_64", 64, 36},
+		{"ar_16:9,c_fill,h_18", 32, 18},
+		{"ar_1.0,c_fill", 60, 60},
+		{"ar_1.5,c_crop", 80, 53},
+		{"ar_1:1,c_pad", 80, 80},
+		{"ar_1:2,c_lpad", 80, 160},
+		{"ar_2.0,c_scale", 80, 40},
+		{"ar_0.5,c_fit,w_20", 20, 15},
+		{"dpr_2.0,w_20", 40, 30},
+		{"c_fill,dpr_1.5,h_10,w_10", 15, 15},
+		{"dpr_3.0", 80, 60},
+		{"c_fill,dpr_3.0", 80, 60},
+		{"c_fill,h_20,w_20/c_scale,w_0.5", 10, 10},
+		{"w_40/c_crop,h_10,w_10/c_pad,h_30,w_20", 20, 30},
 	}
 	for _, tc := range tests {
 		t.Run(tc.tr, func(t *testing.T) {
@@ -667,10 +667,15 @@ func TestRenderNamed(t *testing.T) {
 
 func TestRenderLimits(t *testing.T) {
 	src := pngBytes(t, solid(10, 10, red))
-	for _, tr := range []string{"c_scale,h_6000,w_6000", "w_1000.0", "c_pad,h_10000,w_10000", "bo_1000px_solid_red/bo_1000px_solid_red/bo_1000px_solid_red"} {
-		err := renderErr(t, src, tr, RenderOptions{})
-		if !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrInvalid) {
+	for _, tr := range []string{"c_scale,h_6000,w_6000", "c_pad,h_10000,w_10000", "c_fill,h_0.5,w_1000000", "w_100.0/w_100.0"} {
+		if err := renderErr(t, src, tr, RenderOptions{}); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%s: %v", tr, err)
+		}
+	}
+	// Every allocation is checked, not only resizes.
+	for _, tr := range []string{"bo_30px_solid_red", "w_50/a_45", "l_text:Arial_200:Hello", "c_crop,dpr_10.0,w_10"} {
+		if err := renderErr(t, src, tr, RenderOptions{MaxPixels: 3000}); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s under 3000 pixels: %v", tr, err)
 		}
 	}
 	err := renderErr(t, src, "c_scale,h_6000,w_6000", RenderOptions{})
@@ -741,5 +746,52 @@ func TestRenderContext(t *testing.T) {
 	_, err := Render(ctx, bytes.NewReader(pngBytes(t, solid(20, 20, red))), p, RenderOptions{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled render: %v", err)
+	}
+}
+
+func TestRenderSourceBuilt(t *testing.T) {
+	// A caller-built animation of frames of different sizes (the multi
+	// action's case): the GIF screen holds the largest.
+	src := &Source{Info: Info{Format: "gif"}, Frames: []image.Image{solid(10, 10, red), solid(20, 5, blue)}, Delays: []int{20, 30}}
+	res, err := RenderSource(context.Background(), src, Plan{}, RenderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(res.Bytes))
+	if err != nil || len(g.Image) != 2 || g.Config.Width != 20 || g.Config.Height != 10 || g.Delay[1] != 30 {
+		t.Fatalf("built animation: %v %+v", err, g.Config)
+	}
+	// Rendered through a plan, the frames share its size.
+	p, _ := Parse("c_fill,h_8,w_8")
+	res, err = RenderSource(context.Background(), src, p, RenderOptions{})
+	if err != nil || res.Frames != 2 || res.Width != 8 || res.Height != 8 {
+		t.Fatalf("built animation through c_fill: %+v %v", res, err)
+	}
+	if _, err := RenderSource(context.Background(), &Source{}, Plan{}, RenderOptions{}); !errors.Is(err, ErrDecode) {
+		t.Fatalf("empty source: %v", err)
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	// The mock renders from many handlers at once.
+	src := pngBytes(t, gradient(64, 48))
+	p, err := Parse("c_fill,h_20,w_30/l_text:Arial_10_bold:Hi,co_red/f_webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 6)
+	for i := 0; i < cap(errs); i++ {
+		go func() {
+			res, err := Render(context.Background(), bytes.NewReader(src), p, RenderOptions{})
+			if err == nil && (res.Width != 30 || res.Format != "webp") {
+				err = errors.New("wrong result")
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < cap(errs); i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
