@@ -87,10 +87,7 @@ func unsupported(param, why string) *Error {
 }
 
 func tooLarge(w, h, limit int) *Error {
-	return &Error{
-		Msg:  fmt.Sprintf("Image of %dx%d (%d pixels) exceeds the cldrest mock's limit of %d pixels; request smaller dimensions", w, h, w*h, limit),
-		kind: ErrTooLarge,
-	}
+	return newError(ErrTooLarge, "", fmt.Sprintf("Image of %dx%d (%.0f pixels) exceeds the cldrest mock's limit of %d pixels; request smaller dimensions", w, h, float64(w)*float64(h), limit))
 }
 
 func decodeError(format string, args ...any) *Error {

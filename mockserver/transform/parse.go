@@ -60,15 +60,15 @@ func (c *parseConfig) parse(s string) (Plan, error) {
 		}
 		p.Steps = append(p.Steps, st)
 	}
-	if err := checkLayers(p.flat()); err != nil {
+	if err := checkLayers(p.Flatten()); err != nil {
 		return Plan{}, err
 	}
 	return p, nil
 }
 
-// flat returns the steps to execute: named transformations expanded in
-// place, steps that held only t_ dropped.
-func (p Plan) flat() []Step {
+// Flatten returns the steps as they execute: t_ named transformations
+// replaced by their own steps, steps that held only t_ dropped.
+func (p Plan) Flatten() []Step {
 	var out []Step
 	for _, s := range p.Steps {
 		out = append(out, s.named...)
@@ -79,10 +79,6 @@ func (p Plan) flat() []Step {
 	}
 	return out
 }
-
-// Flatten returns the steps as they execute, with t_ named transformations
-// replaced by their own steps.
-func (p Plan) Flatten() []Step { return p.flat() }
 
 var (
 	numberRe = regexp.MustCompile(`^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
@@ -115,9 +111,6 @@ func (c *parseConfig) parseStep(comp string) (Step, error) {
 		}
 		key, val, ok := strings.Cut(param, "_")
 		if !ok || key == "" || val == "" {
-			if param == "if_end" || param == "if_else" {
-				return Step{}, unsupported(param, "conditional transformations")
-			}
 			return Step{}, invalidComponent(param)
 		}
 		if why, ok := knownUnsupported[key]; ok {
@@ -224,7 +217,7 @@ func (c *parseConfig) setNamed(st *Step, param, val string) error {
 			}
 			return err
 		}
-		st.named = append(st.named, p.flat()...)
+		st.named = append(st.named, p.Flatten()...)
 	}
 	st.Named = names
 	return nil

@@ -21,24 +21,24 @@ type Step struct {
 	Named []string
 	named []Step // the resolved steps of Named, flattened
 
-	Width, Height Length // w_, h_
-	AspectRatio   Ratio  // ar_
-	Crop          string // c_: scale, fit, limit, mfit, fill, lfill, pad, lpad, crop, thumb
-	Gravity       string // g_, as written (detection gravities render as center)
-	X, Y          Length // x_, y_
-	DPR           float64
-	Angle         []Angle // a_, "."-separated
-	Effect        *Effect
-	Background    *Color // b_
-	Color         *Color // co_
-	Opacity       *int   // o_, 0-100
-	Radius        *Radius
-	Border        *Border
-	Quality       *Quality
-	Format        string   // f_, as written (jpg, png, auto, ...)
-	Flags         []string // fl_, as written ("attachment:name" keeps its argument)
-	Page          int      // pg_, 1-based
-	Layer         *TextLayer
+	Width, Height Length     // w_, h_
+	AspectRatio   Ratio      // ar_
+	Crop          string     // c_: scale, fit, limit, mfit, fill, lfill, pad, lpad, crop, thumb
+	Gravity       string     // g_, as written (detection gravities render as center)
+	X, Y          Length     // x_, y_
+	DPR           float64    // dpr_, 0 when not given
+	Angle         []Angle    // a_, "."-separated
+	Effect        *Effect    // e_
+	Background    *Color     // b_
+	Color         *Color     // co_
+	Opacity       *int       // o_, 0-100
+	Radius        *Radius    // r_
+	Border        *Border    // bo_
+	Quality       *Quality   // q_
+	Format        string     // f_, as written (jpg, png, auto, ...)
+	Flags         []string   // fl_, as written ("attachment:name" keeps its argument)
+	Page          int        // pg_, 1-based
+	Layer         *TextLayer // l_text:
 }
 
 // Length is a w_, h_, x_ or y_ value: pixels, or a fraction of the current

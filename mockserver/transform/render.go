@@ -61,7 +61,7 @@ func RenderSource(ctx context.Context, src *Source, plan Plan, opts RenderOption
 	if r.limit <= 0 {
 		r.limit = DefaultMaxPixels
 	}
-	steps := plan.flat()
+	steps := plan.Flatten()
 	out, err := r.outputSettings(steps, src, opts)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -792,6 +794,35 @@ func TestRenderConcurrent(t *testing.T) {
 	for i := 0; i < cap(errs); i++ {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+func TestRenderRepoFixtures(t *testing.T) {
+	// The repository's sample images, written by other encoders.
+	for _, f := range []struct {
+		path   string
+		format string
+		w, h   int
+	}{
+		{"beach.jpg", "jpg", 80, 60},
+		{"logo.bmp", "bmp", 20, 10},
+		{"pixel.webp", "webp", 1, 1},
+		{"sunset.png", "png", 64, 48},
+		{"icons/star.gif", "gif", 32, 32},
+	} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", f.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := DecodeInfo(b)
+		if err != nil || info.Format != f.format || info.Width != f.w || info.Height != f.h {
+			t.Errorf("%s: %+v %v", f.path, info, err)
+			continue
+		}
+		res, _ := render(t, b, "c_pad,h_40,w_40/f_png", RenderOptions{})
+		if res.Width != 40 || res.Height != 40 {
+			t.Errorf("%s padded to %dx%d", f.path, res.Width, res.Height)
 		}
 	}
 }
