@@ -32,6 +32,15 @@ type Info struct {
 	Orientation   int    // EXIF orientation 1-8 (1 when absent)
 }
 
+// Oriented returns the size as displayed, after EXIF orientation: width
+// and height swap for the orientations that turn the image a quarter (5-8).
+func (i Info) Oriented() (width, height int) {
+	if i.Orientation >= 5 && i.Orientation <= 8 {
+		return i.Height, i.Width
+	}
+	return i.Width, i.Height
+}
+
 // Source is a decoded image: every frame composited to full size (a GIF's
 // frames as a viewer shows them), ready for RenderSource. Callers may also
 // build one from their own frames, e.g. a sprite sheet they composed, or

@@ -424,6 +424,9 @@ func TestRenderEXIFOrientation(t *testing.T) {
 		if err != nil || info.Orientation != 6 || info.Width != 40 || info.Height != 20 || info.Format != "jpg" {
 			t.Fatalf("DecodeInfo = %+v, %v", info, err)
 		}
+		if w, h := info.Oriented(); w != 20 || h != 40 {
+			t.Fatalf("Oriented() = %d, %d", w, h)
+		}
 		res, out := render(t, src, "", RenderOptions{})
 		if res.Width != 20 || res.Height != 40 {
 			t.Fatalf("oriented %dx%d, want 20x40", res.Width, res.Height)
@@ -439,9 +442,19 @@ func TestRenderEXIFOrientation(t *testing.T) {
 		}
 	}
 	for o, want := range map[int][2]int{1: {40, 20}, 2: {40, 20}, 3: {40, 20}, 4: {40, 20}, 5: {20, 40}, 7: {20, 40}, 8: {20, 40}} {
-		res, _ := render(t, jpegWithOrientation(t, img, o, false), "", RenderOptions{})
+		res, out := render(t, jpegWithOrientation(t, img, o, false), "", RenderOptions{})
+		if o == 8 && (!near(nrgba(out, 10, 5), blue, 40) || !near(nrgba(out, 10, 35), red, 40)) {
+			t.Errorf("orientation 8 (90° counter-clockwise): top %v bottom %v", nrgba(out, 10, 5), nrgba(out, 10, 35))
+		}
+		if o == 2 && !near(nrgba(out, 5, 10), blue, 40) {
+			t.Errorf("orientation 2 (mirrored): left %v", nrgba(out, 5, 10))
+		}
 		if res.Width != want[0] || res.Height != want[1] {
 			t.Errorf("orientation %d: %dx%d", o, res.Width, res.Height)
+		}
+		info, _ := DecodeInfo(jpegWithOrientation(t, img, o, false))
+		if w, h := info.Oriented(); w != want[0] || h != want[1] {
+			t.Errorf("orientation %d: Oriented() = %d, %d", o, w, h)
 		}
 	}
 }
