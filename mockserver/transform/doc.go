@@ -107,5 +107,6 @@
 //
 // Analyze returns Cloudinary's colors/predominant shapes computed from the
 // pixels, PHash a 64-bit perceptual hash, DecodeInfo a file's format, size,
-// frame count and EXIF orientation without decoding it.
+// frame count and EXIF orientation without decoding it, and TextImage the
+// image of a text alone (the text creative action).
 package transform

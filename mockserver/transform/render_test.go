@@ -839,3 +839,38 @@ func TestRenderRepoFixtures(t *testing.T) {
 		}
 	}
 }
+
+func TestTextImage(t *testing.T) {
+	img, err := TextImage(TextLayer{Family: "Arial", Size: 24, Bold: true, Text: "Sale"}, red, transparent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b.Dx() < 40 || b.Dx() > 80 || b.Dy() < 24 || b.Dy() > 36 {
+		t.Fatalf("24px \"Sale\" is %dx%d", b.Dx(), b.Dy())
+	}
+	inked := 0
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			if c := nrgba(img, x, y); c.A > 200 {
+				if c.R < 200 || c.G > 60 {
+					t.Fatalf("text pixel %v is not red", c)
+				}
+				inked++
+			}
+		}
+	}
+	if nrgba(img, 0, 0).A != 0 || inked < 50 {
+		t.Fatalf("want red text on transparency: %d inked pixels", inked)
+	}
+	res, err := RenderSource(context.Background(), &Source{Info: Info{Format: "png"}, Frames: []image.Image{img}}, Plan{}, RenderOptions{})
+	if err != nil || res.Width != b.Dx() || DetectFormat(res.Bytes) != "png" {
+		t.Fatalf("encoding the text image: %+v %v", res, err)
+	}
+	if _, err := TextImage(TextLayer{Family: "Arial", Size: 1000, Text: strings.Repeat("W", 1000)}, red, transparent); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("huge text: %v", err)
+	}
+	if _, err := TextImage(TextLayer{Family: "Arial", Text: "x"}, red, transparent); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("size 0: %v", err)
+	}
+}

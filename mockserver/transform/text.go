@@ -117,3 +117,15 @@ func (r *renderer) drawText(img *image.NRGBA, layer, placement Step) (*image.NRG
 	left, top := place(placement.Gravity, W, H, txt.Rect.Dx(), txt.Rect.Dy(), x, y)
 	return imaging.Overlay(img, txt, image.Pt(left, top), opacity), nil
 }
+
+// TextImage renders text alone, sized to it, as the text creative action
+// does: the layer's family, size, weight and style, in col on bg (use a
+// zero bg for transparency). Encode it with RenderSource on a Source
+// holding it. It fails with ErrTooLarge past DefaultMaxPixels.
+func TextImage(t TextLayer, col, bg color.NRGBA) (image.Image, error) {
+	if t.Size <= 0 || t.Text == "" {
+		return nil, invalidf("text", "Text needs a positive font size and some text")
+	}
+	r := &renderer{limit: DefaultMaxPixels}
+	return r.textImage(&t, col, bg)
+}
