@@ -91,7 +91,7 @@ func ConfigFromEnv() (Config, error) {
 	return ParseURL(raw)
 }
 
-var accountWords = strings.NewReplacer("CLOUDINARY_URL", EnvAccountURL, "cloud name", "account ID", "API key", "provisioning key")
+var accountWords = strings.NewReplacer("CLOUDINARY_URL", EnvAccountURL, "cloud name", "account ID", "API key", "provisioning key", "API secret", "provisioning secret")
 
 // accountError renames the fields and words of a client configuration
 // error for the account configuration.

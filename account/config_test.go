@@ -45,7 +45,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"account://" + testKey + ":" + testSecret + "@", "account_id", "missing"},
 		{"account://" + testKey + ":" + testSecret + "%zz@acc", EnvAccountURL, "invalid percent-escape"},
 		{"account://@acc", "provisioning_key", "missing"},
-		{"account://" + testKey + "@acc", "provisioning_secret", "missing for provisioning key " + testKey},
+		{"account://" + testKey + "@acc", EnvAccountURL, "no ':' between the provisioning key and the"},
 		{"account://" + testKey + ":" + testSecret + "@acc?upload_prefix=ftp://x", "upload_prefix", "not an http(s) URL"},
 		{"account://" + testKey + ":" + testSecret + "@acc?timeout=-1", "timeout", "not a positive number"},
 	}

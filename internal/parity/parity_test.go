@@ -253,8 +253,8 @@ var nodeSDKMap = map[string]string{
 	"search sort_by":          "admin.SearchQuery.SortBy, admin.SortBy",
 	"search to_query":         "admin.SearchQuery — the struct is the query; it marshals to the request body",
 	"search execute":          "admin.Service.Search, admin.Service.SearchAll",
-	"search to_url":           "pending:delivery — the cached search URL is a delivery URL (issue 17)",
-	"search ttl":              "pending:delivery — the TTL of the cached search URL (issue 17)",
+	"search to_url":           "delivery.Builder.SearchURL — the cached search URL is a delivery URL",
+	"search ttl":              "delivery.Builder.SearchURL — its ttl argument (delivery.DefaultSearchTTL when zero)",
 	"search_folders instance": "admin.SearchQuery",
 	"search_folders execute":  "admin.Service.SearchFolders, admin.Service.SearchFoldersAll",
 
@@ -288,7 +288,7 @@ var nodeSDKMap = map[string]string{
 }
 
 // ourPackages are the cldrest packages mapping targets may name.
-var ourPackages = []string{"admin", "upload", "account", "client", "signer"}
+var ourPackages = []string{"admin", "upload", "account", "client", "signer", "delivery"}
 
 // repoRoot is the module root, two levels up from internal/parity.
 const repoRoot = "../.."
