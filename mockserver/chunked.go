@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -198,7 +199,7 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	if pc.pre != nil {
 		before := pc.pre.n
 		if _, err := io.Copy(pc.pre, r); err != nil {
-			return nil, badRequest("Could not read the chunk: %v", err)
+			return nil, readChunkError(err)
 		}
 		pc.n = pc.pre.n - before
 		return pc, nil
@@ -212,9 +213,16 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	pc.n = n
 	if err != nil {
 		pc.discard()
-		return nil, badRequest("Could not read the chunk: %v", err)
+		return nil, readChunkError(err)
 	}
 	return pc, nil
+}
+
+func readChunkError(err error) error {
+	if ae := (*apiError)(nil); errors.As(err, &ae) {
+		return err
+	}
+	return badRequest("Could not read the chunk: %v", err)
 }
 
 func (sess *chunkSession) close() {
@@ -393,7 +401,11 @@ func (sess *chunkSession) rememberParams(p *params) {
 	}
 	for k, v := range p.raw {
 		if _, ok := sess.params[k]; !ok && !authFields[k] {
-			sess.params[k] = append([]string(nil), v...)
+			vs := make([]string, len(v))
+			for i := range v {
+				vs[i] = strings.Clone(v[i]) // outlives the request
+			}
+			sess.params[k] = vs
 		}
 	}
 }

@@ -23,8 +23,8 @@ import (
 //	POST   /_mock/clock            {"advance":"90m"} or {"now":"<RFC 3339>"|unix} -> same as GET
 //	POST   /_mock/reset            forget all state     -> {"status":"ok"}
 //	GET    /_mock/state            {"assets":N,"chunk_sessions":N,"faults":N,"journal":N}
-func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
-	out, err := s.control(r)
+func (s *Server) serveControl(rc *reqCtx, w http.ResponseWriter) {
+	out, err := s.control(rc)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -32,9 +32,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) control(r *http.Request) (any, error) {
+func (s *Server) control(rc *reqCtx) (any, error) {
+	r := rc.r
 	p := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/_mock"), "/")
-	body, err := readLimited(r.Body, 1<<20)
+	body, err := readLimited(r.Body, 1<<20, r.ContentLength, rc.hold)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func (s *Server) control(r *http.Request) (any, error) {
 		return map[string]any{"faults": s.Faults()}, nil
 	case p == "faults" && r.Method == http.MethodPost:
 		var list []Fault
-		trimmed := bytes.TrimSpace(body)
+		trimmed := bytes.TrimSpace([]byte(body))
 		if len(trimmed) > 0 && trimmed[0] == '[' {
 			err = json.Unmarshal(trimmed, &list)
 		} else {
@@ -92,7 +93,7 @@ func (s *Server) control(r *http.Request) (any, error) {
 			Advance string          `json:"advance"`
 			Now     json.RawMessage `json:"now"`
 		}
-		if err := json.Unmarshal(body, &req); err != nil {
+		if err := json.Unmarshal([]byte(body), &req); err != nil {
 			return nil, badRequest("Invalid clock JSON: %v (send {\"advance\":\"1h\"} or {\"now\":\"2026-01-02T15:04:05Z\"})", err)
 		}
 		switch {

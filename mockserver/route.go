@@ -157,12 +157,13 @@ func (s *Server) methodPOST(h handlerFunc, getOK bool) handlerFunc {
 	}
 }
 
-// parse reads the request's parameters once.
+// parse reads the request's parameters once; sink (may be nil) receives
+// file parts.
 func (rc *reqCtx) parse(sink fileSink) error {
 	if rc.p != nil {
 		return nil
 	}
-	p, err := parseRequest(rc.r, sink)
+	p, err := parseRequest(rc.r, parseOptions{sink: sink, hold: rc.hold, beforeFile: rc.verifyEarly})
 	if err != nil {
 		return err
 	}

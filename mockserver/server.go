@@ -63,6 +63,7 @@ type config struct {
 	futureSkew     time.Duration
 	notify         bool
 	maxTimestampAg time.Duration
+	maxUnverified  int64
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
@@ -161,12 +162,13 @@ type Server struct {
 	rngMu sync.Mutex
 	rng   *mrand.Rand
 
-	journal  *journal
-	faults   *faultSet
-	sessions *chunkSessions
-	budget   *budget
-	remote   *http.Client
-	notifyWG sync.WaitGroup
+	journal    *journal
+	faults     *faultSet
+	sessions   *chunkSessions
+	budget     *budget
+	unverified *unverifiedBudget
+	remote     *http.Client
+	notifyWG   sync.WaitGroup
 }
 
 // Open builds a Server. It fails only when Dir storage cannot be opened.
@@ -183,6 +185,7 @@ func Open(opts ...Option) (*Server, error) {
 		folderMode:     "dynamic",
 		futureSkew:     time.Hour,
 		maxTimestampAg: MaxTimestampAge,
+		maxUnverified:  DefaultMaxUnverifiedBytes,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -244,6 +247,7 @@ func Open(opts ...Option) (*Server, error) {
 	s.faults = newFaultSet()
 	s.sessions = newChunkSessions()
 	s.budget = &budget{limit: cfg.adminBudget}
+	s.unverified = &unverifiedBudget{limit: cfg.maxUnverified}
 	s.remote = cfg.httpClient
 	if s.remote == nil {
 		s.remote = &http.Client{Timeout: cfg.remoteTimeout}
@@ -357,6 +361,7 @@ type reqCtx struct {
 	dropped bool // a fault cuts the connection: the client gets no status
 	fileLen int64
 	fileDsc string
+	hold    *hold // the request's share of the unverified budget
 }
 
 // handlerFunc answers one route: a JSON value or an error.
@@ -367,15 +372,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rid := s.randString(32, hexDigits)
 	w.Header().Set("X-Request-Id", rid)
 	path := r.URL.Path
+	rc := &reqCtx{s: s, r: r, rid: rid, hold: &hold{b: s.unverified}}
+	defer rc.hold.release()
 	if strings.HasPrefix(path, "/_mock/") || path == "/_mock" {
 		if !s.cfg.control {
 			writeError(w, notFound("The /_mock control endpoints are disabled: start the mock with control enabled (WithControl, --control)"))
 			return
 		}
-		s.serveControl(w, r)
+		s.serveControl(rc, w)
 		return
 	}
-	rc := &reqCtx{s: s, r: r, rid: rid}
+	if _, present, err := s.headerAuth(r); present && err == nil {
+		rc.hold.verify() // a valid Authorization header: nothing it sends counts as unverified
+	}
 	h, err := s.route(rc)
 	if err != nil {
 		rc.label = firstNonEmpty(rc.label, "unknown")

@@ -45,9 +45,13 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 			return badRequest("More than one file part in the request")
 		}
 		rc.fileDsc = fp.filename
+		var r io.Reader = fp.r
+		if _, inMemory := s.blobs.(*memoryStore); inMemory && !rc.hold.verified {
+			r = &heldReader{r: r, h: rc.hold} // memory kept for a request not verified yet
+		}
 		if chunk != nil {
 			sess = s.sessions.get(s, chunk.id)
-			pc, err := sess.put(s, chunk.start, fp.r)
+			pc, err := sess.put(s, chunk.start, r)
 			piece = pc
 			if pc != nil {
 				rc.fileLen = pc.n
@@ -59,12 +63,14 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		if err != nil {
 			return err
 		}
-		r := fp.r
 		if limit := s.cfg.maxUpload; limit > 0 {
 			r = io.LimitReader(r, limit+1)
 		}
 		n, err := io.Copy(sp, r)
 		rc.fileLen = n
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			return err
+		}
 		if err != nil {
 			return badRequest("Could not read the file part: %v", err)
 		}
