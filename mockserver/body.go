@@ -1,20 +1,46 @@
 package mockserver
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
-// Request bodies: how much of them the mock holds before the request's
-// credentials are verified.
+// Request bodies: how long the mock waits for them, how much of them it
+// reads, and how much of them it holds before the request's credentials are
+// verified.
 
-// DefaultMaxUnverifiedBytes is how much the mock holds, across all requests
-// in flight, for requests whose credentials are not verified yet (see
-// WithMaxUnverifiedBytes).
-const DefaultMaxUnverifiedBytes = 128 << 20
+const (
+	// DefaultBodyTimeout is how long the mock waits for request body bytes
+	// (see WithBodyTimeout).
+	DefaultBodyTimeout = 30 * time.Second
+	// BodyProgress is how many bytes a request body must bring (unless it
+	// ends) within every body timeout.
+	BodyProgress = 16 << 10
+	// DefaultMaxUnverifiedBytes is how much the mock holds, across all
+	// requests in flight, for requests whose credentials are not verified
+	// yet (see WithMaxUnverifiedBytes).
+	DefaultMaxUnverifiedBytes = 128 << 20
+	// bodyOverhead is what a multipart body may add to its fields and file:
+	// boundaries and part headers.
+	bodyOverhead = 1 << 20
+)
+
+// WithBodyTimeout sets how long the mock waits for the next bytes of a
+// request body (default DefaultBodyTimeout, 30 s). The wait starts again
+// whenever BodyProgress (16 KiB) more bytes have arrived, so a large upload
+// is never cut while it moves at more than 16 KiB per d, and a body that
+// trickles slower is answered 408 and its connection closed. d <= 0 turns
+// the timeout off. It applies when the Server runs inside an http.Server (it
+// sets the connection's read deadline through http.ResponseController); an
+// http.Server's own ReadHeaderTimeout still guards the headers.
+func WithBodyTimeout(d time.Duration) Option { return func(c *config) { c.bodyTimeout = d } }
 
 // WithMaxUnverifiedBytes bounds what the mock holds in memory for requests
 // whose credentials it has not verified yet, across all requests in flight:
@@ -189,6 +215,130 @@ func readText(r io.Reader, limit, size int64, h *hold) (s string, tooLarge bool,
 		b.Write(blk)
 	}
 	return b.String(), false, nil
+}
+
+// Reasons a request body stopped being read.
+var (
+	errBodyTimeout = errors.New("request body timeout")
+	errBodyStopped = errors.New("request body no longer read")
+)
+
+// reqBody wraps a request's body. It keeps the connection's read deadline
+// one body timeout ahead while the body makes progress, refuses to read past
+// a limit, and can be stopped; it remembers why reading ended.
+type reqBody struct {
+	r        io.ReadCloser
+	ctl      *http.ResponseController
+	w        http.ResponseWriter
+	timeout  time.Duration
+	armedAt  time.Time
+	progress int64 // bytes since the deadline was last moved
+	reading  bool
+	n        int64
+	limit    int64 // -1: none
+	err      error // sticky
+}
+
+func newReqBody(w http.ResponseWriter, r *http.Request, timeout time.Duration) *reqBody {
+	b := &reqBody{r: r.Body, ctl: http.NewResponseController(w), w: w, timeout: timeout, limit: -1}
+	b.arm() // also guards the bytes net/http discards after a handler that did not read
+	return b
+}
+
+// arm moves the read deadline one timeout ahead.
+func (b *reqBody) arm() {
+	b.progress = 0
+	if b.timeout > 0 {
+		b.armedAt = time.Now()
+		_ = b.ctl.SetReadDeadline(b.armedAt.Add(b.timeout))
+	}
+}
+
+func (b *reqBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if !b.reading {
+		b.reading = true
+		b.arm() // the wait starts when the handler starts reading
+	}
+	if b.limit >= 0 && int64(len(p)) > b.limit-b.n+1 {
+		p = p[:b.limit-b.n+1]
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	b.progress += int64(n)
+	if b.timeout > 0 && b.progress >= BodyProgress && time.Since(b.armedAt) >= b.timeout/8 {
+		b.arm()
+	}
+	if b.limit >= 0 && b.n > b.limit {
+		n -= int(b.n - b.limit)
+		b.n = b.limit
+		b.err = &http.MaxBytesError{Limit: b.limit}
+		b.w.Header().Set("Connection", "close")
+		return n, b.err
+	}
+	switch {
+	case err == io.EOF:
+		if b.timeout > 0 {
+			// Done: net/http now reads the connection in the background
+			// and must not trip over our deadline while the handler works.
+			_ = b.ctl.SetReadDeadline(time.Time{})
+		}
+	case isTimeout(err):
+		b.err = errBodyTimeout
+		b.w.Header().Set("Connection", "close")
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *reqBody) Close() error { return b.r.Close() }
+
+// setLimit makes reading past n bytes (in total) fail.
+func (b *reqBody) setLimit(n int64) { b.limit = n }
+
+// stop ends reading: the rest of the body is never read, and the connection
+// is closed after the response.
+func (b *reqBody) stop() {
+	if b.err == nil {
+		b.err = errBodyStopped
+	}
+	b.w.Header().Set("Connection", "close")
+}
+
+// timedOut reports whether the body timeout cut the body.
+func (b *reqBody) timedOut() bool { return b != nil && b.err == errBodyTimeout }
+
+// tooLarge reports whether the body passed its limit.
+func (b *reqBody) tooLarge() bool {
+	var mbe *http.MaxBytesError
+	return b != nil && errors.As(b.err, &mbe)
+}
+
+func isTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// limitBody refuses a body whose Content-Length is above n before reading
+// any of it, and makes reading past n bytes fail.
+func (rc *reqCtx) limitBody(n int64) error {
+	if rc.body == nil {
+		return nil
+	}
+	if rc.r.ContentLength > n {
+		rc.body.stop()
+		return badRequest("Request body too large: Content-Length %d, the most this request may send is %d", rc.r.ContentLength, n)
+	}
+	rc.body.setLimit(n)
+	return nil
 }
 
 // clip shortens s to at most n bytes for an error message, saying how much

@@ -1,11 +1,13 @@
 package mockserver
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -80,6 +82,29 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	r.n -= int64(len(p))
 	return len(p), nil
 }
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r  io.Reader
+	mu sync.Mutex
+	n  int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.mu.Lock()
+	c.n += int64(n)
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *countingReader) count() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+func (c *countingReader) Close() error { return nil }
 
 // hugeFieldBody is a multipart body with fields, then a text field named
 // field of size bytes ('A's after a data URI prefix when it is file),
@@ -263,5 +288,188 @@ func TestFieldLimits(t *testing.T) {
 	mustStatus(t, r, 401)
 	if len(r.msg()) > 5000 || !strings.Contains(r.msg(), "more bytes)") {
 		t.Fatalf("message of %d bytes: %.200q", len(r.msg()), r.msg())
+	}
+}
+
+// TestSlowBodiesTimeOut: hundreds of connections trickling request bodies
+// (127.0.0.1 only) do not stop the mock from answering its health check,
+// and each gets a 408 or a closed connection once the body timeout passes,
+// while uploads that keep moving are never cut.
+func TestSlowBodiesTimeOut(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	tricklers := 300
+	if testing.Short() {
+		tricklers = 100
+	}
+	m := Start(t, WithControl(), WithBodyTimeout(timeout), WithClock(func() time.Time { return testNow }))
+	addr := strings.TrimPrefix(m.URL, "http://")
+	head := "POST /v1_1/demo/image/upload HTTP/1.1\r\nHost: " + addr + "\r\n" +
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n--b\r\n"
+
+	type outcome struct {
+		status string // "408", another status line, or "closed"
+		err    error
+	}
+	results := make(chan outcome, tricklers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	opened := make(chan struct{}, tricklers)
+	for range tricklers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				results <- outcome{err: err}
+				opened <- struct{}{}
+				return
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, head); err != nil {
+				results <- outcome{err: err}
+				opened <- struct{}{}
+				return
+			}
+			opened <- struct{}{}
+			// One byte every 10 ms: progress, but far below 16 KiB per timeout.
+			go func() {
+				tick := time.NewTicker(10 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+						if _, err := conn.Write([]byte("x")); err != nil {
+							return
+						}
+					}
+				}
+			}()
+			// A safety net for a mock that never answers, not a timing assertion.
+			_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			line, err := bufio.NewReader(conn).ReadString('\n')
+			switch {
+			case strings.HasPrefix(line, "HTTP/1.1 408 "):
+				results <- outcome{status: "408"}
+			case line == "" && err != nil && !isTimeout(err):
+				results <- outcome{status: "closed"}
+			default:
+				results <- outcome{status: strings.TrimSpace(line), err: err}
+			}
+		}()
+	}
+	for range tricklers {
+		<-opened
+	}
+	// Every trickler is connected and sending: the mock still answers.
+	hc := &http.Client{Timeout: 10 * time.Second}
+	resp, err := hc.Get(m.URL + "/_mock/health")
+	if err != nil {
+		t.Fatalf("health check while %d bodies trickle: %v", tricklers, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("health: %d", resp.StatusCode)
+	}
+	count := map[string]int{}
+	var failed []outcome
+	for range tricklers {
+		o := <-results
+		if o.status != "408" && o.status != "closed" {
+			failed = append(failed, o)
+		}
+		count[o.status]++
+	}
+	if len(failed) > 0 {
+		t.Errorf("%d of %d trickling bodies got neither 408 nor a closed connection, e.g. %q %v", len(failed), tricklers, failed[0].status, failed[0].err)
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("%d trickling bodies: %v", tricklers, count)
+
+	// An upload that keeps moving is not cut, however long it takes in all:
+	// 32 KiB every 10 ms for 4 MiB, longer than a 500 ms timeout (which only
+	// a stall of half a second could break).
+	steady := Start(t, WithBodyTimeout(500*time.Millisecond), WithClock(func() time.Time { return testNow }))
+	data := pngBytes(1, 1, 4<<20)
+	p := signed(t, url.Values{"public_id": {"steady"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	body, ct := multipartBody(t, p, "steady.png", data)
+	resp, err = hc.Post(steady.APIBase()+"/image/upload", ct, &paced{r: body, n: 32 << 10, every: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("steady upload: %d %s", resp.StatusCode, b)
+	}
+}
+
+// paced reads n bytes of r per tick.
+type paced struct {
+	r     io.Reader
+	n     int
+	every time.Duration
+	next  time.Time
+}
+
+func (p *paced) Read(b []byte) (int, error) {
+	if wait := time.Until(p.next); wait > 0 {
+		time.Sleep(wait)
+	}
+	p.next = time.Now().Add(p.every)
+	return p.r.Read(b[:min(len(b), p.n)])
+}
+
+// TestOversizeBodyNotRead: an upload whose Content-Length already passes
+// the limit is refused before any of its body is read, and one of unknown
+// length stops being read just past the limit; chunks likewise against their
+// Content-Range. The body is generated and counted, never held.
+func TestOversizeBodyNotRead(t *testing.T) {
+	const limit = MinChunkSize + 10
+	const announced = 1 << 30
+	s := New(fixedClock(), WithMaxUploadSize(limit))
+	p := signed(t, url.Values{"public_id": {"big"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	const slack = 1 << 20
+	for _, tc := range []struct {
+		name     string
+		length   int64  // Content-Length sent; -1 unknown
+		crange   string // Content-Range, for a chunk
+		maxRead  int64
+		wantMsg  string
+		fileSize int64
+	}{
+		{"announced", announced, "", 0, fmt.Sprintf("File size too large. Got %d. Maximum is %d.", announced, limit), announced},
+		{"unknown length", -1, "", limit + slack, "File size too large. Got more than ", announced},
+		{"chunk, announced", announced, "bytes 0-5242879/-1", 0, "Content-Range bytes 0-5242879 announces 5242880 bytes, but the request is", announced},
+		{"chunk, unknown length", -1, "bytes 0-5242879/-1", MinChunkSize + slack, "Content-Range bytes 0-5242879 does not match the chunk's more than 5242880 bytes", announced},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var head bytes.Buffer
+			mw := multipart.NewWriter(&head)
+			for k, vs := range p {
+				_ = mw.WriteField(k, vs[0])
+			}
+			_, _ = mw.CreateFormFile("file", "big.bin")
+			body := &countingReader{r: io.MultiReader(&head, &repeatReader{n: tc.fileSize, c: 0}, strings.NewReader("\r\n--"+mw.Boundary()+"--\r\n"))}
+			req := newReq("POST", "/v1_1/demo/raw/upload", body, mw.FormDataContentType())
+			req.ContentLength = tc.length
+			if tc.crange != "" {
+				req.Header.Set("X-Unique-Upload-Id", "big-"+tc.name)
+				req.Header.Set("Content-Range", tc.crange)
+			}
+			r := serve(t, s, req)
+			mustStatus(t, r, 400)
+			if !strings.HasPrefix(r.msg(), tc.wantMsg) {
+				t.Errorf("message %q, want it to start with %q", r.msg(), tc.wantMsg)
+			}
+			if n := body.count(); n > tc.maxRead {
+				t.Errorf("the mock read %d bytes of the body, want at most %d", n, tc.maxRead)
+			}
+			if r.header.Get("Connection") != "close" {
+				t.Errorf("Connection %q, want close", r.header.Get("Connection"))
+			}
+		})
 	}
 }

@@ -180,11 +180,13 @@ func (pc *chunkPiece) discard() {
 	}
 }
 
-// put reads one chunk's bytes from r.
-func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece, error) {
-	pc := &chunkPiece{start: start}
+// put reads one chunk's bytes from r: at most one byte more than ch
+// announces, which is enough to tell that the chunk is too long.
+func (sess *chunkSession) put(s *Server, ch *chunkHeader, r io.Reader) (*chunkPiece, error) {
+	pc := &chunkPiece{start: ch.start}
+	r = io.LimitReader(r, ch.end-ch.start+2)
 	sess.mu.Lock()
-	if !s.blobs.keepsBytes() && start == sess.next && !sess.done {
+	if !s.blobs.keepsBytes() && ch.start == sess.next && !sess.done {
 		if sess.sp == nil {
 			sp, err := s.blobs.newSpool()
 			if err != nil {
@@ -198,10 +200,11 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	sess.mu.Unlock()
 	if pc.pre != nil {
 		before := pc.pre.n
-		if _, err := io.Copy(pc.pre, r); err != nil {
-			return nil, readChunkError(err)
-		}
+		_, err := io.Copy(pc.pre, r)
 		pc.n = pc.pre.n - before
+		if err != nil {
+			return pc, readChunkError(err)
+		}
 		return pc, nil
 	}
 	st, err := s.blobs.stash()
@@ -213,7 +216,7 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	pc.n = n
 	if err != nil {
 		pc.discard()
-		return nil, readChunkError(err)
+		return pc, readChunkError(err)
 	}
 	return pc, nil
 }

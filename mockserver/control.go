@@ -26,7 +26,7 @@ import (
 func (s *Server) serveControl(rc *reqCtx, w http.ResponseWriter) {
 	out, err := s.control(rc)
 	if err != nil {
-		writeError(w, err)
+		rc.writeError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, out)

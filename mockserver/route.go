@@ -135,6 +135,9 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 // streams its file while parsing and accepts unsigned presets.
 func signedAction(h handlerFunc) handlerFunc {
 	return func(rc *reqCtx) (any, error) {
+		if err := rc.limitBody(maxFormBytes + bodyOverhead); err != nil {
+			return nil, err
+		}
 		if err := rc.parse(nil); err != nil {
 			return nil, err
 		}

@@ -63,6 +63,7 @@ type config struct {
 	futureSkew     time.Duration
 	notify         bool
 	maxTimestampAg time.Duration
+	bodyTimeout    time.Duration
 	maxUnverified  int64
 }
 
@@ -95,8 +96,11 @@ func WithAdminBudget(n int) Option { return func(c *config) { c.adminBudget = n 
 
 // WithMaxUploadSize sets the largest file an upload without chunks may
 // carry (default DefaultMaxUploadSize, 100 MB); a larger one is refused
-// with 400 "File size too large", as Cloudinary does. n <= 0 means
-// unlimited (for measuring clients that send one huge request).
+// with 400 "File size too large", as Cloudinary does: before any byte is
+// read when the request's Content-Length already says so (Got is then the
+// announced length), else as soon as the file passes the limit, without
+// reading the rest. n <= 0 means unlimited (for measuring clients that send
+// one huge request).
 func WithMaxUploadSize(n int64) Option { return func(c *config) { c.maxUpload = n } }
 
 // WithAuthTokenKey enables token-based access control with the hex key
@@ -185,6 +189,7 @@ func Open(opts ...Option) (*Server, error) {
 		folderMode:     "dynamic",
 		futureSkew:     time.Hour,
 		maxTimestampAg: MaxTimestampAge,
+		bodyTimeout:    DefaultBodyTimeout,
 		maxUnverified:  DefaultMaxUnverifiedBytes,
 	}
 	for _, o := range opts {
@@ -361,7 +366,8 @@ type reqCtx struct {
 	dropped bool // a fault cuts the connection: the client gets no status
 	fileLen int64
 	fileDsc string
-	hold    *hold // the request's share of the unverified budget
+	body    *reqBody // nil when the request has no body
+	hold    *hold    // the request's share of the unverified budget
 }
 
 // handlerFunc answers one route: a JSON value or an error.
@@ -374,6 +380,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	rc := &reqCtx{s: s, r: r, rid: rid, hold: &hold{b: s.unverified}}
 	defer rc.hold.release()
+	if orig := r.Body; orig != nil && orig != http.NoBody && r.ContentLength != 0 {
+		rc.body = newReqBody(w, r, s.cfg.bodyTimeout)
+		r.Body = rc.body
+		// net/http inspects the body it made once the handler returns
+		// (what is left to discard, whether 100 Continue was sent).
+		defer func() { r.Body = orig }()
+	}
 	if strings.HasPrefix(path, "/_mock/") || path == "/_mock" {
 		if !s.cfg.control {
 			writeError(w, notFound("The /_mock control endpoints are disabled: start the mock with control enabled (WithControl, --control)"))
@@ -431,7 +444,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		drainBody(r)
-		writeError(rec, err)
+		rc.writeError(rec, err)
 	} else {
 		s.run(rc, rec, h)
 	}
@@ -447,7 +460,7 @@ func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
 		if rc.p == nil {
 			drainBody(rc.r)
 		}
-		writeError(rec, err)
+		rc.writeError(rec, err)
 		return
 	}
 	if rc.wrote {
@@ -458,8 +471,22 @@ func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
 
 // maxDrain bounds how much of an unread request body is consumed before an
 // early error answer, so that a client still sending a chunk reads the
-// status instead of a connection reset.
+// status instead of a connection reset. A body that was stopped (too large)
+// or timed out is not read any further.
 const maxDrain = 32 << 20
+
+// writeError answers err, unless the body gave the real reason: a body
+// timeout answers 408 and a body past its limit 400, both closing the
+// connection.
+func (rc *reqCtx) writeError(w http.ResponseWriter, err error) {
+	switch {
+	case rc.body.timedOut():
+		err = newAPIError(http.StatusRequestTimeout, "Request Timeout: the request body sent less than %d bytes in %s; send it without pauses, or raise the mock's body timeout (WithBodyTimeout, cldrest mock --body-timeout)", BodyProgress, rc.s.cfg.bodyTimeout)
+	case rc.body.tooLarge():
+		err = badRequest("Request body too large: more than %d bytes (the most this request may send)", rc.body.limit)
+	}
+	writeError(w, err)
+}
 
 func drainBody(r *http.Request) {
 	if r.Body != nil {
