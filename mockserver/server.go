@@ -65,6 +65,8 @@ type config struct {
 	maxTimestampAg time.Duration
 	bodyTimeout    time.Duration
 	maxUnverified  int64
+	controlToken   string
+	controlHosts   []string
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
@@ -171,6 +173,7 @@ type Server struct {
 	sessions   *chunkSessions
 	budget     *budget
 	unverified *unverifiedBudget
+	actions    map[string]handlerFunc // Upload API actions
 	remote     *http.Client
 	notifyWG   sync.WaitGroup
 }
@@ -253,6 +256,7 @@ func Open(opts ...Option) (*Server, error) {
 	s.sessions = newChunkSessions()
 	s.budget = &budget{limit: cfg.adminBudget}
 	s.unverified = &unverifiedBudget{limit: cfg.maxUnverified}
+	s.actions = s.uploadActions()
 	s.remote = cfg.httpClient
 	if s.remote == nil {
 		s.remote = &http.Client{Timeout: cfg.remoteTimeout}
@@ -310,9 +314,11 @@ func (s *Server) SetNow(t time.Time) {
 }
 
 // Reset forgets every asset, preset, folder, mapping, transformation,
-// metadata field, chunk session, fault and journal entry, and refills the
-// Admin budget. Dir storage is emptied as well.
+// metadata field, chunk session, fault and journal entry, refills the Admin
+// budget and sets the clock back to the base clock (WithClock, else
+// time.Now), undoing Advance and SetNow. Dir storage is emptied as well.
 func (s *Server) Reset() {
+	s.offset.Store(0)
 	s.mu.Lock()
 	old := s.st
 	s.st = newState()
