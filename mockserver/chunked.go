@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"crypto/sha256"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -27,6 +29,12 @@ import (
 // last chunk). The request that completes it answers the upload result;
 // every other chunk answers {"done":false,...}. A completed session is
 // remembered until it expires so that a retried chunk gets the same result.
+//
+// Every accepted range keeps its length and the SHA-256 of its bytes
+// (constant memory per chunk, whatever the storage): a chunk repeating a
+// range with the same bytes is a retry, with other bytes a conflict (400),
+// as is a chunk announcing another total. So two files sent under one
+// X-Unique-Upload-Id are refused instead of mixed.
 
 type chunkHeader struct {
 	id         string
@@ -94,7 +102,7 @@ func (cs *chunkSessions) get(s *Server, id string) *chunkSession {
 	defer cs.mu.Unlock()
 	sess, ok := cs.m[id]
 	if !ok {
-		sess = &chunkSession{id: id, total: -1, pending: map[int64]*chunkPiece{}, ranges: map[int64]int64{}}
+		sess = &chunkSession{id: id, total: -1, pending: map[int64]*chunkPiece{}, ranges: map[int64]chunkRange{}}
 		cs.m[id] = sess
 	}
 	sess.mu.Lock()
@@ -154,7 +162,7 @@ type chunkSession struct {
 	next     int64 // bytes [0,next) are in sp
 	sp       spool
 	pending  map[int64]*chunkPiece
-	ranges   map[int64]int64 // start -> length of every accepted chunk
+	ranges   map[int64]chunkRange // start -> every accepted chunk
 	received int64
 	lastSeen time.Time
 	filename string
@@ -164,10 +172,17 @@ type chunkSession struct {
 	closed   bool
 }
 
+// chunkRange is an accepted chunk: its length and the digest of its bytes.
+type chunkRange struct {
+	n   int64
+	sum [sha256.Size]byte
+}
+
 // chunkPiece is one chunk read from a request, not yet accepted.
 type chunkPiece struct {
 	start int64
 	n     int64
+	sum   [sha256.Size]byte
 	stash chunkStash
 	pre   *hashState // MetadataOnly, in order: the session state after this chunk
 }
@@ -179,11 +194,15 @@ func (pc *chunkPiece) discard() {
 	}
 }
 
-// put reads one chunk's bytes from r.
-func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece, error) {
-	pc := &chunkPiece{start: start}
+// put reads one chunk's bytes from r: at most one byte more than ch
+// announces, which is enough to tell that the chunk is too long.
+func (sess *chunkSession) put(s *Server, ch *chunkHeader, r io.Reader) (*chunkPiece, error) {
+	pc := &chunkPiece{start: ch.start}
+	h := sha256.New()
+	r = io.TeeReader(io.LimitReader(r, ch.end-ch.start+2), h)
+	defer func() { h.Sum(pc.sum[:0]) }()
 	sess.mu.Lock()
-	if !s.blobs.keepsBytes() && start == sess.next && !sess.done {
+	if !s.blobs.keepsBytes() && ch.start == sess.next && !sess.done {
 		if sess.sp == nil {
 			sp, err := s.blobs.newSpool()
 			if err != nil {
@@ -197,10 +216,11 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	sess.mu.Unlock()
 	if pc.pre != nil {
 		before := pc.pre.n
-		if _, err := io.Copy(pc.pre, r); err != nil {
-			return nil, badRequest("Could not read the chunk: %v", err)
-		}
+		_, err := io.Copy(pc.pre, r)
 		pc.n = pc.pre.n - before
+		if err != nil {
+			return pc, readChunkError(err)
+		}
 		return pc, nil
 	}
 	st, err := s.blobs.stash()
@@ -212,9 +232,16 @@ func (sess *chunkSession) put(s *Server, start int64, r io.Reader) (*chunkPiece,
 	pc.n = n
 	if err != nil {
 		pc.discard()
-		return nil, badRequest("Could not read the chunk: %v", err)
+		return pc, readChunkError(err)
 	}
 	return pc, nil
+}
+
+func readChunkError(err error) error {
+	if ae := (*apiError)(nil); errors.As(err, &ae) {
+		return err
+	}
+	return badRequest("Could not read the chunk: %v", err)
 }
 
 func (sess *chunkSession) close() {
@@ -251,40 +278,38 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 		pc.discard()
 		return nil, badRequest("Chunked upload session %s expired: start again from the first chunk", ch.id)
 	}
-	if sess.done {
-		res := sess.result
-		n, seen := sess.ranges[ch.start]
+	fail := func(err error) (any, error) {
 		sess.mu.Unlock()
 		pc.discard()
-		if seen && n == pc.n {
-			return res, nil
-		}
-		return nil, badRequest("Chunked upload %s is already complete", ch.id)
+		return nil, err
 	}
-	if ch.total >= 0 {
-		if sess.total >= 0 && sess.total != ch.total {
+	if err := sess.conflict(ch, pc); err != nil {
+		return fail(err)
+	}
+	if sess.done {
+		res := sess.result
+		if prev, seen := sess.ranges[ch.start]; seen && prev.n == pc.n {
 			sess.mu.Unlock()
 			pc.discard()
-			return nil, badRequest("Content-Range total %d differs from %d sent earlier for upload %s", ch.total, sess.total, ch.id)
+			return res, nil // a retried chunk of a completed upload
 		}
+		return fail(badRequest("Chunked upload %s is already complete", ch.id))
+	}
+	if ch.total >= 0 {
 		sess.total = ch.total
 	}
 	if sess.total >= 0 && ch.end >= sess.total {
-		sess.mu.Unlock()
-		pc.discard()
-		return nil, badRequest("Content-Range end %d is beyond the total %d", ch.end, sess.total)
+		return fail(badRequest("Content-Range end %d is beyond the total %d", ch.end, sess.total))
 	}
-	if n, ok := sess.ranges[ch.start]; ok && n == pc.n {
-		pc.discard() // a retried chunk; already have it
+	if prev, ok := sess.ranges[ch.start]; ok && prev.n == pc.n {
+		pc.discard() // a retried chunk (same bytes, conflict checked them): already have it
 	} else {
-		for st, n := range sess.ranges {
-			if ch.start < st+n && st < ch.end+1 {
-				sess.mu.Unlock()
-				pc.discard()
-				return nil, badRequest("Content-Range bytes %d-%d overlaps bytes %d-%d received earlier", ch.start, ch.end, st, st+n-1)
+		for st, r := range sess.ranges {
+			if ch.start < st+r.n && st < ch.end+1 {
+				return fail(badRequest("Content-Range bytes %d-%d overlaps bytes %d-%d received earlier for upload %s: chunks of one file must not overlap (a different file needs its own X-Unique-Upload-Id)", ch.start, ch.end, st, st+r.n-1, ch.id))
 			}
 		}
-		sess.ranges[ch.start] = pc.n
+		sess.ranges[ch.start] = chunkRange{n: pc.n, sum: pc.sum}
 		sess.received += pc.n
 		sess.rememberParams(rc.p)
 		sess.pending[ch.start] = pc
@@ -330,6 +355,28 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 	sess.done, sess.result = true, res
 	sess.pending = nil
 	return res, nil
+}
+
+// conflict refuses a chunk that cannot belong to the file the session holds:
+// another total than a chunk announced before, an end beyond a total that
+// became known, or other bytes for a range received before. Caller holds
+// sess.mu.
+func (sess *chunkSession) conflict(ch *chunkHeader, pc *chunkPiece) error {
+	const hint = "a different file needs its own X-Unique-Upload-Id"
+	if ch.total >= 0 && sess.total >= 0 && ch.total != sess.total {
+		return badRequest("Conflict: Content-Range total %d differs from the total %d sent earlier for upload %s (%s)", ch.total, sess.total, ch.id, hint)
+	}
+	if ch.total >= 0 && sess.total < 0 {
+		for st, r := range sess.ranges {
+			if st+r.n > ch.total {
+				return badRequest("Conflict: Content-Range total %d is smaller than the end of bytes %d-%d received earlier for upload %s (%s)", ch.total, st, st+r.n-1, ch.id, hint)
+			}
+		}
+	}
+	if prev, ok := sess.ranges[ch.start]; ok && prev.n == pc.n && prev.sum != pc.sum {
+		return badRequest("Conflict: bytes %d-%d of upload %s differ from the bytes received earlier for that range; a retried chunk must repeat the same bytes (%s)", ch.start, ch.end, ch.id, hint)
+	}
+	return nil
 }
 
 // drain feeds pending chunks into the spool in offset order. Caller holds
@@ -393,7 +440,11 @@ func (sess *chunkSession) rememberParams(p *params) {
 	}
 	for k, v := range p.raw {
 		if _, ok := sess.params[k]; !ok && !authFields[k] {
-			sess.params[k] = append([]string(nil), v...)
+			vs := make([]string, len(v))
+			for i := range v {
+				vs[i] = strings.Clone(v[i]) // outlives the request
+			}
+			sess.params[k] = vs
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -215,5 +216,63 @@ func TestMaxUploadSizeWithoutChunks(t *testing.T) {
 
 	if r := uploadFile(t, New(fixedClock(), WithMaxUploadSize(0)), "raw", nil, "c.bin", data); r.status != 200 {
 		t.Fatalf("unlimited server refused: %d %s", r.status, r.msg())
+	}
+}
+
+// TestChunkConflicts: chunks of two different files under one
+// X-Unique-Upload-Id are refused instead of mixed, an identical repeated
+// chunk stays a retry, and a chunk announcing another total is a conflict;
+// with every storage (metadata-only included, which keeps no bytes).
+func TestChunkConflicts(t *testing.T) {
+	const c = MinChunkSize
+	a := randomBytes(c+1000, 21)
+	b := randomBytes(c+1000, 22) // same size, other bytes
+	total := fmt.Sprint(len(a))
+	for sname, mk := range storages(t) {
+		t.Run(sname, func(t *testing.T) {
+			s := mk()
+			defer s.Close()
+			params := url.Values{"public_id": {"mixed.bin"}}
+			mustStatus(t, sendChunk(t, s, "same-id", a, 0, c-1, total, params), 200)
+			mustStatus(t, sendChunk(t, s, "same-id", a, 0, c-1, total, params), 200) // a retry
+			r := sendChunk(t, s, "same-id", b, 0, c-1, total, params)
+			mustStatus(t, r, 400)
+			if !strings.Contains(r.msg(), "Conflict: bytes 0-5242879 of upload same-id differ from the bytes received earlier") {
+				t.Fatalf("%q", r.msg())
+			}
+			// Another total for the same upload.
+			other := append(append([]byte(nil), a...), 'x')
+			r = sendChunk(t, s, "same-id", other, c, len(other)-1, fmt.Sprint(len(other)), params)
+			mustStatus(t, r, 400)
+			if !strings.Contains(r.msg(), fmt.Sprintf("Conflict: Content-Range total %d differs from the total %s sent earlier", len(other), total)) {
+				t.Fatalf("%q", r.msg())
+			}
+			last := sendChunk(t, s, "same-id", a, c, len(a)-1, total, params)
+			mustStatus(t, last, 200)
+			if last.str("etag") != md5hex(a) || last.num("bytes") != int64(len(a)) {
+				t.Fatalf("file A was mixed: %s", last.body)
+			}
+			// A completed upload: the same final chunk again is a retry,
+			// other bytes are a conflict.
+			again := sendChunk(t, s, "same-id", a, c, len(a)-1, total, params)
+			mustStatus(t, again, 200)
+			if again.str("etag") != md5hex(a) {
+				t.Fatalf("retry of the final chunk: %s", again.body)
+			}
+			r = sendChunk(t, s, "same-id", b, c, len(b)-1, total, params)
+			mustStatus(t, r, 400)
+			if !strings.HasPrefix(r.msg(), "Conflict: bytes") {
+				t.Fatalf("%q", r.msg())
+			}
+			// Node-style -1 totals: a real total that ends before a chunk
+			// received earlier.
+			two := randomBytes(2*c, 23)
+			mustStatus(t, sendChunk(t, s, "node", two, c, 2*c-1, "-1", nil), 200)
+			r = sendChunk(t, s, "node", two, 0, c-1, fmt.Sprint(c), nil)
+			mustStatus(t, r, 400)
+			if !strings.HasPrefix(r.msg(), fmt.Sprintf("Conflict: Content-Range total %d is smaller than the end of bytes %d-%d received earlier", c, c, 2*c-1)) {
+				t.Fatalf("%q", r.msg())
+			}
+		})
 	}
 }

@@ -35,6 +35,40 @@
 // the work is done at once and its result goes to notification_url
 // (WithNotifications).
 //
+// # Hostile requests
+//
+// What a request may make the mock read, hold and wait for is bounded:
+//
+//   - An upload without chunks whose Content-Length announces more than the
+//     largest file (WithMaxUploadSize, plus room for its parameters) is
+//     refused with 400 "File size too large. Got <Content-Length>. ..."
+//     before any of its body is read (a client sending Expect:
+//     100-continue, as curl does, never sends it); a file that turns out
+//     larger is cut just past the limit, without reading the rest. A chunk
+//     may carry only what its Content-Range announces.
+//   - A text field other than file holds at most 1 MiB, the file field as
+//     text (a data URI) 64 MiB, all other fields of a request 8 MiB, a
+//     urlencoded body 100 MiB; beyond that the answer is 400.
+//   - What requests whose credentials are not verified yet hold in memory
+//     (their text, and with Memory storage their file bytes) is bounded
+//     across all requests in flight (WithMaxUnverifiedBytes, 128 MiB); a
+//     request that would pass the bound is answered 503 with Retry-After: 1.
+//     A request is verified at once by a valid Authorization header, and
+//     when its file begins if the parameters before it (the usual order;
+//     cldrest's client always sends the file last) carry a valid signature
+//     or an unsigned upload preset.
+//   - A request body that brings less than 16 KiB within the body timeout
+//     (WithBodyTimeout, 30 s; the wait starts again with every 16 KiB) is
+//     answered 408 and its connection closed, so trickling connections
+//     cannot pile up; uploads that keep moving are never cut.
+//   - A chunk that repeats a range of an X-Unique-Upload-Id with the same
+//     bytes is a retry; with other bytes, or announcing another total, it is
+//     refused with 400 "Conflict: ...": two files sent under one id are
+//     never mixed. Each range keeps only its SHA-256, whatever the storage.
+//
+// 408 and 503 are the only statuses outside those of Cloudinary's Upload
+// API (spec §8.2); only a stalling or overloading client sees them.
+//
 // # State and storage
 //
 // Assets, upload presets, folders, upload mappings, named transformations and
@@ -60,8 +94,9 @@
 // processing, commit-then-drop (the upload is applied, then the connection
 // is cut) and a truncated body. Journal lists every request (method, path,
 // route, parameters, headers of interest, auth mode, status, whether it
-// changed state, the fault that fired); secrets never appear in it.
-// WithControl exposes the same over HTTP for other processes:
+// changed state, the fault that fired); secrets never appear in it, and
+// long values are cut. WithControl exposes the same over HTTP for other
+// processes:
 //
 //	GET    /_mock/health           {"status":"ok"}
 //	GET    /_mock/faults           {"faults":[Fault...]}
@@ -71,8 +106,18 @@
 //	DELETE /_mock/journal          {"status":"ok"}
 //	GET    /_mock/clock            {"now":"<RFC 3339>","unix":N}
 //	POST   /_mock/clock            {"advance":"90m"} or {"now":"<RFC 3339>"|<unix>}
-//	POST   /_mock/reset            {"status":"ok"}
+//	POST   /_mock/reset            {"status":"ok"} (also resets the clock)
 //	GET    /_mock/state            {"assets":N,"chunk_sessions":N,"faults":N,"journal":N}
+//
+// So that no web page can reset or fault a developer's running mock, the
+// control endpoints answer 403 to a request whose Host is not the mock's
+// (loopback names and addresses, the address the connection came in on, and
+// WithControlHosts names; this stops DNS rebinding), with an Origin or
+// Sec-Fetch-Site header of another site, or, with WithControlToken, without
+// the token in the X-Mock-Control-Token header; and 400 to a POST whose body
+// is not application/json (a bodiless POST, such as a reset, needs no
+// Content-Type). A fault whose route matches no route of the mock is refused
+// with the list of routes.
 //
 // A fault in JSON: {"route":"upload","kind":"status","status":503,
 // "retry_after":1,"probability":0.2,"seed":7} (kinds: status, html, delay

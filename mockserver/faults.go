@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -161,9 +162,54 @@ type faultSet struct {
 
 func newFaultSet() *faultSet { return &faultSet{} }
 
-// AddFault scripts a fault and returns its ID.
-func (s *Server) AddFault(f Fault) (string, error) {
+// routeLabels lists the route labels requests get (see Fault), sorted.
+func (s *Server) routeLabels() []string {
+	labels := []string{"root", "unknown", "api/unknown", "upload/unknown", "upload/asset_destroy", "upload/download_backup", "delivery/unknown"}
+	for a := range s.actions {
+		labels = append(labels, "upload/"+a)
+	}
+	for a := range adminRoots {
+		labels = append(labels, "admin/"+a)
+	}
+	for rt := range resourceTypes {
+		labels = append(labels, "delivery/"+rt)
+	}
+	sort.Strings(labels)
+	return labels
+}
+
+// checkFault validates f, including that its route matches some route.
+func (s *Server) checkFault(f *Fault) error {
 	if err := f.validate(); err != nil {
+		return err
+	}
+	labels := s.routeLabels()
+	for _, l := range labels {
+		if f.matches(l, f.Method) {
+			return nil
+		}
+	}
+	var areas []string
+	for _, l := range labels {
+		if a, _, _ := strings.Cut(l, "/"); len(areas) == 0 || areas[len(areas)-1] != a {
+			if a != "root" && a != "unknown" && a != "api" {
+				areas = append(areas, a)
+			}
+		}
+	}
+	var named []string
+	for _, l := range labels {
+		if !strings.HasSuffix(l, "/unknown") && strings.Contains(l, "/") {
+			named = append(named, l)
+		}
+	}
+	return fmt.Errorf("unknown fault route %q: it matches no route; use \"\" or \"*\" (every request), an area (%s), or a path.Match pattern over the routes %s", f.Route, strings.Join(areas, ", "), strings.Join(named, ", "))
+}
+
+// AddFault scripts a fault and returns its ID. A route that matches no
+// route of the mock is refused with the list of routes.
+func (s *Server) AddFault(f Fault) (string, error) {
+	if err := s.checkFault(&f); err != nil {
 		return "", err
 	}
 	fs := s.faults

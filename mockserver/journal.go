@@ -27,6 +27,10 @@ type JournalEntry struct {
 	Fault     string              `json:"fault,omitempty"`
 }
 
+// journalValueMax is the longest parameter value the journal keeps whole;
+// longer ones keep their first 64 characters and their length.
+const journalValueMax = 4096
+
 // journalHeaders are the request headers the journal keeps.
 var journalHeaders = []string{"Content-Type", "Content-Range", "X-Unique-Upload-Id", "User-Agent", "X-Upload-Part-Number", "X-Upload-Total-Parts"}
 
@@ -73,14 +77,24 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 	if raw != nil {
 		e.Params = map[string][]string{}
 		for k, v := range raw {
-			switch {
-			case k == "api_secret":
+			if k == "api_secret" {
 				continue
-			case k == "file" && len(v) == 1 && len(v[0]) > 256:
-				e.Params[k] = []string{v[0][:64] + "...(" + itoa(int64(len(v[0]))) + " chars)"}
-			default:
-				e.Params[k] = append([]string(nil), v...)
 			}
+			// Copies, and long values cut: an entry outlives its request
+			// and must not pin its body (or megabytes of a field).
+			limit := journalValueMax
+			if k == "file" {
+				limit = 256 // a data URI or a long URL: its start says enough
+			}
+			vs := make([]string, len(v))
+			for i, x := range v {
+				if len(x) > limit {
+					vs[i] = x[:64] + "...(" + itoa(int64(len(x))) + " chars)"
+				} else {
+					vs[i] = strings.Clone(x)
+				}
+			}
+			e.Params[strings.Clone(clip(k, 256))] = vs
 		}
 	}
 	for _, h := range journalHeaders {
@@ -88,7 +102,7 @@ func (j *journal) add(s *Server, rc *reqCtx, rec *recorder, start time.Time, fau
 			if e.Headers == nil {
 				e.Headers = map[string]string{}
 			}
-			e.Headers[h] = v
+			e.Headers[h] = strings.Clone(clip(v, 1024))
 		}
 	}
 	if a := rc.r.Header.Get("Authorization"); a != "" {

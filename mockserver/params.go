@@ -17,11 +17,25 @@ import (
 )
 
 // Limits on what the request parser keeps in memory. File parts are streamed
-// and never count against them.
+// and never count against them; every text byte read before the request's
+// credentials are verified is charged to the server's unverified budget
+// (WithMaxUnverifiedBytes).
 const (
-	maxFieldBytes = 64 << 20  // one text field (data URIs up to ~60 MB)
-	maxFormBytes  = 100 << 20 // all text fields of one request together
-	maxJSONBytes  = 16 << 20  // a JSON body
+	// maxFieldBytes bounds one text field other than file.
+	maxFieldBytes = 1 << 20
+	// maxFileFieldBytes bounds the file field sent as text (a URL or a data
+	// URI; Cloudinary takes data URIs up to about 60 MB, 62,910,000
+	// characters).
+	maxFileFieldBytes = 64 << 20
+	// maxParamsBytes bounds the text fields other than file of one request
+	// together.
+	maxParamsBytes = 8 << 20
+	// maxFormBytes bounds a urlencoded body as sent (escapes included).
+	maxFormBytes = 100 << 20
+	// maxJSONBytes bounds a JSON body.
+	maxJSONBytes = 16 << 20
+	// maxNameBytes bounds a parameter name in a urlencoded body.
+	maxNameBytes = 1024
 )
 
 // params holds a request's parameters: the query string merged with the body.
@@ -183,17 +197,30 @@ type filePart struct {
 // fileSink receives the bytes of a file part. It must consume r.
 type fileSink func(fp filePart) error
 
-// parseRequest merges the query string and the body into params. File parts
-// of a multipart body are passed to sink as they stream by (a nil sink drains
-// and ignores them).
-func parseRequest(r *http.Request, sink fileSink) (*params, error) {
+// parseOptions says what parseRequest does with file parts and whom it
+// charges for the text it holds.
+type parseOptions struct {
+	// sink receives the file parts of a multipart body as they stream by
+	// (nil drains and ignores them).
+	sink fileSink
+	// hold is charged for every text byte read; nil charges nobody.
+	hold *hold
+	// beforeFile, when set, is called with the parameters read so far when
+	// the file field (a file part or a text field named file) begins.
+	beforeFile func(p *params)
+}
+
+// parseRequest merges the query string and the body into params.
+func parseRequest(r *http.Request, o parseOptions) (*params, error) {
 	p := newParams()
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, badRequest("Malformed query string: %v", err)
 	}
-	for k, v := range q {
-		p.raw[k] = append(p.raw[k], v...)
+	for k, vs := range q {
+		for _, v := range vs {
+			p.raw[strings.Clone(k)] = append(p.raw[k], strings.Clone(v)) // not pinning the URL
+		}
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return p, nil
@@ -211,43 +238,100 @@ func parseRequest(r *http.Request, sink fileSink) (*params, error) {
 		if mparams["boundary"] == "" {
 			return nil, badRequest("multipart/form-data Content-Type without a boundary")
 		}
-		return p, parseMultipart(p, multipart.NewReader(r.Body, mparams["boundary"]), sink)
+		return p, parseMultipart(p, multipart.NewReader(r.Body, mparams["boundary"]), o)
 	case "application/json":
-		return p, parseJSONBody(p, r.Body)
-	case "", "application/x-www-form-urlencoded", "text/plain":
-		body, err := readLimited(r.Body, maxFormBytes)
+		b, err := readLimited(r.Body, maxJSONBytes, r.ContentLength, o.hold)
 		if err != nil {
 			return nil, err
 		}
-		trimmed := bytes.TrimSpace(body)
-		if mt == "" && len(trimmed) > 0 && trimmed[0] == '{' {
-			return p, parseJSONBody(p, bytes.NewReader(trimmed))
+		return p, parseJSONBody(p, b)
+	case "", "application/x-www-form-urlencoded", "text/plain":
+		body, err := readLimited(r.Body, maxFormBytes, r.ContentLength, o.hold)
+		if err != nil {
+			return nil, err
 		}
-		vals, err := url.ParseQuery(string(body))
+		trimmed := strings.TrimSpace(body)
+		if mt == "" && len(trimmed) > 0 && trimmed[0] == '{' {
+			if len(trimmed) > maxJSONBytes {
+				return nil, badRequest("Request body too large: more than %d bytes of JSON", maxJSONBytes)
+			}
+			return p, parseJSONBody(p, trimmed)
+		}
+		vals, err := url.ParseQuery(body)
 		if err != nil {
 			return nil, badRequest("Malformed form body: %v", err)
 		}
-		for k, v := range vals {
-			p.raw[k] = append(p.raw[k], v...)
+		var params int
+		for k, vs := range vals {
+			if len(k) > maxNameBytes {
+				return nil, badRequest("Parameter name too long: %s (at most %d bytes)", clip(k, 64), maxNameBytes)
+			}
+			k = strings.Clone(k) // see below
+			for _, v := range vs {
+				if err := checkFieldSize(k, len(v)); err != nil {
+					return nil, err
+				}
+				if k != "file" {
+					if params += len(v); params > maxParamsBytes {
+						return nil, paramsTooLarge()
+					}
+				}
+				// Unescaped values are substrings of the body: clone the
+				// small ones, so that what outlives the request (assets,
+				// journal, chunk sessions) does not pin the whole body.
+				if len(v) < 64<<10 {
+					v = strings.Clone(v)
+				}
+				p.raw[k] = append(p.raw[k], v)
+			}
 		}
 		return p, nil
 	}
 	return nil, badRequest("Unsupported Content-Type %q: send multipart/form-data, application/x-www-form-urlencoded or application/json", mt)
 }
 
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+// readLimited reads all of r as text, at most limit bytes, charging h; size
+// is the announced length (a Content-Length, -1 when unknown).
+func readLimited(r io.Reader, limit, size int64, h *hold) (string, error) {
+	b, tooLarge, err := readText(r, limit, size, h)
 	if err != nil {
-		return nil, badRequest("Could not read request body: %v", err)
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			return "", err
+		}
+		return "", badRequest("Could not read request body: %v", err)
 	}
-	if int64(len(b)) > limit {
-		return nil, badRequest("Request body too large: more than %d bytes of parameters", limit)
+	if tooLarge {
+		return "", badRequest("Request body too large: more than %d bytes of parameters", limit)
 	}
 	return b, nil
 }
 
-func parseMultipart(p *params, mr *multipart.Reader, sink fileSink) error {
-	var total int64
+// checkFieldSize refuses a text field longer than its limit.
+func checkFieldSize(name string, n int) error {
+	limit := maxFieldBytes
+	if name == "file" {
+		limit = maxFileFieldBytes
+	}
+	if n > limit {
+		return badRequest("Parameter %s too large: more than %d bytes (the limit for %s)", clip(name, 64), limit, fieldKind(name))
+	}
+	return nil
+}
+
+func fieldKind(name string) string {
+	if name == "file" {
+		return "the file field as text, e.g. a data URI"
+	}
+	return "one text field other than file"
+}
+
+func paramsTooLarge() error {
+	return badRequest("Request body too large: more than %d bytes of parameters besides file", maxParamsBytes)
+}
+
+func parseMultipart(p *params, mr *multipart.Reader, o parseOptions) error {
+	var params int64
+	fileSeen := false
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -261,49 +345,63 @@ func parseMultipart(p *params, mr *multipart.Reader, sink fileSink) error {
 			_ = part.Close()
 			continue
 		}
+		if name == "file" && !fileSeen {
+			fileSeen = true
+			if o.beforeFile != nil {
+				o.beforeFile(p)
+			}
+		}
 		if part.FileName() != "" {
 			er := &errReader{r: part}
-			if sink == nil {
+			if o.sink == nil {
 				_, err = io.Copy(io.Discard, er)
 			} else {
-				err = sink(filePart{field: name, filename: part.FileName(), r: er})
+				err = o.sink(filePart{field: name, filename: part.FileName(), r: er})
 			}
-			_ = part.Close()
 			if er.err != nil && !errors.Is(er.err, io.EOF) {
 				// A broken body is the client's fault, whatever the sink made of it.
 				return badRequest("Malformed multipart body: %v", er.err)
 			}
 			if err != nil {
-				return err
+				return err // without part.Close, which would read the rest
 			}
+			_ = part.Close()
 			continue
 		}
-		b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
-		_ = part.Close()
+		limit := int64(maxFieldBytes)
+		if name == "file" {
+			limit = maxFileFieldBytes
+		} else if rest := maxParamsBytes - params; rest < limit {
+			limit = rest
+		}
+		// Not part.Close on failure: it would read the rest of the part.
+		v, tooLarge, err := readText(part, limit, -1, o.hold)
 		if err != nil {
+			if ae := (*apiError)(nil); errors.As(err, &ae) {
+				return err
+			}
 			return badRequest("Malformed multipart body: %v", err)
 		}
-		if len(b) > maxFieldBytes {
-			return badRequest("Multipart field %q too large", name)
+		if tooLarge {
+			if name != "file" && limit < maxFieldBytes {
+				return paramsTooLarge()
+			}
+			return checkFieldSize(name, int(limit)+1)
 		}
-		total += int64(len(b))
-		if total > maxFormBytes {
-			return badRequest("Request body too large: more than %d bytes of parameters", maxFormBytes)
+		_ = part.Close()
+		if name != "file" {
+			params += int64(len(v))
 		}
-		p.raw[name] = append(p.raw[name], string(b))
+		p.raw[name] = append(p.raw[name], v)
 	}
 }
 
-func parseJSONBody(p *params, r io.Reader) error {
-	b, err := readLimited(r, maxJSONBytes)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
+func parseJSONBody(p *params, b string) error {
+	if len(strings.TrimSpace(b)) == 0 {
 		return nil
 	}
 	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
+	if err := json.Unmarshal([]byte(b), &obj); err != nil {
 		return badRequest("Malformed JSON body: %v", err)
 	}
 	p.json = obj

@@ -30,7 +30,7 @@ func TestPipeMap(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", "/v1_1/demo/image/upload", strings.NewReader(tc.body))
 			r.Header.Set("Content-Type", tc.contentType)
-			p, err := parseRequest(r, nil)
+			p, err := parseRequest(r, parseOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

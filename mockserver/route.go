@@ -7,31 +7,30 @@ import (
 
 var resourceTypes = map[string]bool{"image": true, "video": true, "raw": true}
 
-// uploadActions maps Upload API actions to handlers.
-func (s *Server) uploadAction(action string) (handlerFunc, bool) {
-	switch action {
-	case "upload", "upload_chunked":
-		return s.handleUpload, true
-	case "explicit":
-		return signedAction(s.handleExplicit), true
-	case "destroy":
-		return signedAction(s.handleDestroy), true
-	case "rename":
-		return signedAction(s.handleRename), true
-	case "tags":
-		return signedAction(s.handleTags), true
-	case "context":
-		return signedAction(s.handleContext), true
-	case "metadata":
-		return signedAction(s.handleMetadata), true
-	case "generate_archive":
-		return signedAction(s.handleGenerateArchive), true
-	case "download":
-		return signedAction(s.handleDownload), true
-	case "explode", "text", "sprite", "multi", "create_slideshow", "concat", "update_metadata", "download_archive", "upload_large":
-		return func(rc *reqCtx) (any, error) { return nil, unsupported("the " + action + " action") }, true
+// uploadActions maps every Upload API action the mock knows to its handler.
+func (s *Server) uploadActions() map[string]handlerFunc {
+	actions := map[string]handlerFunc{
+		"upload":           s.handleUpload,
+		"upload_chunked":   s.handleUpload,
+		"explicit":         signedAction(s.handleExplicit),
+		"destroy":          signedAction(s.handleDestroy),
+		"rename":           signedAction(s.handleRename),
+		"tags":             signedAction(s.handleTags),
+		"context":          signedAction(s.handleContext),
+		"metadata":         signedAction(s.handleMetadata),
+		"generate_archive": signedAction(s.handleGenerateArchive),
+		"download":         signedAction(s.handleDownload),
 	}
-	return nil, false
+	for _, action := range []string{"explode", "text", "sprite", "multi", "create_slideshow", "concat", "update_metadata", "download_archive", "upload_large"} {
+		actions[action] = func(rc *reqCtx) (any, error) { return nil, unsupported("the " + action + " action") }
+	}
+	return actions
+}
+
+// uploadAction returns the handler of an Upload API action.
+func (s *Server) uploadAction(action string) (handlerFunc, bool) {
+	h, ok := s.actions[action]
+	return h, ok
 }
 
 var adminRoots = map[string]bool{
@@ -144,6 +143,9 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 // streams its file while parsing and accepts unsigned presets.
 func signedAction(h handlerFunc) handlerFunc {
 	return func(rc *reqCtx) (any, error) {
+		if err := rc.limitBody(maxFormBytes + bodyOverhead); err != nil {
+			return nil, err
+		}
 		if err := rc.parse(nil); err != nil {
 			return nil, err
 		}
@@ -166,12 +168,13 @@ func (s *Server) methodPOST(h handlerFunc, getOK bool) handlerFunc {
 	}
 }
 
-// parse reads the request's parameters once.
+// parse reads the request's parameters once; sink (may be nil) receives
+// file parts.
 func (rc *reqCtx) parse(sink fileSink) error {
 	if rc.p != nil {
 		return nil
 	}
-	p, err := parseRequest(rc.r, sink)
+	p, err := parseRequest(rc.r, parseOptions{sink: sink, hold: rc.hold, beforeFile: rc.verifyEarly})
 	if err != nil {
 		return err
 	}

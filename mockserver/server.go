@@ -64,6 +64,10 @@ type config struct {
 	notify         bool
 	maxTimestampAg time.Duration
 	provisioning   provisioningConfig // provisioning.go
+	bodyTimeout    time.Duration
+	maxUnverified  int64
+	controlToken   string
+	controlHosts   []string
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
@@ -95,8 +99,11 @@ func WithAdminBudget(n int) Option { return func(c *config) { c.adminBudget = n 
 
 // WithMaxUploadSize sets the largest file an upload without chunks may
 // carry (default DefaultMaxUploadSize, 100 MB); a larger one is refused
-// with 400 "File size too large", as Cloudinary does. n <= 0 means
-// unlimited (for measuring clients that send one huge request).
+// with 400 "File size too large", as Cloudinary does: before any byte is
+// read when the request's Content-Length already says so (Got is then the
+// announced length), else as soon as the file passes the limit, without
+// reading the rest. n <= 0 means unlimited (for measuring clients that send
+// one huge request).
 func WithMaxUploadSize(n int64) Option { return func(c *config) { c.maxUpload = n } }
 
 // WithAuthTokenKey enables token-based access control with the hex key
@@ -162,12 +169,14 @@ type Server struct {
 	rngMu sync.Mutex
 	rng   *mrand.Rand
 
-	journal  *journal
-	faults   *faultSet
-	sessions *chunkSessions
-	budget   *budget
-	remote   *http.Client
-	notifyWG sync.WaitGroup
+	journal    *journal
+	faults     *faultSet
+	sessions   *chunkSessions
+	budget     *budget
+	unverified *unverifiedBudget
+	actions    map[string]handlerFunc // Upload API actions
+	remote     *http.Client
+	notifyWG   sync.WaitGroup
 }
 
 // Open builds a Server. It fails only when Dir storage cannot be opened.
@@ -184,6 +193,8 @@ func Open(opts ...Option) (*Server, error) {
 		folderMode:     "dynamic",
 		futureSkew:     time.Hour,
 		maxTimestampAg: MaxTimestampAge,
+		bodyTimeout:    DefaultBodyTimeout,
+		maxUnverified:  DefaultMaxUnverifiedBytes,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -245,6 +256,8 @@ func Open(opts ...Option) (*Server, error) {
 	s.faults = newFaultSet()
 	s.sessions = newChunkSessions()
 	s.budget = &budget{limit: cfg.adminBudget}
+	s.unverified = &unverifiedBudget{limit: cfg.maxUnverified}
+	s.actions = s.uploadActions()
 	s.remote = cfg.httpClient
 	if s.remote == nil {
 		s.remote = &http.Client{Timeout: cfg.remoteTimeout}
@@ -302,9 +315,11 @@ func (s *Server) SetNow(t time.Time) {
 }
 
 // Reset forgets every asset, preset, folder, mapping, transformation,
-// metadata field, chunk session, fault and journal entry, and refills the
-// Admin budget. Dir storage is emptied as well.
+// metadata field, chunk session, fault and journal entry, refills the Admin
+// budget and sets the clock back to the base clock (WithClock, else
+// time.Now), undoing Advance and SetNow. Dir storage is emptied as well.
 func (s *Server) Reset() {
+	s.offset.Store(0)
 	s.mu.Lock()
 	old := s.st
 	s.st = newState()
@@ -358,6 +373,8 @@ type reqCtx struct {
 	dropped bool // a fault cuts the connection: the client gets no status
 	fileLen int64
 	fileDsc string
+	body    *reqBody // nil when the request has no body
+	hold    *hold    // the request's share of the unverified budget
 }
 
 // handlerFunc answers one route: a JSON value or an error.
@@ -368,15 +385,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rid := s.randString(32, hexDigits)
 	w.Header().Set("X-Request-Id", rid)
 	path := r.URL.Path
+	rc := &reqCtx{s: s, r: r, rid: rid, hold: &hold{b: s.unverified}}
+	defer rc.hold.release()
+	if orig := r.Body; orig != nil && orig != http.NoBody && r.ContentLength != 0 {
+		rc.body = newReqBody(w, r, s.cfg.bodyTimeout)
+		r.Body = rc.body
+		// net/http inspects the body it made once the handler returns
+		// (what is left to discard, whether 100 Continue was sent).
+		defer func() { r.Body = orig }()
+	}
 	if strings.HasPrefix(path, "/_mock/") || path == "/_mock" {
 		if !s.cfg.control {
 			writeError(w, notFound("The /_mock control endpoints are disabled: start the mock with control enabled (WithControl, --control)"))
 			return
 		}
-		s.serveControl(w, r)
+		s.serveControl(rc, w)
 		return
 	}
-	rc := &reqCtx{s: s, r: r, rid: rid}
+	if _, present, err := s.headerAuth(r); present && err == nil {
+		rc.hold.verify() // a valid Authorization header: nothing it sends counts as unverified
+	}
 	h, err := s.route(rc)
 	if s.cors(w, r, rc.label) {
 		return
@@ -426,7 +454,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		drainBody(r)
-		writeError(rec, err)
+		rc.writeError(rec, err)
 	} else {
 		s.run(rc, rec, h)
 	}
@@ -442,7 +470,7 @@ func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
 		if rc.p == nil {
 			drainBody(rc.r)
 		}
-		writeError(rec, err)
+		rc.writeError(rec, err)
 		return
 	}
 	if rc.wrote {
@@ -453,8 +481,22 @@ func (s *Server) run(rc *reqCtx, rec *recorder, h handlerFunc) {
 
 // maxDrain bounds how much of an unread request body is consumed before an
 // early error answer, so that a client still sending a chunk reads the
-// status instead of a connection reset.
+// status instead of a connection reset. A body that was stopped (too large)
+// or timed out is not read any further.
 const maxDrain = 32 << 20
+
+// writeError answers err, unless the body gave the real reason: a body
+// timeout answers 408 and a body past its limit 400, both closing the
+// connection.
+func (rc *reqCtx) writeError(w http.ResponseWriter, err error) {
+	switch {
+	case rc.body.timedOut():
+		err = newAPIError(http.StatusRequestTimeout, "Request Timeout: the request body sent less than %d bytes in %s; send it without pauses, or raise the mock's body timeout (WithBodyTimeout, cldrest mock --body-timeout)", BodyProgress, rc.s.cfg.bodyTimeout)
+	case rc.body.tooLarge():
+		err = badRequest("Request body too large: more than %d bytes (the most this request may send)", rc.body.limit)
+	}
+	writeError(w, err)
+}
 
 func drainBody(r *http.Request) {
 	if r.Body != nil {

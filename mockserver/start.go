@@ -15,14 +15,19 @@ type Running struct {
 
 // Start opens a Server with opts, serves it on 127.0.0.1 on a free port and
 // stops it (and removes its temporary files) when the test ends. A failure
-// to open the server fails the test.
+// to open the server fails the test. The http.Server waits for request
+// headers as long as for body bytes (WithBodyTimeout).
 func Start(t testing.TB, opts ...Option) *Running {
 	t.Helper()
 	s, err := Open(opts...)
 	if err != nil {
 		t.Fatalf("mockserver.Start: %v", err)
 	}
-	hs := httptest.NewServer(s)
+	hs := httptest.NewUnstartedServer(s)
+	if d := s.cfg.bodyTimeout; d > 0 {
+		hs.Config.ReadHeaderTimeout = d
+	}
+	hs.Start()
 	rs := &Running{Server: s, URL: hs.URL, hs: hs}
 	t.Cleanup(func() {
 		hs.CloseClientConnections()

@@ -25,6 +25,9 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		drainBody(rc.r)
 		return nil, err
 	}
+	if err := s.limitUploadBody(rc, chunk); err != nil {
+		return nil, err
+	}
 	var sp spool
 	var piece *chunkPiece
 	var sess *chunkSession
@@ -45,12 +48,20 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 			return badRequest("More than one file part in the request")
 		}
 		rc.fileDsc = fp.filename
+		var r io.Reader = fp.r
+		if _, inMemory := s.blobs.(*memoryStore); inMemory && !rc.hold.verified {
+			r = &heldReader{r: r, h: rc.hold} // memory kept for a request not verified yet
+		}
 		if chunk != nil {
 			sess = s.sessions.get(s, chunk.id)
-			pc, err := sess.put(s, chunk.start, fp.r)
+			pc, err := sess.put(s, chunk, r)
 			piece = pc
 			if pc != nil {
 				rc.fileLen = pc.n
+			}
+			if want := chunk.end - chunk.start + 1; err == nil && pc.n > want {
+				rc.body.stop() // more bytes than the range announced: read no further
+				return badRequest("Content-Range bytes %d-%d does not match the chunk's more than %d bytes", chunk.start, chunk.end, want)
 			}
 			return err
 		}
@@ -59,18 +70,29 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		if err != nil {
 			return err
 		}
-		r := fp.r
-		if limit := s.cfg.maxUpload; limit > 0 {
+		limit := s.cfg.maxUpload
+		if limit > 0 {
 			r = io.LimitReader(r, limit+1)
 		}
 		n, err := io.Copy(sp, r)
 		rc.fileLen = n
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			return err
+		}
 		if err != nil {
 			return badRequest("Could not read the file part: %v", err)
 		}
-		if limit := s.cfg.maxUpload; limit > 0 && n > limit {
-			rest, _ := io.Copy(io.Discard, fp.r)
-			return badRequest("File size too large. Got %d. Maximum is %d. Upload larger files in chunks (X-Unique-Upload-Id and Content-Range headers)", n+rest, limit)
+		if limit > 0 && n > limit {
+			// Look a little further for the end of the part, to give the
+			// exact size of a file just over the limit; never read the rest.
+			const peek = 64 << 10
+			rest, _ := io.CopyN(io.Discard, fp.r, peek)
+			got := strconv.FormatInt(n+rest, 10)
+			if rest == peek {
+				got = "more than " + got
+				rc.body.stop()
+			}
+			return badRequest("File size too large. Got %s. Maximum is %d. Upload larger files in chunks (X-Unique-Upload-Id and Content-Range headers)", got, limit)
 		}
 		return nil
 	}
@@ -122,6 +144,28 @@ func (s *Server) handleUpload(rc *reqCtx) (any, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// limitUploadBody bounds what an upload request may send: a chunk its
+// Content-Range length, any other upload the largest file without chunks
+// (or the largest form, for data URIs), plus its parameters and multipart
+// framing. A Content-Length above that is refused before any byte is read.
+func (s *Server) limitUploadBody(rc *reqCtx, ch *chunkHeader) error {
+	if ch != nil {
+		n := ch.end - ch.start + 1
+		if err := rc.limitBody(n + maxParamsBytes + bodyOverhead); err != nil {
+			return badRequest("Content-Range bytes %d-%d announces %d bytes, but the request is %d bytes long (Content-Length): send one chunk per request", ch.start, ch.end, n, rc.r.ContentLength)
+		}
+		return nil
+	}
+	limit := s.cfg.maxUpload
+	if limit <= 0 {
+		return nil
+	}
+	if err := rc.limitBody(max(limit, maxFormBytes) + maxParamsBytes + bodyOverhead); err != nil {
+		return badRequest("File size too large. Got %d. Maximum is %d. Upload larger files in chunks (X-Unique-Upload-Id and Content-Range headers)", rc.r.ContentLength, limit)
+	}
+	return nil
 }
 
 // applyPreset fills parameters from an upload preset's settings; request

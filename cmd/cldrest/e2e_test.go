@@ -122,6 +122,9 @@ func (m *mockProc) ctl(t *testing.T, method, path string, body, out any) {
 		rd = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, m.base+"/_mock/"+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)

@@ -19,9 +19,12 @@ func newMockCmd() *cobra.Command {
 	var (
 		addr, dir, cloud, key, secret, token   string
 		accountID, provKey, provSecret         string
-		maxUpload, tokenKey                    string
+		maxUpload, tokenKey, maxUnverified     string
+		controlToken                           string
+		controlHosts                           []string
 		metadataOnly, control, offline, notify bool
 		budget                                 int
+		bodyTimeout                            time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "mock",
@@ -37,8 +40,16 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those
 --addr 127.0.0.1:0 (the default) picks a free port. --dir keeps assets across restarts;
 --metadata-only hashes uploaded bytes and discards them (for large benchmarks).
 --max-upload-size is the largest upload without chunks (default 100MiB, as Cloudinary;
-0 for no limit).
---control enables the /_mock/ endpoints (faults, journal, clock, reset).`,
+0 for no limit): a request announcing more (Content-Length) is refused before its body
+is read, one sending more is cut just past the limit.
+--body-timeout: a request body that brings less than 16 KiB in that time is answered
+408 and its connection closed (0 for no timeout).
+--max-unverified-size bounds what requests not yet authenticated make the mock hold, all
+together (503 with Retry-After: 1 above it).
+--control enables the /_mock/ endpoints (faults, journal, clock, reset). They refuse a
+request for another Host (loopback, the --addr host and --control-host names work), with
+an Origin of another site, with a body that is not JSON, and with --control-token, one
+without that token in the X-Mock-Control-Token header.`,
 		Example: `  # Serve in memory on a free port; copy the printed CLOUDINARY_URL:
   cldrest mock
 
@@ -63,12 +74,31 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those
 			if err != nil {
 				return usageErr("--max-upload-size: %v", err)
 			}
+			unverified, err := parseSize(maxUnverified)
+			if err != nil {
+				return usageErr("--max-unverified-size: %v", err)
+			}
+			if bodyTimeout < 0 {
+				return usageErr("--body-timeout %s: use a positive duration like 30s, or 0 for no timeout", bodyTimeout)
+			}
+			if (controlToken != "" || len(controlHosts) > 0) && !control {
+				return usageErr("--control-token and --control-host need --control")
+			}
+			listenHost, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return usageErr("--addr %q: use HOST:PORT, e.g. 127.0.0.1:0", addr)
+			}
+			if ip := net.ParseIP(listenHost); listenHost != "" && (ip == nil || !ip.IsUnspecified()) {
+				controlHosts = append(controlHosts, listenHost)
+			}
 			opts := []mockserver.Option{
 				mockserver.WithCloud(cloud),
 				mockserver.WithCredentials(key, secret),
 				mockserver.WithProvisioning(accountID, provKey, provSecret),
 				mockserver.WithAdminBudget(budget),
 				mockserver.WithMaxUploadSize(maxSize),
+				mockserver.WithBodyTimeout(bodyTimeout),
+				mockserver.WithMaxUnverifiedBytes(unverified),
 			}
 			if token != "" {
 				opts = append(opts, mockserver.WithOAuthToken(token))
@@ -83,7 +113,10 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those
 				opts = append(opts, mockserver.WithStorage(mockserver.MetadataOnly))
 			}
 			if control {
-				opts = append(opts, mockserver.WithControl())
+				opts = append(opts, mockserver.WithControl(), mockserver.WithControlHosts(controlHosts...))
+			}
+			if controlToken != "" {
+				opts = append(opts, mockserver.WithControlToken(controlToken))
 			}
 			if offline {
 				opts = append(opts, mockserver.WithOfflineRemoteURLs())
@@ -105,7 +138,7 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those
 			if host.IP.IsUnspecified() {
 				shown = net.JoinHostPort("127.0.0.1", fmt.Sprint(host.Port))
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
+			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
 			// CLOUDINARY_URL stays the first line: scripts read it with head -n1.
@@ -138,8 +171,12 @@ and serves until SIGINT or SIGTERM. Point any Cloudinary client at it with those
 	f.StringVar(&provSecret, "provisioning-secret", mockserver.DefaultProvisioningSecret, "provisioning secret of the Provisioning API")
 	f.StringVar(&tokenKey, "auth-token-key", "", "hex key of token-based access: deliver authenticated assets to URLs with a valid __cld_token__")
 	f.StringVar(&maxUpload, "max-upload-size", fmt.Sprint(mockserver.DefaultMaxUploadSize), "largest upload without chunks in bytes, or e.g. 100MiB (0: unlimited)")
+	f.DurationVar(&bodyTimeout, "body-timeout", mockserver.DefaultBodyTimeout, "answer 408 to a request body that brings less than 16 KiB in this time (0: no timeout)")
+	f.StringVar(&maxUnverified, "max-unverified-size", fmt.Sprint(mockserver.DefaultMaxUnverifiedBytes), "most bytes held for requests not yet authenticated, all together, e.g. 128MiB (0: unlimited)")
 	f.IntVar(&budget, "admin-budget", mockserver.DefaultAdminBudget, "Admin API calls per hour before 420 (0: unlimited)")
 	f.BoolVar(&control, "control", false, "enable the /_mock/ control endpoints (faults, journal, clock, reset)")
+	f.StringVar(&controlToken, "control-token", "", "with --control: require this token in the X-Mock-Control-Token header")
+	f.StringArrayVar(&controlHosts, "control-host", nil, "with --control: also accept control requests for this Host name (repeatable; loopback and the --addr host always work)")
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")
 	f.BoolVar(&notify, "notifications", false, "POST signed notifications to notification_url parameters")
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,6 +82,9 @@ func TestMockCommandUsageErrors(t *testing.T) {
 		{[]string{"mock", "--addr", "256.0.0.1:bad"}, "cannot listen on"},
 		{[]string{"mock", "--api-secret", ""}, "must not be empty"},
 		{[]string{"mock", "extra"}, "unknown command"},
+		{[]string{"mock", "--body-timeout", "-1s"}, "--body-timeout -1s: use a positive duration"},
+		{[]string{"mock", "--max-unverified-size", "lots"}, "--max-unverified-size: invalid size"},
+		{[]string{"mock", "--control-token", "t"}, "--control-token and --control-host need --control"},
 	}
 	for _, tc := range tests {
 		var out, errb bytes.Buffer
@@ -91,5 +95,70 @@ func TestMockCommandUsageErrors(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("%v: stdout %q", tc.args, out.String())
 		}
+	}
+}
+
+// TestMockCommandGuards: the flags reach the server: --control-token and
+// --control-host guard /_mock/, --body-timeout answers 408 to a trickling
+// body.
+func TestMockCommandGuards(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"mock", "--control", "--control-token", "t0ken", "--control-host", "mock.internal", "--body-timeout", "300ms"}, nil, pw, &stderr)
+		_ = pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no CLOUDINARY_URL line: %v (stderr %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	u, _ := url.Parse(strings.TrimPrefix(strings.TrimSpace(line), "CLOUDINARY_URL="))
+	prefix := u.Query().Get("upload_prefix")
+	for _, tc := range []struct {
+		host, token string
+		status      int
+	}{
+		{"", "", 403}, {"", "wrong", 403}, {"", "t0ken", 200},
+		{"mock.internal:1", "t0ken", 200}, {"evil.example", "t0ken", 403},
+	} {
+		req, _ := http.NewRequest("GET", prefix+"/_mock/health", nil)
+		if tc.host != "" {
+			req.Host = tc.host
+		}
+		if tc.token != "" {
+			req.Header.Set("X-Mock-Control-Token", tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("host %q token %q: status %d, want %d", tc.host, tc.token, resp.StatusCode, tc.status)
+		}
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(prefix, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "POST /v1_1/demo/image/upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000\r\n\r\n--b\r\n")
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // a safety net, not a timing assertion
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	if !strings.HasPrefix(status, "HTTP/1.1 408 ") {
+		t.Errorf("a stalled body: %q %v, want 408", status, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mock did not stop after cancel")
 	}
 }

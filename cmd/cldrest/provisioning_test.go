@@ -54,7 +54,7 @@ func TestAccountUsageErrors(t *testing.T) {
 	}{
 		{"", []string{"account", "users", "ls"}, "no provisioning configuration: set CLOUDINARY_ACCOUNT_URL=account://"},
 		{"cloudinary://k:" + provCanary + "@c", []string{"account", "users", "ls"}, "scheme must be account://"},
-		{"account://k@acc", []string{"account", "users", "ls"}, "provisioning_secret"},
+		{"account://k@acc", []string{"account", "users", "ls"}, "no ':' between the provisioning key and the provisioning secret"},
 		{"", []string{"account"}, "missing subcommand"},
 		{"", []string{"account", "users"}, "missing subcommand"},
 		{"", []string{"account", "users", "create", "a@b.c", "--mock"}, "--name and --role are required"},

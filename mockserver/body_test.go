@@ -1,0 +1,475 @@
+package mockserver
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// heapPeak samples the heap (objects, live or not yet swept) every
+// millisecond until stop is called and returns how far the peak rose above
+// the level at the start, and how much of that a full GC leaves (what is
+// retained). GC runs at GOGC=10 meanwhile, so garbage can neither hide a
+// bound violation behind a lazy collector nor fake one.
+func heapPeak() (stop func() (peak, retained int64)) {
+	old := debug.SetGCPercent(10)
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() int64 { metrics.Read(sample); return int64(sample[0].Value.Uint64()) }
+	base := read()
+	var (
+		mu   sync.Mutex
+		peak = base
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				v := read()
+				mu.Lock()
+				peak = max(peak, v)
+				mu.Unlock()
+			}
+		}
+	}()
+	return func() (int64, int64) {
+		close(done)
+		wg.Wait()
+		debug.SetGCPercent(old)
+		runtime.GC()
+		return peak - base, read() - base
+	}
+}
+
+// repeatReader yields n copies of byte c, without holding them.
+type repeatReader struct {
+	n int64
+	c byte
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), r.n)]
+	if len(p) > 0 {
+		p[0] = r.c
+		for i := 1; i < len(p); i *= 2 {
+			copy(p[i:], p[:i])
+		}
+	}
+	r.n -= int64(len(p))
+	return len(p), nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r  io.Reader
+	mu sync.Mutex
+	n  int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.mu.Lock()
+	c.n += int64(n)
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *countingReader) count() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+func (c *countingReader) Close() error { return nil }
+
+// hugeFieldBody is a multipart body with fields, then a text field named
+// field of size bytes ('A's after a data URI prefix when it is file),
+// generated while it is read.
+func hugeFieldBody(fields url.Values, field string, size int64) (io.Reader, string) {
+	var head bytes.Buffer
+	mw := multipart.NewWriter(&head)
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	_, _ = mw.CreateFormField(field)
+	prefix := ""
+	if field == "file" {
+		prefix = "data:image/png;base64,"
+	}
+	head.WriteString(prefix)
+	tail := "\r\n--" + mw.Boundary() + "--\r\n"
+	return io.MultiReader(&head, &repeatReader{n: size - int64(len(prefix)), c: 'A'}, strings.NewReader(tail)), mw.FormDataContentType()
+}
+
+// TestUnverifiedMemoryBounded: sixteen parallel unauthenticated uploads
+// carrying one 60 MiB text field each (the file field, which may be that
+// long, and one that may not) keep the heap within a few hundred MiB, and
+// nothing stays held once they are answered.
+func TestUnverifiedMemoryBounded(t *testing.T) {
+	const parallel = 16
+	size := int64(60 << 20)
+	if testing.Short() {
+		size = 20 << 20
+	}
+	m := Start(t, WithClock(func() time.Time { return testNow }))
+	bad := url.Values{"api_key": {DefaultAPIKey}, "timestamp": {fmt.Sprint(testNow.Unix())}, "signature": {strings.Repeat("0", 40)}}
+	hc := &http.Client{Timeout: time.Minute}
+	for _, tc := range []struct{ field, enc string }{{"file", "multipart"}, {"context", "multipart"}, {"file", "urlencoded"}} {
+		field := tc.field
+		t.Run(field+"/"+tc.enc, func(t *testing.T) {
+			stop := heapPeak()
+			statuses := make(chan int, parallel)
+			var wg sync.WaitGroup
+			for range parallel {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					body, ct := hugeFieldBody(bad, field, size)
+					req, _ := http.NewRequest("POST", m.APIBase()+"/image/upload", body)
+					if tc.enc == "urlencoded" {
+						// With a Content-Length, as url.Values.Encode sorts
+						// it: file before signature.
+						head := "api_key=" + DefaultAPIKey + "&file=data%3Aimage%2Fpng%3Bbase64%2C"
+						tail := "&signature=" + strings.Repeat("0", 40) + "&timestamp=" + fmt.Sprint(testNow.Unix())
+						req, _ = http.NewRequest("POST", m.APIBase()+"/image/upload", io.MultiReader(strings.NewReader(head), &repeatReader{n: size, c: 'A'}, strings.NewReader(tail)))
+						req.ContentLength = int64(len(head)+len(tail)) + size
+						ct = "application/x-www-form-urlencoded"
+					}
+					req.Header.Set("Content-Type", ct)
+					resp, err := hc.Do(req)
+					if err != nil {
+						statuses <- 0 // the mock may close a body it refused early
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					statuses <- resp.StatusCode
+				}()
+			}
+			wg.Wait()
+			hc.CloseIdleConnections()
+			grew, retained := stop()
+			close(statuses)
+			count := map[int]int{}
+			for st := range statuses {
+				count[st]++
+				if st == http.StatusOK {
+					t.Error("an unauthenticated upload was accepted")
+				}
+			}
+			const bound, retainBound = 320 << 20, 16 << 20
+			t.Logf("%d x %d MiB %s field: statuses %v, heap peak grew by %.0f MiB (bound %d MiB), %.1f MiB retained after the answers", parallel, size>>20, field, count, float64(grew)/(1<<20), bound>>20, float64(retained)/(1<<20))
+			if grew > bound {
+				t.Errorf("heap grew by %d MiB, want at most %d MiB", grew>>20, bound>>20)
+			}
+			if retained > retainBound {
+				t.Errorf("%d MiB retained after every answer, want at most %d MiB", retained>>20, retainBound>>20)
+			}
+			if held := m.unverified.inUse(); held != 0 {
+				t.Errorf("%d bytes still held for unverified requests after every answer", held)
+			}
+		})
+	}
+}
+
+// TestJournalKeepsNoLargeValues: journal entries outlive their requests, so
+// they keep long values cut and copies of short ones (never a substring that
+// pins a whole urlencoded body).
+func TestJournalKeepsNoLargeValues(t *testing.T) {
+	s := New(fixedClock())
+	ctx := strings.Repeat("k=v|", 200_000) // 800 KB, under the field limit
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/upload", url.Values{"context": {ctx}, "file": {"data:image/png;base64," + base64.StdEncoding.EncodeToString(pngBytes(1, 1, 64))}}), 200)
+	j := s.Journal()
+	got := j[len(j)-1].Params["context"]
+	if len(got) != 1 || len(got[0]) > 100 || !strings.HasSuffix(got[0], "...(800000 chars)") {
+		t.Fatalf("journaled context: %.120q", got)
+	}
+}
+
+// TestVerifiedEarly: with a tiny unverified budget and memory storage, a
+// file part is taken when what precedes it authenticates the request (a
+// signature, an unsigned preset, an Authorization header) and refused with
+// 503 when the signature comes only after the file.
+func TestVerifiedEarly(t *testing.T) {
+	s := New(fixedClock(), WithMaxUnverifiedBytes(1<<20))
+	s.st.cfg.Presets["open"] = &preset{Name: "open", Unsigned: true, Settings: map[string]string{}}
+	file := randomBytes(4<<20, 1)
+	send := func(fields url.Values, after url.Values, basic bool) result {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, vs := range fields {
+			for _, v := range vs {
+				_ = mw.WriteField(k, v)
+			}
+		}
+		fw, _ := mw.CreateFormFile("file", "f.bin")
+		_, _ = fw.Write(file)
+		for k, vs := range after {
+			for _, v := range vs {
+				_ = mw.WriteField(k, v)
+			}
+		}
+		_ = mw.Close()
+		req := newReq("POST", "/v1_1/demo/raw/upload", &buf, mw.FormDataContentType())
+		if basic {
+			req.SetBasicAuth(DefaultAPIKey, DefaultAPISecret)
+		}
+		return serve(t, s, req)
+	}
+	sig := signed(t, url.Values{"public_id": {"a"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	mustStatus(t, send(sig, nil, false), 200)
+	mustStatus(t, send(url.Values{"upload_preset": {"open"}, "public_id": {"b"}}, nil, false), 200)
+	mustStatus(t, send(nil, url.Values{"public_id": {"c"}}, true), 200)
+	// The signature after the file: the file is held unverified.
+	r := send(url.Values{"public_id": {"d"}}, signed(t, url.Values{"public_id": {"d"}}, DefaultAPIKey, DefaultAPISecret, testNow), false)
+	mustStatus(t, r, 503)
+	if r.header.Get("Retry-After") != "1" || !strings.Contains(r.msg(), "requests not verified yet") {
+		t.Fatalf("Retry-After %q, message %q", r.header.Get("Retry-After"), r.msg())
+	}
+	// A signature that fails before the file proves nothing yet: still held.
+	badSig := signed(t, url.Values{"public_id": {"e"}}, DefaultAPIKey, "wrong", testNow)
+	if r := send(badSig, nil, false); r.status == 200 {
+		t.Fatal("bad signature accepted")
+	}
+	if held := s.unverified.inUse(); held != 0 {
+		t.Fatalf("%d bytes still held", held)
+	}
+}
+
+// TestFieldLimits: a text field other than file is limited to 1 MiB, the
+// file field to 64 MiB, and the Invalid Signature message quotes at most
+// 4 KiB of the string to sign.
+func TestFieldLimits(t *testing.T) {
+	s := New(fixedClock())
+	for _, tc := range []struct {
+		field string
+		size  int64
+		msg   string
+	}{
+		{"context", maxFieldBytes + 1, "Parameter context too large: more than 1048576 bytes"},
+		{"file", maxFileFieldBytes + 1, "Parameter file too large: more than 67108864 bytes"},
+	} {
+		body, ct := hugeFieldBody(signed(t, nil, DefaultAPIKey, DefaultAPISecret, testNow), tc.field, tc.size)
+		r := serve(t, s, newReq("POST", "/v1_1/demo/image/upload", body, ct))
+		mustStatus(t, r, 400)
+		if !strings.HasPrefix(r.msg(), tc.msg) {
+			t.Errorf("%s: %q", tc.field, r.msg())
+		}
+	}
+	p := url.Values{"context": {strings.Repeat("k=v|", 100_000)}, "timestamp": {fmt.Sprint(testNow.Unix())}, "api_key": {DefaultAPIKey}, "signature": {strings.Repeat("0", 40)}}
+	r := serve(t, s, newReq("POST", "/v1_1/demo/image/upload", strings.NewReader(p.Encode()), "application/x-www-form-urlencoded"))
+	mustStatus(t, r, 401)
+	if len(r.msg()) > 5000 || !strings.Contains(r.msg(), "more bytes)") {
+		t.Fatalf("message of %d bytes: %.200q", len(r.msg()), r.msg())
+	}
+}
+
+// TestSlowBodiesTimeOut: hundreds of connections trickling request bodies
+// (127.0.0.1 only) do not stop the mock from answering its health check,
+// and each gets a 408 or a closed connection once the body timeout passes,
+// while uploads that keep moving are never cut.
+func TestSlowBodiesTimeOut(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	tricklers := 300
+	if testing.Short() {
+		tricklers = 100
+	}
+	m := Start(t, WithControl(), WithBodyTimeout(timeout), WithClock(func() time.Time { return testNow }))
+	addr := strings.TrimPrefix(m.URL, "http://")
+	head := "POST /v1_1/demo/image/upload HTTP/1.1\r\nHost: " + addr + "\r\n" +
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n--b\r\n"
+
+	type outcome struct {
+		status string // "408", another status line, or "closed"
+		err    error
+	}
+	results := make(chan outcome, tricklers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	opened := make(chan struct{}, tricklers)
+	for range tricklers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				results <- outcome{err: err}
+				opened <- struct{}{}
+				return
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, head); err != nil {
+				results <- outcome{err: err}
+				opened <- struct{}{}
+				return
+			}
+			opened <- struct{}{}
+			// One byte every 10 ms: progress, but far below 16 KiB per timeout.
+			go func() {
+				tick := time.NewTicker(10 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+						if _, err := conn.Write([]byte("x")); err != nil {
+							return
+						}
+					}
+				}
+			}()
+			// A safety net for a mock that never answers, not a timing assertion.
+			_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			line, err := bufio.NewReader(conn).ReadString('\n')
+			switch {
+			case strings.HasPrefix(line, "HTTP/1.1 408 "):
+				results <- outcome{status: "408"}
+			case line == "" && err != nil && !isTimeout(err):
+				results <- outcome{status: "closed"}
+			default:
+				results <- outcome{status: strings.TrimSpace(line), err: err}
+			}
+		}()
+	}
+	for range tricklers {
+		<-opened
+	}
+	// Every trickler is connected and sending: the mock still answers.
+	hc := &http.Client{Timeout: 10 * time.Second}
+	resp, err := hc.Get(m.URL + "/_mock/health")
+	if err != nil {
+		t.Fatalf("health check while %d bodies trickle: %v", tricklers, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("health: %d", resp.StatusCode)
+	}
+	count := map[string]int{}
+	var failed []outcome
+	for range tricklers {
+		o := <-results
+		if o.status != "408" && o.status != "closed" {
+			failed = append(failed, o)
+		}
+		count[o.status]++
+	}
+	if len(failed) > 0 {
+		t.Errorf("%d of %d trickling bodies got neither 408 nor a closed connection, e.g. %q %v", len(failed), tricklers, failed[0].status, failed[0].err)
+	}
+	close(stop)
+	wg.Wait()
+	t.Logf("%d trickling bodies: %v", tricklers, count)
+
+	// An upload that keeps moving is not cut, however long it takes in all:
+	// 32 KiB every 10 ms for 4 MiB, longer than a 500 ms timeout (which only
+	// a stall of half a second could break).
+	steady := Start(t, WithBodyTimeout(500*time.Millisecond), WithClock(func() time.Time { return testNow }))
+	data := pngBytes(1, 1, 4<<20)
+	p := signed(t, url.Values{"public_id": {"steady"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	body, ct := multipartBody(t, p, "steady.png", data)
+	resp, err = hc.Post(steady.APIBase()+"/image/upload", ct, &paced{r: body, n: 32 << 10, every: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("steady upload: %d %s", resp.StatusCode, b)
+	}
+}
+
+// paced reads n bytes of r per tick.
+type paced struct {
+	r     io.Reader
+	n     int
+	every time.Duration
+	next  time.Time
+}
+
+func (p *paced) Read(b []byte) (int, error) {
+	if wait := time.Until(p.next); wait > 0 {
+		time.Sleep(wait)
+	}
+	p.next = time.Now().Add(p.every)
+	return p.r.Read(b[:min(len(b), p.n)])
+}
+
+// TestOversizeBodyNotRead: an upload whose Content-Length already passes
+// the limit is refused before any of its body is read, and one of unknown
+// length stops being read just past the limit; chunks likewise against their
+// Content-Range. The body is generated and counted, never held.
+func TestOversizeBodyNotRead(t *testing.T) {
+	const limit = MinChunkSize + 10
+	const announced = 1 << 30
+	s := New(fixedClock(), WithMaxUploadSize(limit))
+	p := signed(t, url.Values{"public_id": {"big"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	const slack = 1 << 20
+	for _, tc := range []struct {
+		name     string
+		length   int64  // Content-Length sent; -1 unknown
+		crange   string // Content-Range, for a chunk
+		maxRead  int64
+		wantMsg  string
+		fileSize int64
+	}{
+		{"announced", announced, "", 0, fmt.Sprintf("File size too large. Got %d. Maximum is %d.", announced, limit), announced},
+		{"unknown length", -1, "", limit + slack, "File size too large. Got more than ", announced},
+		{"chunk, announced", announced, "bytes 0-5242879/-1", 0, "Content-Range bytes 0-5242879 announces 5242880 bytes, but the request is", announced},
+		{"chunk, unknown length", -1, "bytes 0-5242879/-1", MinChunkSize + slack, "Content-Range bytes 0-5242879 does not match the chunk's more than 5242880 bytes", announced},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var head bytes.Buffer
+			mw := multipart.NewWriter(&head)
+			for k, vs := range p {
+				_ = mw.WriteField(k, vs[0])
+			}
+			_, _ = mw.CreateFormFile("file", "big.bin")
+			body := &countingReader{r: io.MultiReader(&head, &repeatReader{n: tc.fileSize, c: 0}, strings.NewReader("\r\n--"+mw.Boundary()+"--\r\n"))}
+			req := newReq("POST", "/v1_1/demo/raw/upload", body, mw.FormDataContentType())
+			req.ContentLength = tc.length
+			if tc.crange != "" {
+				req.Header.Set("X-Unique-Upload-Id", "big-"+tc.name)
+				req.Header.Set("Content-Range", tc.crange)
+			}
+			r := serve(t, s, req)
+			mustStatus(t, r, 400)
+			if !strings.HasPrefix(r.msg(), tc.wantMsg) {
+				t.Errorf("message %q, want it to start with %q", r.msg(), tc.wantMsg)
+			}
+			if n := body.count(); n > tc.maxRead {
+				t.Errorf("the mock read %d bytes of the body, want at most %d", n, tc.maxRead)
+			}
+			if r.header.Get("Connection") != "close" {
+				t.Errorf("Connection %q, want close", r.header.Get("Connection"))
+			}
+		})
+	}
+}
