@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -246,5 +247,65 @@ func TestE2EPull(t *testing.T) {
 	r = runBin(t, e2eEnv(""), "", "pull", "x", empty)
 	if r.code != 2 || !strings.Contains(r.stderr, "--mock") {
 		t.Errorf("no config: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestE2EPullInterrupt: SIGINT while downloads hang half-way exits 130 and
+// leaves neither a partial target file nor a temporary file; the rerun
+// completes the pull.
+func TestE2EPullInterrupt(t *testing.T) {
+	m := startMockProc(t)
+	assets := map[string]string{}
+	for i := range 20 {
+		assets[fmt.Sprintf("int/f%02d.txt", i)] = strings.Repeat(fmt.Sprintf("%02d", i), 5000)
+	}
+	seedMock(t, m.url, assets, upload.Params{ResourceType: "raw"})
+	target, _ := url.Parse(m.base)
+	var hold atomic.Bool
+	hold.Store(true)
+	started := make(chan struct{}, 100)
+	rp := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hold.Load() || strings.HasPrefix(r.URL.Path, "/v1_1/") {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		// Half of a delivery, then nothing until the client goes away.
+		w.Header().Set("Content-Length", "10000")
+		w.WriteHeader(200)
+		_, _ = w.Write(bytes.Repeat([]byte("x"), 5000))
+		w.(http.Flusher).Flush()
+		started <- struct{}{}
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	env := e2eEnv(withUploadPrefix(t, m.url, srv.URL))
+	dir := t.TempDir()
+
+	cmd := exec.Command(e2eBin, "pull", "--progress", "none", "int/", dir)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	if got := filesMD5(t, dir); len(got) != 0 {
+		t.Fatalf("an interrupted pull left files: %v", got)
+	}
+	hold.Store(false)
+	r := runBin(t, env, "", "pull", "--json", "int/", dir)
+	if _, sum := jsonLines(t, r.stdout); r.code != 0 || sum["downloaded"] != 20.0 {
+		t.Fatalf("rerun: exit %d, %v", r.code, sum)
+	}
+	if got := filesMD5(t, dir); len(got) != 20 {
+		t.Fatalf("%d files after the rerun", len(got))
 	}
 }
