@@ -157,9 +157,9 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 		return err
 	}
 
-	out := pull.NewOutput(cmd.OutOrStdout(), f.json, f.quiet)
-	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: downloadRetryable, Done: out.Done,
-		Observer: progressObserver(stderr, cmd.OutOrStdout(), f.progress, f.quiet, f.progressInterval)}
+	progress, w := progressDisplay(stderr, cmd.OutOrStdout(), f.progress, f.quiet, f.progressInterval)
+	out := pull.NewOutput(w, f.json, f.quiet)
+	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: downloadRetryable, Done: out.Done, Observer: progress}
 	sum, err := pull.Run(ctx, dir, assets, fetch, opts)
 	out.End(sum)
 	switch {
@@ -173,9 +173,10 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	return nil
 }
 
-// progressObserver returns the progress display --progress asks for (nil
-// for none): a bar on a terminal, plain lines otherwise.
-func progressObserver(stderr, stdout io.Writer, mode string, quiet bool, interval time.Duration) batch.Observer {
+// progressDisplay returns the progress display --progress asks for (nil
+// for none: a bar on a terminal, plain lines otherwise) and the writer for
+// per-item lines, which goes through the bar when both are on a terminal.
+func progressDisplay(stderr, stdout io.Writer, mode string, quiet bool, interval time.Duration) (batch.Observer, io.Writer) {
 	if quiet {
 		mode = "none"
 	}
@@ -193,11 +194,15 @@ func progressObserver(stderr, stdout io.Writer, mode string, quiet bool, interva
 				width = w
 			}
 		}
-		return batch.NewTTYProgress(stderr, width, 0)
+		p := batch.NewTTYProgress(stderr, width, 0)
+		if isTerminal(stdout) {
+			return p, p.Printer(stdout)
+		}
+		return p, stdout
 	case "plain":
-		return batch.PlainProgress(stderr, interval)
+		return batch.PlainProgress(stderr, interval), stdout
 	}
-	return nil
+	return nil, stdout
 }
 
 // listPull finds the assets to pull with the Search API, largest first (so

@@ -144,13 +144,14 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	up := &serviceUploader{svc: upload.New(sess.client), verify: true,
 		params: upload.Params{ResourceType: f.resourceType, Overwrite: upload.Bool(true)}}
 	var observers []batch.Observer
-	if p := progressObserver(stderr, stdout, f.progress, f.quiet, 5*time.Second); p != nil {
-		observers = append(observers, p)
+	progress, w := progressDisplay(stderr, stdout, f.progress, f.quiet, 5*time.Second)
+	if progress != nil {
+		observers = append(observers, progress)
 	}
 	if f.json {
-		observers = append(observers, batch.JSONOutput(stdout))
+		observers = append(observers, batch.JSONOutput(w))
 	} else {
-		observers = append(observers, batch.HumanOutput(stdout, f.quiet))
+		observers = append(observers, batch.HumanOutput(w, f.quiet))
 	}
 	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable,
 		Lookup:   remoteLookup{etags: remote, rt: rtOf},
