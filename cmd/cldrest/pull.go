@@ -217,7 +217,9 @@ func listPull(ctx context.Context, adm *admin.Service, prefix string, f *pullFla
 		terms = append(terms, admin.Field("tags").Eq(f.tag))
 	}
 	if f.folder != "" {
-		terms = append(terms, admin.Field("folder").Eq(strings.Trim(f.folder, "/")))
+		// folder in fixed folder mode, asset_folder in dynamic folder mode.
+		dir := strings.Trim(f.folder, "/")
+		terms = append(terms, admin.Or(admin.Field("folder").Eq(dir), admin.Field("asset_folder").Eq(dir)))
 	}
 	if f.resourceType != "all" {
 		terms = append(terms, admin.Field("resource_type").Eq(f.resourceType))

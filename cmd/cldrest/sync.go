@@ -211,11 +211,11 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		return report("deleted", 0)
 	case f.dryRun:
 		if !f.json {
-			fmt.Fprintf(stdout, "%d remote assets under %s/ have no local file and would be deleted: %s\n", len(extras), prefix, listIDs(names))
+			fmt.Fprintf(stdout, "%s under %s/ %s no local file and would be deleted: %s\n", remoteAssets(len(extras)), prefix, have(len(extras)), listIDs(names))
 		}
 		return report("would_delete", len(extras))
 	case !f.yes:
-		ok, err := confirm(cmd.InOrStdin(), stderr, fmt.Sprintf("%d remote assets under %s/ have no local file: %s. Delete them? Type yes to confirm: ", len(extras), prefix, listIDs(names)))
+		ok, err := confirm(cmd.InOrStdin(), stderr, fmt.Sprintf("%s under %s/ %s no local file: %s. Delete %s? Type yes to confirm: ", remoteAssets(len(extras)), prefix, have(len(extras)), listIDs(names), map[bool]string{true: "it", false: "them"}[len(extras) == 1]))
 		if err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		}
 	}
 	if !f.json {
-		fmt.Fprintf(stdout, "deleted %d remote assets under %s/ that had no local file\n", deleted, prefix)
+		fmt.Fprintf(stdout, "deleted %s under %s/ that had no local file\n", remoteAssets(deleted), prefix)
 	}
 	return report("deleted", deleted)
 }
@@ -272,4 +272,19 @@ type remoteLookup struct {
 func (l remoteLookup) Etag(_ context.Context, f batch.File) (string, bool, error) {
 	etag, ok := l.etags[assetRef{l.rt(f), f.PublicID}]
 	return etag, ok, nil
+}
+
+// remoteAssets is "1 remote asset" or "N remote assets".
+func remoteAssets(n int) string {
+	if n == 1 {
+		return "1 remote asset"
+	}
+	return fmt.Sprintf("%d remote assets", n)
+}
+
+func have(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
 }
