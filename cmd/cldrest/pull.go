@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/delivery"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/internal/pull"
@@ -159,7 +160,7 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 
 	progress, w := progressDisplay(stderr, cmd.OutOrStdout(), f.progress, f.quiet, f.progressInterval)
 	out := pull.NewOutput(w, f.json, f.quiet)
-	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: downloadRetryable, Done: out.Done, Observer: progress}
+	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable, Done: out.Done, Observer: progress}
 	sum, err := pull.Run(ctx, dir, assets, fetch, opts)
 	out.End(sum)
 	switch {
@@ -317,37 +318,12 @@ func newFetcher(sess *session, transformation string, concurrency int) (pull.Fet
 		}
 		if resp.StatusCode != http.StatusOK {
 			_ = resp.Body.Close()
-			return nil, 0, &downloadStatusError{key: a.Key(), status: resp.StatusCode, reason: resp.Header.Get("X-Cld-Error")}
+			// Typed like every API error, so that retryable classifies it.
+			return nil, 0, &client.APIError{Method: http.MethodGet, Path: "download of " + a.Key(), StatusCode: resp.StatusCode,
+				Message: resp.Header.Get("X-Cld-Error"), Header: resp.Header}
 		}
 		return resp.Body, resp.ContentLength, nil
 	}, nil
-}
-
-// downloadStatusError is a non-200 answer to a download.
-type downloadStatusError struct {
-	key    string
-	status int
-	reason string
-}
-
-func (e *downloadStatusError) Error() string {
-	s := fmt.Sprintf("downloading %s: %d %s", e.key, e.status, http.StatusText(e.status))
-	if e.reason != "" {
-		s += ": " + e.reason
-	}
-	return s
-}
-
-// downloadRetryable: transport failures, corrupt bytes, 5xx, 408, 420 and
-// 429 are worth another try; other statuses and cancellation are not.
-func downloadRetryable(err error) bool {
-	if errors.Is(err, context.Canceled) {
-		return false
-	}
-	if se, ok := errors.AsType[*downloadStatusError](err); ok {
-		return se.status >= 500 || se.status == 408 || se.status == 420 || se.status == 429
-	}
-	return true
 }
 
 // loopbackHost returns the host:port of an upload prefix on a loopback

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/pull"
 	"github.com/cldrest/cldrest/upload"
 )
 
@@ -307,5 +311,52 @@ func TestE2EPullInterrupt(t *testing.T) {
 	}
 	if got := filesMD5(t, dir); len(got) != 20 {
 		t.Fatalf("%d files after the rerun", len(got))
+	}
+}
+
+// TestPullFetcherErrors: a non-200 download is a typed *client.APIError
+// that the upload command's retryable classifies (404 final, 503 retried),
+// naming the asset but never the (signed) URL.
+func TestPullFetcherErrors(t *testing.T) {
+	var status atomic.Int32
+	var paths []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.String())
+		mu.Unlock()
+		w.Header().Set("X-Cld-Error", "Resource not found")
+		w.WriteHeader(int(status.Load()))
+	}))
+	defer srv.Close()
+	cfg, err := client.ParseURL("cloudinary://key1:" + cmdCanary + "@demo?upload_prefix=" + srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch, err := newFetcher(&session{client: c, cfg: c.Config()}, "", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status    int
+		typ       string
+		retryable bool
+	}{{404, "upload", false}, {503, "upload", true}, {404, "authenticated", false}, {429, "private", true}} {
+		status.Store(int32(tc.status))
+		_, _, err := fetch(context.Background(), pull.Asset{PublicID: "a/b", ResourceType: "image", Type: tc.typ, Format: "jpg", Version: 7})
+		var ae *client.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != tc.status || retryable(err) != tc.retryable ||
+			!strings.Contains(err.Error(), "image/"+tc.typ+"/a/b") || strings.Contains(err.Error(), "signature") || strings.Contains(err.Error(), cmdCanary) {
+			t.Errorf("%d %s: %v (retryable %v)", tc.status, tc.typ, err, retryable(err))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) != 4 || paths[0] != "/demo/image/upload/v7/a/b.jpg" || !strings.HasPrefix(paths[2], "/v1_1/demo/image/download?") || !strings.Contains(paths[2], "signature=") {
+		t.Errorf("requests: %v", paths)
 	}
 }
