@@ -37,6 +37,7 @@ type pullFlags struct {
 	quiet            bool
 	progress         string
 	progressInterval time.Duration
+	shard            string
 }
 
 func newPullCmd() *cobra.Command {
@@ -83,6 +84,9 @@ asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`
   # 300px thumbnails instead of originals
   cldrest pull --resource-type image --transformation c_fill,w_300,h_300 products/ ./thumbs
 
+  # Split a big pull across three machines
+  cldrest pull --shard 0/3 archive/ /mnt/archive   # and 1/3, 2/3 elsewhere
+
   # Offline, against a mock kept in a directory
   cldrest pull --mock-dir ./mockstate '' ./out`,
 		Args: cobra.RangeArgs(1, 2),
@@ -102,6 +106,7 @@ asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no per-asset lines except failures")
 	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto (bar on a terminal, plain lines otherwise), bar, plain or none")
 	fl.DurationVar(&f.progressInterval, "progress-interval", 5*time.Second, "interval of plain progress lines")
+	fl.StringVar(&f.shard, "shard", "", "pull only shard i of n (i/n, by a hash of the local path, as upload's --shard)")
 	mf = addMockFlags(cmd)
 	return cmd
 }
@@ -138,6 +143,11 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 		return usageErr("--progress-interval must be positive, e.g. 5s")
 	}
 
+	shard, err := batch.ParseShard(f.shard)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
 	sess, err := mf.open(cmd)
 	if err != nil {
 		return err
@@ -149,6 +159,9 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	assets, err := listPull(ctx, admin.New(sess.client), prefix, f)
 	if err != nil {
 		return apiErr(err)
+	}
+	if f.shard != "" {
+		assets = slices.DeleteFunc(assets, func(a pull.Asset) bool { return !shard.Contains(a.Path) })
 	}
 	if len(assets) == 0 {
 		fmt.Fprintln(stderr, "cldrest: no assets matched (check PREFIX, --tag, --folder, --resource-type and --type)")

@@ -243,10 +243,27 @@ func TestE2EPull(t *testing.T) {
 	if _, sum = jsonLines(t, r.stdout); sum["planned"] != 10.0 {
 		t.Errorf("--resource-type image: %v", sum)
 	}
+	// Shards split the assets with no overlap.
+	total := 0.0
+	for i := range 3 {
+		r = runBin(t, env, "", "pull", "--json", "--dry-run", "--shard", fmt.Sprintf("%d/3", i), "pull/", empty)
+		_, sum = jsonLines(t, r.stdout)
+		if r.code != 0 || sum["planned"] == 0.0 {
+			t.Fatalf("shard %d/3: exit %d, %v", i, r.code, sum)
+		}
+		total += sum["planned"].(float64)
+	}
+	if total != float64(n) {
+		t.Errorf("shards planned %v assets, want %d", total, n)
+	}
 	// Usage errors: exit 2 before any request.
 	r = runBin(t, env, "", "pull", "--type", "fetch", "x", empty)
 	if r.code != 2 || !strings.Contains(r.stderr, "--type") {
 		t.Errorf("--type fetch: exit %d %q", r.code, r.stderr)
+	}
+	r = runBin(t, env, "", "pull", "--shard", "3/3", "x", empty)
+	if r.code != 2 || !strings.Contains(r.stderr, "invalid --shard") {
+		t.Errorf("--shard 3/3: exit %d %q", r.code, r.stderr)
 	}
 	r = runBin(t, e2eEnv(""), "", "pull", "x", empty)
 	if r.code != 2 || !strings.Contains(r.stderr, "--mock") {
