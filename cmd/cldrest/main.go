@@ -64,7 +64,9 @@ Exit codes: 0 success, 1 some work failed, 2 usage or configuration error,
 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       currentVersion().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
