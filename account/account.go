@@ -42,6 +42,24 @@ func New(cfg Config, opts ...client.Option) (*Service, error) {
 // Client returns the client the service sends its requests through.
 func (s *Service) Client() *client.Client { return s.c }
 
+// Do sends req to the Provisioning API of the service's account, below
+// /v1_1/provisioning/accounts/<account_id>/, with HTTP Basic auth and the
+// client's retries and typed errors, decoding the JSON answer into v (nil
+// keeps only Response.Raw). It is the escape hatch for calls this package
+// does not type (cldrest api --account uses it); req.Root and req.API are
+// set by Do.
+func (s *Service) Do(ctx context.Context, req *client.Request, v any) (*client.Response, error) {
+	if s == nil || s.c == nil {
+		return nil, invalid("Do", "the Service has no client; create it with account.New")
+	}
+	if req == nil {
+		return nil, invalid("Do", "nil request")
+	}
+	r := *req
+	r.API, r.Root = client.AdminAPI, s.root
+	return s.c.Do(ctx, &r, v)
+}
+
 // AccountID returns the account the service manages.
 func (s *Service) AccountID() string { return s.id }
 

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cldrest/cldrest/account"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/apiroute"
 )
@@ -21,6 +24,8 @@ func newAPICmd() *cobra.Command {
 		fields []string
 		typed  []string
 		raw    bool
+		acct   bool
+		show   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "api METHOD PATH [-f key=value ...]",
@@ -41,6 +46,10 @@ PUT and DELETE fields in a JSON body. A query string in PATH is read as fields.
 (true, false, null, numbers, and JSON arrays or objects as written). A key
 ending in [] (tags[]=a) or given more than once becomes an array.
 
+--account calls the Provisioning API instead: PATH is relative to
+/v1_1/provisioning/accounts/<account_id>/ (sub_accounts, users, user_groups,
+...), authenticated with CLOUDINARY_ACCOUNT_URL's provisioning key and secret.
+
 The answer is printed as indented JSON (--raw: exactly as received). A non-2xx
 answer prints Cloudinary's error on stderr and exits 1 (2 for rejected
 credentials). The API secret is never printed.`,
@@ -53,6 +62,9 @@ credentials). The API secret is never printed.`,
   # Destroy an asset (Upload API, signed)
   cldrest api POST image/destroy -f public_id=samples/old -f invalidate=true
 
+  # List the sub-accounts (Provisioning API, CLOUDINARY_ACCOUNT_URL)
+  cldrest api --account GET sub_accounts
+
   # Try it offline against an in-process mock
   cldrest api --mock GET ping`,
 		Args: cobra.ExactArgs(2),
@@ -60,6 +72,23 @@ credentials). The API secret is never printed.`,
 			req, err := apiRequest(args[0], args[1], fields, typed)
 			if err != nil {
 				return err
+			}
+			if acct {
+				if req.API == client.UploadAPI {
+					return usageErr("PATH %q is an Upload API path; with --account give a Provisioning API path such as sub_accounts or users", args[1])
+				}
+				p := &provisioningCmd{mock: mf}
+				return p.run(cmd, func(ctx context.Context, svc *account.Service) error {
+					resp, err := svc.Do(ctx, req, nil)
+					if err != nil {
+						return err
+					}
+					body := []byte(resp.Raw)
+					if !show {
+						body = redactSecretFields(body)
+					}
+					return printAPIAnswer(cmd.OutOrStdout(), body, raw)
+				})
 			}
 			sess, err := mf.open(cmd)
 			if err != nil {
@@ -70,27 +99,67 @@ credentials). The API secret is never printed.`,
 			if err != nil {
 				return apiErr(err)
 			}
-			out := cmd.OutOrStdout()
-			body := []byte(resp.Raw)
-			if !raw {
-				var buf bytes.Buffer
-				if json.Indent(&buf, body, "", "  ") == nil {
-					body = buf.Bytes()
-				}
-			}
-			if len(body) > 0 && body[len(body)-1] != '\n' {
-				body = append(body, '\n')
-			}
-			_, err = out.Write(body)
-			return err
+			return printAPIAnswer(cmd.OutOrStdout(), resp.Raw, raw)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&fields, "field", "f", nil, "string field key=value (repeatable)")
 	fl.StringArrayVarP(&typed, "typed-field", "F", nil, "typed field key=value: true, false, null, numbers and JSON values keep their type in JSON bodies (repeatable)")
 	fl.BoolVar(&raw, "raw", false, "print the answer exactly as received (not indented)")
+	fl.BoolVar(&show, "show-secret", false, "with --account, print the secrets of access keys in the answer (shown as [REDACTED] otherwise)")
+	fl.BoolVar(&acct, "account", false, "call the Provisioning API (PATH below /v1_1/provisioning/accounts/<account_id>/, credentials from CLOUDINARY_ACCOUNT_URL)")
 	mf = addMockFlags(cmd)
 	return cmd
+}
+
+// printAPIAnswer writes an answer body: indented JSON, or exactly as received
+// with raw, ending in a newline.
+func printAPIAnswer(out io.Writer, body []byte, raw bool) error {
+	if !raw {
+		var buf bytes.Buffer
+		if json.Indent(&buf, body, "", "  ") == nil {
+			body = buf.Bytes()
+		}
+	}
+	if len(body) > 0 && body[len(body)-1] != '\n' {
+		body = append(body, '\n')
+	}
+	_, err := out.Write(body)
+	return err
+}
+
+// redactSecretFields replaces the value of every "secret" or "api_secret"
+// string field of a JSON answer with [REDACTED] (Provisioning API answers
+// carry the secrets of access keys). A body that is not JSON is returned as
+// it is.
+func redactSecretFields(body []byte) []byte {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return body
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if _, ok := e.(string); ok && (k == "secret" || k == "api_secret") {
+					x[k] = client.NewSecret("x").String()
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // apiRequest validates the command line and builds the request, before any

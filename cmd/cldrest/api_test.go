@@ -187,3 +187,56 @@ func testPNG(t *testing.T) []byte {
 	}
 	return b
 }
+
+// TestE2EAPIAccount runs api --account against the mock's Provisioning API:
+// the path goes below the account's root with the provisioning credentials,
+// access-key secrets print as [REDACTED] unless --show-secret, and an Upload
+// API path is a usage error.
+func TestE2EAPIAccount(t *testing.T) {
+	_, accountURL := startAccountMock(t)
+	env := append(e2eEnv(""), "CLOUDINARY_ACCOUNT_URL="+accountURL)
+
+	r := runBin(t, env, "", "api", "--account", "POST", "sub_accounts", "-f", "name=Shop EU", "-f", "cloud_name=shop_eu")
+	if r.code != 0 || !strings.Contains(r.stdout, `"cloud_name": "shop_eu"`) {
+		t.Fatalf("api --account POST sub_accounts: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, env, "", "api", "--account", "GET", "sub_accounts")
+	if r.code != 0 || !strings.Contains(r.stdout, `"shop_eu"`) {
+		t.Fatalf("api --account GET sub_accounts: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+	var list struct {
+		SubAccounts []struct {
+			Keys []struct {
+				Key    string `json:"key"`
+				Secret string `json:"secret"`
+			} `json:"api_access_keys"`
+		} `json:"sub_accounts"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	keys := 0
+	for _, sa := range list.SubAccounts {
+		for _, k := range sa.Keys {
+			keys++
+			if k.Secret != "[REDACTED]" {
+				t.Errorf("key %s: secret %q printed without --show-secret", k.Key, k.Secret)
+			}
+		}
+	}
+	if keys == 0 {
+		t.Fatalf("no access keys in the listing: %s", r.stdout)
+	}
+	r = runBin(t, env, "", "api", "--account", "--show-secret", "GET", "sub_accounts")
+	if r.code != 0 || strings.Contains(r.stdout, "[REDACTED]") {
+		t.Fatalf("--show-secret: exit %d, secrets still redacted: %s", r.code, r.stdout)
+	}
+	r = runBin(t, env, "", "api", "--account", "GET", "image/upload")
+	if r.code != 2 || !strings.Contains(r.stderr, "Upload API path") {
+		t.Fatalf("upload path with --account: exit %d, %q", r.code, r.stderr)
+	}
+	r = runBin(t, env, "", "api", "--account", "GET", "sub_accounts/missing")
+	if r.code != 1 || r.stdout != "" {
+		t.Fatalf("missing sub-account: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
