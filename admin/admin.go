@@ -44,13 +44,14 @@ func (s *Service) LastRateLimit() (client.RateLimit, bool) {
 }
 
 // ErrInvalidInput is matched (errors.Is) by every error the package returns
-// for bad arguments, before any request is sent.
-var ErrInvalidInput = errors.New("invalid input")
+// for bad arguments, before any request is sent (a *client.InputError). It
+// is client.ErrInvalidInput, shared by every package of the module.
+var ErrInvalidInput = client.ErrInvalidInput
 
 // invalid builds a one-line input error naming the method, what is wrong and
 // how to fix it.
 func invalid(op, format string, args ...any) error {
-	return fmt.Errorf("admin.%s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalidInput)
+	return &client.InputError{Op: "admin." + op, Reason: fmt.Sprintf(format, args...)}
 }
 
 // ResourceType is an asset's resource type.

@@ -96,7 +96,7 @@ func (b *attemptBody) Len() int {
 // interface{ Attempts() int }.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
 	if ctx == nil {
-		return nil, errors.New("client.Do: nil context; pass context.Background() or a request context")
+		return nil, &InputError{Op: "client.Do", Reason: "nil context", Fix: "pass context.Background() or a request context"}
 	}
 	st, rreq, err := c.prepare(ctx, req)
 	if err != nil {
@@ -141,14 +141,14 @@ func validPath(p string) error {
 // prepare validates req and builds the retryable request (before any I/O).
 func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retryablehttp.Request, error) {
 	if req == nil {
-		return nil, nil, errors.New("client.Do: nil *Request")
+		return nil, nil, &InputError{Op: "client.Do", Reason: "nil *Request", Fix: "pass the request to send"}
 	}
 	method := strings.ToUpper(req.Method)
 	if method == "" {
 		method = http.MethodPost
 	}
 	bad := func(reason, fix string) error {
-		return fmt.Errorf("client.Do: %s %s: %s; %s", method, req.Path, reason, fix)
+		return &InputError{Op: "client.Do", What: method + " " + req.Path, Reason: reason, Fix: fix}
 	}
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:

@@ -329,11 +329,26 @@ func TestUnsignedUploadWithPreset(t *testing.T) {
 			t.Errorf("chunk auth %q params %v", j.Auth, j.Params)
 		}
 	}
-	// A restricted parameter never reaches the server.
-	before := len(e.m.Journal())
-	_, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes(data), "open", &upload.Params{Eager: []string{"w_10"}})
-	if !errors.Is(err, upload.ErrUnsignedParam) || len(e.m.Journal()) != before {
-		t.Errorf("err = %v, journal grew by %d", err, len(e.m.Journal())-before)
+	// Parameters the preset decides on go to the server, which answers:
+	// asset_folder is accepted, eager and overwrite=true are refused with
+	// Cloudinary's 403 naming the parameter.
+	res, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes([]byte("small")), "open", &upload.Params{AssetFolder: "af"})
+	if err != nil {
+		t.Fatalf("asset_folder refused: %v", err)
+	}
+	if res.AssetFolder != "af" {
+		t.Errorf("asset_folder = %q", res.AssetFolder)
+	}
+	for name, p := range map[string]*upload.Params{
+		"eager":     {Eager: []string{"w_10"}},
+		"overwrite": {Overwrite: upload.Bool(true)},
+	} {
+		before := len(e.m.Journal())
+		_, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes([]byte("small")), "open", p)
+		ae, ok := errors.AsType[*client.APIError](err)
+		if !ok || ae.StatusCode != 403 || !strings.Contains(ae.Message, name+" parameter is not allowed") || len(e.m.Journal()) == before {
+			t.Errorf("%s: err = %v, journal grew by %d", name, err, len(e.m.Journal())-before)
+		}
 	}
 }
 

@@ -173,9 +173,9 @@ func encode(v any, extra url.Values) (url.Values, error) {
 		}
 		var ve *cld.ValueError
 		if errors.As(err, &ve) {
-			return nil, &InputError{What: ve.Param, Reason: ve.Reason, Kind: ErrInvalidParam, Err: err}
+			return nil, &InputError{Op: "upload", What: ve.Param, Reason: ve.Reason, Kind: ErrInvalidParam, Err: err}
 		}
-		return nil, &InputError{What: "parameters", Reason: err.Error(), Kind: ErrInvalidParam, Err: err}
+		return nil, &InputError{Op: "upload", What: "parameters", Reason: err.Error(), Kind: ErrInvalidParam, Err: err}
 	}
 	for k, vs := range extra {
 		switch k {

@@ -190,37 +190,20 @@ func (s *Service) Upload(ctx context.Context, src Source, p *Params, opts ...Opt
 	return s.upload(ctx, src, p, "", false, opts)
 }
 
-// unsignedAllowed is the set of optional parameters Cloudinary accepts on
-// unsigned uploads (spec §6).
-var unsignedAllowed = map[string]bool{
-	"public_id": true, "folder": true, "tags": true, "context": true,
-	"face_coordinates": true, "regions": true, "custom_coordinates": true,
-	"upload_preset": true,
-}
-
 // UploadUnsigned uploads src without credentials, using the unsigned upload
-// preset named preset. Unsigned uploads may only set public_id, folder, tags,
-// context, face_coordinates, custom_coordinates and regions (and overwrite
-// only to false); any other parameter, typed or in Extra, is rejected with
-// ErrUnsignedParam before a request is sent. Such uploads are never
-// idempotent unless WithIdempotent is given.
+// preset named preset. The client refuses only what it owns: a
+// Params.UploadPreset that differs from preset (ErrUnsignedParam) and, as
+// for every upload, credentials in Extra (ErrInvalidParam), before a
+// request is sent. Which other parameters an
+// unsigned upload may set depends on the preset (its parameter whitelist),
+// so they are sent and Cloudinary's answer decides (a 403 *client.APIError
+// naming the parameter). Such uploads are never idempotent unless
+// WithIdempotent is given.
 func (s *Service) UploadUnsigned(ctx context.Context, src Source, preset string, p *Params, opts ...Option) (*Result, error) {
 	if preset == "" {
 		return nil, inputErr(ErrUnsignedParam, "upload preset", "missing", "pass the name of an unsigned upload preset")
 	}
 	return s.upload(ctx, src, p, preset, true, opts)
-}
-
-func checkUnsigned(vals url.Values) error {
-	for _, k := range sortedKeys(vals) {
-		if k == "overwrite" && vals.Get(k) == "false" {
-			continue
-		}
-		if !unsignedAllowed[k] {
-			return inputErr(ErrUnsignedParam, "parameter "+k, "not allowed in an unsigned upload", "remove it, put it in the upload preset, or use a signed upload")
-		}
-	}
-	return nil
 }
 
 // call is one upload in progress.
@@ -258,9 +241,6 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 			return nil, inputErr(ErrUnsignedParam, "upload_preset", fmt.Sprintf("Params.UploadPreset %q differs from the preset argument %q", v, preset), "set only the preset argument")
 		}
 		vals.Set("upload_preset", preset)
-		if err := checkUnsigned(vals); err != nil {
-			return nil, err
-		}
 	}
 	if st.integrity {
 		if err := integrityApplies(vals); err != nil {

@@ -86,9 +86,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"bad concurrency", FromBytes([]byte("x")), nil, []Option{WithConcurrency(0)}, "", ErrInvalidParam},
 		{"bad upload id", FromBytes([]byte("x")), nil, []Option{WithUploadID("a b")}, "", ErrInvalidParam},
 		{"unknown resource type", FromBytes([]byte("x")), &Params{ResourceType: "pdf"}, nil, "", ErrResourceType},
-		{"unsigned with eager", FromBytes([]byte("x")), &Params{Eager: []string{"w_10"}}, nil, "preset", ErrUnsignedParam},
-		{"unsigned with overwrite true", FromBytes([]byte("x")), &Params{Overwrite: Bool(true)}, nil, "preset", ErrUnsignedParam},
-		{"unsigned with Extra", FromBytes([]byte("x")), &Params{Extra: map[string][]string{"backup": {"true"}}}, nil, "preset", ErrUnsignedParam},
+		{"unsigned with a signature in Extra", FromBytes([]byte("x")), &Params{Extra: map[string][]string{"signature": {"abc"}}}, nil, "preset", ErrInvalidParam},
 		{"unsigned preset conflict", FromBytes([]byte("x")), &Params{UploadPreset: "other"}, nil, "preset", ErrUnsignedParam},
 		{"bad param", FromBytes([]byte("x")), &Params{Context: Context{"a|b": "x"}}, nil, "", ErrInvalidParam},
 	}
