@@ -95,5 +95,3 @@ func TestIsRetryable(t *testing.T) {
 		}
 	}
 }
-
-
