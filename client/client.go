@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 
 	"github.com/cldrest/cldrest/signer"
@@ -35,6 +36,7 @@ type Client struct {
 	apiHost        string // host[:port] that may receive credentials
 	apiScheme      string
 	httpClient     *http.Client
+	rc             *retryablehttp.Client // built once in New; hooks find the call in the request context
 	logger         *slog.Logger
 	userAgent      string
 	retry          retryPolicy
@@ -66,6 +68,7 @@ type options struct {
 	basicUploads   bool
 	boundary       string
 	jitter         func(time.Duration) time.Duration
+	sleep          func(time.Duration) time.Duration
 }
 
 func optErr(name, reason, fix string) error {
@@ -274,6 +277,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		c.retry = *o.retry
 	}
 	c.retry.jitter = o.jitter
+	c.retry.sleep = o.sleep
 	c.attemptTimeout = cfg.Timeout
 	if o.attemptTimeout != nil {
 		c.attemptTimeout = *o.attemptTimeout
@@ -295,6 +299,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	hc.Transport = &attemptTransport{base: base, c: c}
 	c.httpClient = hc
+	c.rc = c.newRetryClient()
 	return c, nil
 }
 

@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -24,8 +26,10 @@ func uploadReq(idempotent bool) *client.Request {
 }
 
 func TestRetryAfterTwoSecondsIsHonoured(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, status(503, `{"error":{"message":"busy"}}`, "Retry-After", "2"), ok(`{}`))
-	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 5*time.Second))
+	waits := &waitLog{}
+	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 5*time.Second), waits.option())
 	resp, err := c.Do(context.Background(), uploadReq(false), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -34,22 +38,39 @@ func TestRetryAfterTwoSecondsIsHonoured(t *testing.T) {
 	if resp.Attempts != 2 || len(hits) != 2 {
 		t.Fatalf("attempts %d hits %d", resp.Attempts, len(hits))
 	}
-	if gap := hits[1].at.Sub(hits[0].at); gap < 2*time.Second {
-		t.Fatalf("second attempt %v after the first, want >= 2s", gap)
+	if got := waits.all(); len(got) != 1 || got[0] != 2*time.Second {
+		t.Fatalf("waits %v, want the 2s Retry-After asked for", got)
 	}
+}
+
+// waitLog records the waits the retry policy chose and sleeps none of them.
+type waitLog struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (w *waitLog) option() client.Option {
+	return client.WithSleepForTest(func(d time.Duration) time.Duration {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.waits = append(w.waits, d)
+		return 0
+	})
+}
+
+func (w *waitLog) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.waits)
 }
 
 func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
 	rec := newRecorder(t, status(503, `{"error":{"message":"come back later"}}`, "Retry-After", "30", "X-Request-Id", "r1"))
 	c := newTestClient(t, rec, client.WithRetry(4, time.Millisecond, time.Minute))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Waiting until the deadline would end in a RetryError without Wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	start := time.Now()
 	_, err := c.Do(ctx, uploadReq(true), nil)
-	elapsed := time.Since(start)
-	if elapsed > time.Second {
-		t.Fatalf("took %v, want a prompt return", elapsed)
-	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v does not wrap DeadlineExceeded", err)
 	}
@@ -67,29 +88,25 @@ func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
 }
 
 func Test420WaitsForRateLimitReset(t *testing.T) {
-	var reset time.Time
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		// A second ahead, rounded up to the HTTP date's whole second.
-		reset = time.Now().Add(time.Second).Truncate(time.Second).Add(time.Second)
-		if time.Until(reset) > 1500*time.Millisecond {
-			reset = reset.Add(-time.Second)
-		}
-		status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
-			"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
-			"X-FeatureRateLimit-Reset", reset.UTC().Format(http.TimeFormat))(w, r)
-	}, status(200, `{"resources":[]}`, "X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "499",
-		"X-FeatureRateLimit-Reset", "Sat, 01 Apr 2017 22:00:00 GMT"))
-	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 10*time.Second))
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	reset := now.Add(7 * time.Second)
+	rec := newRecorder(t, status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
+		"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
+		"X-FeatureRateLimit-Reset", reset.Format(http.TimeFormat)),
+		status(200, `{"resources":[]}`, "X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "499",
+			"X-FeatureRateLimit-Reset", "Sat, 01 Apr 2017 22:00:00 GMT"))
+	waits := &waitLog{}
+	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 10*time.Second), client.WithClock(func() time.Time { return now }), waits.option())
 	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "resources/image"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hits := rec.Hits()
-	if len(hits) != 2 {
+	if hits := rec.Hits(); len(hits) != 2 {
 		t.Fatalf("%d hits", len(hits))
 	}
-	if hits[1].at.Before(reset) {
-		t.Fatalf("retried at %v, before the reset %v", hits[1].at, reset)
+	if got := waits.all(); len(got) != 1 || got[0] != 7*time.Second {
+		t.Fatalf("waits %v, want the 7s until the reset", got)
 	}
 	want := client.RateLimit{Limit: 500, Remaining: 499, Reset: time.Date(2017, 4, 1, 22, 0, 0, 0, time.UTC)}
 	if !resp.RateLimit.Reset.Equal(want.Reset) || resp.RateLimit.Limit != 500 || resp.RateLimit.Remaining != 499 || resp.Attempts != 2 {
