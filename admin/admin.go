@@ -2,12 +2,10 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/cldrest/cldrest/client"
 	"github.com/google/go-querystring/query"
@@ -17,16 +15,16 @@ import (
 // for concurrent use. Create it with New.
 type Service struct {
 	c *client.Client
-
-	mu      sync.Mutex
-	last    client.RateLimit
-	hasLast bool
 }
 
 // New returns a Service that sends its requests through c (authentication,
-// retries, 420/429 waits and the optional client-side rate limiter are the
-// client's job).
+// retries, 420/429 waits, the optional client-side rate limiter and the
+// last rate limit seen are the client's job). Like upload.New, it panics on
+// a nil client: that is a programming error, not bad input.
 func New(c *client.Client) *Service {
+	if c == nil {
+		panic("admin.New: nil *client.Client")
+	}
 	return &Service{c: c}
 }
 
@@ -35,13 +33,10 @@ func (s *Service) Client() *client.Client { return s.c }
 
 // LastRateLimit returns the Admin API budget reported by the most recent
 // response that carried X-FeatureRateLimit-* headers (successful or not),
-// and false when no such response has been seen yet. The same values are on
-// every result as Meta.Response.RateLimit.
-func (s *Service) LastRateLimit() (client.RateLimit, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last, s.hasLast
-}
+// and false when no such response has been seen yet. It is the client's
+// record (client.Client.LastRateLimit), so every service on one client
+// agrees. The same values are on every result as Meta.Response.RateLimit.
+func (s *Service) LastRateLimit() (client.RateLimit, bool) { return s.c.LastRateLimit() }
 
 // ErrInvalidInput is matched (errors.Is) by every error the package returns
 // for bad arguments, before any request is sent (a *client.InputError). It
@@ -171,27 +166,5 @@ func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Res
 		Body:       c.body,
 		Idempotent: method != http.MethodPost || c.safe,
 	}, v)
-	s.record(resp, err)
 	return resp, err
-}
-
-// record remembers the rate limit of resp, or of the *client.APIError
-// when there is no response.
-func (s *Service) record(resp *client.Response, err error) {
-	var rl client.RateLimit
-	var apiErr *client.APIError
-	switch {
-	case resp != nil:
-		rl = resp.RateLimit
-	case errors.As(err, &apiErr):
-		rl = apiErr.RateLimit
-	default:
-		return
-	}
-	if rl.Limit == 0 && rl.Remaining == 0 && rl.Reset.IsZero() {
-		return
-	}
-	s.mu.Lock()
-	s.last, s.hasLast = rl, true
-	s.mu.Unlock()
 }

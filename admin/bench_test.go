@@ -92,7 +92,7 @@ func BenchmarkListResourcesPage(b *testing.B) {
 	}
 	s := New(c)
 	ctx := context.Background()
-	opts := &ListResourcesOptions{ListFlags: ListFlags{MaxResults: 500, Tags: true, Context: true}}
+	opts := &ListResourcesOptions{ListFlags: ListFlags{Tags: true, Context: true, ListOptions: ListOptions{MaxResults: 500}}}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -83,13 +83,13 @@ func endpointCases() []endpointCase {
 
 		// Resource listings.
 		{name: "ListResources", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ListResources(ctx, &ListResourcesOptions{Prefix: "f/", ListFlags: ListFlags{Tags: true, MaxResults: 500, Fields: []string{"tags", "secure_url"}, Direction: Desc}})
+			return s.ListResources(ctx, &ListResourcesOptions{Prefix: "f/", ListFlags: ListFlags{Tags: true, Fields: []string{"tags", "secure_url"}, Direction: Desc, ListOptions: ListOptions{MaxResults: 500}}})
 		},
 			method: "GET", path: "resources/image/upload",
 			query: url.Values{"prefix": {"f/"}, "tags": {"true"}, "max_results": {"500"}, "fields": {"tags,secure_url"}, "direction": {"desc"}},
 			resp:  listJSON, got: firstID, want: "folder/sample image"},
 		{name: "ListResourcesAllTypes", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ListResources(ctx, &ListResourcesOptions{ResourceType: Raw, StartAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), ListFlags: ListFlags{NextCursor: cursor}})
+			return s.ListResources(ctx, &ListResourcesOptions{ResourceType: Raw, StartAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), ListFlags: ListFlags{ListOptions: ListOptions{NextCursor: cursor}}})
 		},
 			method: "GET", path: "resources/raw", query: url.Values{"start_at": {"2024-01-02T03:04:05Z"}, "next_cursor": {cursor}},
 			resp: listJSON, got: func(v any) any { return v.(*ResourceList).NextCursor }, want: cursor},
@@ -119,7 +119,7 @@ func endpointCases() []endpointCase {
 			method: "GET", path: "resources/image/moderations/manual/pending", query: url.Values{"moderations": {"true"}},
 			resp: listJSON, got: firstID, want: "folder/sample image"},
 		{name: "ResourcesByAssetFolder", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ResourcesByAssetFolder(ctx, "shoes/red", &ResourcesByAssetFolderOptions{ListFlags{MaxResults: 20}})
+			return s.ResourcesByAssetFolder(ctx, "shoes/red", &ResourcesByAssetFolderOptions{ListFlags{ListOptions: ListOptions{MaxResults: 20}}})
 		},
 			method: "GET", path: "resources/by_asset_folder", query: url.Values{"asset_folder": {"shoes/red"}, "max_results": {"20"}},
 			resp: listJSON, got: firstID, want: "folder/sample image"},

@@ -251,7 +251,7 @@ func TestIteratorsEndToEnd(t *testing.T) {
 
 	t.Run("stops at the first error", func(t *testing.T) {
 		f := setup(t, handler)
-		got, err := collect(ids(f.svc.ListResourcesAll(ctx, &ListResourcesOptions{ListFlags: ListFlags{NextCursor: "bad"}})))
+		got, err := collect(ids(f.svc.ListResourcesAll(ctx, &ListResourcesOptions{ListFlags: ListFlags{ListOptions: ListOptions{NextCursor: "bad"}}})))
 		if !errors.Is(err, client.ErrNotFound) || got != "" || len(f.requests()) != 1 {
 			t.Errorf("got %q, %v after %d requests", got, err, len(f.requests()))
 		}
@@ -278,7 +278,7 @@ func TestIteratorsEndToEnd(t *testing.T) {
 	})
 	t.Run("caller options untouched", func(t *testing.T) {
 		f := setup(t, handler)
-		opts := &ResourcesByTagOptions{ListFlags: ListFlags{MaxResults: 2}}
+		opts := &ResourcesByTagOptions{ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: 2}}}
 		if _, err := collect(ids(f.svc.ResourcesByTagAll(ctx, "t", opts))); err != nil {
 			t.Fatal(err)
 		}

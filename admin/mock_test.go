@@ -111,7 +111,7 @@ func TestMockIterateAll(t *testing.T) {
 	m.ClearJournal()
 
 	seen := make(map[string]bool, n)
-	opts := &ListResourcesOptions{Prefix: "iter/", ListFlags: ListFlags{MaxResults: pageSize}}
+	opts := &ListResourcesOptions{Prefix: "iter/", ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: pageSize}}}
 	for r, err := range s.ListResourcesAll(t.Context(), opts) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", len(seen), err)

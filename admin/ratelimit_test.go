@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -224,4 +225,33 @@ func TestClientSideRateLimit(t *testing.T) {
 	if span := arrivals[n-1].Sub(arrivals[0]); span < 225*time.Millisecond {
 		t.Errorf("%d calls spanned %v, want at least 250ms at 20 calls/s", n, span)
 	}
+}
+
+// TestRateLimitRecordedOnClient checks that the last rate limit lives on the
+// client: a second service on the same client, which made no call, reports
+// what the first one saw; New refuses a nil client as upload.New does.
+func TestRateLimitRecordedOnClient(t *testing.T) {
+	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-FeatureRateLimit-Remaining", "42")
+		fmt.Fprint(w, `{"status":"ok"}`)
+	})
+	other := New(f.svc.Client())
+	if _, ok := other.LastRateLimit(); ok {
+		t.Fatal("a rate limit before any call")
+	}
+	if _, err := f.svc.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	a, okA := f.svc.LastRateLimit()
+	b, okB := other.LastRateLimit()
+	c, okC := f.svc.Client().LastRateLimit()
+	if !okA || !okB || !okC || a.Remaining != 42 || b != a || c != a {
+		t.Errorf("services disagree: %+v %v / %+v %v / client %+v %v", a, okA, b, okB, c, okC)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "admin.New: nil *client.Client") {
+			t.Errorf("New(nil) recovered %v", r)
+		}
+	}()
+	New(nil)
 }

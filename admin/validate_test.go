@@ -149,7 +149,7 @@ func TestQueryEncoding(t *testing.T) {
 	}{
 		{"brackets and comma", byPublicIDsQuery{PublicIDs: []string{"a", "b/c"}, ResourcesByIDsOptions: &ResourcesByIDsOptions{Fields: []string{"tags", "url"}, Tags: true}},
 			"fields=tags%2Curl&public_ids%5B%5D=a&public_ids%5B%5D=b%2Fc&tags=true"},
-		{"embedded flags, types skipped", &ListResourcesOptions{ResourceType: Video, Type: Private, Prefix: "p", ListFlags: ListFlags{MaxResults: 500, NextCursor: "n"}},
+		{"embedded flags, types skipped", &ListResourcesOptions{ResourceType: Video, Type: Private, Prefix: "p", ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: 500, NextCursor: "n"}}},
 			"max_results=500&next_cursor=n&prefix=p"},
 		{"time", &ListResourcesOptions{StartAt: testTime}, "start_at=2024-05-06T07%3A08%3A09Z"},
 		{"zero options send nothing", &ResourceOptions{}, ""},
