@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/google/go-querystring/query"
 )
@@ -49,26 +50,27 @@ func invalid(op, format string, args ...any) error {
 	return &client.InputError{Op: "admin." + op, Reason: fmt.Sprintf(format, args...)}
 }
 
-// ResourceType is an asset's resource type.
-type ResourceType string
+// ResourceType is an asset's resource type (cld.ResourceType).
+type ResourceType = cld.ResourceType
 
 // Resource types accepted by the Admin API.
 const (
-	Image ResourceType = "image"
-	Video ResourceType = "video"
-	Raw   ResourceType = "raw"
+	Image = cld.Image
+	Video = cld.Video
+	Raw   = cld.Raw
 )
 
-// DeliveryType is an asset's delivery ("type") such as upload or private.
-type DeliveryType string
+// DeliveryType is an asset's delivery ("type") such as upload or private
+// (cld.DeliveryType).
+type DeliveryType = cld.DeliveryType
 
 // Common delivery types.
 const (
-	Upload        DeliveryType = "upload"
-	Private       DeliveryType = "private"
-	Authenticated DeliveryType = "authenticated"
-	Fetch         DeliveryType = "fetch"
-	List          DeliveryType = "list"
+	Upload        = cld.Upload
+	Private       = cld.Private
+	Authenticated = cld.Authenticated
+	Fetch         = cld.Fetch
+	List          = cld.List
 )
 
 // Direction orders listings.
