@@ -318,7 +318,11 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 		if !s.alg.Valid() {
 			return "", invalid("signature algorithm %q is unknown; use sha1 or sha256", s.alg)
 		}
-		sig = signer.URLSignature(joinNonEmpty(trans, toSign), b.secret.Reveal(), s.alg, s.long)
+		length := signer.ShortURLSignature
+		if s.long {
+			length = signer.LongURLSignature
+		}
+		sig = signer.URLSignature(joinNonEmpty(trans, toSign), b.secret.Reveal(), s.alg, length)
 	}
 	u := joinNonEmpty(b.host(&s, source), rtSeg, typeSeg, sig, trans, version, source)
 	u = strings.ReplaceAll(u, " ", "%20")

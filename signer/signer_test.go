@@ -365,10 +365,10 @@ func TestNotificationVectors(t *testing.T) {
 				t.Fatalf("NotificationSignature = %s, want %s", got, tt.want)
 			}
 			clock := WithClock(func() time.Time { return time.Unix(tt.now, 0) })
-			if err := VerifyNotification([]byte(tt.body), tt.timestamp, tt.want, tt.secret, clock); err != nil {
+			if err := VerifyNotification([]byte(tt.body), tt.timestamp, tt.secret, tt.want, clock); err != nil {
 				t.Errorf("VerifyNotification: %v", err)
 			}
-			if err := VerifyNotification([]byte(tt.body+" "), tt.timestamp, tt.want, tt.secret, clock); !errors.Is(err, ErrBadSignature) {
+			if err := VerifyNotification([]byte(tt.body+" "), tt.timestamp, tt.secret, tt.want, clock); !errors.Is(err, ErrBadSignature) {
 				t.Errorf("changed body: err = %v, want ErrBadSignature", err)
 			}
 		})
@@ -400,13 +400,13 @@ func TestNotificationWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts, sig := sign(now.Add(tt.offset).Unix())
-			err := VerifyNotification(body, ts, sig, "secret", append([]NotificationOption{clock}, tt.opts...)...)
+			err := VerifyNotification(body, ts, "secret", sig, append([]NotificationOption{clock}, tt.opts...)...)
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
 				t.Errorf("err = %v, want %v", err, tt.wantErr)
 			}
 		})
 	}
-	if err := VerifyNotification(body, "12x", "ab", "secret", clock); !errors.Is(err, ErrInvalidTimestamp) {
+	if err := VerifyNotification(body, "12x", "secret", "ab", clock); !errors.Is(err, ErrInvalidTimestamp) {
 		t.Errorf("bad timestamp: %v", err)
 	}
 }
@@ -415,35 +415,35 @@ func TestURLSignatureVectors(t *testing.T) {
 	tests := []struct {
 		name, toSign, secret string
 		alg                  Algorithm
-		long                 bool
+		length               URLSignatureLength
 		want                 string
 	}{
-		{"D1", "c_crop,h_20,w_10/image.jpg", "b", SHA1, false, "s--Ai4Znfl3--"},
-		{"D2", "image.jpg", "b", SHA1, false, "s----SjmNDA--"},
-		{"D3", "sample.jpg", "b", SHA1, false, "s--v2fTPYTu--"},
-		{"D4", "sample.jpg", "b", SHA1, true, "s--2hbrSMPOjj5BJ4xV7SgFbRDevFaQNUFf--"},
-		{"D5", "sample.jpg", "b", SHA256, false, "s--2hbrSMPO--"},
-		{"D6", "http://google.com/path/to/image.png", "b", SHA1, false, "s--hH_YcbiS--"},
-		{"D7", "co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/image.jpg", "b", SHA1, false, "s--Uqk1a-5W--"},
-		{"D8", "l_text:Helvetica_50:test+text/some_public_id.jpg", "AbcdEfghIjklmnopq1234567890", SHA1, false, "s--j5Z1ILxd--"},
-		{"D9", "w_100/e_sepia/sample", "secret", SHA1, false, "s--15JMHXkE--"},
-		{"D10", "c_scale,w_300/sample.jpg", "b", SHA1, false, "s--Ok4O32K7--"},
+		{"D1", "c_crop,h_20,w_10/image.jpg", "b", SHA1, ShortURLSignature, "s--Ai4Znfl3--"},
+		{"D2", "image.jpg", "b", SHA1, ShortURLSignature, "s----SjmNDA--"},
+		{"D3", "sample.jpg", "b", SHA1, ShortURLSignature, "s--v2fTPYTu--"},
+		{"D4", "sample.jpg", "b", SHA1, LongURLSignature, "s--2hbrSMPOjj5BJ4xV7SgFbRDevFaQNUFf--"},
+		{"D5", "sample.jpg", "b", SHA256, ShortURLSignature, "s--2hbrSMPO--"},
+		{"D6", "http://google.com/path/to/image.png", "b", SHA1, ShortURLSignature, "s--hH_YcbiS--"},
+		{"D7", "co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/image.jpg", "b", SHA1, ShortURLSignature, "s--Uqk1a-5W--"},
+		{"D8", "l_text:Helvetica_50:test+text/some_public_id.jpg", "AbcdEfghIjklmnopq1234567890", SHA1, ShortURLSignature, "s--j5Z1ILxd--"},
+		{"D9", "w_100/e_sepia/sample", "secret", SHA1, ShortURLSignature, "s--15JMHXkE--"},
+		{"D10", "c_scale,w_300/sample.jpg", "b", SHA1, ShortURLSignature, "s--Ok4O32K7--"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := URLSignature(tt.toSign, tt.secret, tt.alg, tt.long); got != tt.want {
+			if got := URLSignature(tt.toSign, tt.secret, tt.alg, tt.length); got != tt.want {
 				t.Errorf("URLSignature = %s, want %s", got, tt.want)
 			}
-			if !VerifyURLSignature(tt.want, tt.toSign, tt.secret) {
+			if !VerifyURLSignature(tt.toSign, tt.secret, tt.want) {
 				t.Error("VerifyURLSignature rejected the vector")
 			}
-			if VerifyURLSignature(tt.want, tt.toSign+"x", tt.secret) {
+			if VerifyURLSignature(tt.toSign+"x", tt.secret, tt.want) {
 				t.Error("VerifyURLSignature accepted another path")
 			}
 		})
 	}
 	for _, bad := range []string{"", "s--", "s--abc--", "Ai4Znfl3", "s--Ai4Znfl3"} {
-		if VerifyURLSignature(bad, "c_crop,h_20,w_10/image.jpg", "b") {
+		if VerifyURLSignature("c_crop,h_20,w_10/image.jpg", "b", bad) {
 			t.Errorf("accepted malformed component %q", bad)
 		}
 	}
