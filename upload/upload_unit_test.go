@@ -37,7 +37,7 @@ func md5hex(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) 
 type shortReaderAt struct{ b []byte }
 
 func (s shortReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	return bytesReaderAt(s.b).ReadAt(p, off)
+	return bytes.NewReader(s.b).ReadAt(p, off)
 }
 
 func TestBadInputSendsNothing(t *testing.T) {
