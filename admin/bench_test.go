@@ -39,6 +39,7 @@ func resourcePageJSON(n int) []byte {
 // of BenchmarkDecodeResourcePage, shared with bench/) in sync and checks it
 // decodes completely.
 func TestResourcePageFixture(t *testing.T) {
+	t.Parallel()
 	data := resourcePageJSON(500)
 	golden(t, "resources_page_500.json", data)
 	var page ResourceList

@@ -449,6 +449,7 @@ func endpointCases() []endpointCase {
 // response metadata and LastRateLimit. The whole wire transcript is also
 // pinned in testdata/endpoints.golden.
 func TestEndpoints(t *testing.T) {
+	t.Parallel()
 	var transcript strings.Builder
 	for _, tc := range endpointCases() {
 		t.Run(tc.name, func(t *testing.T) {
@@ -523,6 +524,7 @@ func TestEndpoints(t *testing.T) {
 // *client.APIError for a sample of methods, with no result and with the
 // rate limit still recorded.
 func TestEndpointErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range endpointCases()[:12] {
 		t.Run(tc.name, func(t *testing.T) {
 			f := setup(t, func(w http.ResponseWriter, r *http.Request) {

@@ -77,6 +77,7 @@ func isShortWait(v string) bool {
 // whose budget is 10 calls per hour: every call succeeds (the client waits
 // for each reset on 420) and no window ever serves more than 10 calls.
 func TestMockAdminBudget(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Hour).Add(2 * time.Hour).Add(10 * time.Minute)
 	clock.jumpTo(start) // mid-hour, in the future: the first window is a fresh one
@@ -147,6 +148,7 @@ func TestMockAdminBudget(t *testing.T) {
 // retried after X-FeatureRateLimit-Reset and that the call then succeeds,
 // end to end through the client.
 func TestRateLimitedRetry(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{420, 429} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			// A fixed clock 250 ms before a whole second: the reset header
@@ -183,6 +185,7 @@ func TestRateLimitedRetry(t *testing.T) {
 // *client.APIError matching client.ErrRateLimited and that LastRateLimit
 // still reports the budget.
 func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
+	t.Parallel()
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-FeatureRateLimit-Remaining", "0")
 		w.Header().Set("Retry-After", "0")
@@ -202,6 +205,7 @@ func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
 // TestClientSideRateLimit checks that client.WithRateLimit spaces Admin
 // calls made through the service.
 func TestClientSideRateLimit(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var arrivals []time.Time
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
@@ -231,6 +235,7 @@ func TestClientSideRateLimit(t *testing.T) {
 // client: a second service on the same client, which made no call, reports
 // what the first one saw; New refuses a nil client as upload.New does.
 func TestRateLimitRecordedOnClient(t *testing.T) {
+	t.Parallel()
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-FeatureRateLimit-Remaining", "42")
 		fmt.Fprint(w, `{"status":"ok"}`)

@@ -13,6 +13,7 @@ import (
 // TestInvalidInput checks that bad arguments fail with a one-line error
 // matching ErrInvalidInput before any request is sent.
 func TestInvalidInput(t *testing.T) {
+	t.Parallel()
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("unexpected request %s %s", r.Method, r.URL)
 	})
@@ -142,6 +143,7 @@ func TestInvalidInput(t *testing.T) {
 
 // TestQueryEncoding pins the GET wire forms of option structs.
 func TestQueryEncoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		v    any

@@ -135,6 +135,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 }
 
 func TestSingleUploadRequests(t *testing.T) {
+	t.Parallel()
 	data := randomBytes(1000, 1)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "photo.jpg")
@@ -193,6 +194,7 @@ func TestSingleUploadRequests(t *testing.T) {
 }
 
 func TestRemoteSources(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		url, md5 string
 	}{
@@ -218,6 +220,7 @@ func TestRemoteSources(t *testing.T) {
 }
 
 func TestUnsignedRequest(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	_, err := f.service().UploadUnsigned(t.Context(), FromBytes([]byte("x")), "unsigned_preset", &Params{PublicID: "a", Folder: "f", Tags: []string{"t"}, Context: Context{"k": "v"}, Overwrite: Bool(false)})
 	if err != nil {
@@ -230,6 +233,7 @@ func TestUnsignedRequest(t *testing.T) {
 }
 
 func TestChunkedSequential(t *testing.T) {
+	t.Parallel()
 	size := 4*testChunk + 123 // 5 chunks
 	data := randomBytes(size, 2)
 	for _, tc := range []struct {
@@ -298,6 +302,7 @@ func fmtSscanf(cr string, s, e, total *int64) (int, error) {
 }
 
 func TestChunkFailureStops(t *testing.T) {
+	t.Parallel()
 	size := 4*testChunk + 10
 	data := randomBytes(size, 3)
 	f := newFake(t)
@@ -323,6 +328,7 @@ func TestChunkFailureStops(t *testing.T) {
 }
 
 func TestChunkIncompleteFinal(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.reply = func(int, *client.Request, []byte) (any, error) { return map[string]any{"done": false}, nil }
 	_, err := f.service().Upload(t.Context(), FromBytes(randomBytes(testChunk+1, 4)), nil, WithChunkSize(testChunk))
@@ -337,6 +343,7 @@ func TestChunkIncompleteFinal(t *testing.T) {
 }
 
 func TestStreamChunks(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		size   int
@@ -419,6 +426,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 }
 
 func TestStreamReadErrorStops(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("disk on fire")
 	f := newFake(t)
 	f.reply = chunkReply
@@ -439,6 +447,7 @@ func TestStreamReadErrorStops(t *testing.T) {
 }
 
 func TestParallelChunks(t *testing.T) {
+	t.Parallel()
 	size := 7*testChunk + 99 // 8 chunks
 	data := randomBytes(size, 7)
 	f := newFake(t)
@@ -501,6 +510,7 @@ func TestParallelChunks(t *testing.T) {
 }
 
 func TestParallelFailureStopsStartingChunks(t *testing.T) {
+	t.Parallel()
 	size := 9*testChunk + 1 // 10 chunks
 	f := newFake(t)
 	f.keepBytes = false
@@ -529,6 +539,7 @@ func TestParallelFailureStopsStartingChunks(t *testing.T) {
 }
 
 func TestChunkContextCancel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	f := newFake(t)
 	f.keepBytes = false
@@ -548,6 +559,7 @@ func TestChunkContextCancel(t *testing.T) {
 
 // A parallel upload cancelled between chunks still says where it stopped.
 func TestParallelCancelBetweenChunksIsChunkError(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	f := newFake(t)
