@@ -521,12 +521,13 @@ func TestEndpoints(t *testing.T) {
 }
 
 // TestEndpointErrors checks that a non-2xx answer comes back as a typed
-// *client.APIError for a sample of methods, with no result and with the
-// rate limit still recorded.
+// *client.APIError for every method of the endpoint table, with no result
+// and with the rate limit still recorded.
 func TestEndpointErrors(t *testing.T) {
 	t.Parallel()
-	for _, tc := range endpointCases()[:12] {
+	for _, tc := range endpointCases() {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusNotFound)
 				fmt.Fprint(w, `{"error":{"message":"Resource not found - x"}}`)
@@ -544,6 +545,9 @@ func TestEndpointErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), testSecret) {
 				t.Error("error text contains the API secret")
+			}
+			if rl, ok := f.svc.LastRateLimit(); !ok || rl.Limit != 500 {
+				t.Errorf("rate limit not recorded: %+v %v", rl, ok)
 			}
 		})
 	}
