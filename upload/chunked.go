@@ -62,19 +62,7 @@ func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderA
 	h := http.Header{}
 	h.Set("X-Unique-Upload-Id", id)
 	h.Set("Content-Range", contentRange(ch.off, ch.n, total))
-	req := &client.Request{
-		Method:     http.MethodPost,
-		API:        client.UploadAPI,
-		Path:       c.path,
-		Params:     cloneValues(c.vals),
-		File:       &client.File{Name: c.src.name, ReaderAt: io.NewSectionReader(ra, ch.off, ch.n), Size: ch.n},
-		Header:     h,
-		Idempotent: !final || c.idem,
-		Unsigned:   c.unsigned,
-	}
-	res := new(Result)
-	resp, err := c.s.b.Do(ctx, req, res)
-	c.count(resp, err)
+	res, err := c.post(ctx, &client.File{Name: c.src.name, ReaderAt: io.NewSectionReader(ra, ch.off, ch.n), Size: ch.n}, h, !final || c.idem)
 	if err != nil {
 		return nil, err
 	}

@@ -327,20 +327,31 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// single sends the whole upload in one request.
-func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result, error) {
+// post sends one request of the upload (the whole source or one chunk) and
+// counts its attempts.
+func (c *call) post(ctx context.Context, f *client.File, h http.Header, idempotent bool) (*Result, error) {
 	req := &client.Request{
 		Method:     http.MethodPost,
 		API:        client.UploadAPI,
 		Path:       c.path,
 		Params:     cloneValues(c.vals),
 		File:       f,
-		Idempotent: c.idem,
+		Header:     h,
+		Idempotent: idempotent,
 		Unsigned:   c.unsigned,
 	}
 	res := new(Result)
 	resp, err := c.s.b.Do(ctx, req, res)
 	c.count(resp, err)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// single sends the whole upload in one request.
+func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result, error) {
+	res, err := c.post(ctx, f, nil, c.idem)
 	if err != nil {
 		return nil, err
 	}
