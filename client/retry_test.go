@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/signer"
 )
 
 func uploadReq(idempotent bool) *client.Request {
@@ -530,5 +531,31 @@ func TestTruncatedSuccessBodyIsAmbiguous(t *testing.T) {
 	resp, err := c.Do(context.Background(), uploadReq(true), &res)
 	if err != nil || resp.Attempts != 2 || res.PublicID != "p" {
 		t.Fatalf("idempotent retry: err %v resp %+v", err, resp)
+	}
+}
+
+// TestSignedGETIsResignedPerAttempt checks that a signed Upload API GET
+// carries a fresh timestamp and signature on every attempt (PrepareRetry),
+// each valid for its own parameters.
+func TestSignedGETIsResignedPerAttempt(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, status(503, `{}`), status(503, `{}`), ok(`{}`))
+	var tick atomic.Int64
+	clock := func() time.Time { return time.Unix(1700000000+tick.Add(1), 0) }
+	c := newTestClient(t, rec, client.WithClock(clock))
+	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", Path: "image/download", Params: url.Values{"public_id": {"x"}}, Idempotent: true}, nil)
+	if err != nil || resp.Attempts != 3 {
+		t.Fatalf("err %v resp %+v", err, resp)
+	}
+	seen := map[string]bool{}
+	for i, h := range rec.Hits() {
+		q := h.query
+		if q.Get("public_id") != "x" || q.Get("api_key") != testKey || !signer.Verify(q, testSecret, q.Get("signature")) {
+			t.Errorf("attempt %d: query %v is not signed for its parameters", i+1, q)
+		}
+		if seen[q.Get("timestamp")] {
+			t.Errorf("attempt %d reuses timestamp %s", i+1, q.Get("timestamp"))
+		}
+		seen[q.Get("timestamp")] = true
 	}
 }
