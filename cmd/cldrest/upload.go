@@ -371,8 +371,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 // retryable tells the batch engine whether a failed try of a file is worth
-// another: the client's one retry classification.
-func retryable(err error) bool { return client.IsRetryable(err) }
+// another: the client's one retry classification, plus ambiguous failures,
+// which the CLI may repeat because every file has a fixed public ID.
+func retryable(err error) bool { return client.IsRetryable(err) || errors.Is(err, client.ErrAmbiguous) }
 
 // serviceUploader adapts upload.Service to batch.Uploader: a fixed public ID
 // with an explicit overwrite, so the client may retry even after an
