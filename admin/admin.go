@@ -2,13 +2,12 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/google/go-querystring/query"
 )
@@ -17,16 +16,16 @@ import (
 // for concurrent use. Create it with New.
 type Service struct {
 	c *client.Client
-
-	mu      sync.Mutex
-	last    client.RateLimit
-	hasLast bool
 }
 
 // New returns a Service that sends its requests through c (authentication,
-// retries, 420/429 waits and the optional client-side rate limiter are the
-// client's job).
+// retries, 420/429 waits, the optional client-side rate limiter and the
+// last rate limit seen are the client's job). Like upload.New, it panics on
+// a nil client: that is a programming error, not bad input.
 func New(c *client.Client) *Service {
+	if c == nil {
+		panic("admin.New: nil *client.Client")
+	}
 	return &Service{c: c}
 }
 
@@ -35,44 +34,43 @@ func (s *Service) Client() *client.Client { return s.c }
 
 // LastRateLimit returns the Admin API budget reported by the most recent
 // response that carried X-FeatureRateLimit-* headers (successful or not),
-// and false when no such response has been seen yet. The same values are on
-// every result as Meta.Response.RateLimit.
-func (s *Service) LastRateLimit() (client.RateLimit, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last, s.hasLast
-}
+// and false when no such response has been seen yet. It is the client's
+// record (client.Client.LastRateLimit), so every service on one client
+// agrees. The same values are on every result as Meta.Response.RateLimit.
+func (s *Service) LastRateLimit() (client.RateLimit, bool) { return s.c.LastRateLimit() }
 
 // ErrInvalidInput is matched (errors.Is) by every error the package returns
-// for bad arguments, before any request is sent.
-var ErrInvalidInput = errors.New("invalid input")
+// for bad arguments, before any request is sent (a *client.InputError). It
+// is client.ErrInvalidInput, shared by every package of the module.
+var ErrInvalidInput = client.ErrInvalidInput
 
 // invalid builds a one-line input error naming the method, what is wrong and
 // how to fix it.
 func invalid(op, format string, args ...any) error {
-	return fmt.Errorf("admin.%s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalidInput)
+	return &client.InputError{Op: "admin." + op, Reason: fmt.Sprintf(format, args...)}
 }
 
-// ResourceType is an asset's resource type.
-type ResourceType string
+// ResourceType is an asset's resource type (cld.ResourceType).
+type ResourceType = cld.ResourceType
 
 // Resource types accepted by the Admin API.
 const (
-	Image ResourceType = "image"
-	Video ResourceType = "video"
-	Raw   ResourceType = "raw"
+	Image = cld.Image
+	Video = cld.Video
+	Raw   = cld.Raw
 )
 
-// DeliveryType is an asset's delivery ("type") such as upload or private.
-type DeliveryType string
+// DeliveryType is an asset's delivery ("type") such as upload or private
+// (cld.DeliveryType).
+type DeliveryType = cld.DeliveryType
 
 // Common delivery types.
 const (
-	Upload        DeliveryType = "upload"
-	Private       DeliveryType = "private"
-	Authenticated DeliveryType = "authenticated"
-	Fetch         DeliveryType = "fetch"
-	List          DeliveryType = "list"
+	Upload        = cld.Upload
+	Private       = cld.Private
+	Authenticated = cld.Authenticated
+	Fetch         = cld.Fetch
+	List          = cld.List
 )
 
 // Direction orders listings.
@@ -172,27 +170,5 @@ func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Res
 		Body:       c.body,
 		Idempotent: method != http.MethodPost || c.safe,
 	}, v)
-	s.record(resp, err)
 	return resp, err
-}
-
-// record remembers the rate limit of resp, or of the *client.APIError
-// when there is no response.
-func (s *Service) record(resp *client.Response, err error) {
-	var rl client.RateLimit
-	var apiErr *client.APIError
-	switch {
-	case resp != nil:
-		rl = resp.RateLimit
-	case errors.As(err, &apiErr):
-		rl = apiErr.RateLimit
-	default:
-		return
-	}
-	if rl.Limit == 0 && rl.Remaining == 0 && rl.Reset.IsZero() {
-		return
-	}
-	s.mu.Lock()
-	s.last, s.hasLast = rl, true
-	s.mu.Unlock()
 }

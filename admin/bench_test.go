@@ -39,6 +39,7 @@ func resourcePageJSON(n int) []byte {
 // of BenchmarkDecodeResourcePage, shared with bench/) in sync and checks it
 // decodes completely.
 func TestResourcePageFixture(t *testing.T) {
+	t.Parallel()
 	data := resourcePageJSON(500)
 	golden(t, "resources_page_500.json", data)
 	var page ResourceList
@@ -92,7 +93,7 @@ func BenchmarkListResourcesPage(b *testing.B) {
 	}
 	s := New(c)
 	ctx := context.Background()
-	opts := &ListResourcesOptions{ListFlags: ListFlags{MaxResults: 500, Tags: true, Context: true}}
+	opts := &ListResourcesOptions{ListFlags: ListFlags{Tags: true, Context: true, ListOptions: ListOptions{MaxResults: 500}}}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -15,6 +15,7 @@ import (
 // logging on and checks that the canary secret appears in no error, log
 // line, result or printed value.
 func TestSecretNeverLeaks(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "missing") {

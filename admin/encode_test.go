@@ -12,6 +12,7 @@ func bptr(b bool) *bool { return &b }
 
 // TestBodyEncoding pins the JSON wire forms of body types.
 func TestBodyEncoding(t *testing.T) {
+	t.Parallel()
 	sp, _ := (&StreamingProfileParams{DisplayName: "D", Representations: []string{"w_1", `w_2"`}}).body("n")
 	tests := []struct {
 		name string
@@ -45,6 +46,7 @@ func TestBodyEncoding(t *testing.T) {
 
 // TestDecodeShapes checks response shapes the API answers in more than one form.
 func TestDecodeShapes(t *testing.T) {
+	t.Parallel()
 	var r Resource
 	if err := json.Unmarshal([]byte(`{"public_id":"x","context":[{"key":"a","value":"1"}],"created_at":"2024-05-06T07:08:09Z","unknown_field":{"x":1}}`), &r); err != nil {
 		t.Fatal(err)

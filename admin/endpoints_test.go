@@ -83,13 +83,13 @@ func endpointCases() []endpointCase {
 
 		// Resource listings.
 		{name: "ListResources", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ListResources(ctx, &ListResourcesOptions{Prefix: "f/", ListFlags: ListFlags{Tags: true, MaxResults: 500, Fields: []string{"tags", "secure_url"}, Direction: Desc}})
+			return s.ListResources(ctx, &ListResourcesOptions{Prefix: "f/", ListFlags: ListFlags{Tags: true, Fields: []string{"tags", "secure_url"}, Direction: Desc, ListOptions: ListOptions{MaxResults: 500}}})
 		},
 			method: "GET", path: "resources/image/upload",
 			query: url.Values{"prefix": {"f/"}, "tags": {"true"}, "max_results": {"500"}, "fields": {"tags,secure_url"}, "direction": {"desc"}},
 			resp:  listJSON, got: firstID, want: "folder/sample image"},
 		{name: "ListResourcesAllTypes", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ListResources(ctx, &ListResourcesOptions{ResourceType: Raw, StartAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), ListFlags: ListFlags{NextCursor: cursor}})
+			return s.ListResources(ctx, &ListResourcesOptions{ResourceType: Raw, StartAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), ListFlags: ListFlags{ListOptions: ListOptions{NextCursor: cursor}}})
 		},
 			method: "GET", path: "resources/raw", query: url.Values{"start_at": {"2024-01-02T03:04:05Z"}, "next_cursor": {cursor}},
 			resp: listJSON, got: func(v any) any { return v.(*ResourceList).NextCursor }, want: cursor},
@@ -119,7 +119,7 @@ func endpointCases() []endpointCase {
 			method: "GET", path: "resources/image/moderations/manual/pending", query: url.Values{"moderations": {"true"}},
 			resp: listJSON, got: firstID, want: "folder/sample image"},
 		{name: "ResourcesByAssetFolder", call: func(ctx context.Context, s *Service) (any, error) {
-			return s.ResourcesByAssetFolder(ctx, "shoes/red", &ResourcesByAssetFolderOptions{ListFlags{MaxResults: 20}})
+			return s.ResourcesByAssetFolder(ctx, "shoes/red", &ResourcesByAssetFolderOptions{ListFlags{ListOptions: ListOptions{MaxResults: 20}}})
 		},
 			method: "GET", path: "resources/by_asset_folder", query: url.Values{"asset_folder": {"shoes/red"}, "max_results": {"20"}},
 			resp: listJSON, got: firstID, want: "folder/sample image"},
@@ -449,6 +449,7 @@ func endpointCases() []endpointCase {
 // response metadata and LastRateLimit. The whole wire transcript is also
 // pinned in testdata/endpoints.golden.
 func TestEndpoints(t *testing.T) {
+	t.Parallel()
 	var transcript strings.Builder
 	for _, tc := range endpointCases() {
 		t.Run(tc.name, func(t *testing.T) {
@@ -520,11 +521,13 @@ func TestEndpoints(t *testing.T) {
 }
 
 // TestEndpointErrors checks that a non-2xx answer comes back as a typed
-// *client.APIError for a sample of methods, with no result and with the
-// rate limit still recorded.
+// *client.APIError for every method of the endpoint table, with no result
+// and with the rate limit still recorded.
 func TestEndpointErrors(t *testing.T) {
-	for _, tc := range endpointCases()[:12] {
+	t.Parallel()
+	for _, tc := range endpointCases() {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusNotFound)
 				fmt.Fprint(w, `{"error":{"message":"Resource not found - x"}}`)
@@ -542,6 +545,9 @@ func TestEndpointErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), testSecret) {
 				t.Error("error text contains the API secret")
+			}
+			if rl, ok := f.svc.LastRateLimit(); !ok || rl.Limit != 500 {
+				t.Errorf("rate limit not recorded: %+v %v", rl, ok)
 			}
 		})
 	}

@@ -54,7 +54,7 @@ func ExampleService_ListResourcesAll() {
 	svc, stop := newExampleService("shoes/red", "shoes/blue", "hats/green")
 	defer stop()
 
-	opts := &admin.ListResourcesOptions{Prefix: "shoes/", ListFlags: admin.ListFlags{MaxResults: 1, Direction: admin.Asc}}
+	opts := &admin.ListResourcesOptions{Prefix: "shoes/", ListFlags: admin.ListFlags{Direction: admin.Asc, ListOptions: admin.ListOptions{MaxResults: 1}}}
 	for r, err := range svc.ListResourcesAll(context.Background(), opts) {
 		if err != nil {
 			log.Fatal(err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestExpr(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		e    Expr
@@ -79,6 +80,7 @@ func (m *termRecorder) Text(value string) bool {
 // Cloudinary's query language: every value comes back exactly, whatever
 // characters it holds, and the boolean structure is the one built.
 func TestExprRoundTrip(t *testing.T) {
+	t.Parallel()
 	values := []string{"cat", "summer sale", `say "hi"`, `back\slash`, "a:b", "x=y", "(paren)", "star*", "AND", "or", "-minus",
 		"folder/sub", "été", "tab\there", "", "a OR public_id:*", `"`, `\`, "<>=", "[x TO y]"}
 	for _, v := range values {

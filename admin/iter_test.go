@@ -38,6 +38,7 @@ func fakePages(n, size int, calls *[]string, failAt int) func(string) ([]int, st
 }
 
 func TestPaginate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		n, size   int
@@ -81,6 +82,7 @@ func TestPaginate(t *testing.T) {
 }
 
 func TestPaginateContext(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var calls []string
@@ -103,6 +105,7 @@ func TestPaginateContext(t *testing.T) {
 }
 
 func TestPaginateStuckCursor(t *testing.T) {
+	t.Parallel()
 	calls := 0
 	fetch := func(c string) ([]int, string, error) {
 		calls++
@@ -120,6 +123,7 @@ func TestPaginateStuckCursor(t *testing.T) {
 }
 
 func TestCopyOptsDoesNotAlias(t *testing.T) {
+	t.Parallel()
 	o := &ListResourcesOptions{Prefix: "p"}
 	c := copyOpts(o)
 	c.NextCursor = "x"
@@ -135,6 +139,7 @@ func TestCopyOptsDoesNotAlias(t *testing.T) {
 // they follow next_cursor, copy the caller's options, stop at the first
 // error and do not fetch after the context is cancelled.
 func TestIteratorsEndToEnd(t *testing.T) {
+	t.Parallel()
 	// page serves "p<cursor>" style pages: 3 pages of 2 items, then an
 	// error if asked for cursor "bad".
 	handler := func(w http.ResponseWriter, r *http.Request) {
@@ -251,7 +256,7 @@ func TestIteratorsEndToEnd(t *testing.T) {
 
 	t.Run("stops at the first error", func(t *testing.T) {
 		f := setup(t, handler)
-		got, err := collect(ids(f.svc.ListResourcesAll(ctx, &ListResourcesOptions{ListFlags: ListFlags{NextCursor: "bad"}})))
+		got, err := collect(ids(f.svc.ListResourcesAll(ctx, &ListResourcesOptions{ListFlags: ListFlags{ListOptions: ListOptions{NextCursor: "bad"}}})))
 		if !errors.Is(err, client.ErrNotFound) || got != "" || len(f.requests()) != 1 {
 			t.Errorf("got %q, %v after %d requests", got, err, len(f.requests()))
 		}
@@ -278,7 +283,7 @@ func TestIteratorsEndToEnd(t *testing.T) {
 	})
 	t.Run("caller options untouched", func(t *testing.T) {
 		f := setup(t, handler)
-		opts := &ResourcesByTagOptions{ListFlags: ListFlags{MaxResults: 2}}
+		opts := &ResourcesByTagOptions{ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: 2}}}
 		if _, err := collect(ids(f.svc.ResourcesByTagAll(ctx, "t", opts))); err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ type UploadMappingList struct {
 	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
-// ListOptions pages a listing.
+// ListOptions pages a listing; ListFlags embeds it.
 type ListOptions struct {
 	MaxResults int    `url:"max_results,omitempty"`
 	NextCursor string `url:"next_cursor,omitempty"`

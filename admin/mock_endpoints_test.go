@@ -33,6 +33,7 @@ func expect(got, want any) string {
 // order that builds and tears down real state (the rest are covered by
 // TestEndpoints' recording server).
 func TestMockEndpoints(t *testing.T) {
+	t.Parallel()
 	m, s := startMock(t, nil)
 	seed(t, s, []seedAsset{
 		{"shoes/red", url.Values{"tags": {"sale,red"}, "context": {"alt=Red shoe"}, "asset_folder": {"shop/shoes"}, "moderation": {"manual"}}},

@@ -101,6 +101,7 @@ func adminEntries(m *mockserver.Running) []mockserver.JournalEntry {
 // ListResourcesAll: every asset exactly once, in exactly 20 requests.
 // With -short it lists 1,000 in pages of 50 (still 20 requests).
 func TestMockIterateAll(t *testing.T) {
+	t.Parallel()
 	n, pageSize := 10_000, 500
 	if testing.Short() {
 		n, pageSize = 1_000, 50
@@ -111,7 +112,7 @@ func TestMockIterateAll(t *testing.T) {
 	m.ClearJournal()
 
 	seen := make(map[string]bool, n)
-	opts := &ListResourcesOptions{Prefix: "iter/", ListFlags: ListFlags{MaxResults: pageSize}}
+	opts := &ListResourcesOptions{Prefix: "iter/", ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: pageSize}}}
 	for r, err := range s.ListResourcesAll(t.Context(), opts) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", len(seen), err)
@@ -148,6 +149,7 @@ func TestMockIterateAll(t *testing.T) {
 // TestMockDeleteAllByPrefix deletes 1,500 assets by prefix: the mock deletes
 // at most 1,000 per call and answers partial, and the helper loops.
 func TestMockDeleteAllByPrefix(t *testing.T) {
+	t.Parallel()
 	m, s := startMock(t, nil)
 	seed(t, s, numbered("del/", 1500))
 	seed(t, s, numbered("keep/", 5))
@@ -184,6 +186,7 @@ func TestMockDeleteAllByPrefix(t *testing.T) {
 // is retried and succeeds, while creating an upload preset without a name
 // (a repeat would create a second preset) fails as ambiguous.
 func TestMockAmbiguousPOST(t *testing.T) {
+	t.Parallel()
 	m, s := startMock(t, nil, client.WithRetry(3, time.Millisecond, 10*time.Millisecond))
 	seed(t, s, numbered("amb/", 2))
 	if _, err := m.AddFault(mockserver.Fault{Route: "admin/resources", Method: "POST", Kind: mockserver.FaultCommitDrop, Count: 1}); err != nil {

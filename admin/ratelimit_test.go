@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,6 +77,7 @@ func isShortWait(v string) bool {
 // whose budget is 10 calls per hour: every call succeeds (the client waits
 // for each reset on 420) and no window ever serves more than 10 calls.
 func TestMockAdminBudget(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Hour).Add(2 * time.Hour).Add(10 * time.Minute)
 	clock.jumpTo(start) // mid-hour, in the future: the first window is a fresh one
@@ -146,6 +148,7 @@ func TestMockAdminBudget(t *testing.T) {
 // retried after X-FeatureRateLimit-Reset and that the call then succeeds,
 // end to end through the client.
 func TestRateLimitedRetry(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{420, 429} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			// A fixed clock 250 ms before a whole second: the reset header
@@ -182,6 +185,7 @@ func TestRateLimitedRetry(t *testing.T) {
 // *client.APIError matching client.ErrRateLimited and that LastRateLimit
 // still reports the budget.
 func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
+	t.Parallel()
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-FeatureRateLimit-Remaining", "0")
 		w.Header().Set("Retry-After", "0")
@@ -201,6 +205,7 @@ func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
 // TestClientSideRateLimit checks that client.WithRateLimit spaces Admin
 // calls made through the service.
 func TestClientSideRateLimit(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var arrivals []time.Time
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
@@ -224,4 +229,34 @@ func TestClientSideRateLimit(t *testing.T) {
 	if span := arrivals[n-1].Sub(arrivals[0]); span < 225*time.Millisecond {
 		t.Errorf("%d calls spanned %v, want at least 250ms at 20 calls/s", n, span)
 	}
+}
+
+// TestRateLimitRecordedOnClient checks that the last rate limit lives on the
+// client: a second service on the same client, which made no call, reports
+// what the first one saw; New refuses a nil client as upload.New does.
+func TestRateLimitRecordedOnClient(t *testing.T) {
+	t.Parallel()
+	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-FeatureRateLimit-Remaining", "42")
+		fmt.Fprint(w, `{"status":"ok"}`)
+	})
+	other := New(f.svc.Client())
+	if _, ok := other.LastRateLimit(); ok {
+		t.Fatal("a rate limit before any call")
+	}
+	if _, err := f.svc.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	a, okA := f.svc.LastRateLimit()
+	b, okB := other.LastRateLimit()
+	c, okC := f.svc.Client().LastRateLimit()
+	if !okA || !okB || !okC || a.Remaining != 42 || b != a || c != a {
+		t.Errorf("services disagree: %+v %v / %+v %v / client %+v %v", a, okA, b, okB, c, okC)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "admin.New: nil *client.Client") {
+			t.Errorf("New(nil) recovered %v", r)
+		}
+	}()
+	New(nil)
 }

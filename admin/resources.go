@@ -22,10 +22,9 @@ type ListFlags struct {
 	Fields []string `url:"fields,comma,omitempty"`
 	// Direction orders by creation time (asc or desc).
 	Direction Direction `url:"direction,omitempty"`
-	// MaxResults is the page size (default 10, at most 500).
-	MaxResults int `url:"max_results,omitempty"`
-	// NextCursor continues a previous listing.
-	NextCursor string `url:"next_cursor,omitempty"`
+	// ListOptions holds the page size (default 10, at most 500) and the
+	// cursor that continues a previous listing.
+	ListOptions
 }
 
 // ListResourcesOptions filters ListResources.

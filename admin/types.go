@@ -83,18 +83,8 @@ type ResourceList struct {
 	TotalCount int `json:"total_count,omitempty"`
 }
 
-// Derived is one derived (transformed) version of an asset.
-type Derived struct {
-	ID             string `json:"id"`
-	Transformation string `json:"transformation"`
-	Format         string `json:"format"`
-	Bytes          int64  `json:"bytes"`
-	URL            string `json:"url"`
-	SecureURL      string `json:"secure_url"`
-	PublicID       string `json:"public_id,omitempty"`
-	ResourceType   string `json:"resource_type,omitempty"`
-	Type           string `json:"type,omitempty"`
-}
+// Derived is one derived (transformed) version of an asset (cld.Derived).
+type Derived = cld.Derived
 
 // LastUpdated holds the times an asset's attributes last changed.
 type LastUpdated struct {

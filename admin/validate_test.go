@@ -13,6 +13,7 @@ import (
 // TestInvalidInput checks that bad arguments fail with a one-line error
 // matching ErrInvalidInput before any request is sent.
 func TestInvalidInput(t *testing.T) {
+	t.Parallel()
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("unexpected request %s %s", r.Method, r.URL)
 	})
@@ -142,6 +143,7 @@ func TestInvalidInput(t *testing.T) {
 
 // TestQueryEncoding pins the GET wire forms of option structs.
 func TestQueryEncoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		v    any
@@ -149,7 +151,7 @@ func TestQueryEncoding(t *testing.T) {
 	}{
 		{"brackets and comma", byPublicIDsQuery{PublicIDs: []string{"a", "b/c"}, ResourcesByIDsOptions: &ResourcesByIDsOptions{Fields: []string{"tags", "url"}, Tags: true}},
 			"fields=tags%2Curl&public_ids%5B%5D=a&public_ids%5B%5D=b%2Fc&tags=true"},
-		{"embedded flags, types skipped", &ListResourcesOptions{ResourceType: Video, Type: Private, Prefix: "p", ListFlags: ListFlags{MaxResults: 500, NextCursor: "n"}},
+		{"embedded flags, types skipped", &ListResourcesOptions{ResourceType: Video, Type: Private, Prefix: "p", ListFlags: ListFlags{ListOptions: ListOptions{MaxResults: 500, NextCursor: "n"}}},
 			"max_results=500&next_cursor=n&prefix=p"},
 		{"time", &ListResourcesOptions{StartAt: testTime}, "start_at=2024-05-06T07%3A08%3A09Z"},
 		{"zero options send nothing", &ResourceOptions{}, ""},

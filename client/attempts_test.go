@@ -29,6 +29,7 @@ func attemptsOf(t *testing.T, err error) int {
 // Four resets then a success: the server saw five requests, and the count
 // says five, from the response and from the typed result.
 func TestAttemptsCountTransportErrors(t *testing.T) {
+	t.Parallel()
 	t.Run("success after resets", func(t *testing.T) {
 		rec := newRecorder(t, resetAfterBody, resetAfterBody, resetAfterBody, resetAfterBody, ok(`{"public_id":"p"}`))
 		c := newTestClient(t, rec, client.WithRetry(5, time.Millisecond, 5*time.Millisecond))
@@ -63,6 +64,7 @@ type uploadResultMeta struct {
 // Every error that went through the retry loop exposes its attempt count
 // through the same method.
 func TestEveryErrorExposesAttempts(t *testing.T) {
+	t.Parallel()
 	refused := func(t *testing.T) string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

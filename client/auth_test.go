@@ -26,6 +26,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestAdminBasicAuthQueryAndJSON(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, ok(`{"resources":[{"public_id":"a"}],"next_cursor":"c2"}`), ok(`{"deleted":{"a":"deleted"}}`))
 	c := newTestClient(t, rec)
 	var list struct {
@@ -63,6 +64,7 @@ func TestAdminBasicAuthQueryAndJSON(t *testing.T) {
 }
 
 func TestAuthModes(t *testing.T) {
+	t.Parallel()
 	const token = "MTQ0NjJkZmQ5OTM2NDE1ZTZjNGZmZjI4"
 	cases := []struct {
 		name     string
@@ -139,6 +141,7 @@ func TestAuthModes(t *testing.T) {
 }
 
 func TestCredentialsNeverFollowRedirectsToOtherHosts(t *testing.T) {
+	t.Parallel()
 	var otherAuth []string
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		otherAuth = append(otherAuth, r.Header.Get("Authorization"), r.URL.RawQuery)
@@ -161,34 +164,29 @@ func TestCredentialsNeverFollowRedirectsToOtherHosts(t *testing.T) {
 }
 
 func TestRateLimitSpacesAdminCalls(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, ok(`{}`), ok(`{}`), ok(`{}`), ok(`{}`))
-	c := newTestClient(t, rec, client.WithRateLimit(rate.Every(100*time.Millisecond), 1))
-	start := time.Now()
-	for range 3 {
-		if _, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if d := time.Since(start); d < 190*time.Millisecond {
-		t.Fatalf("3 admin calls in %v at 10/s burst 1", d)
-	}
-	// Uploads are not limited.
-	start = time.Now()
-	if _, err := c.Do(context.Background(), uploadReq(false), nil); err != nil || time.Since(start) > 80*time.Millisecond {
-		t.Fatalf("upload limited or failed: %v", err)
-	}
-	// A deadline the limiter cannot meet fails fast with DeadlineExceeded.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	// One call an hour: the burst allows the first admin call; the second
+	// cannot meet any deadline short of an hour and fails at once with
+	// DeadlineExceeded (the limiter never sleeps past a deadline), while
+	// an upload under the same deadline is not limited.
+	c := newTestClient(t, rec, client.WithRateLimit(rate.Every(time.Hour), 1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	c2 := newTestClient(t, rec, client.WithRateLimit(rate.Every(time.Hour), 1))
-	_, _ = c2.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
-	_, err := c2.Do(ctx, &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err %v", err)
+	if _, err := c.Do(ctx, &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.Do(ctx, &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || len(rec.Hits()) != 1 {
+		t.Fatalf("second admin call: err %v, %d hits", err, len(rec.Hits()))
+	}
+	if _, err := c.Do(ctx, uploadReq(false), nil); err != nil || len(rec.Hits()) != 2 {
+		t.Fatalf("upload limited or failed: %v", err)
 	}
 }
 
 func TestSignParams(t *testing.T) {
+	t.Parallel()
 	c, err := client.New(testConfig(""), client.WithClock(func() time.Time { return time.Unix(1_700_000_000, 0) }))
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +216,7 @@ func TestSignParams(t *testing.T) {
 }
 
 func TestOptionsValidate(t *testing.T) {
+	t.Parallel()
 	bad := map[string]client.Option{
 		"nil http client":  client.WithHTTPClient(nil),
 		"bad base url":     client.WithBaseURL("ftp://x"),
@@ -257,6 +256,7 @@ func TestOptionsValidate(t *testing.T) {
 }
 
 func TestRequestValidationBeforeIO(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t)
 	c := newTestClient(t, rec)
 	cases := map[string]*client.Request{
@@ -287,6 +287,7 @@ func TestRequestValidationBeforeIO(t *testing.T) {
 }
 
 func TestResponseBodies(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, ok(``), ok(`not json`), ok(`{"public_id":"w"}`))
 	c := newTestClient(t, rec)
 	var res uploadResult
@@ -308,6 +309,7 @@ func TestResponseBodies(t *testing.T) {
 // TestGoldenBodies pins the exact urlencoded and multipart bodies (fixed
 // clock and boundary). Regenerate with go test ./client -run Golden -update.
 func TestGoldenBodies(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		req  client.Request
@@ -361,6 +363,7 @@ func TestGoldenBodies(t *testing.T) {
 }
 
 func TestDebugLogRecordsAttempts(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rec := newRecorder(t, status(503, `{}`), ok(`{}`))

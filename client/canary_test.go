@@ -21,6 +21,7 @@ import (
 // and responses — and checks the canary secret (and the OAuth token)
 // never appears.
 func TestSecretCanary(t *testing.T) {
+	t.Parallel()
 	const token = "CANARY-oauth-token-5d2e"
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
@@ -64,7 +65,7 @@ func TestSecretCanary(t *testing.T) {
 	add(err)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel()
-	time.Sleep(2 * time.Millisecond)
+	<-ctx.Done()
 	_, err = c.Do(ctx, uploadReq(false), nil)
 	add(err)
 
@@ -115,6 +116,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // that quotes the URL in its error (a *url.Error) must not put the
 // signature of a signed GET into the debug log.
 func TestLogOmitsSignedQueryOfWrappedTransportError(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {

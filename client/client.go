@@ -11,8 +11,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 
 	"github.com/cldrest/cldrest/signer"
@@ -35,6 +37,7 @@ type Client struct {
 	apiHost        string // host[:port] that may receive credentials
 	apiScheme      string
 	httpClient     *http.Client
+	rc             *retryablehttp.Client // built once in New; hooks find the call in the request context
 	logger         *slog.Logger
 	userAgent      string
 	retry          retryPolicy
@@ -44,8 +47,16 @@ type Client struct {
 	stallTimeout   time.Duration
 	now            func() time.Time
 	basicUploads   bool
-	boundary       string    // fixed multipart boundary (tests only)
-	redactor       *redactor // removes the credentials from server and transport text
+	boundary       string      // fixed multipart boundary (tests only)
+	redactor       *redactor   // removes the credentials from server and transport text
+	rate           *rateRecord // the last rate limit seen (LastRateLimit)
+}
+
+// rateRecord is the last rate limit any attempt of a Client saw.
+type rateRecord struct {
+	mu   sync.Mutex
+	last RateLimit
+	seen bool
 }
 
 // Option configures a Client in New. Options check their arguments; New
@@ -66,6 +77,7 @@ type options struct {
 	basicUploads   bool
 	boundary       string
 	jitter         func(time.Duration) time.Duration
+	sleep          func(time.Duration) time.Duration
 }
 
 func optErr(name, reason, fix string) error {
@@ -250,6 +262,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		basicUploads: o.basicUploads,
 		boundary:     o.boundary,
 		redactor:     newRedactor(cfg.APIKey, cfg.APISecret, cfg.OAuthToken),
+		rate:         &rateRecord{},
 		retry:        retryPolicy{maxAttempts: DefaultMaxAttempts, minWait: DefaultMinWait, maxWait: DefaultMaxWait},
 	}
 	if o.baseURL != "" {
@@ -274,6 +287,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		c.retry = *o.retry
 	}
 	c.retry.jitter = o.jitter
+	c.retry.sleep = o.sleep
 	c.attemptTimeout = cfg.Timeout
 	if o.attemptTimeout != nil {
 		c.attemptTimeout = *o.attemptTimeout
@@ -295,7 +309,29 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	hc.Transport = &attemptTransport{base: base, c: c}
 	c.httpClient = hc
+	c.rc = c.newRetryClient()
 	return c, nil
+}
+
+// LastRateLimit returns the budget reported by the most recent response
+// (of any attempt, successful or not) that carried X-FeatureRateLimit-*
+// headers, and false when none has been seen yet. Do records it, so every
+// service built on the client sees the same value.
+func (c *Client) LastRateLimit() (RateLimit, bool) {
+	c.rate.mu.Lock()
+	defer c.rate.mu.Unlock()
+	return c.rate.last, c.rate.seen
+}
+
+// recordRateLimit remembers h's rate limit when it carries one.
+func (c *Client) recordRateLimit(h http.Header) {
+	rl := parseRateLimit(h)
+	if rl.Limit == 0 && rl.Remaining == 0 && rl.Reset.IsZero() {
+		return
+	}
+	c.rate.mu.Lock()
+	c.rate.last, c.rate.seen = rl, true
+	c.rate.mu.Unlock()
 }
 
 // Config returns a copy of the client's configuration (defaults filled,

@@ -103,16 +103,25 @@ func (c Config) WithDefaults() Config { return c.withDefaults() }
 // Validate reports the first wrong field as a *ConfigError.
 // Empty optional fields are accepted (they mean the defaults).
 func (c Config) Validate() error {
-	c = c.withDefaults()
 	if c.CloudName == "" {
 		return &ConfigError{Field: "cloud_name", Reason: "missing", Fix: "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME or CLOUDINARY_CLOUD_NAME"}
 	}
-	if strings.ContainsAny(c.CloudName, "/?#@ ") {
-		return &ConfigError{Field: "cloud_name", Reason: fmt.Sprintf("%q is not a valid cloud name", c.CloudName), Fix: "use the cloud name shown in the Cloudinary console"}
+	if err := c.validateValues(); err != nil {
+		return err
 	}
 	if c.APIKey != "" && c.APISecret.IsZero() && c.OAuthToken.IsZero() {
 		// Never name the key: a malformed value may hold the secret.
 		return &ConfigError{Field: "api_secret", Reason: "missing: an API key is set but no API secret", Fix: "set it in CLOUDINARY_URL or CLOUDINARY_API_SECRET"}
+	}
+	return nil
+}
+
+// validateValues checks the fields that are set, not that the required
+// ones are.
+func (c Config) validateValues() error {
+	c = c.withDefaults()
+	if strings.ContainsAny(c.CloudName, "/?#@ ") {
+		return &ConfigError{Field: "cloud_name", Reason: fmt.Sprintf("%q is not a valid cloud name", c.CloudName), Fix: "use the cloud name shown in the Cloudinary console"}
 	}
 	if !c.SignatureAlgorithm.Valid() {
 		return &ConfigError{Field: "signature_algorithm", Reason: fmt.Sprintf("unknown algorithm %q", c.SignatureAlgorithm), Fix: "use sha1 or sha256"}
@@ -391,27 +400,110 @@ func parseSeconds(v string) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
+// EnvVars lists the environment variables ConfigFromEnv reads.
+var EnvVars = []string{"CLOUDINARY_URL", "CLOUDINARY_CLOUD_NAME", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_UPLOAD_PREFIX"}
+
+// EnvOption changes how ConfigFromEnv reads the environment.
+type EnvOption func(*envOptions)
+
+type envOptions struct {
+	partial bool
+	lookup  func(string) (string, bool)
+}
+
+// Partial makes ConfigFromEnv return what the environment sets even when it
+// is incomplete (no cloud name, an API key whose secret comes later), for
+// callers such as a CLI that complete the configuration from flags and then
+// pass it to New, which validates it. When none of EnvVars is set, the
+// result is a zero Config and no error. A malformed CLOUDINARY_URL or an
+// invalid value (an unknown signature algorithm, a bad upload prefix) is
+// still an error.
+func Partial() EnvOption { return func(o *envOptions) { o.partial = true } }
+
+// WithLookup reads variables through lookup instead of os.LookupEnv (for
+// tests and for configuration held elsewhere).
+func WithLookup(lookup func(string) (string, bool)) EnvOption {
+	return func(o *envOptions) {
+		if lookup != nil {
+			o.lookup = lookup
+		}
+	}
+}
+
 // ConfigFromEnv builds a Config from CLOUDINARY_URL, then applies the
 // overrides CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY, CLOUDINARY_API_SECRET
 // and CLOUDINARY_UPLOAD_PREFIX. CLOUDINARY_URL may be absent when
-// CLOUDINARY_CLOUD_NAME is set. The result is validated.
-func ConfigFromEnv() (Config, error) {
-	return configFromLookup(os.LookupEnv)
+// CLOUDINARY_CLOUD_NAME is set. The result is validated (see Partial for
+// callers that complete it themselves). It is the one place that knows the
+// CLOUDINARY_* variables.
+func ConfigFromEnv(opts ...EnvOption) (Config, error) {
+	o := envOptions{lookup: os.LookupEnv}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.partial {
+		return partialFromLookup(o.lookup)
+	}
+	return configFromLookup(o.lookup)
+}
+
+// partialFromLookup is ConfigFromEnv under Partial.
+func partialFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	anySet := false
+	for _, k := range EnvVars {
+		if v, ok := lookup(k); ok && strings.TrimSpace(v) != "" {
+			anySet = true
+		}
+	}
+	if !anySet {
+		return Config{}, nil
+	}
+	cfg, shape, err := readEnv(lookup)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := shape.check(cfg); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.validateValues(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
 }
 
 func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
+	cfg, shape, err := readEnv(lookup)
+	if err != nil {
+		return Config{}, err
+	}
+	raw, _ := lookup("CLOUDINARY_URL")
+	if cfg.CloudName == "" && strings.TrimSpace(raw) == "" {
+		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "not set", Fix: "export CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME (or CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY, CLOUDINARY_API_SECRET)"}
+	}
+	if err := shape.check(cfg); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg.withDefaults(), nil
+}
+
+// readEnv parses CLOUDINARY_URL, when set, and applies the other variables
+// over it, without validating the result.
+func readEnv(lookup func(string) (string, bool)) (Config, urlShape, error) {
 	var cfg Config
 	var shape urlShape
-	raw, hasURL := lookup("CLOUDINARY_URL")
-	if hasURL && strings.TrimSpace(raw) != "" {
+	if raw, ok := lookup("CLOUDINARY_URL"); ok && strings.TrimSpace(raw) != "" {
 		var err error
 		if cfg, shape, err = parseURL(raw); err != nil {
-			return Config{}, err
+			return Config{}, urlShape{}, err
 		}
 	}
-	set := false
 	if v, ok := lookup("CLOUDINARY_CLOUD_NAME"); ok && v != "" {
-		cfg.CloudName, set = v, true
+		cfg.CloudName = v
 	}
 	if v, ok := lookup("CLOUDINARY_API_KEY"); ok && v != "" {
 		cfg.APIKey = v
@@ -422,14 +514,5 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if v, ok := lookup("CLOUDINARY_UPLOAD_PREFIX"); ok && v != "" {
 		cfg.UploadPrefix = strings.TrimRight(v, "/")
 	}
-	if !set && (!hasURL || strings.TrimSpace(raw) == "") {
-		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "not set", Fix: "export CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME (or CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY, CLOUDINARY_API_SECRET)"}
-	}
-	if err := shape.check(cfg); err != nil {
-		return Config{}, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return Config{}, err
-	}
-	return cfg.withDefaults(), nil
+	return cfg, shape, nil
 }

@@ -25,6 +25,7 @@ func leaks(msg, secret string) string {
 // mistake put it (the API key, the cloud name, the path, an option value).
 // Each URL is checked through ParseURL and through ConfigFromEnv.
 func TestMalformedURLNeverEchoesCredentials(t *testing.T) {
+	t.Parallel()
 	const c = cfgCanary
 	tests := []struct {
 		name, raw string
@@ -122,6 +123,7 @@ func FuzzParseURLNeverEchoes(f *testing.F) {
 
 // WithBaseURL refuses a base URL with credentials without quoting it.
 func TestWithBaseURLNeverEchoes(t *testing.T) {
+	t.Parallel()
 	for _, base := range []string{"https://key:" + cfgCanary + "@api.cloudinary.com", "ftp://" + cfgCanary, "https://h/?token=" + cfgCanary} {
 		_, err := New(Config{CloudName: "demo", APIKey: "k", APISecret: NewSecret("s")}, WithBaseURL(base))
 		if err == nil || leaks(err.Error(), cfgCanary) != "" {

@@ -15,6 +15,7 @@ import (
 const cfgCanary = "CANARY-s3cr3t-7f1e"
 
 func TestParseURL(t *testing.T) {
+	t.Parallel()
 	cfg, err := ParseURL("cloudinary://key:" + cfgCanary + "@test123?upload_prefix=https://test.prefix.com/&timeout=59&upload_timeout=58&chunk_size=6000000&signature_algorithm=sha256&signature_version=1&oauth_token=tok")
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +38,7 @@ func TestParseURL(t *testing.T) {
 }
 
 func TestParseURLDefaultsAndDistribution(t *testing.T) {
+	t.Parallel()
 	cfg, err := ParseURL("cloudinary://key:p%40ss@demo/cdn.example.com")
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +56,7 @@ func TestParseURLDefaultsAndDistribution(t *testing.T) {
 }
 
 func TestParseURLErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, raw, field string
 	}{
@@ -125,6 +128,7 @@ func TestConfigFromEnv(t *testing.T) {
 }
 
 func TestSecretNeverPrints(t *testing.T) {
+	t.Parallel()
 	cfg, err := ParseURL("cloudinary://key:" + cfgCanary + "@demo?oauth_token=" + cfgCanary)
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +160,7 @@ func TestSecretNeverPrints(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	ok := Config{CloudName: "demo", APIKey: "k", APISecret: NewSecret("s")}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("minimal config rejected: %v", err)
@@ -187,6 +192,7 @@ func TestValidate(t *testing.T) {
 // A secret without a key is enough to sign (cldrest sign) but not to call
 // the APIs: ParseURL takes it, New refuses it.
 func TestSecretWithoutKey(t *testing.T) {
+	t.Parallel()
 	cfg, err := ParseURL("cloudinary://:" + cfgCanary + "@demo")
 	if err != nil {
 		t.Fatalf("ParseURL: %v", err)

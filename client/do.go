@@ -96,29 +96,95 @@ func (b *attemptBody) Len() int {
 // interface{ Attempts() int }.
 func (c *Client) Do(ctx context.Context, req *Request, v any) (*Response, error) {
 	if ctx == nil {
-		return nil, errors.New("client.Do: nil context; pass context.Background() or a request context")
+		return nil, &InputError{Op: "client.Do", Reason: "nil context", Fix: "pass context.Background() or a request context"}
 	}
-	st, rreq, err := c.prepare(ctx, req)
+	st, err := c.newCall(req)
 	if err != nil {
 		return nil, err
 	}
 	if w, ok := v.(io.Writer); ok {
 		st.toWriter = w
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:     c.httpClient,
-		Logger:         nil, // never retryablehttp's default stderr logger
-		RetryWaitMin:   c.retry.minWait,
-		RetryWaitMax:   c.retry.maxWait,
-		RetryMax:       st.maxAttempts - 1,
-		CheckRetry:     st.checkRetry,
-		Backoff:        st.backoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: st.onAttempt,
+	rreq, err := st.request(ctx)
+	if err != nil {
+		return nil, err
 	}
-	rreq.SetResponseHandler(st.handleResponse)
-	resp, err := rc.Do(rreq)
+	resp, err := c.rc.Do(rreq)
 	return st.finish(ctx, resp, err, v)
+}
+
+// newRetryClient builds the Client's one retryablehttp.Client. Its hooks
+// find the state of the call in the request's context.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		Logger:       nil, // never retryablehttp's default stderr logger
+		RetryWaitMin: c.retry.minWait,
+		RetryWaitMax: c.retry.maxWait,
+		RetryMax:     c.retry.maxAttempts - 1, // a call may allow fewer (checkRetry)
+		CheckRetry:   checkRetry,
+		Backoff:      c.backoff,
+		PrepareRetry: prepareRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+func callOf(ctx context.Context) *callState {
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	return st
+}
+
+// checkRetry is retryablehttp's CheckRetry: the call's retry policy.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st := callOf(ctx)
+	if st == nil {
+		return false, err
+	}
+	return st.checkRetry(ctx, resp, err)
+}
+
+// backoff is retryablehttp's Backoff: the wait checkRetry chose for a
+// response, or for a transport failure (no response to find the call by)
+// a full-jitter draw below the ceiling checkRetry checked the deadline
+// against.
+func (c *Client) backoff(_, _ time.Duration, retry int, resp *http.Response) time.Duration {
+	var st *callState
+	if resp != nil && resp.Request != nil {
+		st = callOf(resp.Request.Context())
+	}
+	var d time.Duration
+	if st != nil {
+		d = st.nextWait
+	} else {
+		d = c.retry.wait(retry, nil, c.now())
+	}
+	if c.retry.sleep != nil {
+		return c.retry.sleep(d)
+	}
+	return d
+}
+
+// prepareRetry is retryablehttp's PrepareRetry: it starts the next attempt
+// and re-signs a signed GET (form bodies are re-signed by their body
+// function, which retryablehttp calls for every attempt).
+func prepareRetry(r *http.Request) error {
+	st := callOf(r.Context())
+	if st == nil {
+		return nil
+	}
+	st.attempt++
+	st.captured, st.body, st.bodyErr = nil, nil, nil
+	if !st.signedQuery() {
+		return nil
+	}
+	p, err := st.form()
+	if err != nil {
+		return &fatalError{err: err}
+	}
+	u := *r.URL
+	u.RawQuery = p.Encode()
+	r.URL = &u
+	return nil
 }
 
 func validPath(p string) error {
@@ -138,83 +204,28 @@ func validPath(p string) error {
 	return nil
 }
 
-// prepare validates req and builds the retryable request (before any I/O).
-func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retryablehttp.Request, error) {
-	if req == nil {
-		return nil, nil, errors.New("client.Do: nil *Request")
-	}
-	method := strings.ToUpper(req.Method)
-	if method == "" {
-		method = http.MethodPost
-	}
-	bad := func(reason, fix string) error {
-		return fmt.Errorf("client.Do: %s %s: %s; %s", method, req.Path, reason, fix)
-	}
-	switch method {
-	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
-	default:
-		return nil, nil, bad("unsupported method", "use GET, POST, PUT or DELETE")
-	}
-	if err := validPath(req.Path); err != nil {
-		return nil, nil, bad(err.Error(), "pass a path such as image/upload")
-	}
-	if req.Root != "" {
-		if err := validPath(req.Root); err != nil {
-			return nil, nil, bad("Root: "+err.Error(), "pass a root such as v2/<cloud_name>")
-		}
+// badRequest is the input error of a request Do refuses before any I/O.
+func badRequest(method, path, reason, fix string) error {
+	return &InputError{Op: "client.Do", What: method + " " + path, Reason: reason, Fix: fix}
+}
+
+// newCall validates req and chooses its authentication (before any I/O).
+func (c *Client) newCall(req *Request) (*callState, error) {
+	method, err := validateRequest(req)
+	if err != nil {
+		return nil, err
 	}
 	st := &callState{
 		c: c, req: req, method: method, path: req.Path, api: req.API,
 		idempotent:  req.Idempotent || method == http.MethodGet,
 		maxAttempts: c.retry.maxAttempts,
 		timeout:     c.attemptTimeout,
+		attempt:     1,
 	}
-	hasKey := c.cfg.APIKey != "" && !c.cfg.APISecret.IsZero()
-	oauth := !c.cfg.OAuthToken.IsZero()
-	switch req.API {
-	case UploadAPI:
-		if req.Body != nil {
-			return nil, nil, bad("Body is for Admin API requests", "put Upload API fields in Params")
-		}
-		switch {
-		case req.Unsigned:
-		case oauth:
-			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
-		case !hasKey:
-			return nil, nil, bad("signed Upload API request needs api_key and api_secret", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME, or mark the request Unsigned with an unsigned upload_preset")
-		case c.basicUploads:
-			st.auth = c.basicAuth()
-		default:
-			st.signForm = true
-		}
-	case AdminAPI:
-		if req.File != nil {
-			return nil, nil, bad("File is for Upload API requests", "send files through the Upload API")
-		}
-		switch {
-		case oauth:
-			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
-		case !hasKey:
-			return nil, nil, bad("Admin API request needs api_key and api_secret (or an oauth_token)", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
-		default:
-			st.auth = c.basicAuth()
-		}
-		st.limiter = c.limiter != nil
-		if req.Body != nil && method == http.MethodGet {
-			return nil, nil, bad("GET requests cannot carry a JSON Body", "put GET parameters in Params")
-		}
-	default:
-		return nil, nil, bad(fmt.Sprintf("unknown API %d", req.API), "use client.UploadAPI or client.AdminAPI")
+	if err := st.authenticate(); err != nil {
+		return nil, err
 	}
 	if f := req.File; f != nil {
-		switch {
-		case method == http.MethodGet:
-			return nil, nil, bad("a File needs POST or PUT", "leave Method empty (POST)")
-		case (f.ReaderAt == nil) == (f.Stream == nil):
-			return nil, nil, bad("File needs exactly one of ReaderAt and Stream", "set ReaderAt and Size for retryable uploads")
-		case f.ReaderAt != nil && f.Size < 0:
-			return nil, nil, bad(fmt.Sprintf("File.Size %d is negative", f.Size), "set Size to the number of bytes to send")
-		}
 		if f.Stream != nil {
 			st.maxAttempts = 1 // a one-shot stream cannot be replayed
 		}
@@ -224,10 +235,107 @@ func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retrya
 			st.boundary = multipartbody.RandomBoundary()
 		}
 	}
+	return st, nil
+}
 
+// validateRequest checks the shape of req and returns its method.
+func validateRequest(req *Request) (string, error) {
+	if req == nil {
+		return "", &InputError{Op: "client.Do", Reason: "nil *Request", Fix: "pass the request to send"}
+	}
+	method := strings.ToUpper(req.Method)
+	if method == "" {
+		method = http.MethodPost
+	}
+	bad := func(reason, fix string) (string, error) { return "", badRequest(method, req.Path, reason, fix) }
+	switch method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete:
+	default:
+		return bad("unsupported method", "use GET, POST, PUT or DELETE")
+	}
+	if err := validPath(req.Path); err != nil {
+		return bad(err.Error(), "pass a path such as image/upload")
+	}
+	if req.Root != "" {
+		if err := validPath(req.Root); err != nil {
+			return bad("Root: "+err.Error(), "pass a root such as v2/<cloud_name>")
+		}
+	}
+	switch req.API {
+	case UploadAPI:
+		if req.Body != nil {
+			return bad("Body is for Admin API requests", "put Upload API fields in Params")
+		}
+	case AdminAPI:
+		if req.File != nil {
+			return bad("File is for Upload API requests", "send files through the Upload API")
+		}
+		if req.Body != nil && method == http.MethodGet {
+			return bad("GET requests cannot carry a JSON Body", "put GET parameters in Params")
+		}
+	default:
+		return bad(fmt.Sprintf("unknown API %d", req.API), "use client.UploadAPI or client.AdminAPI")
+	}
+	if f := req.File; f != nil {
+		switch {
+		case method == http.MethodGet:
+			return bad("a File needs POST or PUT", "leave Method empty (POST)")
+		case (f.ReaderAt == nil) == (f.Stream == nil):
+			return bad("File needs exactly one of ReaderAt and Stream", "set ReaderAt and Size for retryable uploads")
+		case f.ReaderAt != nil && f.Size < 0:
+			return bad(fmt.Sprintf("File.Size %d is negative", f.Size), "set Size to the number of bytes to send")
+		}
+	}
+	return method, nil
+}
+
+// authenticate chooses how the call proves its identity: a signed form, a
+// Basic or Bearer header, or nothing (unsigned uploads).
+func (st *callState) authenticate() error {
+	c, req := st.c, st.req
+	hasKey := c.cfg.APIKey != "" && !c.cfg.APISecret.IsZero()
+	oauth := !c.cfg.OAuthToken.IsZero()
+	switch req.API {
+	case UploadAPI:
+		switch {
+		case req.Unsigned:
+		case oauth:
+			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
+		case !hasKey:
+			return badRequest(st.method, st.path, "signed Upload API request needs api_key and api_secret", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME, or mark the request Unsigned with an unsigned upload_preset")
+		case c.basicUploads:
+			st.auth = c.basicAuth()
+		default:
+			st.signForm = true
+		}
+	case AdminAPI:
+		switch {
+		case oauth:
+			st.auth = "Bearer " + c.cfg.OAuthToken.Reveal()
+		case !hasKey:
+			return badRequest(st.method, st.path, "Admin API request needs api_key and api_secret (or an oauth_token)", "set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
+		default:
+			st.auth = c.basicAuth()
+		}
+		st.limiter = c.limiter != nil
+	}
+	return nil
+}
+
+// signedQuery reports whether the call carries its fields (and, when
+// signed, its signature) in the query string: a GET to the Upload API.
+func (st *callState) signedQuery() bool {
+	return st.method == http.MethodGet && st.api == UploadAPI
+}
+
+// request builds the retryable request: URL, headers and body. Every body
+// is built once here so encoding errors surface before any I/O.
+func (st *callState) request(ctx context.Context) (*retryablehttp.Request, error) {
+	c, req := st.c, st.req
+	bad := func(reason, fix string) error { return badRequest(st.method, st.path, reason, fix) }
 	u, err := url.Parse(c.requestURL(req))
 	if err != nil {
-		return nil, nil, bad("path is not a valid URL path", "escape each segment with client.PathEscape")
+		return nil, bad("path is not a valid URL path", "escape each segment with client.PathEscape")
 	}
 	header := make(http.Header)
 	for k, vs := range req.Header {
@@ -238,47 +346,66 @@ func (c *Client) prepare(ctx context.Context, req *Request) (*callState, *retrya
 	header.Set("User-Agent", c.userAgent)
 	header.Set("Accept", "application/json")
 
-	var body retryablehttp.ReaderFunc
-	queryParams := method == http.MethodGet || (req.API == AdminAPI)
-	switch {
-	case queryParams:
-		if len(req.Params) > 0 && req.API == AdminAPI {
-			u.RawQuery = cleanParams(req.Params).Encode()
-		}
-		if req.Body != nil {
-			b, err := json.Marshal(req.Body)
-			if err != nil {
-				return nil, nil, bad("Body cannot be encoded as JSON: "+err.Error(), "pass a JSON-encodable value")
-			}
-			st.jsonBody = b
-			header.Set("Content-Type", "application/json")
-			body = st.jsonReader
-		}
-	case req.File != nil:
-		header.Set("Content-Type", "multipart/form-data; boundary="+st.boundary)
-		body = st.multipartReader
-	default:
-		header.Set("Content-Type", "application/x-www-form-urlencoded")
-		body = st.formReader
+	body, err := st.bodyFunc(u, header)
+	if _, ok := err.(*InputError); ok {
+		return nil, err
+	} else if err != nil {
+		return nil, bad(err.Error(), "check the request parameters")
 	}
-	// Build once now so encoding errors surface before any I/O.
 	if body != nil {
 		if _, err := body(); err != nil {
-			return nil, nil, bad(err.Error(), "check the request parameters")
+			return nil, bad(err.Error(), "check the request parameters")
 		}
 	}
-	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), method, u.String(), nil)
+	hreq, err := http.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), st.method, u.String(), nil)
 	if err != nil {
-		return nil, nil, bad("cannot build request: "+err.Error(), "check the path")
+		return nil, bad("cannot build request: "+err.Error(), "check the path")
 	}
 	hreq.Header = header
 	rreq := &retryablehttp.Request{Request: hreq}
 	if body != nil {
 		if err := rreq.SetBody(body); err != nil {
-			return nil, nil, bad(err.Error(), "check the request parameters")
+			return nil, bad(err.Error(), "check the request parameters")
 		}
 	}
-	return st, rreq, nil
+	rreq.SetResponseHandler(st.handleResponse)
+	return rreq, nil
+}
+
+// bodyFunc encodes the call's fields: in u's query (Admin API, and signed
+// Upload GETs), as a JSON body (Admin Body), as multipart (a File) or as a
+// form. It returns the function retryablehttp calls for every attempt.
+func (st *callState) bodyFunc(u *url.URL, header http.Header) (retryablehttp.ReaderFunc, error) {
+	req := st.req
+	switch {
+	case st.signedQuery():
+		p, err := st.form()
+		if err != nil {
+			return nil, err
+		}
+		u.RawQuery = p.Encode()
+		return nil, nil
+	case st.method == http.MethodGet || req.API == AdminAPI:
+		if len(req.Params) > 0 {
+			u.RawQuery = cleanParams(req.Params).Encode()
+		}
+		if req.Body == nil {
+			return nil, nil
+		}
+		b, err := json.Marshal(req.Body)
+		if err != nil {
+			return nil, badRequest(st.method, st.path, "Body cannot be encoded as JSON: "+err.Error(), "pass a JSON-encodable value")
+		}
+		st.jsonBody = b
+		header.Set("Content-Type", "application/json")
+		return st.jsonReader, nil
+	case req.File != nil:
+		header.Set("Content-Type", "multipart/form-data; boundary="+st.boundary)
+		return st.multipartReader, nil
+	default:
+		header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return st.formReader, nil
+	}
 }
 
 // form returns the Upload API fields of one attempt, freshly signed.
@@ -319,20 +446,6 @@ func (st *callState) multipartReader() (io.Reader, error) {
 		return nil, err
 	}
 	return &attemptBody{r: mb.Reader(), n: mb.Len()}, nil
-}
-
-// onAttempt runs before every attempt (retryablehttp's RequestLogHook).
-func (st *callState) onAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
-	st.attempt = i + 1
-	st.captured, st.body, st.bodyErr = nil, nil, nil
-	if st.method == http.MethodGet && st.api == UploadAPI {
-		// Signed GET: fresh signature in the query for every attempt.
-		if p, err := st.form(); err == nil {
-			u := *r.URL
-			u.RawQuery = p.Encode()
-			r.URL = &u
-		}
-	}
 }
 
 // capture reads resp's body once (bounded) and replaces it with an
@@ -395,7 +508,9 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 		if st.attempt >= st.maxAttempts {
 			return false, err
 		}
-		return st.schedule(ctx, st.c.retry.wait(st.attempt-1, nil, now), err)
+		// The wait is drawn by backoff (which has no response to find
+		// this call by); its ceiling must fit before the deadline.
+		return st.schedule(ctx, st.c.retry.ceiling(st.attempt-1), err)
 	}
 	if !retryableStatus(resp.StatusCode) {
 		return false, nil

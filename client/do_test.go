@@ -16,6 +16,7 @@ type uploadResult struct {
 }
 
 func TestRetry503ThenSuccessResigns(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t,
 		status(503, `{"error":{"message":"busy"}}`),
 		status(503, `{"error":{"message":"busy"}}`),

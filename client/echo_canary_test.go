@@ -156,6 +156,7 @@ func adminReq() *client.Request {
 // the secret, the token or their encodings appears in the error, any fmt
 // verb of it, its fields, or the debug log.
 func TestEchoedCredentialsNeverPrinted(t *testing.T) {
+	t.Parallel()
 	srv := echoServer(t)
 	forms := credentialForms(testKey, testSecret, echoToken)
 	type cut struct {
@@ -219,6 +220,7 @@ func TestEchoedCredentialsNeverPrinted(t *testing.T) {
 // ambiguous failure, or cut short by the context — and the debug log
 // carry no credential.
 func TestTransportErrorsQuotingCredentials(t *testing.T) {
+	t.Parallel()
 	forms := credentialForms(testKey, testSecret, echoToken)
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {

@@ -82,3 +82,41 @@ func ExampleClient_SignParams() {
 	fmt.Println(p.Get("timestamp"), p.Get("api_key"), len(p.Get("signature")))
 	// Output: 1315060510 1234 40
 }
+
+// IsRetryable is the one retry classification: a job runner that tries
+// whole jobs again asks it, and agrees with the client's own retry policy.
+func ExampleIsRetryable() {
+	for _, err := range []error{
+		client.NewAPIError(503, nil, []byte(`{"error":{"message":"busy"}}`)),
+		client.NewAPIError(501, nil, nil),
+		fmt.Errorf("chunk 2: %w", client.NewAPIError(429, nil, nil)),
+		&client.InputError{Op: "upload", Reason: "empty source"},
+		context.Canceled,
+	} {
+		fmt.Println(client.IsRetryable(err))
+	}
+	// Output:
+	// true
+	// false
+	// true
+	// false
+	// false
+}
+
+// A command line reads what the environment sets, even when incomplete,
+// and completes it from its flags; New validates the result.
+func ExampleConfigFromEnv_partial() {
+	env := map[string]string{"CLOUDINARY_API_KEY": "123", "CLOUDINARY_API_SECRET": "s3cr3t"}
+	cfg, err := client.ConfigFromEnv(client.Partial(), client.WithLookup(func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg.CloudName = "demo" // from a --cloud flag
+	c, err := client.New(cfg)
+	fmt.Println(c, err)
+	// Output: client.Client{cloud_name: "demo", api_key: "123", base_url: "https://api.cloudinary.com"} <nil>
+}

@@ -16,6 +16,7 @@ import (
 // order was total, about one request in five was refused as an invalid
 // signature.
 func TestMixedArrayFormsSignedByClientVerifiedByMock(t *testing.T) {
+	t.Parallel()
 	m := mockserver.Start(t, mockserver.WithCredentials(testKey, testSecret))
 	cfg, err := client.ParseURL(m.CloudinaryURL())
 	if err != nil {

@@ -60,6 +60,7 @@ func FuzzRedactedErrorBody(f *testing.F) {
 }
 
 func TestRedactorForms(t *testing.T) {
+	t.Parallel()
 	red := newRedactor("key", NewSecret("secret"), NewSecret("tok/en+1"))
 	for _, s := range []string{"secret", "tok/en+1", "tok%2Fen%2B1", "tok%2Fen+1", "a2V5OnNlY3JldA==", "a2V5OnNlY3JldA", "a2V5OnNlY3JldA%3D%3D"} {
 		if got := red.redact("<" + s + ">"); got != "<"+redacted+">" {
@@ -81,6 +82,7 @@ func TestRedactorForms(t *testing.T) {
 // A JSON message may spell a credential with escapes, or an escape may
 // swallow its first character: neither survives.
 func TestAPIErrorJSONEscapedCredential(t *testing.T) {
+	t.Parallel()
 	red := newRedactor("123456789012345", NewSecret(redactCanary), Secret{})
 	for _, body := range []string{
 		`{"error":{"message":"denied \u0043ANARY-r3dact-9e2b7"}}`,

@@ -98,6 +98,9 @@ type retryPolicy struct {
 	minWait, maxWait time.Duration
 	// jitter returns a uniform random duration in [0, d]; replaced in tests.
 	jitter func(d time.Duration) time.Duration
+	// sleep, when set (tests only), turns the wait the policy chose into
+	// the time actually slept, so tests check long waits without taking them.
+	sleep func(d time.Duration) time.Duration
 }
 
 func fullJitter(d time.Duration) time.Duration {
@@ -132,15 +135,21 @@ func (p retryPolicy) wait(retry int, resp *http.Response, now time.Time) time.Du
 	if d, ok := serverWait(resp, now); ok {
 		return d
 	}
+	j := p.jitter
+	if j == nil {
+		j = fullJitter
+	}
+	return j(p.ceiling(retry))
+}
+
+// ceiling is the longest jittered wait before retry number retry:
+// min(maxWait, minWait·2^retry).
+func (p retryPolicy) ceiling(retry int) time.Duration {
 	ceiling := p.maxWait
 	if retry < 62 {
 		if c := p.minWait << uint(retry); c > 0 && c < ceiling {
 			ceiling = c
 		}
 	}
-	j := p.jitter
-	if j == nil {
-		j = fullJitter
-	}
-	return j(ceiling)
+	return ceiling
 }

@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/signer"
 )
 
 func uploadReq(idempotent bool) *client.Request {
@@ -24,8 +27,10 @@ func uploadReq(idempotent bool) *client.Request {
 }
 
 func TestRetryAfterTwoSecondsIsHonoured(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, status(503, `{"error":{"message":"busy"}}`, "Retry-After", "2"), ok(`{}`))
-	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 5*time.Second))
+	waits := &waitLog{}
+	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 5*time.Second), waits.option())
 	resp, err := c.Do(context.Background(), uploadReq(false), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -34,22 +39,40 @@ func TestRetryAfterTwoSecondsIsHonoured(t *testing.T) {
 	if resp.Attempts != 2 || len(hits) != 2 {
 		t.Fatalf("attempts %d hits %d", resp.Attempts, len(hits))
 	}
-	if gap := hits[1].at.Sub(hits[0].at); gap < 2*time.Second {
-		t.Fatalf("second attempt %v after the first, want >= 2s", gap)
+	if got := waits.all(); len(got) != 1 || got[0] != 2*time.Second {
+		t.Fatalf("waits %v, want the 2s Retry-After asked for", got)
 	}
 }
 
+// waitLog records the waits the retry policy chose and sleeps none of them.
+type waitLog struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (w *waitLog) option() client.Option {
+	return client.WithSleepForTest(func(d time.Duration) time.Duration {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.waits = append(w.waits, d)
+		return 0
+	})
+}
+
+func (w *waitLog) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.waits)
+}
+
 func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, status(503, `{"error":{"message":"come back later"}}`, "Retry-After", "30", "X-Request-Id", "r1"))
 	c := newTestClient(t, rec, client.WithRetry(4, time.Millisecond, time.Minute))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Waiting until the deadline would end in a RetryError without Wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	start := time.Now()
 	_, err := c.Do(ctx, uploadReq(true), nil)
-	elapsed := time.Since(start)
-	if elapsed > time.Second {
-		t.Fatalf("took %v, want a prompt return", elapsed)
-	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v does not wrap DeadlineExceeded", err)
 	}
@@ -67,29 +90,25 @@ func TestRetryAfterBeyondDeadlineReturnsPromptly(t *testing.T) {
 }
 
 func Test420WaitsForRateLimitReset(t *testing.T) {
-	var reset time.Time
-	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		// A second ahead, rounded up to the HTTP date's whole second.
-		reset = time.Now().Add(time.Second).Truncate(time.Second).Add(time.Second)
-		if time.Until(reset) > 1500*time.Millisecond {
-			reset = reset.Add(-time.Second)
-		}
-		status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
-			"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
-			"X-FeatureRateLimit-Reset", reset.UTC().Format(http.TimeFormat))(w, r)
-	}, status(200, `{"resources":[]}`, "X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "499",
-		"X-FeatureRateLimit-Reset", "Sat, 01 Apr 2017 22:00:00 GMT"))
-	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 10*time.Second))
+	t.Parallel()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	reset := now.Add(7 * time.Second)
+	rec := newRecorder(t, status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
+		"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
+		"X-FeatureRateLimit-Reset", reset.Format(http.TimeFormat)),
+		status(200, `{"resources":[]}`, "X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "499",
+			"X-FeatureRateLimit-Reset", "Sat, 01 Apr 2017 22:00:00 GMT"))
+	waits := &waitLog{}
+	c := newTestClient(t, rec, client.WithRetry(3, time.Millisecond, 10*time.Second), client.WithClock(func() time.Time { return now }), waits.option())
 	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "resources/image"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hits := rec.Hits()
-	if len(hits) != 2 {
+	if hits := rec.Hits(); len(hits) != 2 {
 		t.Fatalf("%d hits", len(hits))
 	}
-	if hits[1].at.Before(reset) {
-		t.Fatalf("retried at %v, before the reset %v", hits[1].at, reset)
+	if got := waits.all(); len(got) != 1 || got[0] != 7*time.Second {
+		t.Fatalf("waits %v, want the 7s until the reset", got)
 	}
 	want := client.RateLimit{Limit: 500, Remaining: 499, Reset: time.Date(2017, 4, 1, 22, 0, 0, 0, time.UTC)}
 	if !resp.RateLimit.Reset.Equal(want.Reset) || resp.RateLimit.Limit != 500 || resp.RateLimit.Remaining != 499 || resp.Attempts != 2 {
@@ -100,16 +119,17 @@ func Test420WaitsForRateLimitReset(t *testing.T) {
 // A reset further away than the maximum wait is not waited for in slices:
 // the 420 comes back at once and says when the limit resets.
 func Test420BeyondMaxWaitReturnsAtOnce(t *testing.T) {
+	t.Parallel()
 	reset := time.Now().Add(24 * time.Minute).UTC().Truncate(time.Second)
 	rec := newRecorder(t, status(420, `{"error":{"message":"Rate Limit Exceeded"}}`,
 		"X-FeatureRateLimit-Limit", "500", "X-FeatureRateLimit-Remaining", "0",
 		"X-FeatureRateLimit-Reset", reset.Format(http.TimeFormat)))
-	c := newTestClient(t, rec, client.WithRetry(4, time.Millisecond, 30*time.Second))
-	start := time.Now()
+	waits := &waitLog{}
+	c := newTestClient(t, rec, client.WithRetry(4, time.Millisecond, 30*time.Second), waits.option())
 	_, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
 	var ae *client.APIError
-	if !errors.As(err, &ae) || !errors.Is(err, client.ErrRateLimited) || len(rec.Hits()) != 1 || time.Since(start) > 2*time.Second {
-		t.Fatalf("err %v after %d attempts in %v, want the 420 at once", err, len(rec.Hits()), time.Since(start))
+	if !errors.As(err, &ae) || !errors.Is(err, client.ErrRateLimited) || len(rec.Hits()) != 1 || len(waits.all()) != 0 {
+		t.Fatalf("err %v after %d attempts and waits %v, want the 420 at once", err, len(rec.Hits()), waits.all())
 	}
 	want := "420 Rate Limited: Rate Limit Exceeded"
 	if msg := err.Error(); !strings.Contains(msg, want) || !strings.Contains(msg, "the limit resets at "+reset.Format(time.RFC3339)) {
@@ -118,6 +138,7 @@ func Test420BeyondMaxWaitReturnsAtOnce(t *testing.T) {
 }
 
 func TestFinalStatusesAreNotRetried(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		code     int
 		sentinel error
@@ -157,6 +178,7 @@ func TestFinalStatusesAreNotRetried(t *testing.T) {
 }
 
 func TestRetryableStatusesExhaustAttempts(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{420, 429, 500, 502, 503, 504} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			steps := make([]func(http.ResponseWriter, *http.Request), 3)
@@ -181,6 +203,7 @@ func TestRetryableStatusesExhaustAttempts(t *testing.T) {
 // origin that applied it: an unmarked upload is not repeated, while 500 and
 // 503 still are.
 func TestGatewayStatusIsAmbiguousForUnmarkedRequests(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		code      int
 		ambiguous bool
@@ -222,6 +245,7 @@ func resetAfterBody(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestConnectionResetAfterBodySent(t *testing.T) {
+	t.Parallel()
 	t.Run("idempotent is retried", func(t *testing.T) {
 		rec := newRecorder(t, resetAfterBody, ok(`{"public_id":"p"}`))
 		c := newTestClient(t, rec)
@@ -250,6 +274,7 @@ func TestConnectionResetAfterBodySent(t *testing.T) {
 }
 
 func TestDialFailureIsAlwaysRetried(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, ok(`{"public_id":"p"}`))
 	var dials atomic.Int32
 	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -268,6 +293,7 @@ func TestDialFailureIsAlwaysRetried(t *testing.T) {
 }
 
 func TestConnectionRefusedExhaustsAttempts(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -288,6 +314,7 @@ func TestConnectionRefusedExhaustsAttempts(t *testing.T) {
 }
 
 func TestHTML502IsAPIErrorWithSnippet(t *testing.T) {
+	t.Parallel()
 	page := "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>" + strings.Repeat("<!-- pad -->", 100) + "</body></html>"
 	rec := newRecorder(t, status(502, page, "Content-Type", "text/html"))
 	c := newTestClient(t, rec, client.WithRetry(1, 0, 0))
@@ -312,23 +339,20 @@ func TestCancelDuringBackoffReturnsQuicklyWithoutLeaks(t *testing.T) {
 		answered <- struct{}{}
 	})
 	defer rec.srv.Close() // before goleak runs
+	// The backoff is an hour: only the cancellation can end the wait.
+	waiting := make(chan struct{})
 	c := newTestClient(t, rec,
-		client.WithRetry(4, 10*time.Second, 10*time.Second),
-		client.WithJitterForTest(func(d time.Duration) time.Duration { return d }))
+		client.WithRetry(4, time.Hour, time.Hour),
+		client.WithJitterForTest(func(d time.Duration) time.Duration { return d }),
+		client.WithSleepForTest(func(d time.Duration) time.Duration { close(waiting); return d }))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var cancelled time.Time
 	go func() {
 		<-answered
-		time.Sleep(50 * time.Millisecond) // well inside the 10 s backoff
-		cancelled = time.Now()
+		<-waiting // the backoff has been chosen; the wait begins
 		cancel()
 	}()
 	_, err := c.Do(ctx, uploadReq(true), nil)
-	returned := time.Now()
-	if lag := returned.Sub(cancelled); cancelled.IsZero() || lag > 100*time.Millisecond {
-		t.Fatalf("returned %v after cancel, want < 100ms", lag)
-	}
 	var ae *client.APIError
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &ae) || ae.StatusCode != 503 {
 		t.Fatalf("err %v", err)
@@ -336,6 +360,7 @@ func TestCancelDuringBackoffReturnsQuicklyWithoutLeaks(t *testing.T) {
 }
 
 func TestStreamFileGetsOneAttempt(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, status(503, `{"error":{"message":"busy"}}`), ok(`{}`))
 	c := newTestClient(t, rec)
 	f := &client.File{Name: "s.bin", Stream: io.LimitReader(strings.NewReader(strings.Repeat("x", 5000)), 5000)}
@@ -351,6 +376,7 @@ func TestStreamFileGetsOneAttempt(t *testing.T) {
 }
 
 func TestStallTimeoutAbortsAndRetriesIdempotent(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		select { // never answer; give up when the client goes away
 		case <-r.Context().Done():
@@ -358,13 +384,11 @@ func TestStallTimeoutAbortsAndRetriesIdempotent(t *testing.T) {
 		}
 	}, ok(`{"ok":true}`))
 	c := newTestClient(t, rec, client.WithStallTimeout(150*time.Millisecond))
-	start := time.Now()
+	// Undetected, the stall would end after 5 s with an empty 200 answer
+	// to the first attempt.
 	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
 	if err != nil || resp.Attempts != 2 {
 		t.Fatalf("err %v resp %+v", err, resp)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("stall not detected quickly: %v", d)
 	}
 	// The same stall on an unmarked upload is ambiguous and names the cause.
 	rec2 := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
@@ -381,6 +405,7 @@ func TestStallTimeoutAbortsAndRetriesIdempotent(t *testing.T) {
 }
 
 func TestAttemptTimeout(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
@@ -395,6 +420,7 @@ func TestAttemptTimeout(t *testing.T) {
 }
 
 func TestRetryPolicyWaits(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	hdr := func(code int, kv ...string) *http.Response {
 		r := &http.Response{StatusCode: code, Header: http.Header{}}
@@ -442,6 +468,7 @@ func TestRetryPolicyWaits(t *testing.T) {
 }
 
 func TestRetryableStatusTable(t *testing.T) {
+	t.Parallel()
 	for code := 100; code < 600; code++ {
 		want := code == 420 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504
 		if got := client.RetryableStatus(code); got != want {
@@ -451,6 +478,7 @@ func TestRetryableStatusTable(t *testing.T) {
 }
 
 func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	cases := []struct {
 		in   string
@@ -492,6 +520,7 @@ func truncated200(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestTruncatedSuccessBodyIsAmbiguous(t *testing.T) {
+	t.Parallel()
 	rec := newRecorder(t, truncated200, truncated200, ok(`{"public_id":"p"}`))
 	c := newTestClient(t, rec)
 	_, err := c.Do(context.Background(), uploadReq(false), nil)
@@ -502,5 +531,31 @@ func TestTruncatedSuccessBodyIsAmbiguous(t *testing.T) {
 	resp, err := c.Do(context.Background(), uploadReq(true), &res)
 	if err != nil || resp.Attempts != 2 || res.PublicID != "p" {
 		t.Fatalf("idempotent retry: err %v resp %+v", err, resp)
+	}
+}
+
+// TestSignedGETIsResignedPerAttempt checks that a signed Upload API GET
+// carries a fresh timestamp and signature on every attempt (PrepareRetry),
+// each valid for its own parameters.
+func TestSignedGETIsResignedPerAttempt(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t, status(503, `{}`), status(503, `{}`), ok(`{}`))
+	var tick atomic.Int64
+	clock := func() time.Time { return time.Unix(1700000000+tick.Add(1), 0) }
+	c := newTestClient(t, rec, client.WithClock(clock))
+	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", Path: "image/download", Params: url.Values{"public_id": {"x"}}, Idempotent: true}, nil)
+	if err != nil || resp.Attempts != 3 {
+		t.Fatalf("err %v resp %+v", err, resp)
+	}
+	seen := map[string]bool{}
+	for i, h := range rec.Hits() {
+		q := h.query
+		if q.Get("public_id") != "x" || q.Get("api_key") != testKey || !signer.Verify(q, testSecret, q.Get("signature")) {
+			t.Errorf("attempt %d: query %v is not signed for its parameters", i+1, q)
+		}
+		if seen[q.Get("timestamp")] {
+			t.Errorf("attempt %d reuses timestamp %s", i+1, q.Get("timestamp"))
+		}
+		seen[q.Get("timestamp")] = true
 	}
 }

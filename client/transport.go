@@ -103,6 +103,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		t.log(req, st, 0, time.Since(start), err)
 		return nil, &attemptError{err: err, sent: sent}
 	}
+	c.recordRateLimit(resp.Header)
+	if resp.Request == nil {
+		resp.Request = r2 // the retry hooks find the call through it
+	}
 	resp.Body = &watchBody{rc: resp.Body, wd: wd, stop: stop, ctx: actx, parent: req.Context()}
 	t.log(req, st, resp.StatusCode, time.Since(start), nil)
 	return resp, nil

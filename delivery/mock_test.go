@@ -163,7 +163,7 @@ func TestMockDeliversBuiltURLs(t *testing.T) {
 	}
 	// The Go SDK signs the public ID unescaped ("my pic", not "my%20pic"),
 	// unlike the others; the mock checks what the others sign.
-	goSDKSig := signer.URLSignature(tr.String()+"/folder/my pic", cfg.APISecret.Reveal(), signer.SHA1, false)
+	goSDKSig := signer.URLSignature(tr.String()+"/folder/my pic", cfg.APISecret.Reveal(), signer.SHA1, signer.ShortURLSignature)
 	sigOf := func(u string) string { i := strings.Index(u, "s--"); return u[i : i+13] }
 	if goSDKSig == sigOf(signed) {
 		t.Fatal("the two forms sign alike")

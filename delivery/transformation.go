@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 )
 
 // Transformation is a chain of transformation components, written into a
@@ -361,10 +361,10 @@ type Layer struct {
 	Format string
 	// ResourceType is image (default), video, raw, or "text" and
 	// "subtitles" for those layers (text is implied by Text).
-	ResourceType admin.ResourceType
+	ResourceType cld.ResourceType
 	// Type is the layer asset's delivery type: upload (default), private,
 	// authenticated, or fetch (implied by URL).
-	Type admin.DeliveryType
+	Type cld.DeliveryType
 	// URL of a remote image to place (a fetch layer).
 	URL string
 

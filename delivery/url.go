@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/signer"
 )
@@ -39,8 +39,8 @@ type Builder struct {
 
 // settings are the URL options; Options change them.
 type settings struct {
-	resourceType       admin.ResourceType
-	typ                admin.DeliveryType
+	resourceType       cld.ResourceType
+	typ                cld.DeliveryType
 	typeSet            bool
 	transformation     Transformation
 	version            int64
@@ -69,14 +69,14 @@ type Option func(*settings)
 
 // WithResourceType sets the resource type: image (the default), video or
 // raw.
-func WithResourceType(rt admin.ResourceType) Option {
+func WithResourceType(rt cld.ResourceType) Option {
 	return func(s *settings) { s.resourceType = rt }
 }
 
 // WithType sets the delivery type: upload (the default), private,
 // authenticated, fetch (the public ID is a remote URL), list, or a social
 // type such as facebook or youtube.
-func WithType(t admin.DeliveryType) Option {
+func WithType(t cld.DeliveryType) Option {
 	return func(s *settings) { s.typ, s.typeSet = t, t != "" }
 }
 
@@ -265,11 +265,11 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 	}
 	rt := s.resourceType
 	if rt == "" {
-		rt = admin.Image
+		rt = cld.Image
 	}
 	typ := s.typ
 	if m := preloadedID.FindStringSubmatch(publicID); m != nil {
-		rt, typ, s.typeSet = admin.ResourceType(m[1]), admin.DeliveryType(m[2]), true
+		rt, typ, s.typeSet = cld.ResourceType(m[1]), cld.DeliveryType(m[2]), true
 		v, err := strconv.ParseInt(m[3], 10, 64)
 		if err != nil {
 			return "", invalid("version in %q is out of range", publicID)
@@ -280,7 +280,7 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 		return publicID, nil
 	}
 	if typ == "" {
-		typ = admin.Upload
+		typ = cld.Upload
 	}
 	if !pathName(string(rt)) {
 		return "", invalid("resource type %q is not valid; use image, video or raw", rt)
@@ -290,7 +290,7 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 	}
 	tr := s.transformation
 	format := s.format
-	if typ == admin.Fetch && format != "" && !tr.hasLast("f") {
+	if typ == cld.Fetch && format != "" && !tr.hasLast("f") {
 		tr, format = tr.setIn("f", format, true), ""
 	}
 	rtSeg, typeSeg, err := resourcePath(string(rt), string(typ), s.urlSuffix, s.useRootPath, s.shorten)
@@ -318,7 +318,11 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 		if !s.alg.Valid() {
 			return "", invalid("signature algorithm %q is unknown; use sha1 or sha256", s.alg)
 		}
-		sig = signer.URLSignature(joinNonEmpty(trans, toSign), b.secret.Reveal(), s.alg, s.long)
+		length := signer.ShortURLSignature
+		if s.long {
+			length = signer.LongURLSignature
+		}
+		sig = signer.URLSignature(joinNonEmpty(trans, toSign), b.secret.Reveal(), s.alg, length)
 	}
 	u := joinNonEmpty(b.host(&s, source), rtSeg, typeSeg, sig, trans, version, source)
 	u = strings.ReplaceAll(u, " ", "%20")

@@ -95,7 +95,7 @@ func (h *NotificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		h.answer(ctx, w, refuse(http.StatusUnauthorized, "", "missing X-Cld-Timestamp or X-Cld-Signature"))
 		return
 	}
-	err = signer.VerifyNotification(body, ts, sig, h.secret.Reveal(),
+	err = signer.VerifyNotification(body, ts, h.secret.Reveal(), sig,
 		signer.WithWindow(h.s.maxAge, h.s.maxSkew), signer.WithClock(h.s.now))
 	if err != nil {
 		h.answer(ctx, w, refuse(http.StatusUnauthorized, "X-Cld-Signature", err.Error()))

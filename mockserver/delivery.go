@@ -100,7 +100,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 		ok := false
 		for _, toSign := range urlSignedForms(escTrans, escID) {
 			for _, c := range s.cfg.creds {
-				if signer.VerifyURLSignature(sig, toSign, c.secret) {
+				if signer.VerifyURLSignature(toSign, c.secret, sig) {
 					ok = true
 				}
 			}

@@ -25,7 +25,7 @@ func TestDelivery(t *testing.T) {
 	upload(url.Values{"public_id": {"folder/my pic"}})
 	upload(url.Values{"public_id": {"sample"}, "type": {"authenticated"}})
 	v := "v" + strconv.FormatInt(up.num("version"), 10)
-	sig := signer.URLSignature("c_crop,h_20,w_10/sample.jpg", "b", signer.SHA1, false)
+	sig := signer.URLSignature("c_crop,h_20,w_10/sample.jpg", "b", signer.SHA1, signer.ShortURLSignature)
 	tests := []struct {
 		name, path string
 		status     int
@@ -89,8 +89,12 @@ func TestDeliverySignedForm(t *testing.T) {
 	for _, id := range []string{"folder/my pic", "a+b", "sample"} {
 		mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {id}, "type": {"authenticated"}}, "s.png", png), 200)
 	}
-	sign := func(toSign string) string { return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, false) }
-	long := func(toSign string) string { return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, true) }
+	sign := func(toSign string) string {
+		return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, signer.ShortURLSignature)
+	}
+	long := func(toSign string) string {
+		return signer.URLSignature(toSign, DefaultAPISecret, signer.SHA1, signer.LongURLSignature)
+	}
 	const base = "/demo/image/authenticated/"
 	tests := []struct {
 		name, path string

@@ -38,7 +38,7 @@ func TestNotifications(t *testing.T) {
 	if err := json.Unmarshal(n.body, &body); err != nil || body["notification_type"] != "upload" || body["public_id"] != "n1" || body["etag"] != r.str("etag") {
 		t.Fatalf("notification body %s", n.body)
 	}
-	if err := signer.VerifyNotification(n.body, n.ts, n.sig, DefaultAPISecret, signer.WithClock(func() time.Time { return testNow })); err != nil {
+	if err := signer.VerifyNotification(n.body, n.ts, DefaultAPISecret, n.sig, signer.WithClock(func() time.Time { return testNow })); err != nil {
 		t.Fatalf("signature: %v", err)
 	}
 	mustStatus(t, postForm(t, s, "/v1_1/demo/image/destroy", url.Values{"public_id": {"n1"}, "notification_url": {recv.URL}}), 200)

@@ -13,4 +13,10 @@
 // on map iteration order. A name sent in several forms (tags=7 and tags[]=8)
 // joins the plain values first, then the k[] values, then k[N] by index; see
 // StringToSign.
+//
+// Every function takes its arguments in one order: what is signed (params,
+// body and timestamp, public ID and version, the URL path), then the secret,
+// then the signature to check (Verify*) or the algorithm and its variant
+// (Sign*, *Signature). Variants are named constants, never bare booleans
+// (ShortURLSignature, LongURLSignature).
 package signer

@@ -24,7 +24,7 @@ func ExampleSign() {
 }
 
 func ExampleURLSignature() {
-	fmt.Println(signer.URLSignature("c_crop,h_20,w_10/image.jpg", "b", signer.SHA1, false))
+	fmt.Println(signer.URLSignature("c_crop,h_20,w_10/image.jpg", "b", signer.SHA1, signer.ShortURLSignature))
 	// Output: s--Ai4Znfl3--
 }
 

@@ -11,6 +11,7 @@ import (
 // indexes spelled differently, like k[1] and k[01], by key bytes). Each
 // case is rendered many times because url.Values iteration order is random.
 func TestMixedArrayFormsOrder(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		params url.Values

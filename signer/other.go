@@ -72,8 +72,9 @@ func NotificationSignature(body []byte, timestamp, secret string, alg Algorithm)
 // the X-Cld-Timestamp and X-Cld-Signature headers. The algorithm follows from
 // the signature's length. It returns nil, or an error matching
 // ErrInvalidTimestamp, ErrStaleTimestamp, ErrFutureTimestamp or
-// ErrBadSignature.
-func VerifyNotification(body []byte, timestamp, signature, secret string, opts ...NotificationOption) error {
+// ErrBadSignature. Like every function of the package, it takes what was
+// signed, then the secret, then the signature to check.
+func VerifyNotification(body []byte, timestamp, secret, signature string, opts ...NotificationOption) error {
 	cfg := notificationConfig{maxAge: DefaultNotificationMaxAge, maxSkew: DefaultNotificationMaxSkew, now: time.Now}
 	for _, o := range opts {
 		o(&cfg)
@@ -96,14 +97,27 @@ func VerifyNotification(body []byte, timestamp, signature, secret string, opts .
 	return nil
 }
 
+// URLSignatureLength selects the short or long delivery-URL signature.
+type URLSignatureLength int
+
+// Delivery-URL signature lengths.
+const (
+	// ShortURLSignature is the default 8-character signature with the
+	// configured algorithm.
+	ShortURLSignature URLSignatureLength = iota
+	// LongURLSignature is the 32-character SHA-256 signature
+	// (long_url_signature), whatever algorithm is passed.
+	LongURLSignature
+)
+
 // URLSignature returns the delivery-URL signature component "s--XXXXXXXX--"
 // for toSign (the transformation and public ID path as it appears in the
 // URL, without the version component). It is the URL-safe base64 of the
 // digest of toSign followed by secret, cut to 8 characters, or to 32
-// characters with SHA-256 when long is true (long_url_signature).
-func URLSignature(toSign, secret string, alg Algorithm, long bool) string {
+// characters with SHA-256 for LongURLSignature.
+func URLSignature(toSign, secret string, alg Algorithm, length URLSignatureLength) string {
 	n := 8
-	if long {
+	if length == LongURLSignature {
 		alg, n = SHA256, 32
 	}
 	var sum []byte
@@ -120,7 +134,7 @@ func URLSignature(toSign, secret string, alg Algorithm, long bool) string {
 // VerifyURLSignature reports whether component ("s--XXXXXXXX--" or the 32
 // character long form) signs toSign under secret. An 8-character signature is
 // accepted in its SHA-1 or SHA-256 form.
-func VerifyURLSignature(component, toSign, secret string) bool {
+func VerifyURLSignature(toSign, secret, component string) bool {
 	inner, okPrefix := strings.CutPrefix(component, "s--")
 	inner, okSuffix := strings.CutSuffix(inner, "--")
 	if !okPrefix || !okSuffix {
@@ -129,9 +143,9 @@ func VerifyURLSignature(component, toSign, secret string) bool {
 	var candidates []string
 	switch len(inner) {
 	case 8:
-		candidates = []string{URLSignature(toSign, secret, SHA1, false), URLSignature(toSign, secret, SHA256, false)}
+		candidates = []string{URLSignature(toSign, secret, SHA1, ShortURLSignature), URLSignature(toSign, secret, SHA256, ShortURLSignature)}
 	case 32:
-		candidates = []string{URLSignature(toSign, secret, SHA256, true)}
+		candidates = []string{URLSignature(toSign, secret, SHA256, LongURLSignature)}
 	}
 	match := 0
 	for _, c := range candidates {

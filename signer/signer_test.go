@@ -14,6 +14,7 @@ const sdkSecret = "hdcixPpR2iKERPwqvH6sHdK9cyac"
 // TestStringVectors checks every published string-to-sign vector of spec
 // "Test vectors" A: the exact string plus secret hashes to the expected hex.
 func TestStringVectors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, toSign, secret string
 		alg                  Algorithm
@@ -42,6 +43,7 @@ func TestStringVectors(t *testing.T) {
 // TestParamVectors builds each vector from parameters, the way a client
 // would, and checks both the string to sign and the signature.
 func TestParamVectors(t *testing.T) {
+	t.Parallel()
 	smuggle := url.Values{"cloud_name": {"dn6ot3ged"}, "timestamp": {"1568810420"}, "notification_url": {"https://fake.com/callback?a=1&tags=hello,world"}}
 	tests := []struct {
 		name       string
@@ -123,6 +125,7 @@ func TestParamVectors(t *testing.T) {
 // A5/A6 with cloud_name, which real upload signatures exclude, rendered by
 // prefixing it: the rendering of the remaining parameters must match.
 func TestSmugglingVectorsRendering(t *testing.T) {
+	t.Parallel()
 	params := url.Values{"timestamp": {"1568810420"}, "notification_url": {"https://fake.com/callback?a=1&tags=hello,world"}}
 	v2 := "cloud_name=dn6ot3ged&" + StringToSign(params, 2)
 	if got := SignString(v2, sdkSecret, SHA1); got != "4fdf465dd89451cc1ed8ec5b3e314e8a51695704" {
@@ -135,6 +138,7 @@ func TestSmugglingVectorsRendering(t *testing.T) {
 }
 
 func TestSignRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	p := url.Values{"timestamp": {"1"}}
 	if _, err := Sign(p, "s", "md5", 2); !errors.Is(err, ErrUnknownAlgorithm) {
 		t.Errorf("md5: err = %v, want ErrUnknownAlgorithm", err)
@@ -158,6 +162,7 @@ func TestSignRejectsBadInput(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	p := url.Values{"public_id": {"a&b"}, "timestamp": {"1700000000"}}
 	for _, alg := range []Algorithm{SHA1, SHA256} {
 		for _, v := range []int{1, 2} {
@@ -197,6 +202,7 @@ func upper(s string) string {
 // parameters were added (url.Values iteration order is random anyway; this
 // also shuffles array element keys' insertion).
 func TestPropertyOrderIndependent(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"public_id", "folder", "tags", "context", "eager", "overwrite", "timestamp", "notification_url", "a", "b_c", "z"}
 	for i := 0; i < 300; i++ {
@@ -237,6 +243,7 @@ func randValue(r *rand.Rand) string {
 // Property: with v2, a value containing "&" never signs like the same text
 // split into two parameters; with v1 it does (the smuggling attack).
 func TestPropertyV2PreventsSmuggling(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 300; i++ {
 		a, b := "x"+randWord(r), randWord(r)
@@ -268,6 +275,7 @@ func randWord(r *rand.Rand) string {
 
 // Property: excluded keys and empty values never change the signature.
 func TestPropertyExclusionsAndEmpties(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 6))
 	for i := 0; i < 300; i++ {
 		base := url.Values{"public_id": {randWord(r)}, "timestamp": {"1700000000"}, "tags": {randWord(r)}}
@@ -293,6 +301,7 @@ func TestPropertyExclusionsAndEmpties(t *testing.T) {
 }
 
 func TestArrayCollapsing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		params url.Values
@@ -316,6 +325,7 @@ func TestArrayCollapsing(t *testing.T) {
 }
 
 func TestResponseSignatureVectors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, publicID string
 		version        int64
@@ -347,6 +357,7 @@ func TestResponseSignatureVectors(t *testing.T) {
 }
 
 func TestNotificationVectors(t *testing.T) {
+	t.Parallel()
 	c2 := `{"notification_type":"eager","eager":[{"transformation":"sp_full_hd/mp4","bytes":1055,"url":"http://res.cloudinary.com/demo/video/upload/sp_full_hd/v1533125278/dog.mp4","secure_url":"https://res.cloudinary.com/demo/video/upload/sp_full_hd/v1533125278/dog.mp4"}],"public_id":"dog","batch_id":"9b11fa058c61fa577f4ec516bf6ee756ac2aefef095af99aef1302142cc1694a"}`
 	tests := []struct {
 		name, body, timestamp, secret string
@@ -365,10 +376,10 @@ func TestNotificationVectors(t *testing.T) {
 				t.Fatalf("NotificationSignature = %s, want %s", got, tt.want)
 			}
 			clock := WithClock(func() time.Time { return time.Unix(tt.now, 0) })
-			if err := VerifyNotification([]byte(tt.body), tt.timestamp, tt.want, tt.secret, clock); err != nil {
+			if err := VerifyNotification([]byte(tt.body), tt.timestamp, tt.secret, tt.want, clock); err != nil {
 				t.Errorf("VerifyNotification: %v", err)
 			}
-			if err := VerifyNotification([]byte(tt.body+" "), tt.timestamp, tt.want, tt.secret, clock); !errors.Is(err, ErrBadSignature) {
+			if err := VerifyNotification([]byte(tt.body+" "), tt.timestamp, tt.secret, tt.want, clock); !errors.Is(err, ErrBadSignature) {
 				t.Errorf("changed body: err = %v, want ErrBadSignature", err)
 			}
 		})
@@ -376,6 +387,7 @@ func TestNotificationVectors(t *testing.T) {
 }
 
 func TestNotificationWindow(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"public_id":"dog"}`)
 	now := time.Unix(1_700_000_000, 0)
 	clock := WithClock(func() time.Time { return now })
@@ -400,56 +412,58 @@ func TestNotificationWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts, sig := sign(now.Add(tt.offset).Unix())
-			err := VerifyNotification(body, ts, sig, "secret", append([]NotificationOption{clock}, tt.opts...)...)
+			err := VerifyNotification(body, ts, "secret", sig, append([]NotificationOption{clock}, tt.opts...)...)
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
 				t.Errorf("err = %v, want %v", err, tt.wantErr)
 			}
 		})
 	}
-	if err := VerifyNotification(body, "12x", "ab", "secret", clock); !errors.Is(err, ErrInvalidTimestamp) {
+	if err := VerifyNotification(body, "12x", "secret", "ab", clock); !errors.Is(err, ErrInvalidTimestamp) {
 		t.Errorf("bad timestamp: %v", err)
 	}
 }
 
 func TestURLSignatureVectors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, toSign, secret string
 		alg                  Algorithm
-		long                 bool
+		length               URLSignatureLength
 		want                 string
 	}{
-		{"D1", "c_crop,h_20,w_10/image.jpg", "b", SHA1, false, "s--Ai4Znfl3--"},
-		{"D2", "image.jpg", "b", SHA1, false, "s----SjmNDA--"},
-		{"D3", "sample.jpg", "b", SHA1, false, "s--v2fTPYTu--"},
-		{"D4", "sample.jpg", "b", SHA1, true, "s--2hbrSMPOjj5BJ4xV7SgFbRDevFaQNUFf--"},
-		{"D5", "sample.jpg", "b", SHA256, false, "s--2hbrSMPO--"},
-		{"D6", "http://google.com/path/to/image.png", "b", SHA1, false, "s--hH_YcbiS--"},
-		{"D7", "co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/image.jpg", "b", SHA1, false, "s--Uqk1a-5W--"},
-		{"D8", "l_text:Helvetica_50:test+text/some_public_id.jpg", "AbcdEfghIjklmnopq1234567890", SHA1, false, "s--j5Z1ILxd--"},
-		{"D9", "w_100/e_sepia/sample", "secret", SHA1, false, "s--15JMHXkE--"},
-		{"D10", "c_scale,w_300/sample.jpg", "b", SHA1, false, "s--Ok4O32K7--"},
+		{"D1", "c_crop,h_20,w_10/image.jpg", "b", SHA1, ShortURLSignature, "s--Ai4Znfl3--"},
+		{"D2", "image.jpg", "b", SHA1, ShortURLSignature, "s----SjmNDA--"},
+		{"D3", "sample.jpg", "b", SHA1, ShortURLSignature, "s--v2fTPYTu--"},
+		{"D4", "sample.jpg", "b", SHA1, LongURLSignature, "s--2hbrSMPOjj5BJ4xV7SgFbRDevFaQNUFf--"},
+		{"D5", "sample.jpg", "b", SHA256, ShortURLSignature, "s--2hbrSMPO--"},
+		{"D6", "http://google.com/path/to/image.png", "b", SHA1, ShortURLSignature, "s--hH_YcbiS--"},
+		{"D7", "co_red,l_text:Times_70_bold:Cool%25F0%259F%2598%258D/image.jpg", "b", SHA1, ShortURLSignature, "s--Uqk1a-5W--"},
+		{"D8", "l_text:Helvetica_50:test+text/some_public_id.jpg", "AbcdEfghIjklmnopq1234567890", SHA1, ShortURLSignature, "s--j5Z1ILxd--"},
+		{"D9", "w_100/e_sepia/sample", "secret", SHA1, ShortURLSignature, "s--15JMHXkE--"},
+		{"D10", "c_scale,w_300/sample.jpg", "b", SHA1, ShortURLSignature, "s--Ok4O32K7--"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := URLSignature(tt.toSign, tt.secret, tt.alg, tt.long); got != tt.want {
+			if got := URLSignature(tt.toSign, tt.secret, tt.alg, tt.length); got != tt.want {
 				t.Errorf("URLSignature = %s, want %s", got, tt.want)
 			}
-			if !VerifyURLSignature(tt.want, tt.toSign, tt.secret) {
+			if !VerifyURLSignature(tt.toSign, tt.secret, tt.want) {
 				t.Error("VerifyURLSignature rejected the vector")
 			}
-			if VerifyURLSignature(tt.want, tt.toSign+"x", tt.secret) {
+			if VerifyURLSignature(tt.toSign+"x", tt.secret, tt.want) {
 				t.Error("VerifyURLSignature accepted another path")
 			}
 		})
 	}
 	for _, bad := range []string{"", "s--", "s--abc--", "Ai4Znfl3", "s--Ai4Znfl3"} {
-		if VerifyURLSignature(bad, "c_crop,h_20,w_10/image.jpg", "b") {
+		if VerifyURLSignature("c_crop,h_20,w_10/image.jpg", "b", bad) {
 			t.Errorf("accepted malformed component %q", bad)
 		}
 	}
 }
 
 func TestMiscVectors(t *testing.T) {
+	t.Parallel()
 	// G: plain SHA-1 of a string (SignString with an empty secret).
 	if got := SignString("https://cloudinary.com/images/old_logo.png", "", SHA1); got != "4de279c82056603e91aab3930a593b8b887d9e48" {
 		t.Errorf("plain sha1 = %s", got)

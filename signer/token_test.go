@@ -17,6 +17,7 @@ func unix(n int64) time.Time { return time.Unix(n, 0) }
 // TestAuthTokenVectors checks every auth-token vector of spec "Test
 // vectors" E. E3 signs a URL with every escaped character.
 func TestAuthTokenVectors(t *testing.T) {
+	t.Parallel()
 	const e3URL = `Encode these :~@#%^&{}[]\"';/", but not those $!()_.*`
 	tests := []struct {
 		name string
@@ -60,6 +61,7 @@ func TestAuthTokenVectors(t *testing.T) {
 }
 
 func TestAuthTokenDurationFromNow(t *testing.T) {
+	t.Parallel()
 	now := unix(1_700_000_000)
 	got, err := AuthToken(Token{Key: tokenKey, Duration: time.Minute, ACL: []string{"/*"}, IP: "10.0.0.1"}, now)
 	if err != nil {
@@ -71,6 +73,7 @@ func TestAuthTokenDurationFromNow(t *testing.T) {
 }
 
 func TestAuthTokenBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		tok  Token
@@ -91,6 +94,7 @@ func TestAuthTokenBadInput(t *testing.T) {
 }
 
 func TestVerifyAuthToken(t *testing.T) {
+	t.Parallel()
 	start := unix(1_700_000_000)
 	mk := func(tok Token) string {
 		t.Helper()
@@ -142,6 +146,7 @@ func TestVerifyAuthToken(t *testing.T) {
 }
 
 func TestGlobMatch(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pattern, s string
 		want       bool

@@ -101,11 +101,7 @@ func (s *Service) Destroy(ctx context.Context, publicID string, p *DestroyParams
 	if err := required("public_id", publicID, "pass the public ID to delete"); err != nil {
 		return nil, err
 	}
-	rt, err := resourceType(p.ResourceType, "image", actionResourceTypes)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := encode(p, nil)
+	rt, vals, err := actionValues(p.ResourceType, p)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +134,7 @@ func (s *Service) Rename(ctx context.Context, from, to string, p *RenameParams) 
 	if err := required("to_public_id", to, "pass the new public ID"); err != nil {
 		return nil, err
 	}
-	rt, err := resourceType(p.ResourceType, "image", actionResourceTypes)
-	if err != nil {
-		return nil, err
-	}
-	vals, err := encode(p, nil)
+	rt, vals, err := actionValues(p.ResourceType, p)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestActionsRequests(t *testing.T) {
+	t.Parallel()
 	ids := []string{"a", "b/c"}
 	cases := []struct {
 		name   string
@@ -118,6 +119,7 @@ func TestActionsRequests(t *testing.T) {
 }
 
 func TestActionsBadInput(t *testing.T) {
+	t.Parallel()
 	many := make([]string, 1001)
 	for i := range many {
 		many[i] = "x"
@@ -199,6 +201,7 @@ func TestActionsBadInput(t *testing.T) {
 }
 
 func TestSignedURLs(t *testing.T) {
+	t.Parallel()
 	s := newFake(t).service()
 	base := "https://api.cloudinary.com/v1_1/demo/"
 	cases := []struct {
@@ -244,6 +247,7 @@ func TestSignedURLs(t *testing.T) {
 }
 
 func TestResultDecoding(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.reply = func(int, *client.Request, []byte) (any, error) {
 		return map[string]any{

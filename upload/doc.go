@@ -84,8 +84,8 @@
 // # Authentication
 //
 // Requests are signed, Basic-authenticated or Bearer-authenticated as the
-// client is configured. UploadUnsigned sends no credentials and checks
-// before sending that only the parameters allowed with an unsigned preset
-// are set. PrivateDownloadURL, ArchiveDownloadURL, ZipDownloadURL and
+// client is configured. UploadUnsigned sends no credentials; which
+// parameters an unsigned upload may set is the preset's decision, so
+// Cloudinary's answer (a 403 naming the parameter) reports a refused one. PrivateDownloadURL, ArchiveDownloadURL, ZipDownloadURL and
 // BackupDownloadURL sign URLs locally and make no request.
 package upload

@@ -3,14 +3,17 @@ package upload
 import (
 	"errors"
 	"fmt"
+
+	"github.com/cldrest/cldrest/client"
 )
 
 // Sentinels for bad input. Every error returned before a request is sent is
 // an *InputError that matches ErrInvalidInput and exactly one of the more
 // specific sentinels below with errors.Is.
 var (
-	// ErrInvalidInput is matched by every *InputError.
-	ErrInvalidInput = errors.New("upload: invalid input")
+	// ErrInvalidInput is matched by every *InputError; it is
+	// client.ErrInvalidInput, shared by every package of the module.
+	ErrInvalidInput = client.ErrInvalidInput
 	// ErrFileNotFound: the path names no file.
 	ErrFileNotFound = errors.New("upload: file not found")
 	// ErrIsDirectory: the path names a directory.
@@ -27,8 +30,8 @@ var (
 	ErrChunkSize = errors.New("upload: chunk size too small")
 	// ErrResourceType: a resource type the action does not accept.
 	ErrResourceType = errors.New("upload: unknown resource type")
-	// ErrUnsignedParam: an unsigned upload carries a parameter that unsigned
-	// uploads may not set, or has no upload preset.
+	// ErrUnsignedParam: an unsigned upload has no upload preset, or
+	// Params.UploadPreset names another one.
 	ErrUnsignedParam = errors.New("upload: parameter not allowed in unsigned upload")
 	// ErrInvalidParam: a parameter value that cannot be encoded or is out of range.
 	ErrInvalidParam = errors.New("upload: invalid parameter")
@@ -42,36 +45,13 @@ var (
 )
 
 // InputError reports bad input found before any request was sent: what was
-// wrong and how to fix it. Kind is one of the sentinels above; Err, when set,
-// is the underlying cause (for example an *fs.PathError).
-type InputError struct {
-	What   string // the offending input, e.g. `source "/tmp/x.jpg"`, "chunk size"
-	Reason string
-	Fix    string
-	Kind   error
-	Err    error
-}
-
-// Error renders "upload: <what>: <reason>; <fix>" on one line.
-func (e *InputError) Error() string {
-	msg := "upload: " + e.What + ": " + e.Reason
-	if e.Fix != "" {
-		msg += "; " + e.Fix
-	}
-	return msg
-}
-
-// Is matches ErrInvalidInput and the error's Kind.
-func (e *InputError) Is(target error) bool {
-	return target == ErrInvalidInput || (e.Kind != nil && target == e.Kind)
-}
-
-// Unwrap returns the underlying cause, if any (so errors.Is(err,
-// fs.ErrNotExist) works for a missing file).
-func (e *InputError) Unwrap() error { return e.Err }
+// wrong and how to fix it. It is client.InputError, the module's one input
+// error type; this package sets Op to "upload" and Kind to one of the
+// sentinels above.
+type InputError = client.InputError
 
 func inputErr(kind error, what, reason, fix string) *InputError {
-	return &InputError{What: what, Reason: reason, Fix: fix, Kind: kind}
+	return &InputError{Op: "upload", What: what, Reason: reason, Fix: fix, Kind: kind}
 }
 
 // ChunkError reports a chunked upload stopped by a failure that retries

@@ -29,6 +29,9 @@ type fakeBackend struct {
 	cfg       client.Config
 	keepBytes bool
 	reply     func(n int, r *client.Request, data []byte) (any, error)
+	// hold, when set, runs after a request is recorded and before reply,
+	// with the request's context (to block a chunk until the upload stops).
+	hold func(ctx context.Context, r *client.Request)
 
 	mu   sync.Mutex
 	reqs []recorded
@@ -77,6 +80,9 @@ func (f *fakeBackend) Do(ctx context.Context, r *client.Request, v any) (*client
 	}
 	f.reqs = append(f.reqs, rec)
 	f.mu.Unlock()
+	if f.hold != nil {
+		f.hold(ctx, r)
+	}
 	var body any = map[string]any{"public_id": "pid", "secure_url": "https://example/pid", "bytes": len(data)}
 	if f.reply != nil {
 		var err error

@@ -73,6 +73,7 @@ func goldenService(t *testing.T, opts ...client.Option) (*Service, *wireRecorder
 // a fully populated parameter set (signed, fixed clock), byte for byte.
 // Regenerate with: go test ./upload -run TestGoldenBodies -update
 func TestGoldenBodies(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		file string
 		run  func(t *testing.T, s *Service) error

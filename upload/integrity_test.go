@@ -57,6 +57,7 @@ func corruptingEnv(t *testing.T) (*env, *flipTransport) {
 // library reports both digests; WithIntegrityCheck makes the difference an
 // error, and the check passes once the bytes arrive intact.
 func TestIntegrityCheck(t *testing.T) {
+	t.Parallel()
 	big := randomBytes(2*minChunk+1234, 7) // three chunks of minChunk
 	for _, tc := range []struct {
 		name string
@@ -116,6 +117,7 @@ func TestIntegrityCheck(t *testing.T) {
 // Where the etag cannot equal the MD5 of the bytes sent, the option is
 // refused before any request.
 func TestIntegrityCheckRefusedWhereItCannotApply(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	for _, tc := range []struct {
 		name string
@@ -153,6 +155,7 @@ func TestIntegrityCheckRefusedWhereItCannotApply(t *testing.T) {
 // says so with existing: true and the old etag. That is not a corrupt
 // upload, and the result says which asset is there.
 func TestExistingAssetIsNotAnIntegrityFailure(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	old, fresh := []byte("the asset already there"), []byte("bytes that were not stored")
 	p := &upload.Params{PublicID: "kept", ResourceType: "raw"}
@@ -173,6 +176,7 @@ func TestExistingAssetIsNotAnIntegrityFailure(t *testing.T) {
 // a connection reset included, through the same method on results and
 // errors.
 func TestUploadAttemptsCountEveryRequest(t *testing.T) {
+	t.Parallel()
 	attempts := func(t *testing.T, v any) int {
 		t.Helper()
 		if err, ok := v.(error); ok {

@@ -100,6 +100,7 @@ type onlyReaderAt struct{ r io.ReaderAt }
 func (o onlyReaderAt) ReadAt(p []byte, off int64) (int, error) { return o.r.ReadAt(p, off) }
 
 func TestRoundTripEverySource(t *testing.T) {
+	t.Parallel()
 	small := randomBytes(70_000, 1)
 	big := randomBytes(2*minChunk+12_345, 2) // three chunks
 	dir := t.TempDir()
@@ -173,6 +174,7 @@ func TestRoundTripEverySource(t *testing.T) {
 }
 
 func TestChunkFailureOnceIsRetried(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	if _, err := e.m.AddFault(mockserver.Fault{Route: "upload/upload", Kind: mockserver.FaultStatus, Status: 500, Skip: 1, Count: 1}); err != nil {
 		t.Fatal(err)
@@ -195,6 +197,7 @@ func TestChunkFailureOnceIsRetried(t *testing.T) {
 }
 
 func TestChunkFailurePermanentStops(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	if _, err := e.m.AddFault(mockserver.Fault{Route: "upload/upload", Kind: mockserver.FaultStatus, Status: 500, Skip: 1}); err != nil {
 		t.Fatal(err)
@@ -231,6 +234,7 @@ func TestChunkFailurePermanentStops(t *testing.T) {
 // every chunk: a signature reused from the first chunk would be stale, a
 // fresh one per chunk is accepted.
 func TestClockAdvanceBetweenChunks(t *testing.T) {
+	t.Parallel()
 	var e *env
 	m := mockserver.Start(t, mockserver.WithMaxChunkIdle(24*time.Hour))
 	cfg, err := client.ParseURL(m.CloudinaryURL())
@@ -273,6 +277,7 @@ func TestClockAdvanceBetweenChunks(t *testing.T) {
 }
 
 func TestParallelChunksSameAsset(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	data := randomBytes(5*minChunk+77, 6) // six chunks
 	seq, err := e.svc.Upload(t.Context(), upload.FromBytes(data), &upload.Params{ResourceType: "raw"}, upload.WithChunkSize(minChunk))
@@ -298,6 +303,7 @@ func TestParallelChunksSameAsset(t *testing.T) {
 }
 
 func TestBasicAuthUpload(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil, client.WithBasicAuthUploads())
 	res, err := e.svc.Upload(t.Context(), upload.FromBytes([]byte("basic")), &upload.Params{PublicID: "b", Overwrite: upload.Bool(true)})
 	if err != nil {
@@ -310,6 +316,7 @@ func TestBasicAuthUpload(t *testing.T) {
 }
 
 func TestUnsignedUploadWithPreset(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	_, err := e.c.Do(t.Context(), &client.Request{Method: http.MethodPost, API: client.AdminAPI, Path: "upload_presets",
 		Body: map[string]any{"name": "open", "unsigned": true}}, nil)
@@ -329,17 +336,33 @@ func TestUnsignedUploadWithPreset(t *testing.T) {
 			t.Errorf("chunk auth %q params %v", j.Auth, j.Params)
 		}
 	}
-	// A restricted parameter never reaches the server.
-	before := len(e.m.Journal())
-	_, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes(data), "open", &upload.Params{Eager: []string{"w_10"}})
-	if !errors.Is(err, upload.ErrUnsignedParam) || len(e.m.Journal()) != before {
-		t.Errorf("err = %v, journal grew by %d", err, len(e.m.Journal())-before)
+	// Parameters the preset decides on go to the server, which answers:
+	// asset_folder is accepted, eager and overwrite=true are refused with
+	// Cloudinary's 403 naming the parameter.
+	res, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes([]byte("small")), "open", &upload.Params{AssetFolder: "af"})
+	if err != nil {
+		t.Fatalf("asset_folder refused: %v", err)
+	}
+	if res.AssetFolder != "af" {
+		t.Errorf("asset_folder = %q", res.AssetFolder)
+	}
+	for name, p := range map[string]*upload.Params{
+		"eager":     {Eager: []string{"w_10"}},
+		"overwrite": {Overwrite: upload.Bool(true)},
+	} {
+		before := len(e.m.Journal())
+		_, err = e.svc.UploadUnsigned(t.Context(), upload.FromBytes([]byte("small")), "open", p)
+		ae, ok := errors.AsType[*client.APIError](err)
+		if !ok || ae.StatusCode != 403 || !strings.Contains(ae.Message, name+" parameter is not allowed") || len(e.m.Journal()) == before {
+			t.Errorf("%s: err = %v, journal grew by %d", name, err, len(e.m.Journal())-before)
+		}
 	}
 }
 
 // TestSecretNeverInErrors uploads with a wrong canary secret: the errors
 // (single and chunked) never contain it.
 func TestSecretNeverInErrors(t *testing.T) {
+	t.Parallel()
 	const canary = "CANARY-s3cr3t-5fa1c0de"
 	m := mockserver.Start(t)
 	cfg, err := client.ParseURL(m.CloudinaryURL())
@@ -364,6 +387,7 @@ func TestSecretNeverInErrors(t *testing.T) {
 }
 
 func TestActionsAgainstMock(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	ctx := t.Context()
 	data := randomBytes(1000, 8)
@@ -445,6 +469,7 @@ func TestActionsAgainstMock(t *testing.T) {
 
 // TestWithoutChecksum: the upload is the same, only LocalMD5 is left empty.
 func TestWithoutChecksum(t *testing.T) {
+	t.Parallel()
 	big := randomBytes(2*minChunk+7, 3)
 	e := startMock(t, nil)
 	for name, src := range map[string]func() upload.Source{
@@ -471,6 +496,7 @@ func TestWithoutChecksum(t *testing.T) {
 // An async upload comes back pending (no etag yet) for small and chunked
 // sources alike; the asset exists once the mock has answered.
 func TestAsyncUploadIsPending(t *testing.T) {
+	t.Parallel()
 	e := startMock(t, nil)
 	for name, src := range map[string]upload.Source{
 		"single":  upload.FromBytes([]byte("async bytes")),

@@ -164,6 +164,20 @@ func (p *Params) values() (url.Values, error) {
 
 // encode turns a url-tagged struct plus extra values into clean form values:
 // empty values dropped, keys the client adds itself rejected.
+// actionValues checks an action's resource type (image by default) and
+// encodes its parameters.
+func actionValues(rt string, p any) (string, url.Values, error) {
+	rt, err := resourceType(rt, "image", actionResourceTypes)
+	if err != nil {
+		return "", nil, err
+	}
+	vals, err := encode(p, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	return rt, vals, nil
+}
+
 func encode(v any, extra url.Values) (url.Values, error) {
 	vals, err := query.Values(v)
 	if err != nil {
@@ -173,9 +187,9 @@ func encode(v any, extra url.Values) (url.Values, error) {
 		}
 		var ve *cld.ValueError
 		if errors.As(err, &ve) {
-			return nil, &InputError{What: ve.Param, Reason: ve.Reason, Kind: ErrInvalidParam, Err: err}
+			return nil, &InputError{Op: "upload", What: ve.Param, Reason: ve.Reason, Kind: ErrInvalidParam, Err: err}
 		}
-		return nil, &InputError{What: "parameters", Reason: err.Error(), Kind: ErrInvalidParam, Err: err}
+		return nil, &InputError{Op: "upload", What: "parameters", Reason: err.Error(), Kind: ErrInvalidParam, Err: err}
 	}
 	for k, vs := range extra {
 		switch k {

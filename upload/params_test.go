@@ -110,6 +110,7 @@ func fullParams() *Params {
 }
 
 func TestParamsEncodeGolden(t *testing.T) {
+	t.Parallel()
 	vals, err := fullParams().values()
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +137,7 @@ func TestParamsEncodeGolden(t *testing.T) {
 }
 
 func TestEncoders(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		p    Params
@@ -178,6 +180,7 @@ func TestEncoders(t *testing.T) {
 }
 
 func TestEncoderErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		p    Params
@@ -206,6 +209,7 @@ func TestEncoderErrors(t *testing.T) {
 // TestSpecWorkedExample reproduces spec §2.4's worked example: the encoders'
 // output, signed with the published secret, gives the published signatures.
 func TestSpecWorkedExample(t *testing.T) {
+	t.Parallel()
 	p := &Params{
 		AccessControl:   AccessControl{{AccessType: "anonymous", Start: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		AllowedFormats:  []string{"jpg", "png"},
@@ -238,6 +242,7 @@ func TestSpecWorkedExample(t *testing.T) {
 }
 
 func TestIdempotentRule(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		p    *Params
 		want bool

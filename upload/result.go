@@ -3,6 +3,7 @@ package upload
 import (
 	"encoding/json"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 )
 
@@ -14,19 +15,8 @@ type Moderation struct {
 	UpdatedAt Time            `json:"updated_at"`
 }
 
-// Derived is one eager (derived) asset.
-type Derived struct {
-	Transformation string `json:"transformation"`
-	Width          int    `json:"width"`
-	Height         int    `json:"height"`
-	Bytes          int64  `json:"bytes"`
-	Format         string `json:"format"`
-	URL            string `json:"url"`
-	SecureURL      string `json:"secure_url"`
-	// Status and BatchID are set for eager_async derivations.
-	Status  string `json:"status,omitempty"`
-	BatchID string `json:"batch_id,omitempty"`
-}
+// Derived is one derived (transformed) version of an asset (cld.Derived).
+type Derived = cld.Derived
 
 // Breakpoint is one computed responsive breakpoint.
 type Breakpoint struct {

@@ -2,16 +2,11 @@ package upload
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/cldrest/cldrest/client"
@@ -190,37 +185,20 @@ func (s *Service) Upload(ctx context.Context, src Source, p *Params, opts ...Opt
 	return s.upload(ctx, src, p, "", false, opts)
 }
 
-// unsignedAllowed is the set of optional parameters Cloudinary accepts on
-// unsigned uploads (spec §6).
-var unsignedAllowed = map[string]bool{
-	"public_id": true, "folder": true, "tags": true, "context": true,
-	"face_coordinates": true, "regions": true, "custom_coordinates": true,
-	"upload_preset": true,
-}
-
 // UploadUnsigned uploads src without credentials, using the unsigned upload
-// preset named preset. Unsigned uploads may only set public_id, folder, tags,
-// context, face_coordinates, custom_coordinates and regions (and overwrite
-// only to false); any other parameter, typed or in Extra, is rejected with
-// ErrUnsignedParam before a request is sent. Such uploads are never
-// idempotent unless WithIdempotent is given.
+// preset named preset. The client refuses only what it owns: a
+// Params.UploadPreset that differs from preset (ErrUnsignedParam) and, as
+// for every upload, credentials in Extra (ErrInvalidParam), before a
+// request is sent. Which other parameters an
+// unsigned upload may set depends on the preset (its parameter whitelist),
+// so they are sent and Cloudinary's answer decides (a 403 *client.APIError
+// naming the parameter). Such uploads are never idempotent unless
+// WithIdempotent is given.
 func (s *Service) UploadUnsigned(ctx context.Context, src Source, preset string, p *Params, opts ...Option) (*Result, error) {
 	if preset == "" {
 		return nil, inputErr(ErrUnsignedParam, "upload preset", "missing", "pass the name of an unsigned upload preset")
 	}
 	return s.upload(ctx, src, p, preset, true, opts)
-}
-
-func checkUnsigned(vals url.Values) error {
-	for _, k := range sortedKeys(vals) {
-		if k == "overwrite" && vals.Get(k) == "false" {
-			continue
-		}
-		if !unsignedAllowed[k] {
-			return inputErr(ErrUnsignedParam, "parameter "+k, "not allowed in an unsigned upload", "remove it, put it in the upload preset, or use a signed upload")
-		}
-	}
-	return nil
 }
 
 // call is one upload in progress.
@@ -258,9 +236,6 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 			return nil, inputErr(ErrUnsignedParam, "upload_preset", fmt.Sprintf("Params.UploadPreset %q differs from the preset argument %q", v, preset), "set only the preset argument")
 		}
 		vals.Set("upload_preset", preset)
-		if err := checkUnsigned(vals); err != nil {
-			return nil, err
-		}
 	}
 	if st.integrity {
 		if err := integrityApplies(vals); err != nil {
@@ -352,20 +327,31 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// single sends the whole upload in one request.
-func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result, error) {
+// post sends one request of the upload (the whole source or one chunk) and
+// counts its attempts.
+func (c *call) post(ctx context.Context, f *client.File, h http.Header, idempotent bool) (*Result, error) {
 	req := &client.Request{
 		Method:     http.MethodPost,
 		API:        client.UploadAPI,
 		Path:       c.path,
 		Params:     cloneValues(c.vals),
 		File:       f,
-		Idempotent: c.idem,
+		Header:     h,
+		Idempotent: idempotent,
 		Unsigned:   c.unsigned,
 	}
 	res := new(Result)
 	resp, err := c.s.b.Do(ctx, req, res)
 	c.count(resp, err)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// single sends the whole upload in one request.
+func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result, error) {
+	res, err := c.post(ctx, f, nil, c.idem)
 	if err != nil {
 		return nil, err
 	}
@@ -376,401 +362,4 @@ func (c *call) single(ctx context.Context, f *client.File, size int64) (*Result,
 		c.set.progress(size, size)
 	}
 	return res, nil
-}
-
-// chunk is one planned chunk of a chunked upload.
-type chunk struct {
-	index int
-	off   int64
-	n     int64
-}
-
-func planChunks(size, chunkSize int64) []chunk {
-	count := (size + chunkSize - 1) / chunkSize
-	out := make([]chunk, 0, count)
-	for i := int64(0); i < count; i++ {
-		off := i * chunkSize
-		out = append(out, chunk{index: int(i), off: off, n: min(chunkSize, size-off)})
-	}
-	return out
-}
-
-func contentRange(off, n, total int64) string {
-	t := "-1"
-	if total >= 0 {
-		t = fmt.Sprint(total)
-	}
-	return fmt.Sprintf("bytes %d-%d/%s", off, off+n-1, t)
-}
-
-func newUploadID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-// sendChunk sends bytes [ch.off, ch.off+ch.n) of ra as one chunk request.
-//
-// Idempotency: a non-final chunk only stores a byte range in the server's
-// session for this upload id; repeating it rewrites the same range and
-// cannot create an asset, so it is always marked Idempotent. The final chunk
-// makes the server assemble the asset: repeating it after a lost answer
-// could create a second asset, so it is idempotent only when the whole
-// upload is (fixed public ID with overwrite true, or WithIdempotent).
-func (c *call) sendChunk(ctx context.Context, id string, ch chunk, ra io.ReaderAt, total int64, final bool) (*Result, error) {
-	h := http.Header{}
-	h.Set("X-Unique-Upload-Id", id)
-	h.Set("Content-Range", contentRange(ch.off, ch.n, total))
-	req := &client.Request{
-		Method:     http.MethodPost,
-		API:        client.UploadAPI,
-		Path:       c.path,
-		Params:     cloneValues(c.vals),
-		File:       &client.File{Name: c.src.name, ReaderAt: io.NewSectionReader(ra, ch.off, ch.n), Size: ch.n},
-		Header:     h,
-		Idempotent: !final || c.idem,
-		Unsigned:   c.unsigned,
-	}
-	res := new(Result)
-	resp, err := c.s.b.Do(ctx, req, res)
-	c.count(resp, err)
-	if err != nil {
-		return nil, err
-	}
-	if final && !res.finished() {
-		return nil, ErrIncomplete
-	}
-	return res, nil
-}
-
-// count adds the attempts of one request (a chunk, or the only one) to
-// the upload's total.
-func (c *call) count(resp *client.Response, err error) {
-	var a interface{ Attempts() int }
-	switch {
-	case errors.As(err, &a):
-		c.attempts.Add(int64(a.Attempts()))
-	case resp != nil:
-		c.attempts.Add(int64(resp.Attempts))
-	}
-}
-
-// settle stores the attempts of all chunk requests in the chunked upload's
-// result or *ChunkError, once no chunk is in flight any more.
-func (c *call) settle(res **Result, err *error) {
-	n := int(c.attempts.Load())
-	if *res != nil {
-		(*res).attempts = n
-	}
-	if ce, ok := errors.AsType[*ChunkError](*err); ok {
-		ce.attempts = n
-	}
-}
-
-// sized uploads a source of known size in chunks.
-func (c *call) sized(ctx context.Context) (res *Result, err error) {
-	defer c.settle(&res, &err)
-	id := c.set.uploadID
-	if id == "" {
-		id = newUploadID()
-	}
-	size := c.src.size
-	h := newMD5At(c.src.ra, size, !c.set.noChecksum)
-	chunks := planChunks(size, c.set.chunkSize)
-	tr := &tracker{id: id, chunks: chunks, acked: make([]bool, len(chunks)), total: size, progress: c.set.progress}
-
-	send := func(ctx context.Context, ch chunk) (*Result, error) {
-		final := ch.index == len(chunks)-1
-		res, err := c.sendChunk(ctx, id, ch, h, size, final)
-		if err != nil {
-			return nil, tr.fail(ch, err)
-		}
-		tr.ack(ch)
-		return res, nil
-	}
-
-	last := len(chunks) - 1
-	var middle []chunk
-	if last > 0 {
-		if _, err := send(ctx, chunks[0]); err != nil {
-			return nil, err
-		}
-		middle = chunks[1:last]
-	}
-	if c.set.concurrency <= 1 {
-		for _, ch := range middle {
-			if _, err := send(ctx, ch); err != nil {
-				return nil, err
-			}
-		}
-	} else if err := c.parallel(ctx, middle, c.set.concurrency, send); err != nil {
-		if _, ok := errors.AsType[*ChunkError](err); !ok {
-			// The context ended between chunks: name the first one missing.
-			err = tr.fail(tr.pending(), err)
-		}
-		return nil, err
-	}
-	res, err = send(ctx, chunks[last])
-	if err != nil {
-		return nil, err
-	}
-	if res.LocalMD5, err = h.sum(); err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// parallel sends chunks with up to n workers; it stops starting chunks at
-// the first failure and returns that failure.
-func (c *call) parallel(ctx context.Context, chunks []chunk, n int, send func(context.Context, chunk) (*Result, error)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu    sync.Mutex
-		first error
-		wg    sync.WaitGroup
-	)
-	jobs := make(chan chunk)
-	for range min(n, len(chunks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ch := range jobs {
-				if ctx.Err() != nil {
-					continue // select may hand out a chunk after the failure
-				}
-				if _, err := send(ctx, ch); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					cancel()
-				}
-			}
-		}()
-	}
-feed:
-	for _, ch := range chunks {
-		select {
-		case jobs <- ch:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if first == nil && ctx.Err() != nil {
-		// Only the caller's context can have ended it without a failure.
-		first = ctx.Err()
-	}
-	return first
-}
-
-// tracker records acknowledged chunks for progress and ChunkError.Offset.
-type tracker struct {
-	id       string
-	chunks   []chunk
-	total    int64
-	progress ProgressFunc
-
-	mu        sync.Mutex
-	acked     []bool
-	ackedSize int64
-}
-
-func (t *tracker) ack(ch chunk) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.acked[ch.index] = true
-	t.ackedSize += ch.n
-	if t.progress != nil {
-		t.progress(t.ackedSize, t.total)
-	}
-}
-
-// prefix returns the bytes acknowledged without a gap from offset 0.
-func (t *tracker) prefix() int64 {
-	return t.pending().off
-}
-
-// pending returns the first chunk not acknowledged (an empty chunk at the
-// end when all are).
-func (t *tracker) pending() chunk {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for i, ok := range t.acked {
-		if !ok {
-			return t.chunks[i]
-		}
-	}
-	return chunk{index: len(t.chunks), off: t.total}
-}
-
-func (t *tracker) fail(ch chunk, err error) *ChunkError {
-	return &ChunkError{UploadID: t.id, Offset: t.prefix(), Chunk: ch.index, Range: contentRange(ch.off, ch.n, t.total), Err: err}
-}
-
-// streamProbe is how much of an unknown-size reader is read before the
-// full chunk buffer is allocated: small inputs never cost a whole chunk.
-const streamProbe = 64 << 10
-
-// stream uploads an unknown-size reader: one chunk buffer, reused; totals
-// are "-1" until the reader reports EOF, and the last chunk carries the
-// real total.
-func (c *call) stream(ctx context.Context) (res *Result, err error) {
-	defer c.settle(&res, &err)
-	r := c.src.stream
-	cs := c.set.chunkSize
-	sum := localHash(!c.set.noChecksum)
-
-	probe := make([]byte, min(int64(streamProbe), cs))
-	n, eof, err := fill(r, probe)
-	if err != nil {
-		return nil, fmt.Errorf("upload: reading source: %w", err)
-	}
-	if n == 0 {
-		return nil, inputErr(ErrEmptySource, "source", "reader yielded no bytes", "pass a reader with content")
-	}
-	var buf []byte
-	if eof {
-		buf = probe[:n]
-	} else {
-		buf = make([]byte, cs)
-		copy(buf, probe[:n])
-		probe = nil
-		m, e, err := fill(r, buf[n:])
-		if err != nil {
-			return nil, fmt.Errorf("upload: reading source: %w", err)
-		}
-		buf, eof = buf[:n+m], e
-	}
-	// A full buffer may end exactly at EOF: peek one byte to know.
-	var carry [1]byte
-	hasCarry := false
-	peek := func() error {
-		if eof {
-			return nil
-		}
-		k, err := io.ReadFull(r, carry[:])
-		switch {
-		case k == 1:
-			hasCarry = true
-		case err == io.EOF:
-			eof = true
-		default:
-			return err
-		}
-		return nil
-	}
-	if err := peek(); err != nil {
-		return nil, fmt.Errorf("upload: reading source: %w", err)
-	}
-	sum.Write(buf)
-	if eof && int64(len(buf)) <= client.MaxUploadSize {
-		res, err := c.single(ctx, &client.File{Name: c.src.name, ReaderAt: bytesReaderAt(buf), Size: int64(len(buf))}, int64(len(buf)))
-		if err != nil {
-			return nil, err
-		}
-		res.LocalMD5 = hex.EncodeToString(sum.Sum(nil))
-		return res, nil
-	}
-
-	id := c.set.uploadID
-	if id == "" {
-		id = newUploadID()
-	}
-	var off int64
-	for i := 0; ; i++ {
-		ch := chunk{index: i, off: off, n: int64(len(buf))}
-		total := int64(-1)
-		if eof {
-			total = off + ch.n
-		}
-		// The chunk's bytes sit at buf[0:n] but belong at offset off. The
-		// view is revoked before buf is refilled: a transport that still
-		// reads a finished request body gets an error, never new bytes.
-		ra := &bufferView{b: buf, base: off}
-		res, err := c.sendChunk(ctx, id, ch, ra, total, eof)
-		ra.revoke()
-		if err != nil {
-			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i, Range: contentRange(off, ch.n, total), Err: err}
-		}
-		off += ch.n
-		if c.set.progress != nil {
-			if eof {
-				c.set.progress(off, off)
-			} else {
-				c.set.progress(off, -1)
-			}
-		}
-		if eof {
-			res.LocalMD5 = hex.EncodeToString(sum.Sum(nil))
-			return res, nil
-		}
-		// Refill the same buffer: the carried byte first.
-		buf = buf[:cap(buf)]
-		start := 0
-		if hasCarry {
-			buf[0] = carry[0]
-			start, hasCarry = 1, false
-		}
-		m, e, err := fill(r, buf[start:])
-		if err == nil {
-			buf, eof = buf[:start+m], e
-			err = peek()
-		}
-		if err != nil {
-			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i + 1, Err: fmt.Errorf("reading source: %w", err)}
-		}
-		sum.Write(buf)
-	}
-}
-
-// fill reads into b until it is full or r reports EOF.
-func fill(r io.Reader, b []byte) (n int, eof bool, err error) {
-	n, err = io.ReadFull(r, b)
-	switch {
-	case err == nil:
-		return n, false, nil
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return n, true, nil
-	}
-	return n, false, err
-}
-
-type bytesReaderAt []byte
-
-func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if off >= int64(len(b)) {
-		return 0, io.EOF
-	}
-	n := copy(p, b[off:])
-	if n < len(p) {
-		return n, io.EOF
-	}
-	return n, nil
-}
-
-// bufferView presents b as the bytes at [base, base+len(b)) until revoked.
-type bufferView struct {
-	mu      sync.Mutex
-	b       []byte
-	base    int64
-	revoked bool
-}
-
-func (v *bufferView) ReadAt(p []byte, off int64) (int, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.revoked {
-		return 0, errors.New("upload: chunk buffer reused; request body read after the request ended")
-	}
-	return bytesReaderAt(v.b).ReadAt(p, off-v.base)
-}
-
-func (v *bufferView) revoke() {
-	v.mu.Lock()
-	v.revoked = true
-	v.mu.Unlock()
 }

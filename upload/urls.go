@@ -35,11 +35,7 @@ func (s *Service) PrivateDownloadURL(publicID, format string, p *DownloadParams)
 	if err := required("public_id", publicID, "pass the public ID to download"); err != nil {
 		return "", err
 	}
-	rt, err := resourceType(p.ResourceType, "image", actionResourceTypes)
-	if err != nil {
-		return "", err
-	}
-	vals, err := encode(p, nil)
+	rt, vals, err := actionValues(p.ResourceType, p)
 	if err != nil {
 		return "", err
 	}

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"errors"
-	"os"
-	"strings"
-
 	"github.com/cldrest/cldrest/client"
 )
 
@@ -12,22 +8,7 @@ import (
 // set, without requiring them: commands fill the rest from flags. A
 // malformed CLOUDINARY_URL is a usage error (exit 2).
 func envConfig() (client.Config, error) {
-	anySet := false
-	for _, k := range []string{"CLOUDINARY_URL", "CLOUDINARY_CLOUD_NAME", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_UPLOAD_PREFIX"} {
-		if strings.TrimSpace(os.Getenv(k)) != "" {
-			anySet = true
-		}
-	}
-	if !anySet {
-		return client.Config{}, nil
-	}
-	cfg, err := client.ConfigFromEnv()
-	var ce *client.ConfigError
-	if errors.As(err, &ce) && ce.Field == "cloud_name" && os.Getenv("CLOUDINARY_URL") == "" {
-		// Only some CLOUDINARY_* variables: let flags complete the config.
-		cfg = client.Config{APIKey: os.Getenv("CLOUDINARY_API_KEY"), APISecret: client.NewSecret(os.Getenv("CLOUDINARY_API_SECRET")), UploadPrefix: strings.TrimRight(os.Getenv("CLOUDINARY_UPLOAD_PREFIX"), "/")}
-		return cfg, nil
-	}
+	cfg, err := client.ConfigFromEnv(client.Partial())
 	if err != nil {
 		return client.Config{}, &exitError{code: exitUsage, err: err}
 	}

@@ -124,7 +124,7 @@ richer queries. --json prints one JSON object per asset (JSON lines).`,
 				return usageErr("--page-size %d: use 1 to 500", pageSize)
 			}
 			rt, typ := admin.ResourceType(af.resourceType), admin.DeliveryType(af.typ)
-			flags := admin.ListFlags{MaxResults: pageSize, Tags: withTags}
+			flags := admin.ListFlags{Tags: withTags, ListOptions: admin.ListOptions{MaxResults: pageSize}}
 			return a.run(cmd, func(ctx context.Context, adm *admin.Service, _ *upload.Service) error {
 				p := newResourcePrinter(cmd.OutOrStdout(), a.json)
 				var seq iter.Seq2[admin.Resource, error]

@@ -85,10 +85,10 @@ than it counted is no failure.`,
 				switch {
 				case prefix != "":
 					what = fmt.Sprintf("with prefix %q (%s/%s)", prefix, rt, typ)
-					seq = adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: admin.ListFlags{MaxResults: 500}})
+					seq = adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
 				case tag != "":
 					what = fmt.Sprintf("tagged %q (%s, every delivery type)", tag, rt)
-					seq = adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: admin.ListFlags{MaxResults: 500}})
+					seq = adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
 				}
 				// Count (and, for a dry run, list) what a bulk delete touches.
 				byType := map[admin.DeliveryType][]string{typ: args}

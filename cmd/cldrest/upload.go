@@ -371,18 +371,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 // retryable tells the batch engine whether a failed try of a file is worth
-// another: not for bad input, authentication or other 4xx answers (except
-// rate limits and timeouts), nor after cancellation.
-func retryable(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, upload.ErrInvalidInput) {
-		return false
-	}
-	var ae *client.APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500 || ae.StatusCode == 408 || ae.StatusCode == 420 || ae.StatusCode == 429
-	}
-	return true
-}
+// another: the client's one retry classification, plus ambiguous failures,
+// which the CLI may repeat because every file has a fixed public ID.
+func retryable(err error) bool { return client.IsRetryable(err) || errors.Is(err, client.ErrAmbiguous) }
 
 // serviceUploader adapts upload.Service to batch.Uploader: a fixed public ID
 // with an explicit overwrite, so the client may retry even after an
