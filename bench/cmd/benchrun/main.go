@@ -33,6 +33,10 @@ import (
 	"time"
 )
 
+// issue16Baseline is the commit of main before issue 16's performance work:
+// the mock whose speed-up the mock-throughput target measures.
+const issue16Baseline = "cad18ee"
+
 // scenarioNames are the scenarios in the order they run.
 var scenarioNames = []string{"sign", "upload-file", "upload-reader", "batch", "list",
 	"cli-batch", "cli-file", "reader", "mock-throughput", "cli-scale"}
@@ -88,7 +92,7 @@ func run() int {
 	fs.StringVar(&c.only, "only", "", "run only these scenarios, comma-separated: "+strings.Join(scenarioNames, ", ")+" (the report then lacks the others)")
 	fs.StringVar(&c.servers, "servers", "", "servers of the whole-process scenarios (cli-batch, cli-file, reader), comma-separated: discard, mock (default both)")
 	fs.StringVar(&c.scaleFlag, "scale-files", "", "cli-scale: the two file counts whose peak RSS is compared (default 1000,50000, smoke 20,200)")
-	fs.StringVar(&c.baseline, "baseline", "", "git revision (e.g. a commit before the performance work) whose `cldrest mock` also runs in mock-throughput, to measure the mock's speed-up directly")
+	fs.StringVar(&c.baseline, "baseline", "", "git revision whose `cldrest mock` also runs in mock-throughput, to measure the mock's speed-up directly (default "+issue16Baseline+", the last commit before issue 16's work; smoke: none; \"none\" skips it)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "benchrun: unexpected arguments %q (all options are flags; see -h)\n", flag.Args())
@@ -141,6 +145,12 @@ func (c *config) defaults() {
 	pickInt(&c.listN, 10_000, 600)
 	if c.servers == "" {
 		c.servers = "discard,mock"
+	}
+	switch {
+	case c.baseline == "" && !c.smoke:
+		c.baseline = issue16Baseline
+	case c.baseline == "none":
+		c.baseline = ""
 	}
 	if c.scaleFlag == "" {
 		c.scaleFlag = "1000,50000"

@@ -45,7 +45,7 @@ type ratioSpec struct {
 
 // target is what a ratio must reach (issue 16's "done when").
 type target struct {
-	Op    string // ">=", "<=" or "<"
+	Op    string // ">=", "<=" or "<"; "" for a target this run cannot judge (Text says why)
 	Value float64
 	Text  string // how to show it; default "≥ 1.5×" and so on
 }
@@ -157,6 +157,9 @@ func (s section) figure(m metric, r ratioSpec, vals []float64) string {
 func judge(r ratioSpec, vals []float64) string {
 	if r.Target == nil {
 		return "–"
+	}
+	if r.Target.Op == "" {
+		return "not judged"
 	}
 	sm := summarize(vals)
 	if sm.N == 0 || math.IsNaN(sm.Median) {
@@ -400,8 +403,12 @@ func (r *report) reproduceOnly(only, servers string) string {
 	if c.servers != full.servers {
 		extra = append(extra, "-servers "+c.servers)
 	}
-	if c.baseline != "" {
-		extra = append(extra, "-baseline "+c.baseline)
+	if c.baseline != full.baseline {
+		b := c.baseline
+		if b == "" {
+			b = "none"
+		}
+		extra = append(extra, "-baseline "+b)
 	}
 	if only != "" {
 		extra = append(extra, "-only "+only)
