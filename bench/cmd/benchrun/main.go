@@ -87,7 +87,7 @@ func run() int {
 	fs.IntVar(&c.pageSize, "page-size", 500, "max_results per listing page")
 	fs.DurationVar(&c.benchtime, "benchtime", 0, "time per signing benchmark run (default 300ms, smoke 20ms)")
 	fs.StringVar(&c.profileDir, "profile", "", "also write CPU and allocation profiles of one extra run per SDK and scenario into this folder")
-	fs.DurationVar(&c.timeout, "timeout", 0, "stop the whole run after this long (default 15m, smoke 3m)")
+	fs.DurationVar(&c.timeout, "timeout", 0, "stop the whole run after this long (default 30m, smoke 3m)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (for debugging)")
 	fs.StringVar(&c.only, "only", "", "run only these scenarios, comma-separated: "+strings.Join(scenarioNames, ", ")+" (the report then lacks the others)")
 	fs.StringVar(&c.servers, "servers", "", "servers of the whole-process scenarios (cli-batch, cli-file, reader), comma-separated: discard, mock (default both)")
@@ -165,7 +165,7 @@ func (c *config) defaults() {
 		}
 	}
 	if c.timeout == 0 {
-		c.timeout = 15 * time.Minute
+		c.timeout = 30 * time.Minute
 		if c.smoke {
 			c.timeout = 3 * time.Minute
 		}

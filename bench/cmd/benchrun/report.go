@@ -468,7 +468,7 @@ func (r *report) markdown(analysis string) string {
 	if len(tgt) > 0 {
 		w("## Whole process and the issue 16 targets\n\n")
 		w("The CLI binary and the programs it is compared with, each run as a whole process (start to exit), against the " +
-			"discard server (`bench/cmd/discard`, the mock's cost removed) and against the mock; ratios per alternated pair, " +
+			"discard server (`bench/cmd/discard`, the mock's cost removed) and against the mock; ratios per pair (the columns run in turn, their order rotating from pair to pair), " +
 			"median (min–max); the target is issue 16's \"done when\", judged on the median. Each scenario's section below " +
 			"has its columns' figures and the commands that reproduce them.\n\n")
 		w("| Scenario | Ratio | Figure | measured | target | |\n|---|---|---|---|---|---|\n%s\n\n", strings.Join(tgt, "\n"))

@@ -77,10 +77,13 @@ type column struct {
 	got  []sample
 }
 
-// alternate runs every column once per pair, in order, for -pairs pairs.
+// alternate runs every column once per pair for -pairs pairs. The order
+// rotates from pair to pair (A B C, B C A, C A B, …) so that no column
+// always runs first or right after another one.
 func (h *harness) alternate(ctx context.Context, cols []*column, logPair func(i int)) error {
 	for i := range h.cfg.pairs {
-		for _, c := range cols {
+		for k := range cols {
+			c := cols[(i+k)%len(cols)]
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -485,16 +488,19 @@ func (h *harness) mockThroughputScenario(ctx context.Context) ([]section, error)
 			return nil, fmt.Errorf("warm-up %s: %w", c.name, err)
 		}
 	}
-	if err := h.alternate(ctx, smallCols, func(i int) {
-		h.logf("  pair %d: %.0f / %.0f / %.0f uploads/s (mock / discard no hash / discard MD5)", i+1,
-			float64(n)/secs(smallCols[0].got[i].WallNS), float64(n)/secs(smallCols[1].got[i].WallNS), float64(n)/secs(smallCols[2].got[i].WallNS))
-	}); err != nil {
+	logRates := func(cols []*column, unit string, rate func(sample) float64) func(int) {
+		return func(i int) {
+			parts := make([]string, len(cols))
+			for k, c := range cols {
+				parts[k] = fmt.Sprintf("%s %.0f", c.name, rate(c.got[i]))
+			}
+			h.logf("  pair %d: %s %s", i+1, strings.Join(parts, ", "), unit)
+		}
+	}
+	if err := h.alternate(ctx, smallCols, logRates(smallCols, "uploads/s", func(s sample) float64 { return float64(n) / secs(s.WallNS) })); err != nil {
 		return nil, err
 	}
-	if err := h.alternate(ctx, bigCols, func(i int) {
-		h.logf("  pair %d: %.0f / %.0f / %.0f MB/s", i+1, float64(body)/1e6/secs(bigCols[0].got[i].WallNS),
-			float64(body)/1e6/secs(bigCols[1].got[i].WallNS), float64(body)/1e6/secs(bigCols[2].got[i].WallNS))
-	}); err != nil {
+	if err := h.alternate(ctx, bigCols, logRates(bigCols, "MB/s", func(s sample) float64 { return float64(body) / 1e6 / secs(s.WallNS) })); err != nil {
 		return nil, err
 	}
 	series := func(cols []*column, f func(sample) float64) [][]float64 {

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -327,7 +328,7 @@ func result(cloud, rt string, params map[string]string, n int64, etag string) []
 		"placeholder":       false,
 		"url":               u,
 		"secure_url":        strings.Replace(u, "http:", "https:", 1),
-		"original_filename": strings.TrimSuffix(params["original_filename"], ".bin"),
+		"original_filename": strings.TrimSuffix(params["original_filename"], path.Ext(params["original_filename"])),
 		"api_key":           params["api_key"],
 	})
 	return body
