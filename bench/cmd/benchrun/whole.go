@@ -141,7 +141,7 @@ func colCmds(cols []*column) []string {
 
 func envURL(u string) []string { return []string{"CLOUDINARY_URL=" + u} }
 
-// cliCmd renders a CLI run for the report (temporary paths shortened).
+// show renders a command for the report, with the temporary folder as $TMP.
 func (h *harness) show(argv ...string) string {
 	s := strings.Join(argv, " ")
 	s = strings.ReplaceAll(s, h.tmp+"/", "$TMP/")
@@ -180,7 +180,7 @@ func countUploaded(path string) (int, error) {
 	return bytes.Count(b, []byte(`"status":"uploaded"`)), nil
 }
 
-// batchFiles returns the batch files (created once per run): their folder
+// cliBatchFiles returns n files of size bytes (created once per run): their folder
 // and the list of their paths, one a line.
 func (h *harness) cliBatchFiles(name string, n, size int) (dir, list string, err error) {
 	dir = filepath.Join(h.tmp, name)
