@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -133,5 +134,126 @@ func TestConfigDefaults(t *testing.T) {
 	bad.pageSize = 501
 	if err := bad.validate(); err == nil {
 		t.Error("page size 501 accepted")
+	}
+}
+
+func wholeFixture() section {
+	return section{
+		ID: "cli-batch-discard", Only: "cli-batch", Servers: "discard", Title: "CLI batch",
+		Cols: []string{"CLI", "official SDK"},
+		Metrics: []metric{
+			{Name: "throughput", Unit: "files/s", Series: [][]float64{{300, 400, 330}, {200, 200, 300}}},
+			{Name: "peak RSS", Unit: "MiB", Lower: true, Series: [][]float64{{20, 21, 22}, {12, 12, 12}}},
+		},
+		Ratios: []ratioSpec{
+			{Metric: "throughput", Num: 0, Den: 1, Target: &target{Op: ">=", Value: 1.5}, Headline: true},
+			{Metric: "peak RSS", Num: 0, Den: 1, Diff: true, Target: &target{Op: "<", Value: 10}, Headline: true},
+			{Metric: "peak RSS", Num: 0, Absolute: true, Target: &target{Op: "<=", Value: 21}},
+			{Metric: "peak RSS", Num: 1, Den: 0},
+		},
+		Commands: []string{"CLI: cldrest upload $TMP/x", "official SDK: benchclient -sdk official"},
+		Env:      "CLOUDINARY_URL of the discard server",
+	}
+}
+
+func TestWholeSectionRatiosAndTargets(t *testing.T) {
+	s := wholeFixture()
+	for _, tc := range []struct {
+		r            ratioSpec
+		med          float64
+		judged, show string
+	}{
+		{s.Ratios[0], 1.5, "met", "≥ 1.5×"},   // ratios 1.5, 2, 1.1
+		{s.Ratios[1], 9, "met", "< 10.0 MiB"}, // differences 8, 9, 10
+		{s.Ratios[2], 21, "met", "≤ 21.0 MiB"},
+		{s.Ratios[3], 12.0 / 21, "–", ""},
+	} {
+		m, vals := s.values(tc.r)
+		got := summarize(vals).Median
+		if math.Abs(got-tc.med) > 1e-9 {
+			t.Errorf("%s: median %v, want %v (values %v)", s.label(tc.r), got, tc.med, vals)
+		}
+		if tc.r.Target != nil && tc.r.Target.show(tc.r, m) != tc.show {
+			t.Errorf("%s: target shown %q, want %q", s.label(tc.r), tc.r.Target.show(tc.r, m), tc.show)
+		}
+		if j := judge(tc.r, vals); j != tc.judged {
+			t.Errorf("%s: judged %q, want %q", s.label(tc.r), j, tc.judged)
+		}
+	}
+	if l := s.label(s.Ratios[1]); l != "CLI − official SDK" {
+		t.Errorf("diff label %q", l)
+	}
+	bad := ratioSpec{Metric: "throughput", Num: 0, Den: 1, Target: &target{Op: ">=", Value: 3}}
+	if _, vals := s.values(bad); judge(bad, vals) != "**not met**" {
+		t.Error("a median below the target was judged met")
+	}
+	if _, vals := s.values(ratioSpec{Metric: "nope", Num: 0, Den: 1}); vals != nil {
+		t.Error("an unknown metric gave values")
+	}
+}
+
+func TestWholeSectionMarkdown(t *testing.T) {
+	r := &report{cfg: config{smoke: true, node: "auto", batchSize: 16 << 10, concurrency: 8, pageSize: 500}}
+	r.cfg.defaults()
+	r.sections = []section{wholeFixture()}
+	md := r.markdown("")
+	for _, want := range []string{
+		"## Whole process and the issue 16 targets",
+		"| CLI batch | CLI / official SDK | throughput, files/s (higher is better) | **1.50** (1.10–2.00) | ≥ 1.5× | met |",
+		"| Figure | CLI | official SDK |",
+		"| throughput, files/s | 330 (300–400) | 200 (200–300) |",
+		"`cd bench && go run ./cmd/benchrun -smoke -servers discard -only cli-batch`",
+		"CLI: cldrest upload $TMP/x",
+		"  official SDK  200  200  300",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestReproduceNamesNonDefaults(t *testing.T) {
+	c := config{node: "auto", batchSize: 16 << 10, concurrency: 8, pageSize: 500, batchFiles: 200, bigSize: 64 << 20, pairs: 3}
+	c.defaults()
+	r := &report{cfg: c}
+	got := r.reproduceOnly("cli-file", "discard")
+	want := "cd bench && go run ./cmd/benchrun -pairs 3 -big-size 67108864 -batch-files 200 -servers discard -only cli-file"
+	if got != want {
+		t.Errorf("reproduce = %q, want %q", got, want)
+	}
+	smoke := config{smoke: true, node: "auto", batchSize: 16 << 10, concurrency: 8, pageSize: 500}
+	smoke.defaults()
+	if got := (&report{cfg: smoke}).reproduce(); got != "cd bench && go run ./cmd/benchrun -smoke" {
+		t.Errorf("smoke reproduce = %q", got)
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	// Only what cannot flake: it parses our own entry and refuses a bad pid.
+	ns, err := procCPU(os.Getpid())
+	if err != nil || ns < 0 {
+		t.Fatalf("procCPU(self) = %d, %v", ns, err)
+	}
+	if _, err := procCPU(-1); err == nil {
+		t.Error("procCPU(-1) did not fail")
+	}
+}
+
+func TestConfigServersAndScale(t *testing.T) {
+	for _, tc := range []struct {
+		servers, scale string
+		ok             bool
+	}{
+		{"discard,mock", "1000,50000", true},
+		{"discard", "20,200", true},
+		{"cloudinary", "20,200", false},
+		{"discard", "200,20", false},
+		{"discard", "20", false},
+	} {
+		c := config{node: "auto", batchSize: 16 << 10, concurrency: 8, pageSize: 500, servers: tc.servers, scaleFlag: tc.scale}
+		c.defaults()
+		if err := c.validate(); (err == nil) != tc.ok {
+			t.Errorf("servers %q scale %q: err %v, want ok=%v", tc.servers, tc.scale, err, tc.ok)
+		}
 	}
 }

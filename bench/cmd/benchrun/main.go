@@ -26,13 +26,20 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 )
+
+// issue16Baseline is the commit of main before issue 16's performance work:
+// the mock whose speed-up the mock-throughput target measures.
+const issue16Baseline = "cad18ee"
+
+// scenarioNames are the scenarios in the order they run.
+var scenarioNames = []string{"sign", "upload-file", "upload-reader", "batch", "list",
+	"cli-batch", "cli-file", "reader", "mock-throughput", "cli-scale"}
 
 type config struct {
 	smoke       bool
@@ -52,6 +59,10 @@ type config struct {
 	timeout     time.Duration
 	keep        bool
 	only        string
+	servers     string // whole-process scenarios: discard, mock
+	scaleFlag   string
+	scale       [2]int // cli-scale: few and many files
+	baseline    string // git revision whose mock also runs in mock-throughput
 }
 
 func main() {
@@ -76,9 +87,12 @@ func run() int {
 	fs.IntVar(&c.pageSize, "page-size", 500, "max_results per listing page")
 	fs.DurationVar(&c.benchtime, "benchtime", 0, "time per signing benchmark run (default 300ms, smoke 20ms)")
 	fs.StringVar(&c.profileDir, "profile", "", "also write CPU and allocation profiles of one extra run per SDK and scenario into this folder")
-	fs.DurationVar(&c.timeout, "timeout", 0, "stop the whole run after this long (default 15m, smoke 3m)")
+	fs.DurationVar(&c.timeout, "timeout", 0, "stop the whole run after this long (default 30m, smoke 3m)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (for debugging)")
-	fs.StringVar(&c.only, "only", "", "run only these scenarios, comma-separated: sign, upload-file, upload-reader, batch, list (the report then lacks the others)")
+	fs.StringVar(&c.only, "only", "", "run only these scenarios, comma-separated: "+strings.Join(scenarioNames, ", ")+" (the report then lacks the others)")
+	fs.StringVar(&c.servers, "servers", "", "servers of the whole-process scenarios (cli-batch, cli-file, reader), comma-separated: discard, mock (default both)")
+	fs.StringVar(&c.scaleFlag, "scale-files", "", "cli-scale: the two file counts whose peak RSS is compared (default 1000,50000, smoke 20,200)")
+	fs.StringVar(&c.baseline, "baseline", "", "git revision whose `cldrest mock` also runs in mock-throughput, to measure the mock's speed-up directly (default "+issue16Baseline+", the last commit before issue 16's work; smoke: none; \"none\" skips it)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "benchrun: unexpected arguments %q (all options are flags; see -h)\n", flag.Args())
@@ -129,6 +143,21 @@ func (c *config) defaults() {
 	pickInt(&c.pairs, 5, 2)
 	pickInt(&c.batchFiles, 2000, 40)
 	pickInt(&c.listN, 10_000, 600)
+	if c.servers == "" {
+		c.servers = "discard,mock"
+	}
+	switch {
+	case c.baseline == "" && !c.smoke:
+		c.baseline = issue16Baseline
+	case c.baseline == "none":
+		c.baseline = ""
+	}
+	if c.scaleFlag == "" {
+		c.scaleFlag = "1000,50000"
+		if c.smoke {
+			c.scaleFlag = "20,200"
+		}
+	}
 	if c.benchtime == 0 {
 		c.benchtime = 300 * time.Millisecond
 		if c.smoke {
@@ -136,7 +165,7 @@ func (c *config) defaults() {
 		}
 	}
 	if c.timeout == 0 {
-		c.timeout = 15 * time.Minute
+		c.timeout = 30 * time.Minute
 		if c.smoke {
 			c.timeout = 3 * time.Minute
 		}
@@ -156,6 +185,21 @@ func (c *config) validate() error {
 	case c.pageSize < 1 || c.pageSize > 500:
 		return fmt.Errorf("-page-size %d: use 1 to 500 (the Admin API maximum)", c.pageSize)
 	}
+	for _, s := range splitList(c.servers) {
+		if s != "discard" && s != "mock" {
+			return fmt.Errorf("-servers: unknown server %q (use discard, mock or both, comma-separated)", s)
+		}
+	}
+	if len(splitList(c.servers)) == 0 {
+		return errors.New("-servers: name at least one of discard, mock")
+	}
+	a, b, ok := strings.Cut(c.scaleFlag, ",")
+	x, err1 := strconv.Atoi(strings.TrimSpace(a))
+	y, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if !ok || err1 != nil || err2 != nil || x < 1 || y <= x {
+		return fmt.Errorf("-scale-files %q: give two file counts, the smaller first, e.g. 1000,50000", c.scaleFlag)
+	}
+	c.scale = [2]int{x, y}
 	return nil
 }
 
@@ -168,10 +212,16 @@ type harness struct {
 	client   string // built benchclient
 	mock     *exec.Cmd
 	mockURL  string
-	nodeDir  string // npm install folder, "" when Node is skipped
-	nodeSkip string // why Node was skipped
-	report   report
-	started  time.Time
+	discardB string // built discard server
+	discard  *exec.Cmd
+	// the discard server's CLOUDINARY_URL
+	discardURL  string
+	baseMock    *exec.Cmd // the mock of -baseline, or nil
+	baseMockURL string
+	nodeDir     string // npm install folder, "" when Node is skipped
+	nodeSkip    string // why Node was skipped
+	report      report
+	started     time.Time
 }
 
 func (h *harness) logf(format string, args ...any) {
@@ -195,58 +245,80 @@ func (h *harness) run(ctx context.Context) error {
 	if h.cfg.out == "" {
 		h.cfg.out = filepath.Join(h.tmp, "BENCHMARKS.smoke.md")
 	}
-	h.logf("building cldrest and benchclient into %s", h.tmp)
+	h.logf("building cldrest, benchclient and discard into %s", h.tmp)
 	h.cldrest = filepath.Join(h.tmp, "cldrest")
 	h.client = filepath.Join(h.tmp, "benchclient")
+	h.discardB = filepath.Join(h.tmp, "discard")
+	// The CLI is built in the repository's own module, with its go.mod and
+	// go.sum: the binary users build. (Building it through bench's replace
+	// would need every CLI dependency in bench/go.mod and could resolve
+	// other versions of the shared ones.)
 	if err := goBuild(ctx, root, h.cldrest, "./cmd/cldrest"); err != nil {
 		return err
 	}
 	if err := goBuild(ctx, filepath.Join(root, "bench"), h.client, "./cmd/benchclient"); err != nil {
 		return err
 	}
-	if err := h.startMock(ctx); err != nil {
+	if err := goBuild(ctx, filepath.Join(root, "bench"), h.discardB, "./cmd/discard"); err != nil {
+		return err
+	}
+	if h.mock, h.mockURL, err = startServer(ctx, h.cldrest, mockArgs...); err != nil {
 		return err
 	}
 	h.logf("mock: %s", redactURL(h.mockURL))
+	zeroSizes := strconv.FormatInt(h.cfg.bigSize, 10) + "," + strconv.FormatInt(h.cfg.readerSize, 10)
+	if h.discard, h.discardURL, err = startServer(ctx, h.discardB, "-zero-etags", zeroSizes); err != nil {
+		return err
+	}
+	h.logf("discard server: %s", redactURL(h.discardURL))
+	if h.cfg.baseline != "" {
+		bin, err := h.buildBaseline(ctx)
+		if err != nil {
+			return err
+		}
+		if h.baseMock, h.baseMockURL, err = startServer(ctx, bin, mockArgs...); err != nil {
+			return err
+		}
+		h.logf("mock @%s: %s", h.cfg.baseline, redactURL(h.baseMockURL))
+	}
 	h.report.machine = machineInfo(ctx, root)
 	h.report.cfg = h.cfg
 
-	steps := []struct {
-		name string
-		fn   func(context.Context) (section, error)
-	}{
-		{"sign", h.signScenario},
-		{"upload-file", h.uploadFileScenario},
-		{"upload-reader", h.uploadReaderScenario},
-		{"batch", h.batchScenario},
-		{"list", h.listScenario},
+	one := func(fn func(context.Context) (section, error)) func(context.Context) ([]section, error) {
+		return func(ctx context.Context) ([]section, error) {
+			s, err := fn(ctx)
+			return []section{s}, err
+		}
+	}
+	steps := map[string]func(context.Context) ([]section, error){
+		"sign":            one(h.signScenario),
+		"upload-file":     one(h.uploadFileScenario),
+		"upload-reader":   one(h.uploadReaderScenario),
+		"batch":           one(h.batchScenario),
+		"list":            one(h.listScenario),
+		"cli-batch":       h.perServer(h.cliBatchScenario),
+		"cli-file":        h.perServer(h.cliFileScenario),
+		"reader":          h.perServer(h.readerScenario),
+		"mock-throughput": h.mockThroughputScenario,
+		"cli-scale":       h.cliScaleScenario,
 	}
 	only := map[string]bool{}
-	for _, name := range strings.Split(h.cfg.only, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			only[name] = true
+	for _, name := range splitList(h.cfg.only) {
+		if steps[name] == nil {
+			return fmt.Errorf("-only: unknown scenario %q (use %s)", name, strings.Join(scenarioNames, ", "))
 		}
+		only[name] = true
 	}
-	for name := range only {
-		if !slices.ContainsFunc(steps, func(s struct {
-			name string
-			fn   func(context.Context) (section, error)
-		}) bool {
-			return s.name == name
-		}) {
-			return fmt.Errorf("-only: unknown scenario %q (use sign, upload-file, upload-reader, batch, list)", name)
-		}
-	}
-	for _, s := range steps {
-		if len(only) > 0 && !only[s.name] {
+	for _, name := range scenarioNames {
+		if len(only) > 0 && !only[name] {
 			continue
 		}
-		h.logf("scenario %s", s.name)
-		sec, err := s.fn(ctx)
+		h.logf("scenario %s", name)
+		secs, err := steps[name](ctx)
 		if err != nil {
-			return fmt.Errorf("scenario %s: %w", s.name, err)
+			return fmt.Errorf("scenario %s: %w", name, err)
 		}
-		h.report.sections = append(h.report.sections, sec)
+		h.report.sections = append(h.report.sections, secs...)
 	}
 	h.report.machine.Node = h.nodeVersion(ctx)
 	h.report.elapsed = time.Since(h.started)
@@ -266,16 +338,8 @@ func (h *harness) run(ctx context.Context) error {
 }
 
 func (h *harness) cleanup() {
-	if h.mock != nil && h.mock.Process != nil {
-		_ = h.mock.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = h.mock.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = h.mock.Process.Kill()
-			<-done
-		}
+	for _, cmd := range []*exec.Cmd{h.mock, h.discard, h.baseMock} {
+		stopServer(cmd)
 	}
 	if h.tmp != "" && !h.cfg.keep {
 		if err := os.RemoveAll(h.tmp); err != nil {
@@ -327,18 +391,23 @@ func goBuild(ctx context.Context, dir, out, pkg string) error {
 	return nil
 }
 
-func (h *harness) startMock(ctx context.Context) error {
-	cmd := exec.Command(h.cldrest, "mock", "--addr", "127.0.0.1:0", "--metadata-only", "--admin-budget", "0", "--max-upload-size", "0")
+// mockArgs start `cldrest mock` as every scenario needs it: metadata only,
+// no admin rate limit, no upload size limit (for the single 1 GiB POSTs).
+var mockArgs = []string{"mock", "--addr", "127.0.0.1:0", "--metadata-only", "--admin-budget", "0", "--max-upload-size", "0"}
+
+// startServer starts bin with args and waits for the CLOUDINARY_URL line
+// it prints when ready (`cldrest mock` and cmd/discard both do).
+func startServer(ctx context.Context, bin string, args ...string) (*exec.Cmd, string, error) {
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		return err
+		return nil, "", err
 	}
-	h.mock = cmd
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -352,13 +421,61 @@ func (h *harness) startMock(ctx context.Context) error {
 	}()
 	select {
 	case u := <-lines:
-		h.mockURL = u
-		return nil
+		return cmd, u, nil
 	case <-time.After(30 * time.Second):
-		return fmt.Errorf("cldrest mock printed no CLOUDINARY_URL within 30s: %s", stderr.String())
+		stopServer(cmd)
+		return nil, "", fmt.Errorf("%s printed no CLOUDINARY_URL within 30s: %s", filepath.Base(bin), stderr.String())
 	case <-ctx.Done():
-		return ctx.Err()
+		stopServer(cmd)
+		return nil, "", ctx.Err()
 	}
+}
+
+// stopServer stops a server started by startServer (SIGTERM, then kill).
+func stopServer(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// buildBaseline extracts -baseline with git archive (the repository is
+// only read) and builds its CLI.
+func (h *harness) buildBaseline(ctx context.Context) (string, error) {
+	dir := filepath.Join(h.tmp, "baseline")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	h.logf("building cldrest at %s (git archive into %s)", h.cfg.baseline, dir)
+	archive := exec.CommandContext(ctx, "git", "-C", h.cfg.root, "archive", "--format=tar", h.cfg.baseline)
+	untar := exec.CommandContext(ctx, "tar", "-x", "-C", dir)
+	pipe, err := archive.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	untar.Stdin = pipe
+	var aerr bytes.Buffer
+	archive.Stderr = &aerr
+	if err := untar.Start(); err != nil {
+		return "", err
+	}
+	if err := archive.Run(); err != nil {
+		_ = untar.Wait()
+		return "", fmt.Errorf("-baseline %s: git archive: %v: %s", h.cfg.baseline, err, strings.TrimSpace(aerr.String()))
+	}
+	if err := untar.Wait(); err != nil {
+		return "", fmt.Errorf("-baseline %s: tar: %v", h.cfg.baseline, err)
+	}
+	bin := filepath.Join(h.tmp, "cldrest-baseline")
+	return bin, goBuild(ctx, dir, bin, "./cmd/cldrest")
 }
 
 // redactURL hides the secret of a CLOUDINARY_URL in log lines.
@@ -388,6 +505,8 @@ type sample struct {
 	ProcWallNS int64 // start to exit
 	MaxRSSKiB  int64 // peak RSS of the child's own address space (VmHWM)
 	ProcCPUNS  int64 // ru_utime + ru_stime of the child
+	// ServerCPUNS is the server's utime+stime over the run (mock-throughput).
+	ServerCPUNS int64
 }
 
 func (s sample) cpuSeconds() float64 { return float64(s.UserNS+s.SysNS) / 1e9 }
@@ -525,7 +644,7 @@ func randomFiles(dir string, n, size int) (listPath string, err error) {
 		}
 		list.WriteString(p + "\n")
 	}
-	listPath = filepath.Join(dir, "files.txt")
+	listPath = dir + ".txt" // beside the folder, so that uploading the folder does not upload it
 	return listPath, os.WriteFile(listPath, []byte(list.String()), 0o644)
 }
 

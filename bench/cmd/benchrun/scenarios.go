@@ -98,7 +98,7 @@ func (h *harness) uploadFileScenario(ctx context.Context) (section, error) {
 		if err != nil {
 			return section{}, err
 		}
-		c, err := h.curlUpload(ctx, big, size)
+		c, err := h.curlUpload(ctx, h.mockURL, big, size)
 		if err != nil {
 			return section{}, err
 		}
@@ -129,9 +129,10 @@ func (h *harness) uploadFileScenario(ctx context.Context) (section, error) {
 	}, nil
 }
 
-// curlUpload runs the cURL command `cldrest sign --curl` prints for path.
-func (h *harness) curlUpload(ctx context.Context, path string, size int64) (sample, error) {
-	env := []string{"CLOUDINARY_URL=" + h.mockURL}
+// curlUpload runs the cURL command `cldrest sign --curl` prints for path,
+// signed for and sent to the server of the CLOUDINARY_URL url.
+func (h *harness) curlUpload(ctx context.Context, url, path string, size int64) (sample, error) {
+	env := []string{"CLOUDINARY_URL=" + url}
 	_, out, err := h.runChild(ctx, h.tmp, env, false, h.cldrest, "sign", "--curl", path, "--resource-type", "raw")
 	if err != nil {
 		return sample{}, err
@@ -347,6 +348,9 @@ func (h *harness) listScenario(ctx context.Context) (section, error) {
 // setupNode installs the official cloudinary npm package into a temporary
 // folder when Node.js is wanted and present.
 func (h *harness) setupNode(ctx context.Context) error {
+	if h.nodeDir != "" || h.nodeSkip != "" { // done before
+		return nil
+	}
 	if h.cfg.node == "off" {
 		h.nodeSkip = "disabled with -node off"
 		return nil

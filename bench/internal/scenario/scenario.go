@@ -49,8 +49,10 @@ type Params struct {
 	Size        int64    // upload-reader: bytes the reader yields
 	Concurrency int      // batch, seed: parallel uploads
 	Prefix      string   // list, seed: public ID prefix
-	N           int      // seed: how many uploads
+	N           int      // seed, load-small: how many uploads
 	PageSize    int      // list: max_results per page
+	NoHash      bool     // raw: ask the discard server not to hash (discard.NoHashHeader)
+	Checksum    bool     // cldrest upload-file, upload-reader: keep the default local MD5 (no WithoutChecksum)
 }
 
 // Result is what a run did, checked by the caller.
@@ -63,7 +65,7 @@ type Result struct {
 func Run(ctx context.Context, sdk, scenario string, p Params) (Result, error) {
 	switch sdk {
 	case Cldrest:
-		c, err := newCldrest(p.URL)
+		c, err := newCldrest(p.URL, p.Checksum)
 		if err != nil {
 			return Result{}, err
 		}
@@ -94,8 +96,19 @@ func Run(ctx context.Context, sdk, scenario string, p Params) (Result, error) {
 		case List:
 			return o.list(ctx, p.Prefix, p.PageSize)
 		}
+	case Raw:
+		g, err := newRaw(p.URL, p.Concurrency, p.NoHash)
+		if err != nil {
+			return Result{}, err
+		}
+		switch scenario {
+		case LoadSmall:
+			return g.loadSmall(ctx, p.N, int(p.Size), p.Concurrency)
+		case LoadBody:
+			return g.loadBody(ctx, p.Size)
+		}
 	default:
-		return Result{}, fmt.Errorf("unknown sdk %q: use %s or %s", sdk, Cldrest, Official)
+		return Result{}, fmt.Errorf("unknown sdk %q: use %s, %s or %s", sdk, Cldrest, Official, Raw)
 	}
 	return Result{}, fmt.Errorf("unknown scenario %q for sdk %s", scenario, sdk)
 }
@@ -151,11 +164,12 @@ func forEach(ctx context.Context, items int, n int, fn func(ctx context.Context,
 // ---- cldrest ----
 
 type cldrestSDK struct {
-	up *upload.Service
-	ad *admin.Service
+	up  *upload.Service
+	ad  *admin.Service
+	sum []upload.Option // WithoutChecksum unless the MD5 is wanted
 }
 
-func newCldrest(url string) (*cldrestSDK, error) {
+func newCldrest(url string, checksum bool) (*cldrestSDK, error) {
 	cfg, err := client.ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -164,11 +178,15 @@ func newCldrest(url string) (*cldrestSDK, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cldrestSDK{up: upload.New(c), ad: admin.New(c)}, nil
+	sdk := &cldrestSDK{up: upload.New(c), ad: admin.New(c)}
+	if !checksum {
+		sdk.sum = []upload.Option{upload.WithoutChecksum()}
+	}
+	return sdk, nil
 }
 
 func (c *cldrestSDK) uploadFile(ctx context.Context, path string) (Result, error) {
-	res, err := c.up.Upload(ctx, upload.FromPath(path), &upload.Params{ResourceType: "raw"}, upload.WithoutChecksum())
+	res, err := c.up.Upload(ctx, upload.FromPath(path), &upload.Params{ResourceType: "raw"}, c.sum...)
 	if err != nil {
 		return Result{}, err
 	}
@@ -176,7 +194,7 @@ func (c *cldrestSDK) uploadFile(ctx context.Context, path string) (Result, error
 }
 
 func (c *cldrestSDK) uploadReader(ctx context.Context, size int64) (Result, error) {
-	res, err := c.up.Upload(ctx, upload.FromReader(&ZeroReader{N: size}).WithName("stream.bin"), &upload.Params{ResourceType: "raw"}, upload.WithoutChecksum())
+	res, err := c.up.Upload(ctx, upload.FromReader(&ZeroReader{N: size}).WithName("stream.bin"), &upload.Params{ResourceType: "raw"}, c.sum...)
 	if err != nil {
 		return Result{}, err
 	}
@@ -186,7 +204,7 @@ func (c *cldrestSDK) uploadReader(ctx context.Context, size int64) (Result, erro
 func (c *cldrestSDK) batch(ctx context.Context, files []string, n int) (Result, error) {
 	var bytes atomic.Int64
 	err := forEach(ctx, len(files), n, func(ctx context.Context, i int) error {
-		res, err := c.up.Upload(ctx, upload.FromPath(files[i]), nil, upload.WithoutChecksum())
+		res, err := c.up.Upload(ctx, upload.FromPath(files[i]), nil, c.sum...)
 		if err != nil {
 			return err
 		}

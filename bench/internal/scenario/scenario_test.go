@@ -1,13 +1,17 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	cldapi "github.com/cloudinary/cloudinary-go/v2/api"
 
+	"github.com/cldrest/cldrest/bench/internal/discard"
 	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/signer"
 )
@@ -124,4 +128,43 @@ func BenchmarkSign(b *testing.B) {
 	b.Run("sha1/official", SignOfficial)
 	b.Run("sha256/cldrest", SignCldrestSHA256)
 	b.Run("sha256/official", SignOfficialSHA256)
+}
+
+// The raw load generator signs what the mock accepts and reaches the
+// discard server with and without hashing; its body is the size it says.
+func TestRawLoadGenerator(t *testing.T) {
+	m := mockserver.Start(t, mockserver.WithStorage(mockserver.MetadataOnly))
+	d := httptest.NewServer(discard.New())
+	t.Cleanup(d.Close)
+	for _, tc := range []struct {
+		name, url string
+		noHash    bool
+	}{
+		{"mock", m.CloudinaryURL(), false},
+		{"discard", "cloudinary://k:s@demo?upload_prefix=" + d.URL, false},
+		{"discard no hash", "cloudinary://k:s@demo?upload_prefix=" + d.URL, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Params{URL: tc.url, N: 30, Size: 16 << 10, Concurrency: 4, NoHash: tc.noHash}
+			res, err := Run(context.Background(), Raw, LoadSmall, p)
+			if err != nil || res.Count != 30 || res.Bytes != 30*16<<10 {
+				t.Fatalf("load-small: %+v, %v", res, err)
+			}
+			p.Size = 1<<20 + 3
+			res, err = Run(context.Background(), Raw, LoadBody, p)
+			if err != nil || res.Count != 1 || res.Bytes != p.Size {
+				t.Fatalf("load-body: %+v, %v", res, err)
+			}
+		})
+	}
+}
+
+func TestPatternIsNotZeros(t *testing.T) {
+	b, err := io.ReadAll(newPattern(200_000))
+	if err != nil || len(b) != 200_000 {
+		t.Fatalf("read %d bytes, %v", len(b), err)
+	}
+	if bytes.Count(b, []byte{0}) > len(b)/100 || !bytes.Equal(b[:1000], b[64<<10:64<<10+1000]) {
+		t.Error("pattern is not a repeated pseudo-random block")
+	}
 }
