@@ -36,6 +36,8 @@ type uploadFlags struct {
 	chunkSize        string
 	include, exclude []string
 	hidden           bool
+	keepExtension    bool
+	followSymlinks   bool
 	journal          string
 	noJournal        bool
 	skipExisting     string
@@ -62,8 +64,18 @@ Each file's public ID is derived from its path relative to the directory argumen
 (photos/cats/tom.jpg under "photos" becomes cats/tom, prefixed by --folder), so a
 rerun or a retry overwrites the same asset instead of creating a duplicate. The
 extension is dropped for image, video and audio files and kept for raw files.
-A file named directly on the command line is known by its base name; a relative
-path read from stdin keeps its directories.
+--keep-extension keeps it for every file. A file named directly on the command
+line is known by its base name; a relative path read from stdin keeps its
+directories, and a "/./" in it marks where the relative part starts
+(photos/./cats/tom.jpg is cats/tom, as --failed writes them).
+
+Messy trees: symbolic links to files are followed; links to directories are
+reported (skipped, reason linked_dir) unless --follow-symlinks, which walks them
+and reports a link back to a directory being walked (symlink_loop) instead of
+looping. A dangling link, a loop, or a directory or file that cannot be read
+fails that path only (reasons dangling_link, symlink_loop, unreadable): the rest
+is uploaded and the exit code is 1. Excluded and hidden paths are skipped by name,
+never stat'ed or opened. All public-ID collisions are named in one error.
 
 Integrity: Cloudinary answers each upload with the etag (MD5) of what it stored;
 a file whose etag differs from its local MD5 (corrupted on the way) is a failed,
@@ -131,6 +143,8 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.StringArrayVar(&f.include, "include", nil, "upload only files matching this glob (repeatable; *, ?, [..], **; no / means base name)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable)")
 	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
+	fl.BoolVar(&f.keepExtension, "keep-extension", false, "keep file extensions in public IDs (photo.jpg -> photo.jpg), e.g. when a.jpg and a.png sit side by side")
+	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "walk symbolic links to directories (loops are detected and reported); links to files are always followed")
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
 	fl.BoolVar(&f.noJournal, "no-journal", false, "neither read nor write a resume journal")
 	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one search call per 100 files)`)
@@ -228,7 +242,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		}
 	}
 	sel := batch.SelectOptions{Include: f.include, Exclude: f.exclude, Hidden: f.hidden, Folder: f.folder,
-		ResourceType: f.resourceType, Shard: shard}
+		ResourceType: f.resourceType, Shard: shard, KeepExtension: f.keepExtension, FollowSymlinks: f.followSymlinks}
 	if err := sel.Validate(); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -267,12 +281,13 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if journalPath != "" {
 		sel.Ignore = []string{journalPath}
 	}
-	files, err := batch.Select(sources, sel)
+	scan, err := batch.Scan(sources, sel)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	files := scan.Files
 
-	if len(files) == 0 {
+	if len(files) == 0 && len(scan.Problems) == 0 {
 		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
 	}
 	var journal *batch.Journal
@@ -293,7 +308,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if len(ctxMap) > 0 {
 		up.params.Context = ctxMap
 	}
-	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, KeepExisting: !f.overwrite,
+	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, KeepExisting: !f.overwrite,
 		Retryable: retryable, Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)

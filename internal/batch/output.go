@@ -52,6 +52,9 @@ func FormatLine(r FileResult) string {
 	case StatusFailed, StatusCanceled:
 		return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, r.Error)
 	case StatusSkipped:
+		if r.Reason == ReasonLinkedDir {
+			return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, Problem{Reason: ReasonLinkedDir}.Message())
+		}
 		why := "unchanged since the journal entry"
 		switch r.Reason {
 		case ReasonEtag:

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -56,6 +58,10 @@ type RunOptions struct {
 	// Observer receives the events of the run (nil: none). Its methods are
 	// called one at a time.
 	Observer Observer
+	// Problems are the paths Scan could not select: each is reported once,
+	// before the files, as failed (or, for a warning, skipped) with the
+	// problem's reason, and counted in the summary.
+	Problems []Problem
 }
 
 // Observer receives a run's events. The engine serializes the calls.
@@ -104,7 +110,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	if r.obs == nil {
 		r.obs = nopObserver{}
 	}
-	r.sum = Summary{Type: "summary", Files: len(files), DryRun: o.DryRun}
+	r.sum = Summary{Type: "summary", Files: len(files) + len(o.Problems), DryRun: o.DryRun}
 	if o.Journal != nil {
 		r.sum.Journal = o.Journal.Path()
 	}
@@ -112,6 +118,13 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		r.sum.Bytes += f.Size
 	}
 	r.obs.Begin(len(files), r.sum.Bytes)
+	for _, p := range o.Problems {
+		res := FileResult{Type: "file", Path: p.Path, Status: StatusFailed, Reason: p.Reason, Error: p.Message()}
+		if !p.Failure() {
+			res.Status, res.Error = StatusSkipped, ""
+		}
+		r.count(File{Path: p.Path, Rel: p.Rel}, res)
+	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -145,7 +158,7 @@ dispatch:
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.sum.NotStarted = len(files) - r.finished
+	r.sum.NotStarted = r.sum.Files - r.finished
 	r.sum.Seconds = time.Since(r.start).Seconds()
 	var err error
 	switch {
@@ -212,26 +225,29 @@ func (r *runner) process(ctx context.Context, f File) {
 	if res.Status == StatusFailed && res.err != nil && r.o.Fatal != nil && r.o.Fatal(res.err) {
 		r.cancel(fmt.Errorf("%w: %w", ErrStopped, res.err))
 	}
-	r.event(func() {
-		r.finished++
-		switch res.Status {
-		case StatusUploaded:
-			r.sum.Uploaded++
-			r.sum.BytesUploaded += res.Bytes
-		case StatusExists:
-			r.sum.Exists++
-		case StatusSkipped:
-			r.sum.Skipped++
-		case StatusFailed:
-			r.sum.Failed++
-		case StatusPlanned:
-			r.sum.Planned++
-		case StatusCanceled:
-			r.sum.Canceled++
-		}
-		r.sum.Attempts += res.Attempts
-		r.obs.FileDone(f, res)
-	})
+	r.event(func() { r.count(f, res) })
+}
+
+// count adds one file's outcome to the summary and reports it; r.mu held.
+func (r *runner) count(f File, res FileResult) {
+	r.finished++
+	switch res.Status {
+	case StatusUploaded:
+		r.sum.Uploaded++
+		r.sum.BytesUploaded += res.Bytes
+	case StatusExists:
+		r.sum.Exists++
+	case StatusSkipped:
+		r.sum.Skipped++
+	case StatusFailed:
+		r.sum.Failed++
+	case StatusPlanned:
+		r.sum.Planned++
+	case StatusCanceled:
+		r.sum.Canceled++
+	}
+	r.sum.Attempts += res.Attempts
+	r.obs.FileDone(f, res)
 }
 
 func (r *runner) handle(ctx context.Context, f File) FileResult {
@@ -244,7 +260,10 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		res.Status = StatusFailed
 		res.Error, res.err = err.Error(), err
-		res.Retryable = r.o.Retryable(err)
+		res.Retryable = !localFileErr(err) && r.o.Retryable(err)
+		if errors.Is(err, fs.ErrPermission) {
+			res.Reason = ReasonUnreadable
+		}
 		return res
 	}
 	if j := r.o.Journal; j != nil {
@@ -324,7 +343,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		} else {
 			res.Reason = ""
 		}
-		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || !r.o.Retryable(err) {
+		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || localFileErr(err) || !r.o.Retryable(err) {
 			return fail(err)
 		}
 		t := time.NewTimer(wait)
@@ -336,6 +355,12 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		wait = min(wait*2, maxRetryWait)
 	}
+}
+
+// localFileErr reports a file that cannot be read (permissions, gone since
+// it was listed): trying it again cannot help.
+func localFileErr(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR)
 }
 
 // FileMD5 returns the lowercase hex MD5 of the file at path, reading it in
