@@ -334,7 +334,7 @@ func TestUploadFailureExitCode(t *testing.T) {
 		}
 		dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c", "d.txt": "d"})
 		stdout, stderr, code := cli(t, "", "upload", "--no-journal", "--concurrency", "1", dir)
-		if code != exitUsage || !strings.Contains(stderr, "stopped: no other file can succeed") || !strings.Contains(stderr, "check the API key and secret in CLOUDINARY_URL") {
+		if code != exitUsage || !strings.Contains(stderr, "stopped, 4 of 4 files not done") || !strings.Contains(stderr, "check the API key and secret in CLOUDINARY_URL") {
 			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 		}
 		if n := uploads(m); n != 1 {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +35,7 @@ type uploadFlags struct {
 	tags             []string
 	context          []string
 	preset           string
+	unsignedPreset   string
 	chunkSize        string
 	include, exclude []string
 	hidden           bool
@@ -139,6 +142,7 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.StringSliceVar(&f.tags, "tags", nil, "tags to add to every asset (comma-separated or repeated)")
 	fl.StringArrayVar(&f.context, "context", nil, "contextual metadata key=value for every asset (repeatable)")
 	fl.StringVar(&f.preset, "preset", "", "upload preset to apply")
+	fl.StringVar(&f.unsignedPreset, "unsigned-preset", "", "upload without an API key or secret through this unsigned upload preset (existing assets are kept: status exists)")
 	fl.StringVar(&f.chunkSize, "chunk-size", "", "chunk size of large uploads, e.g. 20MB or 64MiB (at least 5MiB; default 20MB)")
 	fl.StringArrayVar(&f.include, "include", nil, "upload only files matching this glob (repeatable; *, ?, [..], **; no / means base name)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable)")
@@ -184,54 +188,70 @@ func parseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags) error {
-	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	// Validate every flag before any I/O.
+// uploadPlan is what the flags ask for, validated before any I/O.
+type uploadPlan struct {
+	sel    batch.SelectOptions
+	chunk  int64
+	params upload.Params
+}
+
+// validate checks every flag and turns them into a plan; any error is a
+// usage error (exit 2).
+func (f *uploadFlags) validate(cmd *cobra.Command) (*uploadPlan, error) {
+	p := &uploadPlan{}
 	if f.concurrency < 1 || f.concurrency > 1024 {
-		return usageErr("--concurrency %d: use a number between 1 and 1024", f.concurrency)
+		return nil, usageErr("--concurrency %d: use a number between 1 and 1024", f.concurrency)
 	}
-	var chunk int64
 	if f.chunkSize != "" {
 		n, err := parseSize(f.chunkSize)
 		if err != nil {
-			return usageErr("--chunk-size: %v", err)
+			return nil, usageErr("--chunk-size: %v", err)
 		}
 		if n < client.MinChunkSize {
-			return usageErr("--chunk-size %s is below Cloudinary's minimum of %d bytes (5MiB)", f.chunkSize, client.MinChunkSize)
+			return nil, usageErr("--chunk-size %s is below Cloudinary's minimum of %d bytes (5MiB)", f.chunkSize, client.MinChunkSize)
 		}
-		chunk = n
+		p.chunk = n
 	}
 	switch f.skipExisting {
 	case "", "etag":
 	default:
-		return usageErr("--skip-existing=%s: the only supported check is etag", f.skipExisting)
+		return nil, usageErr("--skip-existing=%s: the only supported check is etag", f.skipExisting)
 	}
 	switch f.progress {
 	case "auto", "bar", "plain", "none":
 	default:
-		return usageErr("--progress=%s: use auto, bar, plain or none", f.progress)
+		return nil, usageErr("--progress=%s: use auto, bar, plain or none", f.progress)
 	}
 	if f.progressInterval <= 0 {
-		return usageErr("--progress-interval must be positive, e.g. 5s")
+		return nil, usageErr("--progress-interval must be positive, e.g. 5s")
 	}
 	if f.retries < 1 || f.retries > 100 {
-		return usageErr("--retries %d: use a number between 1 and 100", f.retries)
+		return nil, usageErr("--retries %d: use a number between 1 and 100", f.retries)
 	}
 	if f.retryWait < 0 || f.retryWait > 30*time.Second {
-		return usageErr("--retry-wait %s: use a duration between 0 and 30s", f.retryWait)
+		return nil, usageErr("--retry-wait %s: use a duration between 0 and 30s", f.retryWait)
 	}
 	if f.journal != "" && f.noJournal {
-		return usageErr("--journal and --no-journal contradict each other: pass one")
+		return nil, usageErr("--journal and --no-journal contradict each other: pass one")
+	}
+	if f.unsignedPreset != "" {
+		if f.preset != "" {
+			return nil, usageErr("--preset and --unsigned-preset contradict each other: an unsigned upload uses the --unsigned-preset preset")
+		}
+		if cmd.Flags().Changed("overwrite") && f.overwrite {
+			return nil, usageErr("--overwrite: unsigned uploads cannot replace assets (Cloudinary refuses it); set overwrite in the preset or use a signed upload")
+		}
+		f.overwrite = false
 	}
 	shard, err := batch.ParseShard(f.shard)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return nil, &exitError{code: exitUsage, err: err}
 	}
 	ctxMap := upload.Context{}
 	for _, kv := range f.context {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return usageErr("--context %q: use key=value", kv)
+			return nil, usageErr("--context %q: use key=value", kv)
 		}
 		ctxMap[k] = v
 	}
@@ -241,29 +261,52 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 			tags = append(tags, t)
 		}
 	}
-	sel := batch.SelectOptions{Include: f.include, Exclude: f.exclude, Hidden: f.hidden, Folder: f.folder,
+	p.sel = batch.SelectOptions{Include: f.include, Exclude: f.exclude, Hidden: f.hidden, Folder: f.folder,
 		ResourceType: f.resourceType, Shard: shard, KeepExtension: f.keepExtension, FollowSymlinks: f.followSymlinks}
-	if err := sel.Validate(); err != nil {
-		return &exitError{code: exitUsage, err: err}
+	if err := p.sel.Validate(); err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
 	}
+	p.params = upload.Params{ResourceType: f.resourceType, Tags: tags, UploadPreset: f.preset}
+	if f.unsignedPreset == "" {
+		p.params.Overwrite = upload.Bool(f.overwrite)
+	}
+	if len(ctxMap) > 0 {
+		p.params.Context = ctxMap
+	}
+	return p, nil
+}
 
-	// Sources: the arguments, and "-" for paths on stdin.
+// readSources turns the arguments into sources; "-" reads paths from stdin.
+func readSources(cmd *cobra.Command, args []string) ([]batch.Source, error) {
 	var sources []batch.Source
 	readStdin := false
 	for _, a := range args {
 		if a == "-" {
 			if readStdin {
-				return usageErr(`"-" given twice: stdin can be read only once`)
+				return nil, usageErr(`"-" given twice: stdin can be read only once`)
 			}
 			readStdin = true
 			list, err := batch.ReadList(cmd.InOrStdin())
 			if err != nil {
-				return usageErr("%v", err)
+				return nil, usageErr("%v", err)
 			}
 			sources = append(sources, list...)
 			continue
 		}
 		sources = append(sources, batch.Source{Path: a})
+	}
+	return sources, nil
+}
+
+func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags) error {
+	stderr := cmd.ErrOrStderr()
+	plan, err := f.validate(cmd)
+	if err != nil {
+		return err
+	}
+	sources, err := readSources(cmd, args)
+	if err != nil {
+		return err
 	}
 
 	// The session decides whether a default journal makes sense.
@@ -279,16 +322,20 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		journalPath = defaultJournalPath(sources)
 	}
 	if journalPath != "" {
-		sel.Ignore = []string{journalPath}
+		plan.sel.Ignore = []string{journalPath}
 	}
-	scan, err := batch.Scan(sources, sel)
+	scan, err := batch.Scan(sources, plan.sel)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	files := scan.Files
-
 	if len(files) == 0 && len(scan.Problems) == 0 {
 		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
+	}
+	if len(files) > 0 && !f.dryRun {
+		if err := preflight(cmd.Context(), sess, f.unsignedPreset); err != nil {
+			return err
+		}
 	}
 	var journal *batch.Journal
 	if journalPath != "" {
@@ -302,36 +349,51 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		}
 	}
 
-	up := &serviceUploader{svc: upload.New(sess.client), chunk: chunk, verify: f.verify, params: upload.Params{
-		ResourceType: f.resourceType, Overwrite: upload.Bool(f.overwrite), Tags: tags, UploadPreset: f.preset,
-	}}
-	if len(ctxMap) > 0 {
-		up.params.Context = ctxMap
-	}
-	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal, KeepExisting: !f.overwrite,
-		Retryable: retryable, Fatal: func(err error) bool { return errors.Is(err, client.ErrUnauthorized) }}
+	up := &serviceUploader{svc: upload.New(sess.client), chunk: plan.chunk, verify: f.verify, params: plan.params,
+		unsignedPreset: f.unsignedPreset}
+	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal,
+		KeepExisting: !f.overwrite, Retryable: retryable, Stop: stopAdvice}
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
+	run.Observer = uploadOutput(cmd, f)
 
-	// Outputs: per-file results on stdout, progress on stderr.
+	sum, err := batch.Run(cmd.Context(), files, up, run)
+	var se *batch.StoppedError
+	switch {
+	case err != nil && sum.Interrupted:
+		return &exitError{code: exitInterrupted, err: err}
+	case errors.As(err, &se):
+		return &exitError{code: exitUsage, err: fmt.Errorf("stopped, %d of %d files not done: %s (%v)", sum.NotStarted+sum.Canceled+sum.Failed, sum.Files, se.Advice, se.Err)}
+	case err != nil:
+		return &exitError{code: exitFailed, err: err}
+	case sum.Failed > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d files failed", sum.Failed, sum.Files)}
+	}
+	return nil
+}
+
+// uploadOutput selects the outputs: per-file results (text or --json) on
+// stdout, progress (a bar, plain lines or nothing) on stderr.
+func uploadOutput(cmd *cobra.Command, f *uploadFlags) batch.Observer {
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	var observers []batch.Observer
 	out := stdout
 	mode := f.progress
-	if f.quiet {
-		mode = "none"
-	}
 	if mode == "auto" {
 		mode = "plain"
 		if isTerminal(stderr) {
 			mode = "bar"
 		}
 	}
+	if f.quiet && mode == "plain" {
+		mode = "none" // quiet keeps only a live bar
+	}
 	switch mode {
 	case "bar":
 		width := 80
 		if fd, ok := stderr.(*os.File); ok {
-			if w, _, err := term.GetSize(int(fd.Fd())); err == nil && w > 20 {
+			if w, _, err := term.GetSize(int(fd.Fd())); err == nil && w > 0 {
 				width = w
 			}
 		}
@@ -350,20 +412,76 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	} else {
 		observers = append(observers, batch.HumanOutput(out, f.quiet))
 	}
-	run.Observer = batch.Observers(observers...)
+	return batch.Observers(observers...)
+}
 
-	sum, err := batch.Run(cmd.Context(), files, up, run)
-	switch {
-	case err != nil && sum.Interrupted:
-		return &exitError{code: exitInterrupted, err: err}
-	case errors.Is(err, batch.ErrStopped):
-		return &exitError{code: exitUsage, err: err}
-	case err != nil:
-		return &exitError{code: exitFailed, err: err}
-	case sum.Failed > 0:
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d files failed", sum.Failed, sum.Files)}
+// preflight checks what can be checked before the first file: credentials
+// present and well-formed for the auth mode, and (for signed uploads) that
+// the API host answers one cheap authenticated call (ping), so a bad setup
+// fails in seconds with exit 2 instead of file by file.
+func preflight(ctx context.Context, sess *session, unsignedPreset string) error {
+	cfg := sess.cfg
+	if unsignedPreset != "" {
+		return nil // no credentials needed; the circuit breaker catches an unreachable host
 	}
-	return nil
+	if cfg.OAuthToken.IsZero() {
+		switch {
+		case cfg.APIKey == "" || cfg.APISecret.IsZero():
+			return usageErr("no API key and secret for cloud %q: set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@%s (or CLOUDINARY_API_KEY and CLOUDINARY_API_SECRET), or pass --unsigned-preset NAME for unsigned uploads", cfg.CloudName, cfg.CloudName)
+		case strings.ContainsAny(cfg.APIKey, " \t\"'<>"):
+			return usageErr("the API key contains spaces, quotes or brackets: copy it again from the Cloudinary console (API Keys)")
+		}
+	}
+	c, err := client.New(cfg, client.WithRetry(2, 200*time.Millisecond, time.Second))
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err = admin.New(c).Ping(pctx)
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	if advice, immediate := stopAdvice(err); advice != "" && (immediate || !isAPIError(err)) {
+		return &exitError{code: exitUsage, err: fmt.Errorf("checking %s before uploading: %s (%v)", cfg.UploadPrefix, advice, err)}
+	}
+	return nil // the host answered (a 5xx or a rate limit is retried per file)
+}
+
+func isAPIError(err error) bool {
+	_, ok := errors.AsType[*client.APIError](err)
+	return ok
+}
+
+// stopAdvice is the circuit breaker's rule (batch.RunOptions.Stop): one
+// line of advice for failures that no other file can escape. Rejected
+// credentials and a stale clock stop the run at once; network failures
+// after a few in a row.
+func stopAdvice(err error) (advice string, immediate bool) {
+	if ae, ok := errors.AsType[*client.APIError](err); ok {
+		switch {
+		case ae.StatusCode == 401:
+			return "Cloudinary rejected the credentials (401): check the API key and secret in CLOUDINARY_URL", true
+		case ae.StatusCode == 403:
+			return "Cloudinary refused access (403): check that the API key may upload to this cloud, and the account's status", true
+		case ae.StatusCode == 400 && strings.Contains(ae.Message, "Stale request"):
+			return "Cloudinary says the request time is stale: this machine's clock is off by more than an hour; set it right (e.g. enable NTP) and run again", true
+		}
+		return "", false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, upload.ErrInvalidInput) || tooManyOpenFiles(err) {
+		return "", false
+	}
+	if _, ok := errors.AsType[net.Error](err); ok || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return "cannot reach the API host: check the network, proxy settings and upload_prefix in CLOUDINARY_URL", false
+	}
+	return "", false
+}
+
+// tooManyOpenFiles reports EMFILE/ENFILE: the process or system ran out of
+// file descriptors, which fewer parallel uploads fix.
+func tooManyOpenFiles(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
 }
 
 // defaultJournalPath is .cldrest-journal.jsonl in the first directory
@@ -404,16 +522,17 @@ func retryable(err error) bool {
 // ambiguous failure, and (unless --verify=false) the library's integrity
 // check, so a corrupt asset is a failure.
 type serviceUploader struct {
-	svc    *upload.Service
-	params upload.Params
-	chunk  int64
-	verify bool
+	svc            *upload.Service
+	params         upload.Params
+	chunk          int64
+	verify         bool
+	unsignedPreset string
 }
 
 func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress batch.ProgressFunc) (batch.Result, error) {
 	p := u.params
 	p.PublicID = f.PublicID
-	if dir := path.Dir(f.PublicID); dir != "." {
+	if dir := path.Dir(f.PublicID); dir != "." && u.unsignedPreset == "" {
 		p.AssetFolder = dir
 	}
 	opts := []upload.Option{upload.WithIdempotent()}
@@ -426,7 +545,16 @@ func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress bat
 	if u.verify {
 		opts = append(opts, upload.WithIntegrityCheck())
 	}
-	res, err := u.svc.Upload(ctx, upload.FromPath(f.Path), &p, opts...)
+	var res *upload.Result
+	var err error
+	if u.unsignedPreset != "" {
+		res, err = u.svc.UploadUnsigned(ctx, upload.FromPath(f.Path), u.unsignedPreset, &p, opts...)
+	} else {
+		res, err = u.svc.Upload(ctx, upload.FromPath(f.Path), &p, opts...)
+	}
+	if tooManyOpenFiles(err) {
+		err = fmt.Errorf("%w (too many open files: lower --concurrency or raise the limit with ulimit -n, then run again)", err)
+	}
 	if err != nil {
 		r := batch.Result{Attempts: attemptsOf(err)}
 		if ie, ok := errors.AsType[*upload.IntegrityError](err); ok {

@@ -20,6 +20,7 @@ const (
 	DefaultConcurrency = 8
 	DefaultMaxAttempts = 3
 	DefaultRetryWait   = time.Second
+	DefaultBreakAfter  = 5
 	maxRetryWait       = 15 * time.Second
 )
 
@@ -51,10 +52,16 @@ type RunOptions struct {
 	// Retryable decides whether a failed try is tried again (default: every
 	// error except a context's).
 	Retryable func(error) bool
-	// Fatal, when set, reports whether a file's failure means no other file
-	// can succeed either (rejected credentials): the run then starts no
-	// more files and returns an error matching ErrStopped and the failure.
-	Fatal func(error) bool
+	// Stop, when set, tells failures that no other file can escape from the
+	// file's own: it returns one line of advice for such a failure (and ""
+	// for any other). An immediate one (rejected credentials, a stale
+	// clock) stops the run at once; others (the network) stop it after
+	// BreakAfter consecutive failed tries with no success in between. A
+	// stopped run starts no more files and returns a *StoppedError.
+	Stop func(err error) (advice string, immediate bool)
+	// BreakAfter is the number of consecutive non-immediate Stop failures
+	// that stop the run (default 5).
+	BreakAfter int
 	// Observer receives the events of the run (nil: none). Its methods are
 	// called one at a time.
 	Observer Observer
@@ -83,8 +90,23 @@ type Observer interface {
 var ErrJournal = errors.New("journal write failed")
 
 // ErrStopped is matched by the error Run returns when a failure that
-// RunOptions.Fatal calls fatal stopped the run.
+// RunOptions.Stop calls global stopped the run.
 var ErrStopped = errors.New("stopped: no other file can succeed")
+
+// StoppedError is the error of a run that RunOptions.Stop stopped: the
+// advice, and the failure that tripped it.
+type StoppedError struct {
+	Advice string
+	Err    error
+}
+
+func (e *StoppedError) Error() string { return "stopped: " + e.Advice + " (" + e.Err.Error() + ")" }
+
+// Unwrap returns the failure.
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// Is matches ErrStopped.
+func (e *StoppedError) Is(target error) bool { return target == ErrStopped }
 
 // Run uploads files with a pool of workers and returns the summary. It
 // returns a non-nil error when ctx ends (the error wraps ctx.Err(); no file
@@ -100,6 +122,9 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	}
 	if o.RetryWait <= 0 {
 		o.RetryWait = DefaultRetryWait
+	}
+	if o.BreakAfter <= 0 {
+		o.BreakAfter = DefaultBreakAfter
 	}
 	if o.Retryable == nil {
 		o.Retryable = func(err error) bool {
@@ -194,6 +219,31 @@ type runner struct {
 	mu       sync.Mutex
 	sum      Summary
 	finished int // files with a FileDone (or skipped as not started)
+
+	breakMu     sync.Mutex
+	consecutive int // failed tries in a row that Stop calls global
+}
+
+// tried feeds the circuit breaker with the outcome of one try (err nil:
+// success) and reports whether the run is stopping.
+func (r *runner) tried(err error) bool {
+	r.breakMu.Lock()
+	defer r.breakMu.Unlock()
+	if err == nil || r.o.Stop == nil {
+		r.consecutive = 0
+		return false
+	}
+	advice, now := r.o.Stop(err)
+	if advice == "" {
+		r.consecutive = 0
+		return false
+	}
+	r.consecutive++
+	if now || r.consecutive >= r.o.BreakAfter {
+		r.cancel(&StoppedError{Advice: advice, Err: err})
+		return true
+	}
+	return false
 }
 
 func (r *runner) event(fn func()) {
@@ -221,9 +271,6 @@ func (r *runner) process(ctx context.Context, f File) {
 				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
 			}
 		}
-	}
-	if res.Status == StatusFailed && res.err != nil && r.o.Fatal != nil && r.o.Fatal(res.err) {
-		r.cancel(fmt.Errorf("%w: %w", ErrStopped, res.err))
 	}
 	r.event(func() { r.count(f, res) })
 }
@@ -322,6 +369,12 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		out, err := r.up.Upload(ctx, f, progress)
 		res.Attempts += max(out.Attempts, 1)
+		if ctx.Err() == nil && r.tried(err) {
+			// This try stopped the run: the file failed (it is not one
+			// canceled by someone else's failure).
+			res.Status, res.Error, res.err, res.Retryable = StatusFailed, err.Error(), err, true
+			return res
+		}
 		if err == nil {
 			res.Status = StatusUploaded
 			if out.Existing {
