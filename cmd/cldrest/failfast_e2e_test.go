@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -119,4 +124,46 @@ func TestE2EUnsignedPreset(t *testing.T) {
 	if r := runBin(t, env, "", "upload", "--unsigned-preset", "open", "--overwrite", dir); r.code != 2 || !strings.Contains(r.stderr, "--overwrite") {
 		t.Errorf("--overwrite with --unsigned-preset: exit %d, %s", r.code, r.stderr)
 	}
+}
+
+// TestE2EFailedListRetry: --failed names the failed files in a list that
+// "upload -" reads back, retrying exactly those, under the same public IDs.
+func TestE2EFailedListRetry(t *testing.T) {
+	m := startMockProc(t)
+	dir, want := makeFiles(t, 30, "shop")
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "status", "status": 400, "message": "Invalid image file", "count": 4}, nil)
+	list := filepath.Join(t.TempDir(), "failed.txt")
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--no-journal", "--folder", "shop", "--json", "--failed", list, dir)
+	files, _ := jsonLines(t, r.stdout)
+	failed := map[string]bool{}
+	for _, f := range files {
+		if f["status"] == "failed" {
+			failed[f["public_id"].(string)] = true
+		}
+	}
+	if r.code != 1 || len(failed) != 4 {
+		t.Fatalf("exit %d, %d failed; stderr %s", r.code, len(failed), r.stderr)
+	}
+	b, err := os.ReadFile(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(e2eBin, "upload", "--no-journal", "--folder", "shop", "--json", "-")
+	cmd.Env, cmd.Stdin = e2eEnv(m.url), bytes.NewReader(b)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("retry: %v\nlist:\n%s", err, b)
+	}
+	files, _ = jsonLines(t, string(out))
+	got := map[string]bool{}
+	for _, f := range files {
+		if f["status"] != "uploaded" {
+			t.Errorf("retry: %v", f)
+		}
+		got[f["public_id"].(string)] = true
+	}
+	if !reflect.DeepEqual(got, failed) {
+		t.Errorf("retried %v, want exactly the failed %v", got, failed)
+	}
+	checkAssets(t, m, want)
 }

@@ -36,6 +36,7 @@ type uploadFlags struct {
 	context          []string
 	preset           string
 	unsignedPreset   string
+	failedFile       string
 	chunkSize        string
 	include, exclude []string
 	hidden           bool
@@ -152,6 +153,7 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
 	fl.BoolVar(&f.noJournal, "no-journal", false, "neither read nor write a resume journal")
 	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one search call per 100 files)`)
+	fl.StringVar(&f.failedFile, "failed", "", "write the paths of failed files to this file, as a list that 'cldrest upload -' reads back (same public IDs)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded; send no upload")
 	fl.BoolVar(&f.json, "json", false, "one JSON object per file and a summary object on stdout")
 	fl.StringVar(&f.shard, "shard", "", "process only shard i of n (i/n, by a hash of the relative path)")
@@ -357,6 +359,15 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
 	run.Observer = uploadOutput(cmd, f)
+	if f.failedFile != "" {
+		// Created before the first upload, so a bad path fails now.
+		ff, err := os.Create(f.failedFile)
+		if err != nil {
+			return usageErr("--failed: %v", err)
+		}
+		defer ff.Close()
+		run.Observer = batch.Observers(run.Observer, batch.FailedList(ff))
+	}
 
 	sum, err := batch.Run(cmd.Context(), files, up, run)
 	var se *batch.StoppedError

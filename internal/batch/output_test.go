@@ -270,9 +270,9 @@ func TestHumanOutputFailureAdvice(t *testing.T) {
 		retryable []bool
 		want      string
 	}{
-		{[]bool{true, true}, "2 file(s) failed; run the same command again to retry them"},
-		{[]bool{false}, "1 file(s) failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude"},
-		{[]bool{true, false, false}, "3 file(s) failed: 1 may succeed if you run the same command again; fix the others"},
+		{[]bool{true, true}, "2 files failed; run the same command again to retry them"},
+		{[]bool{false}, "1 file failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude"},
+		{[]bool{true, false, false}, "3 files failed: 1 may succeed if you run the same command again; fix the others"},
 	} {
 		var out bytes.Buffer
 		h := HumanOutput(&out, true)
@@ -283,5 +283,27 @@ func TestHumanOutputFailureAdvice(t *testing.T) {
 		if !strings.Contains(out.String(), tc.want) {
 			t.Errorf("%v: output\n%s\nlacks %q", tc.retryable, out.String(), tc.want)
 		}
+	}
+}
+
+func TestFailedListAndSummary(t *testing.T) {
+	var out, list bytes.Buffer
+	obs := Observers(HumanOutput(&out, true), FailedList(&list))
+	for i := range 13 {
+		obs.FileDone(File{Rel: fmt.Sprintf("sub/f%02d.jpg", i)}, FileResult{Path: fmt.Sprintf("root/sub/f%02d.jpg", i), Status: StatusFailed, Error: "x", Reason: "unreadable"})
+	}
+	obs.FileDone(File{Rel: "ok.jpg"}, FileResult{Path: "root/ok.jpg", Status: StatusUploaded})
+	obs.End(&Summary{Files: 14, Failed: 13, Uploaded: 1})
+	for _, want := range []string{"failed (13):\n  root/sub/f00.jpg (unreadable)\n", "  root/sub/f09.jpg (unreadable)\n  ... and 3 more", "13 files failed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "f10.jpg (") {
+		t.Errorf("summary names more than %d failures:\n%s", MaxListedFailures, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(list.String()), "\n")
+	if len(lines) != 13 || lines[0] != filepath.FromSlash("root/./sub/f00.jpg") {
+		t.Errorf("--failed list %q", lines)
 	}
 }

@@ -286,12 +286,24 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 	}
 	for _, src := range sources {
 		fi, err := w.fsys.Stat(src.Path)
+		if err != nil && src.Listed {
+			// A path of a list (a --failed file fed back) fails alone.
+			reason := ReasonUnreadable
+			if errors.Is(err, syscall.ELOOP) {
+				reason = ReasonSymlinkLoop
+			} else if _, lerr := os.Lstat(src.Path); lerr == nil && errors.Is(err, fs.ErrNotExist) {
+				reason = ReasonDanglingLink
+			}
+			w.problem(src.Path, fileRel(src), reason, err)
+			continue
+		}
 		if err != nil {
 			return nil, usagef("cannot read %s: %v", src.Path, unwrapPathErr(err))
 		}
 		switch {
 		case fi.IsDir():
-			w.dir(src.Path, "", []fs.FileInfo{fi})
+			rel, _ := markedRel(src)
+			w.dir(src.Path, rel, []fs.FileInfo{fi})
 		case fi.Mode().IsRegular():
 			if err := w.add(src.Path, fileRel(src), fi.Size()); err != nil {
 				return nil, err
@@ -449,13 +461,10 @@ func unwrapPathErr(err error) error {
 // like rsync's) keeps the part after the marker: "photos/./cats/tom.jpg"
 // is cats/tom.jpg.
 func fileRel(src Source) string {
+	if rel, ok := markedRel(src); ok {
+		return rel
+	}
 	if src.Listed {
-		slash := filepath.ToSlash(src.Path)
-		if _, after, ok := strings.Cut(slash, "/./"); ok {
-			if c := path.Clean(after); c != "." && c != ".." && !strings.HasPrefix(c, "../") && !path.IsAbs(c) {
-				return c
-			}
-		}
 		if !filepath.IsAbs(src.Path) {
 			c := filepath.ToSlash(filepath.Clean(src.Path))
 			if c != ".." && !strings.HasPrefix(c, "../") {
@@ -464,6 +473,23 @@ func fileRel(src Source) string {
 		}
 	}
 	return filepath.Base(src.Path)
+}
+
+// markedRel is the part after a "/./" marker of a listed path, when it is
+// a clean relative path.
+func markedRel(src Source) (string, bool) {
+	if !src.Listed {
+		return "", false
+	}
+	_, after, ok := strings.Cut(filepath.ToSlash(src.Path), "/./")
+	if !ok {
+		return "", false
+	}
+	c := path.Clean(after)
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") || path.IsAbs(c) {
+		return "", false
+	}
+	return c, true
 }
 
 // RetryPath is the path of f as a line of a list that "cldrest upload -"
