@@ -192,14 +192,15 @@ func TestUploadDefaultJournalAndResume(t *testing.T) {
 	if _, err := os.Stat(journal); err != nil {
 		t.Fatalf("default journal: %v", err)
 	}
-	// Rerun: everything skipped (the journal itself is never uploaded).
-	stdout, _, code = cli(t, "", "upload", "--json", dir)
+	// Rerun of the same command: everything skipped (the journal itself is
+	// never uploaded).
+	stdout, _, code = cli(t, "", "upload", "--json", "--tags", "t2,t1", "--context", "k=v", dir)
 	res, sum = resultsByID(t, stdout)
 	if code != 0 || sum.Skipped != 2 || sum.Uploaded != 0 || len(res) != 2 {
 		t.Fatalf("rerun: exit %d %+v", code, sum)
 	}
 	// --hidden adds the dot file only.
-	stdout, _, _ = cli(t, "", "upload", "--json", "--hidden", dir)
+	stdout, _, _ = cli(t, "", "upload", "--json", "--hidden", "--tags", "t1,t2", "--context", "k=v", dir)
 	res, sum = resultsByID(t, stdout)
 	if sum.Uploaded != 1 || res[".hidden.txt"].Status != batch.StatusUploaded {
 		t.Fatalf("--hidden: %+v %v", sum, res)

@@ -167,3 +167,53 @@ func TestE2EFailedListRetry(t *testing.T) {
 	}
 	checkAssets(t, m, want)
 }
+
+// TestE2ERerunAppliesNewOptions: a rerun with a new --tags value uploads
+// every file again (the journal keys a file by its bytes and the options),
+// says so, and leaves every asset carrying the tag; a further rerun skips.
+func TestE2ERerunAppliesNewOptions(t *testing.T) {
+	m := startMockProc(t)
+	dir, want := makeFiles(t, 25, "")
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	up := func(extra ...string) ([]map[string]any, map[string]any) {
+		t.Helper()
+		r := runBin(t, e2eEnv(m.url), "", append([]string{"upload", "--journal", journal, "--json", dir}, extra...)...)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		return jsonLines(t, r.stdout)
+	}
+	up()
+	if _, sum := up(); sum["skipped"].(float64) != 25 {
+		t.Fatalf("rerun with the same options: %v", sum)
+	}
+	files, sum := up("--tags", "summer")
+	if sum["uploaded"].(float64) != 25 {
+		t.Fatalf("rerun with --tags: %v", sum)
+	}
+	for _, f := range files {
+		if f["reason"] != "options_changed" {
+			t.Errorf("%v: want reason options_changed", f)
+		}
+	}
+	cfg, _ := client.ParseURL(m.url)
+	c, _ := client.New(cfg)
+	tagged := map[string]bool{}
+	for _, rt := range []admin.ResourceType{"image", "raw", "video"} {
+		for r, err := range admin.New(c).ResourcesByTagAll(context.Background(), "summer", &admin.ResourcesByTagOptions{ResourceType: rt}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			tagged[r.PublicID] = true
+		}
+	}
+	for id := range want {
+		if !tagged[id] {
+			t.Errorf("%s does not carry the new tag", id)
+		}
+	}
+	if _, sum := up("--tags", "summer"); sum["skipped"].(float64) != 25 {
+		t.Errorf("rerun with the same new options: %v", sum)
+	}
+	checkAssets(t, m, want)
+}

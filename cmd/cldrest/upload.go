@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -92,8 +97,10 @@ etag, and a rerun with --overwrite=false skips them.
 
 Resume: every finished file is appended to a journal (JSON lines, fsynced per
 record). A rerun skips the files whose size and MD5 match a completed entry for
-the same cloud, so an interrupted or partly failed job is finished by running the
-same command again. The journal defaults to .cldrest-journal.jsonl in the first
+the same cloud and the same asset-shaping options (--resource-type, --tags,
+--context, --preset, --unsigned-preset), so an interrupted or partly failed job is
+finished by running the same command again; after a change of those options the
+files are uploaded again so the new options apply (reason options_changed). The journal defaults to .cldrest-journal.jsonl in the first
 directory argument (or the current directory); --journal moves it, --no-journal
 disables it. With --mock (state discarded on exit) there is no journal unless
 --journal is given.
@@ -354,7 +361,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	up := &serviceUploader{svc: upload.New(sess.client), chunk: plan.chunk, verify: f.verify, params: plan.params,
 		unsignedPreset: f.unsignedPreset}
 	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal,
-		KeepExisting: !f.overwrite, Retryable: retryable, Stop: stopAdvice}
+		KeepExisting: !f.overwrite, Retryable: retryable, Stop: stopAdvice, OptionsKey: optionsKey(plan.params, f.unsignedPreset)}
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
@@ -382,6 +389,34 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d files failed", sum.Failed, sum.Files)}
 	}
 	return nil
+}
+
+// optionsKey identifies the upload options that shape an asset besides its
+// bytes, for the journal (batch.RunOptions.OptionsKey): "" when none is
+// set, so journals written before options were recorded stay valid.
+func optionsKey(p upload.Params, unsignedPreset string) string {
+	var parts []string
+	if p.ResourceType != "" && p.ResourceType != "auto" {
+		parts = append(parts, "resource_type="+p.ResourceType)
+	}
+	if len(p.Tags) > 0 {
+		parts = append(parts, "tags="+strings.Join(slices.Sorted(slices.Values(p.Tags)), ","))
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Context)) {
+		parts = append(parts, "context:"+k+"="+p.Context[k])
+	}
+	if p.UploadPreset != "" {
+		parts = append(parts, "preset="+p.UploadPreset)
+	}
+	if unsignedPreset != "" {
+		parts = append(parts, "unsigned_preset="+unsignedPreset)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(parts)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }
 
 // uploadOutput selects the outputs: per-file results (text or --json) on

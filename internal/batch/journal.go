@@ -35,6 +35,9 @@ type Entry struct {
 	Reason   string    `json:"reason,omitempty"`
 	Etag     string    `json:"etag,omitempty"`
 	Error    string    `json:"error,omitempty"`
+	// Options is RunOptions.OptionsKey of the run that wrote the entry: a
+	// completed file is done only for the same options.
+	Options string `json:"options,omitempty"`
 }
 
 // Completed reports whether the entry records a file that needs no upload:

@@ -72,6 +72,9 @@ func FormatLine(r FileResult) string {
 	case StatusPlanned:
 		return fmt.Sprintf("%-9s %s -> %s (%s)", "would upload", r.Path, r.PublicID, HumanBytes(r.Bytes))
 	}
+	if r.Reason == ReasonOptionsChanged {
+		return fmt.Sprintf("%-9s %s -> %s (%s; options changed since the journal entry)", r.Status, r.Path, r.PublicID, HumanBytes(r.Bytes))
+	}
 	return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, HumanBytes(r.Bytes))
 }
 

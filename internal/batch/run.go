@@ -65,6 +65,12 @@ type RunOptions struct {
 	// Observer receives the events of the run (nil: none). Its methods are
 	// called one at a time.
 	Observer Observer
+	// OptionsKey identifies the options that shape an asset besides its
+	// bytes (tags, context, preset, resource type, ...): "" for none. A
+	// journal entry skips its file only when it was written with the same
+	// key; otherwise the file is uploaded again (ReasonOptionsChanged) so
+	// that the new options apply.
+	OptionsKey string
 	// Problems are the paths Scan could not select: each is reported once,
 	// before the files, as failed (or, for a warning, skipped) with the
 	// problem's reason, and counted in the summary.
@@ -266,7 +272,7 @@ func (r *runner) process(ctx context.Context, f File) {
 	if res.Status == StatusUploaded || res.Status == StatusExists || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
-				Reason: res.Reason, Etag: res.Etag, Error: res.Error}
+				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
 			if err := r.o.Journal.Record(e); err != nil {
 				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
 			}
@@ -313,6 +319,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		return res
 	}
+	changed := false // the journal has the bytes, but with other options
 	if j := r.o.Journal; j != nil {
 		var entries []Entry
 		if e, ok := j.Completed(f.PublicID); ok {
@@ -331,6 +338,10 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 					return fail(err)
 				}
 				res.MD5 = sum
+			}
+			if res.MD5 == e.MD5 && e.Options != r.o.OptionsKey {
+				changed = true
+				continue
 			}
 			if res.MD5 == e.MD5 {
 				res.Status, res.Reason, res.Etag = StatusSkipped, ReasonJournal, e.Etag
@@ -376,7 +387,10 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 			return res
 		}
 		if err == nil {
-			res.Status = StatusUploaded
+			res.Status, res.Reason = StatusUploaded, ""
+			if changed {
+				res.Reason = ReasonOptionsChanged
+			}
 			if out.Existing {
 				res.Status = StatusExists
 			}

@@ -503,3 +503,41 @@ func TestCircuitBreaker(t *testing.T) {
 		}
 	})
 }
+
+func TestJournalKeysByOptions(t *testing.T) {
+	root := writeTree(t, tree(10))
+	files := selectAll(t, root)
+	jpath := filepath.Join(t.TempDir(), "j.jsonl")
+	run := func(key string) (*Summary, *recorder, *fakeUploader) {
+		t.Helper()
+		j, err := OpenJournal(jpath, "cloud", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		up, rec := newFake(), &recorder{}
+		sum, err := Run(context.Background(), files, up, RunOptions{Journal: j, Observer: rec, OptionsKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, rec, up
+	}
+	if sum, _, _ := run(""); sum.Uploaded != 10 {
+		t.Fatalf("first run %+v", sum)
+	}
+	if sum, _, up := run(""); sum.Skipped != 10 || up.total() != 0 {
+		t.Fatalf("same options: %+v, %d uploads", sum, up.total())
+	}
+	sum, rec, up := run("tags=new")
+	if sum.Uploaded != 10 || up.total() != 10 {
+		t.Fatalf("changed options: %+v, %d uploads; want every file again", sum, up.total())
+	}
+	for id, r := range rec.results {
+		if r.Reason != ReasonOptionsChanged {
+			t.Errorf("%s: reason %q, want %s", id, r.Reason, ReasonOptionsChanged)
+		}
+	}
+	if sum, _, up := run("tags=new"); sum.Skipped != 10 || up.total() != 0 {
+		t.Fatalf("rerun with the new options: %+v, %d uploads", sum, up.total())
+	}
+}
