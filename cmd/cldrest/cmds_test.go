@@ -390,14 +390,15 @@ func TestManagementCommands(t *testing.T) {
 	}
 	step("", 0, "2 assets", "ls", "--resource-type", "raw", "--limit", "2")
 	step("", exitUsage, "cannot be combined", "ls", "--prefix", "a", "--tag", "b")
-	step("", 0, "0 assets", "ls") // no images
+	step("", 0, "0 assets", "ls", "--resource-type", "image") // no images
+	step("", 0, "7 assets", "ls")                             // every type by default
 
 	// tags
 	step("", 0, "added x, y on 2 of 2 assets", "tag", "add", "x,y", "p/a.txt", "p/b.txt", "--resource-type", "raw")
 	step("", 0, "2 assets", "ls", "--tag", "x", "--resource-type", "raw")
 	step("", 0, `"public_ids":["p/b.txt"]`, "tag", "remove", "x", "p/b.txt", "--resource-type", "raw", "--json")
 	step("", 0, "set z", "tag", "replace", "z", "p/a.txt", "--resource-type", "raw")
-	step("", 0, "1 assets", "ls", "--tag", "z", "--resource-type", "raw")
+	step("", 0, "1 asset\n", "ls", "--tag", "z", "--resource-type", "raw")
 	step("", exitUsage, "missing subcommand", "tag")
 
 	// search and show
@@ -422,10 +423,10 @@ func TestManagementCommands(t *testing.T) {
 	step("yes\n", 0, "deleted 3 assets", "rm", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, "0 assets", "ls", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, `"deleted":2`, "rm", "--prefix", "q/", "--resource-type", "raw", "--yes", "--json")
-	step("", exitFailed, "deleted 1 assets (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
+	step("", exitFailed, "deleted 1 asset (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
 	step("", exitUsage, "exactly one", "rm", "x", "--prefix", "y")
 	step("", exitUsage, "must not be empty", "rm", "--prefix", "")
-	step("", 0, "1 assets", "ls", "--resource-type", "raw")
+	step("", 0, "1 asset\n", "ls", "--resource-type", "raw")
 
 	// folders
 	step("", 0, "created folder f1/f2", "folders", "mk", "f1/f2")
@@ -572,7 +573,7 @@ func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
 		t.Fatalf("rm --tag --type: exit %d: %s", code, stderr)
 	}
 	stdout, stderr, code = rm(&raceReader{late: late("q/late.txt"), answer: strings.NewReader("yes\n")}, "--tag", "old", "--json")
-	if code != 0 || !strings.Contains(stderr, "Delete 1 assets") || !strings.Contains(stdout, `"deleted":1`) {
+	if code != 0 || !strings.Contains(stderr, "Delete 1 asset ") || !strings.Contains(stdout, `"deleted":1`) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 	tagged, err := adm.ResourcesByTag(context.Background(), "old", &admin.ResourcesByTagOptions{ResourceType: "raw"})

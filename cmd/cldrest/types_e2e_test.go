@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestE2EEveryResourceType: rm, show, ls, tag and rename find image, video
+// and raw assets without --resource-type, as upload creates them; a miss
+// names the types tried.
+func TestE2EEveryResourceType(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	png, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", "sunset.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp4 := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 64)...)
+	for name, b := range map[string][]byte{"sunset.png": png, "clip.mp4": mp4, "doc.txt": []byte("hello\n")} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runBin(t, env, "", "upload", "--no-journal", "-q", dir); r.code != 0 {
+		t.Fatalf("upload: %s %s", r.stdout, r.stderr)
+	}
+	step := func(code int, want string, args ...string) binResult {
+		t.Helper()
+		r := runBin(t, env, "", args...)
+		if r.code != code || !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("%v: exit %d (want %d), want %q in\n%s%s", args, r.code, code, want, r.stdout, r.stderr)
+		}
+		return r
+	}
+	step(0, "video/upload", "show", "clip")
+	step(0, "raw/upload", "show", "doc.txt")
+	step(1, "nope not found as image, video or raw (delivery type upload)", "show", "nope")
+	step(0, "3 assets", "ls")
+	step(0, "added t on 3 of 3 assets", "tag", "add", "t", "clip", "doc.txt", "sunset")
+	step(0, "3 assets", "ls", "--tag", "t")
+	step(0, "renamed clip -> clips/clip", "rename", "clip", "clips/clip")
+	step(0, "video/upload", "show", "clips/clip")
+	step(1, "1 of 3 public IDs not found as image, video or raw (delivery type upload): gone", "rm", "clips/clip", "doc.txt", "gone")
+	step(0, "1 asset\n", "ls")
+}
+
+// TestE2EBulkRmListsFirst: a bulk rm names what it will delete (the first
+// ten and a count) before it asks.
+func TestE2EBulkRmListsFirst(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	for i := range 12 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.txt", i)), []byte(fmt.Sprint(i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runBin(t, env, "", "upload", "--no-journal", "-q", "--folder", "d", dir); r.code != 0 {
+		t.Fatalf("upload: %s", r.stderr)
+	}
+	cmd := exec.Command(e2eBin, "rm", "--prefix", "d/")
+	cmd.Env, cmd.Stdin = env, strings.NewReader("no\n")
+	out, _ := cmd.CombinedOutput()
+	s := string(out)
+	for _, want := range []string{"  ... and 2 more", "Delete 12 assets with prefix \"d/\"", "aborted"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("rm output lacks %q:\n%s", want, s)
+		}
+	}
+	if n := strings.Count(s, " (raw/upload)\n"); n != 10 {
+		t.Errorf("rm listed %d assets, want the first ten:\n%s", n, s)
+	}
+	if n := m.assetCount(t); n != 12 {
+		t.Errorf("%d assets left after answering no, want 12", n)
+	}
+}
