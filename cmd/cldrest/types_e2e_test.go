@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2EEveryResourceType: rm, show, ls, tag and rename find image, video
@@ -78,4 +79,52 @@ func TestE2EBulkRmListsFirst(t *testing.T) {
 	if n := m.assetCount(t); n != 12 {
 		t.Errorf("%d assets left after answering no, want 12", n)
 	}
+}
+
+// TestE2EJournalLock: two runs started together on one journal do not both
+// upload: the second refuses (exit 2, naming --wait), or with --wait runs
+// after the first and skips everything.
+func TestE2EJournalLock(t *testing.T) {
+	m := startMockProc(t)
+	n := 20
+	dir, want := makeFiles(t, n, "")
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	// Slow uploads keep the first run busy while the second starts.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "delay", "delay": "100ms"}, nil)
+	first := exec.Command(e2eBin, "upload", "--concurrency", "2", "--journal", journal, "--json", dir)
+	first.Env = e2eEnv(m.url)
+	var out1 lockedBuffer
+	first.Stdout = &out1
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Once the first run has recorded a file, it holds the lock.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first run recorded nothing")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--journal", journal, dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "another cldrest upload") || !strings.Contains(r.stderr, "--wait") {
+		t.Errorf("second run: exit %d, %s", r.code, r.stderr)
+	}
+	waiter := runBin(t, e2eEnv(m.url), "", "upload", "--wait", "--journal", journal, "--json", dir)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if _, sum := jsonLines(t, out1.String()); sum["uploaded"].(float64) != float64(n) {
+		t.Errorf("first run: %v", sum)
+	}
+	if _, sum := jsonLines(t, waiter.stdout); waiter.code != 0 || sum["skipped"].(float64) != float64(n) {
+		t.Errorf("waiting run: exit %d, %v, %s", waiter.code, sum, waiter.stderr)
+	}
+	if got := m.uploadRequests(t); got != n {
+		t.Errorf("%d upload requests for %d files, want each once", got, n)
+	}
+	checkAssets(t, m, want)
 }

@@ -42,6 +42,7 @@ type uploadFlags struct {
 	preset           string
 	unsignedPreset   string
 	failedFile       string
+	wait             bool
 	chunkSize        string
 	include, exclude []string
 	hidden           bool
@@ -103,7 +104,8 @@ finished by running the same command again; after a change of those options the
 files are uploaded again so the new options apply (reason options_changed). The journal defaults to .cldrest-journal.jsonl in the first
 directory argument (or the current directory); --journal moves it, --no-journal
 disables it. With --mock (state discarded on exit) there is no journal unless
---journal is given.
+--journal is given. A run locks its journal: a second run on the same journal
+refuses to start (exit 2), or with --wait waits for the first to finish.
 
 --skip-existing=etag asks the search API for each file's asset and skips the file
 when its MD5 equals the asset's etag (one search call per 100 files; an asset
@@ -158,6 +160,7 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.BoolVar(&f.keepExtension, "keep-extension", false, "keep file extensions in public IDs (photo.jpg -> photo.jpg), e.g. when a.jpg and a.png sit side by side")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "walk symbolic links to directories (loops are detected and reported); links to files are always followed")
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
+	fl.BoolVar(&f.wait, "wait", false, "when another run is writing the journal, wait for it to finish instead of refusing")
 	fl.BoolVar(&f.noJournal, "no-journal", false, "neither read nor write a resume journal")
 	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one search call per 100 files)`)
 	fl.StringVar(&f.failedFile, "failed", "", "write the paths of failed files to this file, as a list that 'cldrest upload -' reads back (same public IDs)")
@@ -348,7 +351,14 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	}
 	var journal *batch.Journal
 	if journalPath != "" {
-		journal, err = batch.OpenJournal(journalPath, sess.target, f.dryRun)
+		var jopts []batch.JournalOption
+		if f.wait {
+			jopts = append(jopts, batch.WaitForLock(cmd.Context()))
+		}
+		journal, err = batch.OpenJournal(journalPath, sess.target, f.dryRun, jopts...)
+		if errors.Is(err, context.Canceled) {
+			return &exitError{code: exitInterrupted, err: err}
+		}
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
