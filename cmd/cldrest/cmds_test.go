@@ -584,3 +584,22 @@ func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
 		t.Fatalf("after rm --tag: %+v, want only q/late.txt", tagged.Resources)
 	}
 }
+
+// TestUploadQuietKeepsOnlyTheBar: -q with a bar prints no per-file lines,
+// only the bar on stderr, the summary and failures; and the biggest file
+// is started first.
+func TestUploadQuietKeepsOnlyTheBar(t *testing.T) {
+	startMock(t)
+	dir := writeFiles(t, map[string]string{"a.txt": "a", "big.txt": strings.Repeat("b", 5000), "c.txt": "cc"})
+	stdout, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--progress", "bar", "--concurrency", "1", dir)
+	if code != 0 || strings.Contains(stdout, " -> ") || !strings.Contains(stdout, "STATUS") {
+		t.Fatalf("exit %d\nstdout %s", code, stdout)
+	}
+	if !strings.Contains(stderr, "\x1b[J") || !strings.Contains(stderr, "files") {
+		t.Errorf("no bar on stderr: %q", stderr)
+	}
+	stdout, _, _ = cli(t, "", "upload", "--no-journal", "--json", "--concurrency", "1", dir)
+	if first, _, _ := strings.Cut(stdout, "\n"); !strings.Contains(first, `"public_id":"big.txt"`) {
+		t.Errorf("first file %s, want the largest", first)
+	}
+}

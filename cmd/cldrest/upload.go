@@ -111,8 +111,10 @@ refuses to start (exit 2), or with --wait waits for the first to finish.
 when its MD5 equals the asset's etag (one search call per 100 files; an asset
 uploaded seconds before may not be indexed yet and is then uploaded again).
 
-Progress goes to stderr: a live bar on a terminal, a plain line every
---progress-interval otherwise. --json prints one object per file on stdout
+Files are uploaded largest first, so the run does not end with one big file
+uploading alone. Progress goes to stderr: a live bar on a terminal (fitted to its
+width; the ETA is the larger of the estimates from the observed byte and file
+rates), a plain line every --progress-interval otherwise; -q keeps only the bar. --json prints one object per file on stdout
 (type, path, public_id, status, reason, bytes, md5, etag, secure_url, error,
 attempts, retryable) and a final summary object; statuses are uploaded,
 exists, skipped, failed, planned (--dry-run) and canceled. attempts counts
@@ -167,7 +169,7 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded; send no upload")
 	fl.BoolVar(&f.json, "json", false, "one JSON object per file and a summary object on stdout")
 	fl.StringVar(&f.shard, "shard", "", "process only shard i of n (i/n, by a hash of the relative path)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no per-file lines except failures")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "only the live bar (on a terminal) and failures: no per-file lines, no plain progress lines")
 	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto (bar on a terminal, plain lines otherwise), bar, plain or none")
 	fl.DurationVar(&f.progressInterval, "progress-interval", 5*time.Second, "interval of plain progress lines")
 	fl.IntVar(&f.retries, "retries", client.DefaultMaxAttempts, "HTTP attempts per request before a file's try fails (each file gets 3 tries)")
@@ -341,6 +343,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		return &exitError{code: exitUsage, err: err}
 	}
 	files := scan.Files
+	batch.LargestFirst(files) // a short tail; the lookup below follows this order
 	if len(files) == 0 && len(scan.Problems) == 0 {
 		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
 	}

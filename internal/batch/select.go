@@ -492,6 +492,12 @@ func markedRel(src Source) (string, bool) {
 	return c, true
 }
 
+// LargestFirst orders files by size, largest first (ties keep their
+// order), so that a run does not end with one large file uploading alone.
+func LargestFirst(files []File) {
+	slices.SortStableFunc(files, func(a, b File) int { return cmp.Compare(b.Size, a.Size) })
+}
+
 // RetryPath is the path of f as a line of a list that "cldrest upload -"
 // reads back with the same public ID: the root, a "/./" marker, and the
 // relative path (see fileRel).
