@@ -128,3 +128,19 @@ func TestE2EJournalLock(t *testing.T) {
 	}
 	checkAssets(t, m, want)
 }
+
+// TestE2EConfigHints: a misspelt CLOUDINARY_URL option is warned about
+// (naming the key and the likely option, never a value), and a value
+// pasted with its "CLOUDINARY_URL=" prefix gets a hint.
+func TestE2EConfigHints(t *testing.T) {
+	r := runBin(t, e2eEnv("cloudinary://123:"+cmdCanary+"@demo?upload_prefx=http://127.0.0.1:1&timeout=5"), "", "sign", "a=b")
+	if r.code != 0 || strings.Count(r.stderr, "warning") != 1 || !strings.Contains(r.stderr, `option "upload_prefx" is not recognised`) ||
+		!strings.Contains(r.stderr, "did you mean upload_prefix?") || strings.Contains(r.stderr, "127.0.0.1") {
+		t.Errorf("misspelt option: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runBin(t, e2eEnv("CLOUDINARY_URL=cloudinary://123:"+cmdCanary+"@demo"), "", "ls")
+	if r.code != 2 || !strings.Contains(r.stderr, "starts with CLOUDINARY_URL=") || !strings.Contains(r.stderr, "the URL alone") {
+		t.Errorf("pasted value: exit %d, stderr %q", r.code, r.stderr)
+	}
+	noCanary(t, r.stdout, r.stderr)
+}

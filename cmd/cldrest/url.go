@@ -91,7 +91,7 @@ func runURL(cmd *cobra.Command, f *urlFlags, publicID string) error {
 	if err := f.asset.validate(); err != nil {
 		return err
 	}
-	cfg, err := envConfig()
+	cfg, err := envConfig(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}
