@@ -537,6 +537,14 @@ func stopAdvice(err error) (advice string, immediate bool) {
 	return "", false
 }
 
+// withFDAdvice adds to EMFILE/ENFILE what to do about them.
+func withFDAdvice(err error) error {
+	if tooManyOpenFiles(err) {
+		return fmt.Errorf("%w (too many open files: lower --concurrency or raise the limit with ulimit -n, then run again)", err)
+	}
+	return err
+}
+
 // tooManyOpenFiles reports EMFILE/ENFILE: the process or system ran out of
 // file descriptors, which fewer parallel uploads fix.
 func tooManyOpenFiles(err error) bool {
@@ -611,9 +619,7 @@ func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress bat
 	} else {
 		res, err = u.svc.Upload(ctx, upload.FromPath(f.Path), &p, opts...)
 	}
-	if tooManyOpenFiles(err) {
-		err = fmt.Errorf("%w (too many open files: lower --concurrency or raise the limit with ulimit -n, then run again)", err)
-	}
+	err = withFDAdvice(err)
 	if err != nil {
 		r := batch.Result{Attempts: attemptsOf(err)}
 		if ie, ok := errors.AsType[*upload.IntegrityError](err); ok {
