@@ -116,13 +116,25 @@ uploading alone. Progress goes to stderr: a live bar on a terminal (fitted to it
 width; the ETA is the larger of the estimates from the observed byte and file
 rates), a plain line every --progress-interval otherwise; -q keeps only the bar. --json prints one object per file on stdout
 (type, path, public_id, status, reason, bytes, md5, etag, secure_url, error,
-attempts, retryable) and a final summary object; statuses are uploaded,
-exists, skipped, failed, planned (--dry-run) and canceled. attempts counts
-every HTTP request for the file, retries after connection resets included.
+attempts, retryable) and a final summary object; statuses are uploaded
+(reason options_changed), exists, skipped (reasons journal, etag, exists,
+linked_dir), failed (reasons etag_mismatch, unreadable, dangling_link,
+symlink_loop), planned (--dry-run) and canceled. attempts counts every HTTP
+request for the file, retries after connection resets included. The summary
+ends with the failed files (the first 10); --failed FILE writes them all as a
+list that "cldrest upload -" reads back.
+
+Fail fast: before the first file the credentials are checked (or pass
+--unsigned-preset NAME to upload through an unsigned preset without them) and
+the API host must answer one ping; during the run, rejected credentials (401),
+refused access (403), a stale clock, or 5 network failures in a row stop the job
+with exit 2 and one line of advice. "Too many open files" is retried, with
+advice to lower --concurrency.
 
 SIGINT/SIGTERM stops starting files, cancels the ones in flight, and exits 130
 with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
-2 usage or configuration error, 130 interrupted.`,
+2 usage or configuration error (or a setup no file can succeed with, or a
+journal in use by another run), 130 interrupted.`,
 		Example: `  # Upload a directory (public IDs from relative paths), 16 at a time
   cldrest upload --concurrency 16 --folder products ./images
 
@@ -137,6 +149,9 @@ with a consistent journal. Exit codes: 0 all files done, 1 some files failed,
 
   # Split one job across three machines (each runs its own shard)
   cldrest upload --shard 0/3 ./archive    # and 1/3, 2/3 elsewhere
+
+  # Retry exactly the files that failed, under the same public IDs
+  cldrest upload --failed failed.txt ./images; cldrest upload - < failed.txt
 
   # Skip files already in the cloud with identical bytes
   cldrest upload --skip-existing=etag --tags batch-2026 --context source=scanner ./scans`,
