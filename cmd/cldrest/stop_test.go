@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/mockserver"
 )
 
 func TestStopAdvice(t *testing.T) {
@@ -71,5 +72,33 @@ func TestUploadCollisionsAndKeepExtension(t *testing.T) {
 	res, sum := resultsByID(t, stdout)
 	if code != 0 || sum.Uploaded != 4 || res["a.jpg"].Status != "uploaded" || res["b.webp"].Status != "uploaded" {
 		t.Fatalf("exit %d %+v %v: %s", code, sum, res, stderr)
+	}
+}
+
+// TestPreflight: a rejected key stops the job before the first upload; a
+// key refused the Admin API (403) or a busy API (503) does not.
+func TestPreflight(t *testing.T) {
+	for _, tt := range []struct {
+		status int
+		code   int
+	}{{401, exitUsage}, {403, 0}, {503, 0}} {
+		m := startMock(t)
+		if _, err := m.AddFault(mockserver.Fault{Route: "admin/*", Kind: mockserver.FaultStatus, Status: tt.status, Message: "no"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := writeFiles(t, map[string]string{"a.txt": "a"})
+		_, stderr, code := cli(t, "", "upload", "--no-journal", "--retry-wait", "0", dir)
+		if code != tt.code || (tt.code != 0 && !strings.Contains(stderr, "before uploading")) {
+			t.Errorf("ping %d: exit %d, want %d: %s", tt.status, code, tt.code, stderr)
+		}
+		n := 0
+		for _, e := range m.Journal() {
+			if e.Route == "upload/upload" {
+				n++
+			}
+		}
+		if (n == 0) != (tt.code != 0) {
+			t.Errorf("ping %d: %d uploads", tt.status, n)
+		}
 	}
 }

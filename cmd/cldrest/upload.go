@@ -516,15 +516,16 @@ func preflight(ctx context.Context, sess *session, unsignedPreset string) error 
 	if err == nil || ctx.Err() != nil {
 		return nil
 	}
-	if advice, immediate := stopAdvice(err); advice != "" && (immediate || !isAPIError(err)) {
+	// Only a rejected key (401) or no answer at all stops the job here: a
+	// 403 may mean a key that may upload but not call the Admin API, and a
+	// 5xx or a rate limit is retried per file.
+	if ae, ok := errors.AsType[*client.APIError](err); ok && ae.StatusCode != 401 {
+		return nil
+	}
+	if advice, _ := stopAdvice(err); advice != "" {
 		return &exitError{code: exitUsage, err: fmt.Errorf("checking %s before uploading: %s (%v)", cfg.UploadPrefix, advice, err)}
 	}
-	return nil // the host answered (a 5xx or a rate limit is retried per file)
-}
-
-func isAPIError(err error) bool {
-	_, ok := errors.AsType[*client.APIError](err)
-	return ok
+	return nil
 }
 
 // stopAdvice is the circuit breaker's rule (batch.RunOptions.Stop): one
