@@ -61,7 +61,7 @@ func TestE2EFailFast(t *testing.T) {
 	}{
 		{name: "no API key", env: append(e2eEnv(""), "CLOUDINARY_CLOUD_NAME=demo", "CLOUDINARY_UPLOAD_PREFIX="+m.base),
 			maxRequests: 0, advice: "--unsigned-preset"},
-		{name: "unreachable host", env: e2eEnv("cloudinary://123:abc@demo?upload_prefix=http://127.0.0.1:1"),
+		{name: "unreachable host", env: e2eEnv("cloudinary://123:" + cmdCanary + "@demo?upload_prefix=http://127.0.0.1:1"),
 			maxRequests: 0, advice: "cannot reach the API host"},
 		{name: "credentials rejected", env: e2eEnv(m.url), maxRequests: 8 + 1,
 			setup: func() {
@@ -88,6 +88,9 @@ func TestE2EFailFast(t *testing.T) {
 				t.Errorf("%d upload requests for %d files, want at most %d (stop early)", got, n, tt.maxRequests)
 			}
 			noCanary(t, r.stdout, r.stderr)
+			if secret := mockSecret(t, m); strings.Contains(r.stdout+r.stderr, secret) {
+				t.Errorf("output contains the mock's API secret")
+			}
 		})
 	}
 }
@@ -216,4 +219,14 @@ func TestE2ERerunAppliesNewOptions(t *testing.T) {
 		t.Errorf("rerun with the same new options: %v", sum)
 	}
 	checkAssets(t, m, want)
+}
+
+// mockSecret is the API secret of the mock's CLOUDINARY_URL.
+func mockSecret(t *testing.T, m *mockProc) string {
+	t.Helper()
+	cfg, err := client.ParseURL(m.url)
+	if err != nil || cfg.APISecret.IsZero() {
+		t.Fatalf("mock URL: %v", err)
+	}
+	return cfg.APISecret.Reveal()
 }
