@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/cldrest/cldrest/client"
@@ -214,6 +215,41 @@ type DeleteSummary struct {
 	NotFound int
 	// Last is the final call's result (its Meta carries the latest rate limit).
 	Last *DeleteResult
+	// NotFoundIDs lists the public IDs reported not deleted (not found),
+	// each once, in the order given; set by DeleteResourcesAll only (a
+	// delete by prefix or tag names no IDs it did not find).
+	NotFoundIDs []string
+}
+
+// DeleteResourcesAll deletes any number of public IDs of one resource and
+// delivery type, MaxIDsPerCall per call, and totals the answers, naming the
+// IDs that were not found. It stops at the first failed call, returning
+// the summary so far with the error.
+func (s *Service) DeleteResourcesAll(ctx context.Context, publicIDs []string, opts *DeleteOptions) (*DeleteSummary, error) {
+	sum := &DeleteSummary{}
+	seen := map[string]bool{}
+	for batch := range slices.Chunk(publicIDs, MaxIDsPerCall) {
+		r, err := s.DeleteResources(ctx, batch, opts)
+		if err != nil {
+			return sum, err
+		}
+		sum.Calls++
+		sum.Last = r
+		for _, id := range batch {
+			st, ok := r.Deleted[id]
+			if !ok || seen[id] {
+				continue
+			}
+			seen[id] = true
+			if st == "deleted" {
+				sum.Deleted++
+			} else {
+				sum.NotFound++
+				sum.NotFoundIDs = append(sum.NotFoundIDs, id)
+			}
+		}
+	}
+	return sum, nil
 }
 
 // MaxDeleteCalls bounds DeleteAllByPrefix and DeleteAllByTag: a server that

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/upload"
 )
 
@@ -79,26 +81,97 @@ func printJSON(w io.Writer, v any, meta *client.Meta) error {
 type assetFlags struct {
 	resourceType string
 	typ          string
+	single       bool // one resource type only (a URL names one)
 }
+
+// allResourceTypes is the --resource-type value (the default) that makes a
+// command work across resource types, like upload does.
+const allResourceTypes = "all"
 
 func addAssetFlags(cmd *cobra.Command) *assetFlags {
 	f := &assetFlags{}
+	cmd.Flags().StringVar(&f.resourceType, "resource-type", allResourceTypes, "image, video, raw, or all (every type, in this order)")
+	cmd.Flags().StringVar(&f.typ, "type", "upload", "delivery type: "+strings.Join(deliveryTypes, ", "))
+	return f
+}
+
+// addSingleAssetFlags is addAssetFlags for commands that need exactly one
+// resource type (default image), such as url.
+func addSingleAssetFlags(cmd *cobra.Command) *assetFlags {
+	f := &assetFlags{single: true}
 	cmd.Flags().StringVar(&f.resourceType, "resource-type", "image", "image, video or raw")
 	cmd.Flags().StringVar(&f.typ, "type", "upload", "delivery type: "+strings.Join(deliveryTypes, ", "))
 	return f
 }
 
 func (f *assetFlags) validate() error {
+	if f.single && f.resourceType == allResourceTypes {
+		return usageErr("--resource-type all: this command needs one type; use image, video or raw")
+	}
 	switch f.resourceType {
-	case "image", "video", "raw":
+	case "image", "video", "raw", allResourceTypes:
 	default:
-		return usageErr("--resource-type %q: use image, video or raw", f.resourceType)
+		return usageErr("--resource-type %q: use image, video, raw or all", f.resourceType)
 	}
 	if !slices.Contains(deliveryTypes, f.typ) {
 		return usageErr("--type %q is not a delivery type: use upload, private, authenticated, fetch, list, ... (see --help)", f.typ)
 	}
 	return nil
 }
+
+// types are the resource types a command tries, in order: the one given,
+// or image, video and raw for "all". This is the one resource-type rule of
+// every management command.
+func (f *assetFlags) types() []admin.ResourceType {
+	if f.resourceType == allResourceTypes {
+		return []admin.ResourceType{"image", "video", "raw"}
+	}
+	return []admin.ResourceType{admin.ResourceType(f.resourceType)}
+}
+
+// tried names the types tried, for "not found" messages: "image, video or
+// raw" (or the one type), with the delivery type.
+func (f *assetFlags) tried() string {
+	ts := f.types()
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	s := names[len(names)-1]
+	if len(names) > 1 {
+		s = strings.Join(names[:len(names)-1], ", ") + " or " + s
+	}
+	return s + " (delivery type " + f.typ + ")"
+}
+
+// eachType concatenates the listings of every type of f.
+func (f *assetFlags) eachType(list func(admin.ResourceType) iter.Seq2[admin.Resource, error]) iter.Seq2[admin.Resource, error] {
+	return func(yield func(admin.Resource, error) bool) {
+		for _, rt := range f.types() {
+			for r, err := range list(rt) {
+				if !yield(r, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// findType returns the first resource type of f that has an asset with
+// publicID, or a not-found error naming the types tried.
+func (f *assetFlags) findType(ctx context.Context, adm *admin.Service, publicID string) (*admin.ResourceDetails, error) {
+	for _, rt := range f.types() {
+		d, err := adm.Resource(ctx, publicID, &admin.ResourceOptions{ResourceType: rt, Type: admin.DeliveryType(f.typ)})
+		if errors.Is(err, client.ErrNotFound) {
+			continue
+		}
+		return d, err
+	}
+	return nil, &exitError{code: exitFailed, err: fmt.Errorf("%s not found as %s: check the public ID, --resource-type and --type", publicID, f.tried())}
+}
+
+// plural formats n with the singular or plural noun.
+func plural(n int, one, many string) string { return batch.Plural(n, one, many) }
 
 // deliveryTypes are Cloudinary's delivery types (the "type" of an asset).
 var deliveryTypes = []string{"upload", "private", "authenticated", "fetch", "facebook", "twitter", "twitter_name", "gravatar",

@@ -192,14 +192,15 @@ func TestUploadDefaultJournalAndResume(t *testing.T) {
 	if _, err := os.Stat(journal); err != nil {
 		t.Fatalf("default journal: %v", err)
 	}
-	// Rerun: everything skipped (the journal itself is never uploaded).
-	stdout, _, code = cli(t, "", "upload", "--json", dir)
+	// Rerun of the same command: everything skipped (the journal itself is
+	// never uploaded).
+	stdout, _, code = cli(t, "", "upload", "--json", "--tags", "t2,t1", "--context", "k=v", dir)
 	res, sum = resultsByID(t, stdout)
 	if code != 0 || sum.Skipped != 2 || sum.Uploaded != 0 || len(res) != 2 {
 		t.Fatalf("rerun: exit %d %+v", code, sum)
 	}
 	// --hidden adds the dot file only.
-	stdout, _, _ = cli(t, "", "upload", "--json", "--hidden", dir)
+	stdout, _, _ = cli(t, "", "upload", "--json", "--hidden", "--tags", "t1,t2", "--context", "k=v", dir)
 	res, sum = resultsByID(t, stdout)
 	if sum.Uploaded != 1 || res[".hidden.txt"].Status != batch.StatusUploaded {
 		t.Fatalf("--hidden: %+v %v", sum, res)
@@ -334,7 +335,7 @@ func TestUploadFailureExitCode(t *testing.T) {
 		}
 		dir := writeFiles(t, map[string]string{"a.txt": "a", "b.txt": "b", "c.txt": "c", "d.txt": "d"})
 		stdout, stderr, code := cli(t, "", "upload", "--no-journal", "--concurrency", "1", dir)
-		if code != exitUsage || !strings.Contains(stderr, "stopped: no other file can succeed") || !strings.Contains(stderr, "check the API key and secret in CLOUDINARY_URL") {
+		if code != exitUsage || !strings.Contains(stderr, "stopped, 4 of 4 files not done") || !strings.Contains(stderr, "check the API key and secret in CLOUDINARY_URL") {
 			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 		}
 		if n := uploads(m); n != 1 {
@@ -389,14 +390,15 @@ func TestManagementCommands(t *testing.T) {
 	}
 	step("", 0, "2 assets", "ls", "--resource-type", "raw", "--limit", "2")
 	step("", exitUsage, "cannot be combined", "ls", "--prefix", "a", "--tag", "b")
-	step("", 0, "0 assets", "ls") // no images
+	step("", 0, "0 assets", "ls", "--resource-type", "image") // no images
+	step("", 0, "7 assets", "ls")                             // every type by default
 
 	// tags
 	step("", 0, "added x, y on 2 of 2 assets", "tag", "add", "x,y", "p/a.txt", "p/b.txt", "--resource-type", "raw")
 	step("", 0, "2 assets", "ls", "--tag", "x", "--resource-type", "raw")
 	step("", 0, `"public_ids":["p/b.txt"]`, "tag", "remove", "x", "p/b.txt", "--resource-type", "raw", "--json")
 	step("", 0, "set z", "tag", "replace", "z", "p/a.txt", "--resource-type", "raw")
-	step("", 0, "1 assets", "ls", "--tag", "z", "--resource-type", "raw")
+	step("", 0, "1 asset\n", "ls", "--tag", "z", "--resource-type", "raw")
 	step("", exitUsage, "missing subcommand", "tag")
 
 	// search and show
@@ -421,10 +423,10 @@ func TestManagementCommands(t *testing.T) {
 	step("yes\n", 0, "deleted 3 assets", "rm", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, "0 assets", "ls", "--prefix", "p/", "--resource-type", "raw")
 	step("", 0, `"deleted":2`, "rm", "--prefix", "q/", "--resource-type", "raw", "--yes", "--json")
-	step("", exitFailed, "deleted 1 assets (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
+	step("", exitFailed, "deleted 1 asset (1 not found)", "rm", "s.txt", "gone.txt", "--resource-type", "raw")
 	step("", exitUsage, "exactly one", "rm", "x", "--prefix", "y")
 	step("", exitUsage, "must not be empty", "rm", "--prefix", "")
-	step("", 0, "1 assets", "ls", "--resource-type", "raw")
+	step("", 0, "1 asset\n", "ls", "--resource-type", "raw")
 
 	// folders
 	step("", 0, "created folder f1/f2", "folders", "mk", "f1/f2")
@@ -571,7 +573,7 @@ func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
 		t.Fatalf("rm --tag --type: exit %d: %s", code, stderr)
 	}
 	stdout, stderr, code = rm(&raceReader{late: late("q/late.txt"), answer: strings.NewReader("yes\n")}, "--tag", "old", "--json")
-	if code != 0 || !strings.Contains(stderr, "Delete 1 assets") || !strings.Contains(stdout, `"deleted":1`) {
+	if code != 0 || !strings.Contains(stderr, "Delete 1 asset ") || !strings.Contains(stdout, `"deleted":1`) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 	tagged, err := adm.ResourcesByTag(context.Background(), "old", &admin.ResourcesByTagOptions{ResourceType: "raw"})
@@ -580,5 +582,24 @@ func TestRmDeletesExactlyWhatWasConfirmed(t *testing.T) {
 	}
 	if len(tagged.Resources) != 1 || tagged.Resources[0].PublicID != "q/late.txt" {
 		t.Fatalf("after rm --tag: %+v, want only q/late.txt", tagged.Resources)
+	}
+}
+
+// TestUploadQuietKeepsOnlyTheBar: -q with a bar prints no per-file lines,
+// only the bar on stderr, the summary and failures; and the biggest file
+// is started first.
+func TestUploadQuietKeepsOnlyTheBar(t *testing.T) {
+	startMock(t)
+	dir := writeFiles(t, map[string]string{"a.txt": "a", "big.txt": strings.Repeat("b", 5000), "c.txt": "cc"})
+	stdout, stderr, code := cli(t, "", "upload", "--no-journal", "-q", "--progress", "bar", "--concurrency", "1", dir)
+	if code != 0 || strings.Contains(stdout, " -> ") || !strings.Contains(stdout, "STATUS") {
+		t.Fatalf("exit %d\nstdout %s", code, stdout)
+	}
+	if !strings.Contains(stderr, "\x1b[J") || !strings.Contains(stderr, "files") {
+		t.Errorf("no bar on stderr: %q", stderr)
+	}
+	stdout, _, _ = cli(t, "", "upload", "--no-journal", "--json", "--concurrency", "1", dir)
+	if first, _, _ := strings.Cut(stdout, "\n"); !strings.Contains(first, `"public_id":"big.txt"`) {
+		t.Errorf("first file %s, want the largest", first)
 	}
 }

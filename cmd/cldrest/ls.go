@@ -65,7 +65,7 @@ func (p *resourcePrinter) finish(what string) error {
 	if err := p.tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(p.w, "%d %s\n", p.n, what)
+	_, err := fmt.Fprintln(p.w, plural(p.n, strings.TrimSuffix(what, "s"), what))
 	return err
 }
 
@@ -96,7 +96,8 @@ func newLsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List assets (all pages), by prefix, tag or asset folder",
-		Long: `List assets of one resource type and delivery type, following every page.
+		Long: `List assets of one delivery type, following every page: of every resource type
+(image, then video, then raw) unless --resource-type names one.
 At most one of --prefix, --tag and --folder may be given; use "cldrest search" for
 richer queries. --json prints one JSON object per asset (JSON lines).`,
 		Example: `  cldrest ls
@@ -123,18 +124,22 @@ richer queries. --json prints one JSON object per asset (JSON lines).`,
 			if pageSize < 1 || pageSize > 500 {
 				return usageErr("--page-size %d: use 1 to 500", pageSize)
 			}
-			rt, typ := admin.ResourceType(af.resourceType), admin.DeliveryType(af.typ)
-			flags := admin.ListFlags{Tags: withTags, ListOptions: admin.ListOptions{MaxResults: pageSize}}
+			typ := admin.DeliveryType(af.typ)
+			flags := admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: pageSize}, Tags: withTags}
 			return a.run(cmd, func(ctx context.Context, adm *admin.Service, _ *upload.Service) error {
 				p := newResourcePrinter(cmd.OutOrStdout(), a.json)
 				var seq iter.Seq2[admin.Resource, error]
 				switch {
 				case tag != "":
-					seq = adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: flags})
+					seq = af.eachType(func(rt admin.ResourceType) iter.Seq2[admin.Resource, error] {
+						return adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: flags})
+					})
 				case folder != "":
 					seq = adm.ResourcesByAssetFolderAll(ctx, strings.Trim(folder, "/"), &admin.ResourcesByAssetFolderOptions{ListFlags: flags})
 				default:
-					seq = adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: flags})
+					seq = af.eachType(func(rt admin.ResourceType) iter.Seq2[admin.Resource, error] {
+						return adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: flags})
+					})
 				}
 				if err := p.drain(seq, limit); err != nil {
 					return err
@@ -214,7 +219,9 @@ func newShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show PUBLIC_ID",
 		Short: "Show one asset's details",
-		Long:  "Show the details of one asset (Admin API resource details). --json prints the full answer.",
+		Long: `Show the details of one asset (Admin API resource details). --json prints the full
+answer. Without --resource-type the asset is looked up as image, video and raw, in
+this order; "not found" names the types tried.`,
 		Example: `  cldrest show products/shoes/red
   cldrest show intro --resource-type video --json`,
 		Args: cobra.ExactArgs(1),
@@ -223,7 +230,7 @@ func newShowCmd() *cobra.Command {
 				return err
 			}
 			return a.run(cmd, func(ctx context.Context, adm *admin.Service, _ *upload.Service) error {
-				d, err := adm.Resource(ctx, args[0], &admin.ResourceOptions{ResourceType: admin.ResourceType(af.resourceType), Type: admin.DeliveryType(af.typ)})
+				d, err := af.findType(ctx, adm, args[0])
 				if err != nil {
 					return err
 				}

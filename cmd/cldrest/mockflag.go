@@ -57,7 +57,7 @@ func (m *mockFlags) open(cmd *cobra.Command, opts ...client.Option) (*session, e
 	if m.mock || m.dir != "" {
 		return m.openMock(cmd, opts...)
 	}
-	cfg, err := envConfig()
+	cfg, err := envConfig(cmd.ErrOrStderr())
 	if err != nil {
 		return nil, err
 	}

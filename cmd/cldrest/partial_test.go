@@ -23,18 +23,18 @@ func TestTagPartlyFailed(t *testing.T) {
 		stderr   string
 		noStderr string
 	}{
-		{[]string{"add", "cat", "nope"}, exitFailed, "added cat on 0 of 1 assets", "nope", ""},
-		{[]string{"add", "cat", "a.txt", "nope", "gone"}, exitFailed, "added cat on 1 of 3 assets", "2 public IDs have no raw/upload asset: nope, gone", "a.txt"},
+		{[]string{"add", "cat", "nope"}, exitFailed, "added cat on 0 of 1 asset\n", "nope", ""},
+		{[]string{"add", "cat", "a.txt", "nope", "gone"}, exitFailed, "added cat on 1 of 3 assets", "2 public IDs not found as raw (delivery type upload): nope, gone", "a.txt"},
 		// a.txt already has cat: unchanged, but it exists.
 		{[]string{"add", "cat", "a.txt", "b.txt"}, 0, "added cat on 1 of 2 assets", "", ""},
 		// A repeated public ID counts once.
-		{[]string{"add", "fish", "a.txt", "a.txt"}, 0, "added fish on 1 of 1 assets", "", ""},
+		{[]string{"add", "fish", "a.txt", "a.txt"}, 0, "added fish on 1 of 1 asset\n", "", ""},
 		{[]string{"remove", "dog", "a.txt", "nope"}, exitFailed, "removed dog on 0 of 2 assets", "nope", "a.txt"},
-		{[]string{"remove", "dog", "a.txt"}, 0, "removed dog on 0 of 1 assets", "", ""},
+		{[]string{"remove", "dog", "a.txt"}, 0, "removed dog on 0 of 1 asset\n", "", ""},
 		{[]string{"replace", "z", "b.txt", "nope"}, exitFailed, "set z on 1 of 2 assets", "nope", "b.txt"},
-		{[]string{"replace", "z", "b.txt"}, 0, "set z on 0 of 1 assets", "", ""},
+		{[]string{"replace", "z", "b.txt"}, 0, "set z on 0 of 1 asset\n", "", ""},
 		// The asset exists, but not as a private one.
-		{[]string{"add", "cat", "a.txt", "--type", "private"}, exitFailed, "on 0 of 1", "no raw/private asset: a.txt", ""},
+		{[]string{"add", "cat", "a.txt", "--type", "private"}, exitFailed, "on 0 of 1", "not found as raw (delivery type private): a.txt", ""},
 	} {
 		args := append([]string{"tag"}, tc.args...)
 		args = append(args, "--resource-type", "raw")
@@ -84,7 +84,7 @@ func TestRmPartlyFailed(t *testing.T) {
 	}
 
 	stdout, stderr, code := cli(t, "", "rm", "nope", "--resource-type", "raw")
-	if code != exitFailed || !strings.Contains(stdout, "deleted 0 assets (1 not found)") || !strings.Contains(stderr, "1 of 1 public IDs not found as raw/upload assets: nope") {
+	if code != exitFailed || !strings.Contains(stdout, "deleted 0 assets (1 not found)") || !strings.Contains(stderr, "1 of 1 public IDs not found as raw (delivery type upload): nope") {
 		t.Errorf("rm nope: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 
@@ -109,7 +109,7 @@ func TestRmPartlyFailed(t *testing.T) {
 	}
 
 	// All found: exit 0.
-	if stdout, stderr, code := cli(t, "", "rm", "p/1.txt", "--resource-type", "raw"); code != 0 || !strings.Contains(stdout, "deleted 1 assets") || stderr != "" {
+	if stdout, stderr, code := cli(t, "", "rm", "p/1.txt", "--resource-type", "raw"); code != 0 || !strings.Contains(stdout, "deleted 1 asset\n") || stderr != "" {
 		t.Errorf("rm p/1.txt: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 	// Bulk deletes are no failure when they find fewer (or no) assets.
@@ -172,7 +172,7 @@ func TestDeliveryTypeValidated(t *testing.T) {
 			t.Errorf("ls --type %s: exit %d\nstdout %s\nstderr %s", typ, code, stdout, stderr)
 		}
 	}
-	if _, stderr, code := cli(t, "", "ls", "--resource-type", "bogus"); code != exitUsage || !strings.Contains(stderr, "use image, video or raw") {
+	if _, stderr, code := cli(t, "", "ls", "--resource-type", "bogus"); code != exitUsage || !strings.Contains(stderr, "use image, video, raw or all") {
 		t.Errorf("ls --resource-type bogus: exit %d %s", code, stderr)
 	}
 }

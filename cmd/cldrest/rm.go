@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"maps"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,10 +40,15 @@ listed, 100 per call, so an asset that gains the prefix or tag meanwhile is kept
 --yes skips the question and lets Cloudinary delete by prefix or tag, 1,000 per
 call. --dry-run lists what would be deleted and deletes nothing.
 
-When public IDs are named and some have no asset (of this --resource-type and
+Without --resource-type every resource type is covered (image, video and raw):
+a named public ID is deleted as the first type that has it, and a bulk delete
+lists and deletes the assets of every type. Before asking, a bulk delete prints
+the first 10 assets it will delete and how many more there are.
+
+When public IDs are named and some have no asset (of the types tried and
 --type), the others are still deleted and the summary printed, then the missed
-IDs are named and the exit code is 1. A bulk delete that finds fewer assets
-than it counted is no failure.`,
+IDs are named with the types tried and the exit code is 1. A bulk delete that
+finds fewer assets than it counted is no failure.`,
 		Example: `  cldrest rm products/old-1 products/old-2
   cldrest rm --prefix tmp/ --dry-run
   cldrest rm --tag obsolete --resource-type video --yes
@@ -76,49 +79,64 @@ than it counted is no failure.`,
 			if modes != 1 {
 				return usageErr("give public IDs, or --prefix, or --tag (exactly one of them)")
 			}
-			rt, typ := admin.ResourceType(af.resourceType), admin.DeliveryType(af.typ)
-			opts := &admin.DeleteOptions{ResourceType: rt, Type: typ, Invalidate: invalidate}
+			typ := admin.DeliveryType(af.typ)
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			return a.run(cmd, func(ctx context.Context, adm *admin.Service, _ *upload.Service) error {
 				var what string
 				var seq iter.Seq2[admin.Resource, error]
 				switch {
 				case prefix != "":
-					what = fmt.Sprintf("with prefix %q (%s/%s)", prefix, rt, typ)
-					seq = adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
+					what = fmt.Sprintf("with prefix %q, as %s", prefix, af.tried())
+					seq = af.eachType(func(rt admin.ResourceType) iter.Seq2[admin.Resource, error] {
+						return adm.ListResourcesAll(ctx, &admin.ListResourcesOptions{ResourceType: rt, Type: typ, Prefix: prefix, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
+					})
 				case tag != "":
-					what = fmt.Sprintf("tagged %q (%s, every delivery type)", tag, rt)
-					seq = adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
+					what = fmt.Sprintf("tagged %q, as %s of every delivery type", tag, strings.Split(af.tried(), " (")[0])
+					seq = af.eachType(func(rt admin.ResourceType) iter.Seq2[admin.Resource, error] {
+						return adm.ResourcesByTagAll(ctx, tag, &admin.ResourcesByTagOptions{ResourceType: rt, ListFlags: admin.ListFlags{ListOptions: admin.ListOptions{MaxResults: 500}}})
+					})
 				}
-				// Count (and, for a dry run, list) what a bulk delete touches.
-				byType := map[admin.DeliveryType][]string{typ: args}
-				ids := args
+				// Count (and list) what a bulk delete touches.
+				var listed []assetKey
 				if seq != nil && (dryRun || !yes) {
-					byType, ids = map[admin.DeliveryType][]string{}, nil
 					for r, err := range seq {
 						if err != nil {
 							return err
 						}
-						byType[r.Type] = append(byType[r.Type], r.PublicID)
-						ids = append(ids, r.PublicID)
+						listed = append(listed, assetKey{r.ResourceType, r.Type, r.PublicID})
 					}
 				}
 				if dryRun {
+					if seq == nil {
+						for _, id := range args {
+							listed = append(listed, assetKey{publicID: id})
+						}
+					}
+					ids := make([]string, len(listed))
+					for i, k := range listed {
+						ids[i] = k.publicID
+					}
 					if a.json {
 						return printJSON(out, map[string]any{"dry_run": true, "would_delete": len(ids), "public_ids": nonNil(ids)}, nil)
 					}
-					for _, id := range ids {
-						fmt.Fprintln(out, "would delete", id)
+					for _, k := range listed {
+						fmt.Fprintln(out, "would delete", k)
 					}
-					fmt.Fprintf(out, "%d assets would be deleted; nothing was deleted (dry run)\n", len(ids))
+					fmt.Fprintf(out, "%s would be deleted; nothing was deleted (dry run)\n", plural(len(ids), "asset", "assets"))
 					return nil
 				}
 				if seq != nil && !yes {
-					if len(ids) == 0 {
+					if len(listed) == 0 {
 						fmt.Fprintf(errOut, "no assets %s: nothing to delete\n", what)
 						return nil
 					}
-					ok, err := confirm(cmd.InOrStdin(), errOut, fmt.Sprintf("Delete %d assets %s? Type yes to confirm: ", len(ids), what))
+					for _, k := range listed[:min(len(listed), maxListedIDs)] {
+						fmt.Fprintln(errOut, "  "+k.String())
+					}
+					if n := len(listed) - maxListedIDs; n > 0 {
+						fmt.Fprintf(errOut, "  ... and %d more (--dry-run lists them all)\n", n)
+					}
+					ok, err := confirm(cmd.InOrStdin(), errOut, fmt.Sprintf("Delete %s %s? Type yes to confirm: ", plural(len(listed), "asset", "assets"), what))
 					if err != nil {
 						return err
 					}
@@ -126,21 +144,61 @@ than it counted is no failure.`,
 						return &exitError{code: exitFailed, err: errors.New("aborted: nothing was deleted")}
 					}
 				}
-				var s *admin.DeleteSummary
+				var s admin.DeleteSummary
 				var missed []string
-				var err error
-				switch {
-				case seq != nil && yes && prefix != "":
-					s, err = adm.DeleteAllByPrefix(ctx, prefix, opts)
-				case seq != nil && yes:
-					s, err = adm.DeleteAllByTag(ctx, tag, opts)
-				default:
-					// Public IDs, or exactly the assets counted and confirmed:
-					// one that gained the prefix or tag since is left alone.
-					s, missed, err = deleteByID(ctx, adm, byType, *opts)
+				add := func(d *admin.DeleteSummary) {
+					if d != nil {
+						s.Calls += d.Calls
+						s.Deleted += d.Deleted
+						s.NotFound += d.NotFound
+					}
 				}
-				if err != nil {
-					return err
+				switch {
+				case seq != nil && yes:
+					// Cloudinary deletes by prefix or tag, type by type.
+					for _, rt := range af.types() {
+						opts := &admin.DeleteOptions{ResourceType: rt, Type: typ, Invalidate: invalidate}
+						var d *admin.DeleteSummary
+						var err error
+						if prefix != "" {
+							d, err = adm.DeleteAllByPrefix(ctx, prefix, opts)
+						} else {
+							d, err = adm.DeleteAllByTag(ctx, tag, opts)
+						}
+						add(d)
+						if err != nil {
+							return err
+						}
+					}
+				case seq != nil:
+					// Exactly the assets listed and confirmed: one that gained
+					// the prefix or tag since is left alone.
+					for _, g := range groupKeys(listed) {
+						d, err := adm.DeleteResourcesAll(ctx, g.ids, &admin.DeleteOptions{ResourceType: g.rt, Type: g.typ, Invalidate: invalidate})
+						add(d)
+						if err != nil {
+							return err
+						}
+					}
+					s.NotFound = 0 // gone since listed: no failure
+				default:
+					// Public IDs: each type in turn gets the ones not found yet.
+					missed = without(args)
+					for _, rt := range af.types() {
+						if len(missed) == 0 {
+							break
+						}
+						d, err := adm.DeleteResourcesAll(ctx, missed, &admin.DeleteOptions{ResourceType: rt, Type: typ, Invalidate: invalidate})
+						if d != nil {
+							s.Calls += d.Calls
+							s.Deleted += d.Deleted
+						}
+						if err != nil {
+							return err
+						}
+						missed = d.NotFoundIDs
+					}
+					s.NotFound = len(missed)
 				}
 				deleted, notFound, calls := s.Deleted, s.NotFound, s.Calls
 				named := seq == nil // public IDs given: each one missed is a failure
@@ -153,19 +211,15 @@ than it counted is no failure.`,
 						return err
 					}
 				} else {
-					fmt.Fprintf(out, "deleted %d assets", deleted)
+					fmt.Fprintf(out, "deleted %s", plural(deleted, "asset", "assets"))
 					if notFound > 0 {
 						fmt.Fprintf(out, " (%d not found)", notFound)
 					}
 					fmt.Fprintln(out)
 				}
 				if named && notFound > 0 {
-					which := ""
-					if len(missed) > 0 {
-						which = ": " + listIDs(missed)
-					}
-					return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d public IDs not found as %s/%s assets%s; check the IDs, --resource-type and --type",
-						notFound, len(args), rt, typ, which)}
+					return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d public IDs not found as %s: %s; check the IDs, --resource-type and --type",
+						notFound, len(without(args)), af.tried(), listIDs(missed))}
 				}
 				return nil
 			})
@@ -182,38 +236,41 @@ than it counted is no failure.`,
 	return cmd
 }
 
-// deleteByID deletes the public IDs of each delivery type in calls of
-// admin.MaxIDsPerCall, types in name order. It also returns the IDs the API
-// reported as not deleted (not found), in the order given.
-func deleteByID(ctx context.Context, adm *admin.Service, byType map[admin.DeliveryType][]string, opts admin.DeleteOptions) (*admin.DeleteSummary, []string, error) {
-	var s admin.DeleteSummary
-	var missed []string
-	seen := map[string]bool{}
-	for _, typ := range slices.Sorted(maps.Keys(byType)) {
-		ids := byType[typ]
-		opts.Type = typ
-		for batch := range slices.Chunk(ids, admin.MaxIDsPerCall) {
-			res, err := adm.DeleteResources(ctx, batch, &opts)
-			if err != nil {
-				return &s, missed, err
-			}
-			s.Calls++
-			for _, st := range res.Deleted {
-				if st == "deleted" {
-					s.Deleted++
-				} else {
-					s.NotFound++
-				}
-			}
-			for _, id := range batch {
-				if st, ok := res.Deleted[id]; ok && st != "deleted" && !seen[id] {
-					seen[id] = true
-					missed = append(missed, id)
-				}
-			}
-		}
+// assetKey names one asset: resource type, delivery type, public ID.
+type assetKey struct {
+	rt       admin.ResourceType
+	typ      admin.DeliveryType
+	publicID string
+}
+
+func (k assetKey) String() string {
+	if k.rt == "" {
+		return k.publicID
 	}
-	return &s, missed, nil
+	return fmt.Sprintf("%s (%s/%s)", k.publicID, k.rt, k.typ)
+}
+
+type keyGroup struct {
+	rt  admin.ResourceType
+	typ admin.DeliveryType
+	ids []string
+}
+
+// groupKeys groups assets by resource and delivery type, in first-seen order.
+func groupKeys(keys []assetKey) []keyGroup {
+	var out []keyGroup
+	at := map[[2]string]int{}
+	for _, k := range keys {
+		g := [2]string{string(k.rt), string(k.typ)}
+		i, ok := at[g]
+		if !ok {
+			i = len(out)
+			at[g] = i
+			out = append(out, keyGroup{rt: k.rt, typ: k.typ})
+		}
+		out[i].ids = append(out[i].ids, k.publicID)
+	}
+	return out
 }
 
 // maxListedIDs is the most public IDs an error message names.
@@ -261,7 +318,9 @@ func newRenameCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rename FROM_PUBLIC_ID TO_PUBLIC_ID",
 		Short: "Change an asset's public ID",
-		Long:  "Rename an asset (Upload API rename). --overwrite replaces an existing asset with the new public ID.",
+		Long: `Rename an asset (Upload API rename). --overwrite replaces an existing asset with
+the new public ID. Without --resource-type the asset's type is looked up first
+(image, video, then raw).`,
 		Example: `  cldrest rename products/shoe-1 products/shoes/red
   cldrest rename draft/intro intro --resource-type video --overwrite --json`,
 		Args: cobra.ExactArgs(2),
@@ -269,8 +328,16 @@ func newRenameCmd() *cobra.Command {
 			if err := af.validate(); err != nil {
 				return err
 			}
-			return a.run(cmd, func(ctx context.Context, _ *admin.Service, up *upload.Service) error {
-				res, err := up.Rename(ctx, args[0], args[1], &upload.RenameParams{ResourceType: af.resourceType, Type: af.typ,
+			return a.run(cmd, func(ctx context.Context, adm *admin.Service, up *upload.Service) error {
+				rt := af.resourceType
+				if rt == allResourceTypes {
+					d, err := af.findType(ctx, adm, args[0])
+					if err != nil {
+						return err
+					}
+					rt = string(d.ResourceType)
+				}
+				res, err := up.Rename(ctx, args[0], args[1], &upload.RenameParams{ResourceType: rt, Type: af.typ,
 					ToType: toType, Overwrite: overwrite, Invalidate: invalidate})
 				if err != nil {
 					return err

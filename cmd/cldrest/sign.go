@@ -78,7 +78,7 @@ func runSign(cmd *cobra.Command, f signFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := envConfig()
+	cfg, err := envConfig(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

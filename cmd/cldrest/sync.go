@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/admin"
-	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/upload"
 )
@@ -155,7 +154,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	}
 	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable,
 		Lookup:   remoteLookup{etags: remote, rt: rtOf},
-		Fatal:    func(err error) bool { return errors.Is(err, client.ErrUnauthorized) },
+		Stop:     stopAdvice,
 		Observer: batch.Observers(observers...)}
 	sum, err := batch.Run(ctx, files, up, run)
 	switch {
@@ -229,7 +228,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	}
 	deleted := 0
 	for _, rt := range slices.Sorted(maps.Keys(byRT)) {
-		s, _, err := deleteByID(ctx, adm, map[admin.DeliveryType][]string{admin.Upload: byRT[rt]}, admin.DeleteOptions{ResourceType: admin.ResourceType(rt)})
+		s, err := adm.DeleteResourcesAll(ctx, byRT[rt], &admin.DeleteOptions{ResourceType: admin.ResourceType(rt), Type: admin.Upload})
 		if s != nil {
 			deleted += s.Deleted
 		}

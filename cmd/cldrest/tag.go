@@ -15,9 +15,6 @@ import (
 
 func init() { register(newTagCmd) }
 
-// maxTagIDs is the most public IDs the tags action takes per call.
-const maxTagIDs = 1000
-
 func newTagCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tag add|remove|replace TAGS PUBLIC_ID...",
@@ -26,8 +23,9 @@ func newTagCmd() *cobra.Command {
 "replace" sets exactly these tags, dropping the others.
 
 An asset that already has (add) or lacks (remove) the tags is left as it is, and
-that is no failure. When a named public ID has no asset of this --resource-type
-and --type (or the account may not change it), the command still changes the
+that is no failure. Without --resource-type each public ID is changed as the first
+type that has it (image, video, then raw). When a named public ID has no asset of
+the types tried and --type (or the account may not change it), the command still changes the
 others and prints its summary, then names the missed IDs and exits 1.`,
 		Example: `  cldrest tag add sale,summer products/shoe-1 products/shoe-2
   cldrest tag remove sale products/shoe-1
@@ -64,20 +62,30 @@ others and prints its summary, then names the missed IDs and exits 1.`,
 				}
 				ids := without(args[1:]) // each public ID once
 				return a.run(cmd, func(ctx context.Context, adm *admin.Service, up *upload.Service) error {
+					// Each resource type in turn gets the IDs not found yet.
 					var changed, unauthorized []string
-					for i := 0; i < len(ids); i += maxTagIDs {
-						res, err := up.Tags(ctx, sub.tc, tags, ids[i:min(i+maxTagIDs, len(ids))], &upload.TagParams{ResourceType: af.resourceType, Type: af.typ})
+					notFound := ids
+					var lookupErr error
+					for _, rt := range af.types() {
+						if len(notFound) == 0 {
+							break
+						}
+						res, err := up.TagsAll(ctx, sub.tc, tags, notFound, &upload.TagParams{ResourceType: string(rt), Type: af.typ})
 						if err != nil {
 							return err
 						}
 						changed = append(changed, res.PublicIDs...)
 						unauthorized = append(unauthorized, res.Unauthorized...)
+						// The API answers only the IDs it changed: an asset that
+						// already had (or lacked) the tags is not among them, nor
+						// is a missing one. Look the others up to tell them apart.
+						unchanged := without(notFound, res.PublicIDs, res.Unauthorized)
+						if notFound, lookupErr = missingIDs(ctx, adm, rt, af.typ, unchanged); lookupErr != nil {
+							notFound = unchanged
+							break
+						}
 					}
-					// The API answers only the IDs it changed: an asset that
-					// already had (or lacked) the tags is not among them, nor is
-					// a missing one. Look the others up to tell them apart.
-					unchanged := without(ids, changed, unauthorized)
-					notFound, lookupErr := missingIDs(ctx, adm, af, unchanged)
+					unchanged := notFound
 					out := cmd.OutOrStdout()
 					if a.json {
 						v := map[string]any{"command": sub.name, "tags": tags, "public_ids": nonNil(changed)}
@@ -91,15 +99,15 @@ others and prints its summary, then names the missed IDs and exits 1.`,
 							return err
 						}
 					} else {
-						fmt.Fprintf(out, "%s %s on %d of %d assets\n", sub.verb, strings.Join(tags, ", "), len(changed), len(ids))
+						fmt.Fprintf(out, "%s %s on %d of %s\n", sub.verb, strings.Join(tags, ", "), len(changed), plural(len(ids), "asset", "assets"))
 					}
 					if lookupErr != nil {
 						return &exitError{code: exitFailed, err: fmt.Errorf("%d public IDs were not changed, and checking whether they exist failed: %w", len(unchanged), lookupErr)}
 					}
 					var problems []string
 					if len(notFound) > 0 {
-						problems = append(problems, fmt.Sprintf("%d public IDs have no %s/%s asset: %s (check the IDs, --resource-type and --type)",
-							len(notFound), af.resourceType, af.typ, listIDs(notFound)))
+						problems = append(problems, fmt.Sprintf("%d public IDs not found as %s: %s (check the IDs, --resource-type and --type)",
+							len(notFound), af.tried(), listIDs(notFound)))
 					}
 					if len(unauthorized) > 0 {
 						problems = append(problems, fmt.Sprintf("not allowed to change the tags of %d assets: %s (check the API key's permissions)",
@@ -137,13 +145,13 @@ func without(ids []string, drop ...[]string) []string {
 	return out
 }
 
-// missingIDs returns the IDs of ids that have no asset of the selected
-// resource and delivery type, asking admin.MaxIDsPerCall at a time.
-func missingIDs(ctx context.Context, adm *admin.Service, af *assetFlags, ids []string) ([]string, error) {
+// missingIDs returns the IDs of ids that have no asset of resource type rt
+// and delivery type typ, asking admin.MaxIDsPerCall at a time.
+func missingIDs(ctx context.Context, adm *admin.Service, rt admin.ResourceType, typ string, ids []string) ([]string, error) {
 	var found []string
 	for batch := range slices.Chunk(ids, admin.MaxIDsPerCall) {
 		res, err := adm.ResourcesByPublicIDs(ctx, batch, &admin.ResourcesByIDsOptions{
-			ResourceType: admin.ResourceType(af.resourceType), Type: admin.DeliveryType(af.typ), Fields: []string{"public_id"}})
+			ResourceType: rt, Type: admin.DeliveryType(typ), Fields: []string{"public_id"}})
 		if err != nil {
 			return nil, err
 		}

@@ -61,7 +61,7 @@ CLOUDINARY_* variables). No request is made; nothing secret is printed.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runURL(cmd, f, args[0]) },
 	}
-	f.asset = addAssetFlags(cmd)
+	f.asset = addSingleAssetFlags(cmd)
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.transformations, "transformation", "t", nil, "transformation `COMPONENTS` as in a URL (c_fill,w_300 or c_fill,w_300/e_sepia); repeat to chain")
 	fl.StringVarP(&f.format, "format", "f", "", "extension: the format to deliver (jpg, webp, mp4, ...)")
@@ -91,7 +91,7 @@ func runURL(cmd *cobra.Command, f *urlFlags, publicID string) error {
 	if err := f.asset.validate(); err != nil {
 		return err
 	}
-	cfg, err := envConfig()
+	cfg, err := envConfig(cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

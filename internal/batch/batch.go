@@ -92,6 +92,10 @@ const (
 	// ReasonExists: with RunOptions.KeepExisting, a journal entry with the
 	// same size and MD5 found the public ID taken (StatusExists).
 	ReasonExists = "exists"
+	// ReasonOptionsChanged (StatusUploaded): the journal had the file's
+	// bytes, uploaded with other options (RunOptions.OptionsKey); it was
+	// uploaded again so that the new options apply.
+	ReasonOptionsChanged = "options_changed"
 	// ReasonEtagMismatch: the server stored other bytes than the file's
 	// (Result.Corrupt); a rerun uploads the file again.
 	ReasonEtagMismatch = "etag_mismatch"

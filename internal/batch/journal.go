@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type Entry struct {
 	Reason   string    `json:"reason,omitempty"`
 	Etag     string    `json:"etag,omitempty"`
 	Error    string    `json:"error,omitempty"`
+	// Options is RunOptions.OptionsKey of the run that wrote the entry: a
+	// completed file is done only for the same options.
+	Options string `json:"options,omitempty"`
 }
 
 // Completed reports whether the entry records a file that needs no upload:
@@ -68,6 +72,25 @@ type Journal struct {
 	skipped int
 }
 
+// ErrJournalLocked is matched by the error OpenJournal returns when another
+// run holds the journal (an exclusive lock on the file, released when that
+// run's journal is closed or its process ends).
+var ErrJournalLocked = errors.New("journal in use by another run")
+
+// JournalOption changes how OpenJournal opens a journal.
+type JournalOption func(*journalOpts)
+
+type journalOpts struct{ wait context.Context }
+
+// WaitForLock makes OpenJournal wait, until ctx ends, for another run to
+// release the journal instead of failing with ErrJournalLocked.
+func WaitForLock(ctx context.Context) JournalOption {
+	return func(o *journalOpts) { o.wait = ctx }
+}
+
+// lockPoll is how often a waiting OpenJournal tries the lock again.
+var lockPoll = 100 * time.Millisecond
+
 // ErrNotJournal is matched by the error OpenJournal returns for an existing
 // file that is not a journal: it is left untouched.
 var ErrNotJournal = errors.New("not a cldrest journal")
@@ -76,34 +99,77 @@ var ErrNotJournal = errors.New("not a cldrest journal")
 // empty journal) and, unless readOnly, opens it for appending. Only entries
 // of target are used for resuming. A directory, or a file whose first line
 // is not a journal entry (an image given as --journal by mistake), is
-// refused before anything is written to it.
-func OpenJournal(path, target string, readOnly bool) (*Journal, error) {
+// refused before anything is written to it. A journal opened for writing is
+// locked until Close: a second writer gets ErrJournalLocked (or, with
+// WaitForLock, waits), so two runs never upload the same files at once.
+func OpenJournal(path, target string, readOnly bool, opts ...JournalOption) (*Journal, error) {
+	var o journalOpts
+	for _, opt := range opts {
+		opt(&o)
+	}
 	j := &Journal{path: path, target: target, done: map[string]Entry{}, kept: map[string]Entry{}}
+	var lock *os.File
+	if !readOnly {
+		// Lock before reading, so what is read is what the last run wrote.
+		if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("journal %s is not a regular file; pass --journal the path of a journal file (it is created when missing)", path)
+		}
+		w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("opening journal for writing: %w (pass --journal PATH to put it elsewhere)", err)
+		}
+		for {
+			busy, err := tryLock(w)
+			if err != nil {
+				_ = w.Close()
+				return nil, fmt.Errorf("locking journal %s: %w", path, err)
+			}
+			if !busy {
+				break
+			}
+			if o.wait == nil {
+				_ = w.Close()
+				return nil, fmt.Errorf("%w: %s is being written by another cldrest upload; wait for it to finish (or pass --wait), or give this run its own --journal", ErrJournalLocked, path)
+			}
+			t := time.NewTimer(lockPoll)
+			select {
+			case <-o.wait.Done():
+				t.Stop()
+				_ = w.Close()
+				return nil, fmt.Errorf("waiting for journal %s: %w", path, o.wait.Err())
+			case <-t.C:
+			}
+		}
+		lock = w
+	}
+	fail := func(err error) (*Journal, error) {
+		if lock != nil {
+			_ = lock.Close()
+		}
+		return nil, err
+	}
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("journal %s is not a regular file; pass --journal the path of a journal file (it is created when missing)", path)
+		return fail(fmt.Errorf("journal %s is not a regular file; pass --journal the path of a journal file (it is created when missing)", path))
 	}
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
-		return nil, fmt.Errorf("opening journal: %w", err)
+		return fail(fmt.Errorf("opening journal: %w", err))
 	default:
 		err = j.load(f)
 		_ = f.Close()
 		if errors.Is(err, ErrNotJournal) {
-			return nil, fmt.Errorf("%s is %w (its first line is not a journal entry); pass --journal a new path, or the journal an earlier run wrote", path, ErrNotJournal)
+			return fail(fmt.Errorf("%s is %w (its first line is not a journal entry); pass --journal a new path, or the journal an earlier run wrote", path, ErrNotJournal))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading journal %s: %w", path, err)
+			return fail(fmt.Errorf("reading journal %s: %w", path, err))
 		}
 	}
 	if readOnly {
 		return j, nil
 	}
-	w, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening journal for writing: %w (pass --journal PATH to put it elsewhere)", err)
-	}
+	w := lock
 	// Repair a torn last line so the next record starts on its own line.
 	if fi, err := w.Stat(); err == nil && fi.Size() > 0 {
 		last := make([]byte, 1)

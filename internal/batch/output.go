@@ -52,6 +52,9 @@ func FormatLine(r FileResult) string {
 	case StatusFailed, StatusCanceled:
 		return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, r.Error)
 	case StatusSkipped:
+		if r.Reason == ReasonLinkedDir {
+			return fmt.Sprintf("%-9s %s: %s", r.Status, r.Path, Problem{Reason: ReasonLinkedDir}.Message())
+		}
 		why := "unchanged since the journal entry"
 		switch r.Reason {
 		case ReasonEtag:
@@ -68,6 +71,9 @@ func FormatLine(r FileResult) string {
 		return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, why)
 	case StatusPlanned:
 		return fmt.Sprintf("%-9s %s -> %s (%s)", "would upload", r.Path, r.PublicID, HumanBytes(r.Bytes))
+	}
+	if r.Reason == ReasonOptionsChanged {
+		return fmt.Sprintf("%-9s %s -> %s (%s; options changed since the journal entry)", r.Status, r.Path, r.PublicID, HumanBytes(r.Bytes))
 	}
 	return fmt.Sprintf("%-9s %s -> %s (%s)", r.Status, r.Path, r.PublicID, HumanBytes(r.Bytes))
 }
@@ -104,6 +110,19 @@ func (h *humanOutput) End(s *Summary) {
 		fmt.Fprintf(&b, "; journal %s", s.Journal)
 	}
 	fmt.Fprintln(h.w, b.String())
+	if n := len(h.failed); n > 0 {
+		fmt.Fprintf(h.w, "failed (%d):\n", n)
+		for _, r := range h.failed[:min(n, MaxListedFailures)] {
+			fmt.Fprintf(h.w, "  %s", r.Path)
+			if r.Reason != "" {
+				fmt.Fprintf(h.w, " (%s)", r.Reason)
+			}
+			fmt.Fprintln(h.w)
+		}
+		if n > MaxListedFailures {
+			fmt.Fprintf(h.w, "  ... and %d more (--json or --failed FILE lists them all)\n", n-MaxListedFailures)
+		}
+	}
 	// A stopped run (ExitUsage) ends with an error that says what to fix.
 	if n := len(h.failed); n > 0 && s.ExitCode != ExitUsage {
 		again := 0
@@ -112,14 +131,58 @@ func (h *humanOutput) End(s *Summary) {
 				again++
 			}
 		}
+		files := Plural(n, "file", "files")
 		switch again {
 		case n:
-			fmt.Fprintf(h.w, "%d file(s) failed; run the same command again to retry them\n", n)
+			fmt.Fprintf(h.w, "%s failed; run the same command again to retry them\n", files)
 		case 0:
-			fmt.Fprintf(h.w, "%d file(s) failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude\n", n)
+			fmt.Fprintf(h.w, "%s failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude\n", files)
 		default:
-			fmt.Fprintf(h.w, "%d file(s) failed: %d may succeed if you run the same command again; fix the others or leave them out with --exclude (see above)\n", n, again)
+			fmt.Fprintf(h.w, "%s failed: %d may succeed if you run the same command again; fix the others or leave them out with --exclude (see above)\n", files, again)
 		}
+	}
+}
+
+// MaxListedFailures is how many failed files the summary names.
+const MaxListedFailures = 10
+
+// Plural formats n with the singular or plural noun: "1 file", "2 files".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// FailedList returns an Observer that writes the path of every failed file
+// to w when the run ends, in the form "cldrest upload -" reads back with
+// the same public IDs (see RetryPath): one per line, or NUL-separated when
+// a path contains a newline.
+func FailedList(w io.Writer) Observer { return &failedList{w: w} }
+
+type failedList struct {
+	nopObserver
+	w     io.Writer
+	paths []string
+	nl    bool
+}
+
+func (f *failedList) FileDone(file File, r FileResult) {
+	if r.Status != StatusFailed && r.Status != StatusCanceled {
+		return
+	}
+	p := RetryPath(r.Path, file.Rel)
+	f.nl = f.nl || strings.ContainsAny(p, "\n\r")
+	f.paths = append(f.paths, p)
+}
+
+func (f *failedList) End(*Summary) {
+	sep := "\n"
+	if f.nl {
+		sep = "\x00"
+	}
+	for _, p := range f.paths {
+		_, _ = io.WriteString(f.w, p+sep)
 	}
 }
 

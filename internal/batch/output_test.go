@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -270,9 +271,9 @@ func TestHumanOutputFailureAdvice(t *testing.T) {
 		retryable []bool
 		want      string
 	}{
-		{[]bool{true, true}, "2 file(s) failed; run the same command again to retry them"},
-		{[]bool{false}, "1 file(s) failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude"},
-		{[]bool{true, false, false}, "3 file(s) failed: 1 may succeed if you run the same command again; fix the others"},
+		{[]bool{true, true}, "2 files failed; run the same command again to retry them"},
+		{[]bool{false}, "1 file failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude"},
+		{[]bool{true, false, false}, "3 files failed: 1 may succeed if you run the same command again; fix the others"},
 	} {
 		var out bytes.Buffer
 		h := HumanOutput(&out, true)
@@ -283,5 +284,69 @@ func TestHumanOutputFailureAdvice(t *testing.T) {
 		if !strings.Contains(out.String(), tc.want) {
 			t.Errorf("%v: output\n%s\nlacks %q", tc.retryable, out.String(), tc.want)
 		}
+	}
+}
+
+func TestFailedListAndSummary(t *testing.T) {
+	var out, list bytes.Buffer
+	obs := Observers(HumanOutput(&out, true), FailedList(&list))
+	for i := range 13 {
+		obs.FileDone(File{Rel: fmt.Sprintf("sub/f%02d.jpg", i)}, FileResult{Path: fmt.Sprintf("root/sub/f%02d.jpg", i), Status: StatusFailed, Error: "x", Reason: "unreadable"})
+	}
+	obs.FileDone(File{Rel: "ok.jpg"}, FileResult{Path: "root/ok.jpg", Status: StatusUploaded})
+	obs.End(&Summary{Files: 14, Failed: 13, Uploaded: 1})
+	for _, want := range []string{"failed (13):\n  root/sub/f00.jpg (unreadable)\n", "  root/sub/f09.jpg (unreadable)\n  ... and 3 more", "13 files failed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "f10.jpg (") {
+		t.Errorf("summary names more than %d failures:\n%s", MaxListedFailures, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(list.String()), "\n")
+	if len(lines) != 13 || lines[0] != filepath.FromSlash("root/./sub/f00.jpg") {
+		t.Errorf("--failed list %q", lines)
+	}
+}
+
+func TestTTYProgressFitsNarrowTerminals(t *testing.T) {
+	for _, width := range []int{20, 32, 50, 80, 200} {
+		p := NewTTYProgress(io.Discard, width, 1<<30)
+		p.Begin(300, 300<<20)
+		for i := range 120 {
+			f := File{Path: fmt.Sprint(i), PublicID: fmt.Sprint(i), Size: 1 << 20}
+			p.FileStarted(f)
+			p.FileDone(f, FileResult{Status: StatusUploaded})
+		}
+		line := p.Frame()[0]
+		p.End(&Summary{})
+		if n := len([]rune(line)); n > width-1 {
+			t.Errorf("width %d: line of %d runes: %q", width, n, line)
+		}
+		for _, want := range []string{"120/300 files", "40%", "120.0 MiB/300.0 MiB"} {
+			if width >= 50 && !strings.Contains(line, want) {
+				t.Errorf("width %d: %q lacks %q", width, line, want)
+			}
+		}
+		if width >= 80 && !strings.Contains(line, "[") {
+			t.Errorf("width %d: no bar in %q", width, line)
+		}
+	}
+}
+
+func TestETAUsesFilesAndBytes(t *testing.T) {
+	var p progressState
+	p.begin(100, 1000)
+	p.start = time.Now().Add(-10 * time.Second)
+	// 10 s for 50 files and 900 of 1000 bytes: the bytes promise ~1 s, but
+	// 50 more files at 5 files/s take 10 s.
+	p.done, p.doneBytes = 50, 900
+	eta, ok := p.etaLocked()
+	if !ok || eta < 9*time.Second || eta > 11*time.Second {
+		t.Errorf("eta %v %v, want about 10s", eta, ok)
+	}
+	p.done, p.doneBytes = 90, 500 // now the bytes are the slower estimate
+	if eta, _ := p.etaLocked(); eta < 9*time.Second || eta > 11*time.Second {
+		t.Errorf("eta %v, want about 10s", eta)
 	}
 }

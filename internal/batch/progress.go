@@ -83,8 +83,26 @@ func (p *progressState) snapshotLocked() (doneBytes int64, rate float64) {
 	return min(doneBytes, max(p.bytes, doneBytes)), rate
 }
 
-// PlainProgress returns an Observer that writes a plain status line to w
-// every interval (no escape codes: for logs and pipes). It stops at End.
+// etaLocked estimates the time left from the observed rates of both bytes
+// and files: the larger of the two estimates, so that a tail of small files
+// (where the time per file, not per byte, dominates) is not promised in an
+// instant after large files went fast. ok is false until there is a rate.
+func (p *progressState) etaLocked() (eta time.Duration, ok bool) {
+	doneBytes, rate := p.snapshotLocked()
+	el := time.Since(p.start).Seconds()
+	if el <= 0 || (rate <= 0 && p.done == 0) {
+		return 0, false
+	}
+	var sec float64
+	if rate > 0 && p.bytes > doneBytes {
+		sec = float64(p.bytes-doneBytes) / rate
+	}
+	if p.done > 0 && p.files > p.done {
+		sec = max(sec, float64(p.files-p.done)/(float64(p.done)/el))
+	}
+	return (time.Duration(sec * float64(time.Second))).Round(time.Second), true
+}
+
 func PlainProgress(w io.Writer, interval time.Duration) Observer {
 	if interval <= 0 {
 		interval = 5 * time.Second
@@ -127,8 +145,8 @@ func (p *plainProgress) line() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "progress: %d/%d files, %s of %s, %s/s", p.done, p.files,
 		HumanBytes(doneBytes), HumanBytes(p.bytes), HumanBytes(int64(rate)))
-	if rate > 0 && p.bytes > doneBytes {
-		fmt.Fprintf(&b, ", ETA %s", (time.Duration(float64(p.bytes-doneBytes)/rate) * time.Second).Round(time.Second))
+	if eta, ok := p.etaLocked(); ok && p.done < p.files {
+		fmt.Fprintf(&b, ", ETA %s", eta)
 	}
 	if p.failed > 0 {
 		fmt.Fprintf(&b, ", %d failed", p.failed)
@@ -163,7 +181,7 @@ type TTYProgress struct {
 	drawMu sync.Mutex // guards the terminal: frame height and writes
 	height int
 	active bool // between Begin and End
-	total  *progressbar.ProgressBar
+	begun  bool // Begin was called
 	bars   map[string]*progressbar.ProgressBar
 	stop   chan struct{}
 	wg     sync.WaitGroup
@@ -203,8 +221,9 @@ func newBar(max int64, desc string) *progressbar.ProgressBar {
 func (t *TTYProgress) Begin(files int, bytes int64) {
 	t.begin(files, bytes)
 	t.drawMu.Lock()
-	t.total = newBar(max(bytes, 1), fmt.Sprintf("0/%d files", files))
+	t.begun = true
 	t.active = true
+	t.drawLocked() // at once, not only at the first tick
 	t.drawMu.Unlock()
 	t.stop = make(chan struct{})
 	t.wg.Add(1)
@@ -308,11 +327,13 @@ func (t *TTYProgress) Frame() []string {
 }
 
 func (t *TTYProgress) frameLocked() []string {
-	if t.total == nil {
+	if !t.begun {
 		return nil
 	}
 	t.mu.Lock()
 	doneBytes, _ := t.snapshotLocked()
+	eta, etaOK := t.etaLocked()
+	etaOK = etaOK && t.done < t.files
 	desc := fmt.Sprintf("%d/%d files", t.done, t.files)
 	if t.failed > 0 {
 		desc += fmt.Sprintf(" (%d failed)", t.failed)
@@ -326,9 +347,7 @@ func (t *TTYProgress) frameLocked() []string {
 	t.mu.Unlock()
 	sort.Slice(large, func(i, j int) bool { return large[i].started.Before(large[j].started) })
 
-	t.total.Describe(desc)
-	_ = t.total.Set64(min(doneBytes, t.total.GetMax64()))
-	lines := []string{t.total.String()}
+	lines := []string{t.totalLine(desc, doneBytes, eta, etaOK)}
 	seen := map[string]bool{}
 	const maxLines = 8
 	for i, fl := range large {
@@ -359,6 +378,28 @@ func (t *TTYProgress) frameLocked() []string {
 		lines[i] = l
 	}
 	return lines
+}
+
+// totalLine renders the run's line to fit the terminal: the files, the
+// percentage, the bytes and the ETA always, and a bar in whatever width is
+// left (none on a very narrow terminal).
+func (t *TTYProgress) totalLine(desc string, done int64, eta time.Duration, etaOK bool) string {
+	pct := 100
+	if t.bytes > 0 {
+		pct = int(min(done, t.bytes) * 100 / t.bytes)
+	}
+	tail := fmt.Sprintf(" %s/%s", HumanBytes(done), HumanBytes(t.bytes))
+	if etaOK {
+		tail += " ETA " + eta.String()
+	}
+	head := fmt.Sprintf("%s %3d%%", desc, pct)
+	room := t.width - 1 - len(head) - len(tail) - 3 // " [" and "]"
+	if room < 5 {
+		return head + tail
+	}
+	room = min(room, 40)
+	fill := room * pct / 100
+	return head + " [" + strings.Repeat("=", fill) + strings.Repeat(" ", room-fill) + "]" + tail
 }
 
 func (t *TTYProgress) drawLocked() {

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -18,6 +20,7 @@ const (
 	DefaultConcurrency = 8
 	DefaultMaxAttempts = 3
 	DefaultRetryWait   = time.Second
+	DefaultBreakAfter  = 5
 	maxRetryWait       = 15 * time.Second
 )
 
@@ -49,13 +52,29 @@ type RunOptions struct {
 	// Retryable decides whether a failed try is tried again (default: every
 	// error except a context's).
 	Retryable func(error) bool
-	// Fatal, when set, reports whether a file's failure means no other file
-	// can succeed either (rejected credentials): the run then starts no
-	// more files and returns an error matching ErrStopped and the failure.
-	Fatal func(error) bool
+	// Stop, when set, tells failures that no other file can escape from the
+	// file's own: it returns one line of advice for such a failure (and ""
+	// for any other). An immediate one (rejected credentials, a stale
+	// clock) stops the run at once; others (the network) stop it after
+	// BreakAfter consecutive failed tries with no success in between. A
+	// stopped run starts no more files and returns a *StoppedError.
+	Stop func(err error) (advice string, immediate bool)
+	// BreakAfter is the number of consecutive non-immediate Stop failures
+	// that stop the run (default 5).
+	BreakAfter int
 	// Observer receives the events of the run (nil: none). Its methods are
 	// called one at a time.
 	Observer Observer
+	// OptionsKey identifies the options that shape an asset besides its
+	// bytes (tags, context, preset, resource type, ...): "" for none. A
+	// journal entry skips its file only when it was written with the same
+	// key; otherwise the file is uploaded again (ReasonOptionsChanged) so
+	// that the new options apply.
+	OptionsKey string
+	// Problems are the paths Scan could not select: each is reported once,
+	// before the files, as failed (or, for a warning, skipped) with the
+	// problem's reason, and counted in the summary.
+	Problems []Problem
 }
 
 // Observer receives a run's events. The engine serializes the calls.
@@ -77,8 +96,23 @@ type Observer interface {
 var ErrJournal = errors.New("journal write failed")
 
 // ErrStopped is matched by the error Run returns when a failure that
-// RunOptions.Fatal calls fatal stopped the run.
+// RunOptions.Stop calls global stopped the run.
 var ErrStopped = errors.New("stopped: no other file can succeed")
+
+// StoppedError is the error of a run that RunOptions.Stop stopped: the
+// advice, and the failure that tripped it.
+type StoppedError struct {
+	Advice string
+	Err    error
+}
+
+func (e *StoppedError) Error() string { return "stopped: " + e.Advice + " (" + e.Err.Error() + ")" }
+
+// Unwrap returns the failure.
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// Is matches ErrStopped.
+func (e *StoppedError) Is(target error) bool { return target == ErrStopped }
 
 // Run uploads files with a pool of workers and returns the summary. It
 // returns a non-nil error when ctx ends (the error wraps ctx.Err(); no file
@@ -95,6 +129,9 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	if o.RetryWait <= 0 {
 		o.RetryWait = DefaultRetryWait
 	}
+	if o.BreakAfter <= 0 {
+		o.BreakAfter = DefaultBreakAfter
+	}
 	if o.Retryable == nil {
 		o.Retryable = func(err error) bool {
 			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
@@ -104,7 +141,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	if r.obs == nil {
 		r.obs = nopObserver{}
 	}
-	r.sum = Summary{Type: "summary", Files: len(files), DryRun: o.DryRun}
+	r.sum = Summary{Type: "summary", Files: len(files) + len(o.Problems), DryRun: o.DryRun}
 	if o.Journal != nil {
 		r.sum.Journal = o.Journal.Path()
 	}
@@ -112,6 +149,13 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		r.sum.Bytes += f.Size
 	}
 	r.obs.Begin(len(files), r.sum.Bytes)
+	for _, p := range o.Problems {
+		res := FileResult{Type: "file", Path: p.Path, Status: StatusFailed, Reason: p.Reason, Error: p.Message()}
+		if !p.Failure() {
+			res.Status, res.Error = StatusSkipped, ""
+		}
+		r.count(File{Path: p.Path, Rel: p.Rel}, res)
+	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -145,7 +189,7 @@ dispatch:
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.sum.NotStarted = len(files) - r.finished
+	r.sum.NotStarted = r.sum.Files - r.finished
 	r.sum.Seconds = time.Since(r.start).Seconds()
 	var err error
 	switch {
@@ -181,6 +225,31 @@ type runner struct {
 	mu       sync.Mutex
 	sum      Summary
 	finished int // files with a FileDone (or skipped as not started)
+
+	breakMu     sync.Mutex
+	consecutive int // failed tries in a row that Stop calls global
+}
+
+// tried feeds the circuit breaker with the outcome of one try (err nil:
+// success) and reports whether the run is stopping.
+func (r *runner) tried(err error) bool {
+	r.breakMu.Lock()
+	defer r.breakMu.Unlock()
+	if err == nil || r.o.Stop == nil {
+		r.consecutive = 0
+		return false
+	}
+	advice, now := r.o.Stop(err)
+	if advice == "" {
+		r.consecutive = 0
+		return false
+	}
+	r.consecutive++
+	if now || r.consecutive >= r.o.BreakAfter {
+		r.cancel(&StoppedError{Advice: advice, Err: err})
+		return true
+	}
+	return false
 }
 
 func (r *runner) event(fn func()) {
@@ -203,35 +272,35 @@ func (r *runner) process(ctx context.Context, f File) {
 	if res.Status == StatusUploaded || res.Status == StatusExists || res.Status == StatusFailed || (res.Status == StatusSkipped && res.Reason == ReasonEtag) {
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
-				Reason: res.Reason, Etag: res.Etag, Error: res.Error}
+				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
 			if err := r.o.Journal.Record(e); err != nil {
 				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
 			}
 		}
 	}
-	if res.Status == StatusFailed && res.err != nil && r.o.Fatal != nil && r.o.Fatal(res.err) {
-		r.cancel(fmt.Errorf("%w: %w", ErrStopped, res.err))
+	r.event(func() { r.count(f, res) })
+}
+
+// count adds one file's outcome to the summary and reports it; r.mu held.
+func (r *runner) count(f File, res FileResult) {
+	r.finished++
+	switch res.Status {
+	case StatusUploaded:
+		r.sum.Uploaded++
+		r.sum.BytesUploaded += res.Bytes
+	case StatusExists:
+		r.sum.Exists++
+	case StatusSkipped:
+		r.sum.Skipped++
+	case StatusFailed:
+		r.sum.Failed++
+	case StatusPlanned:
+		r.sum.Planned++
+	case StatusCanceled:
+		r.sum.Canceled++
 	}
-	r.event(func() {
-		r.finished++
-		switch res.Status {
-		case StatusUploaded:
-			r.sum.Uploaded++
-			r.sum.BytesUploaded += res.Bytes
-		case StatusExists:
-			r.sum.Exists++
-		case StatusSkipped:
-			r.sum.Skipped++
-		case StatusFailed:
-			r.sum.Failed++
-		case StatusPlanned:
-			r.sum.Planned++
-		case StatusCanceled:
-			r.sum.Canceled++
-		}
-		r.sum.Attempts += res.Attempts
-		r.obs.FileDone(f, res)
-	})
+	r.sum.Attempts += res.Attempts
+	r.obs.FileDone(f, res)
 }
 
 func (r *runner) handle(ctx context.Context, f File) FileResult {
@@ -244,9 +313,13 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		res.Status = StatusFailed
 		res.Error, res.err = err.Error(), err
-		res.Retryable = r.o.Retryable(err)
+		res.Retryable = !localFileErr(err) && r.o.Retryable(err)
+		if errors.Is(err, fs.ErrPermission) {
+			res.Reason = ReasonUnreadable
+		}
 		return res
 	}
+	changed := false // the journal has the bytes, but with other options
 	if j := r.o.Journal; j != nil {
 		var entries []Entry
 		if e, ok := j.Completed(f.PublicID); ok {
@@ -265,6 +338,10 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 					return fail(err)
 				}
 				res.MD5 = sum
+			}
+			if res.MD5 == e.MD5 && e.Options != r.o.OptionsKey {
+				changed = true
+				continue
 			}
 			if res.MD5 == e.MD5 {
 				res.Status, res.Reason, res.Etag = StatusSkipped, ReasonJournal, e.Etag
@@ -303,8 +380,17 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		out, err := r.up.Upload(ctx, f, progress)
 		res.Attempts += max(out.Attempts, 1)
+		if ctx.Err() == nil && r.tried(err) {
+			// This try stopped the run: the file failed (it is not one
+			// canceled by someone else's failure).
+			res.Status, res.Error, res.err, res.Retryable = StatusFailed, err.Error(), err, true
+			return res
+		}
 		if err == nil {
-			res.Status = StatusUploaded
+			res.Status, res.Reason = StatusUploaded, ""
+			if changed {
+				res.Reason = ReasonOptionsChanged
+			}
 			if out.Existing {
 				res.Status = StatusExists
 			}
@@ -324,7 +410,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		} else {
 			res.Reason = ""
 		}
-		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || !r.o.Retryable(err) {
+		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || localFileErr(err) || !r.o.Retryable(err) {
 			return fail(err)
 		}
 		t := time.NewTimer(wait)
@@ -336,6 +422,12 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		wait = min(wait*2, maxRetryWait)
 	}
+}
+
+// localFileErr reports a file that cannot be read (permissions, gone since
+// it was listed): trying it again cannot help.
+func localFileErr(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR)
 }
 
 // FileMD5 returns the lowercase hex MD5 of the file at path, reading it in

@@ -445,3 +445,99 @@ func TestOpenJournalRefusesOtherFiles(t *testing.T) {
 		t.Errorf("empty file: %v", err)
 	}
 }
+
+func TestCircuitBreaker(t *testing.T) {
+	errAuth := errors.New("401 unauthorized")
+	errNet := errors.New("dial tcp: connection refused")
+	stop := func(err error) (string, bool) {
+		switch {
+		case errors.Is(err, errAuth):
+			return "check the credentials", true
+		case errors.Is(err, errNet):
+			return "check the network", false
+		}
+		return "", false
+	}
+	tests := []struct {
+		name     string
+		err      error
+		maxCalls int // upper bound on uploads tried before the run stopped
+	}{
+		{"immediate", errAuth, 1 + 2},  // the first failure, and those in flight with it
+		{"consecutive", errNet, 5 + 2}, // BreakAfter, and those in flight
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := make([]File, 1000)
+			up := newFake()
+			for i := range files {
+				files[i] = File{Path: "nope", PublicID: fmt.Sprint(i), Size: 1}
+				up.failErr[files[i].PublicID] = tt.err
+			}
+			sum, err := Run(context.Background(), files, up, RunOptions{Concurrency: 2, Stop: stop, RetryWait: 1})
+			var se *StoppedError
+			if !errors.As(err, &se) || !errors.Is(err, ErrStopped) || !errors.Is(err, tt.err) || se.Advice == "" {
+				t.Fatalf("err = %v, want a StoppedError wrapping %v", err, tt.err)
+			}
+			if n := up.total(); n > tt.maxCalls {
+				t.Errorf("%d uploads tried before stopping, want at most %d", n, tt.maxCalls)
+			}
+			if sum.ExitCode != ExitUsage || sum.NotStarted < 990 || sum.Failed < 1 {
+				t.Errorf("summary %+v", sum)
+			}
+		})
+	}
+	t.Run("a success resets the count", func(t *testing.T) {
+		files := make([]File, 40)
+		root := writeTree(t, map[string]string{"ok.jpg": "ok"})
+		up := newFake()
+		for i := range files {
+			files[i] = File{Path: filepath.Join(root, "ok.jpg"), PublicID: fmt.Sprint(i), Size: 2}
+			if i%4 != 3 { // three network failures, then a success
+				up.failErr[files[i].PublicID] = errNet
+			}
+		}
+		sum, err := Run(context.Background(), files, up, RunOptions{Concurrency: 1, MaxAttempts: 1, Stop: stop, RetryWait: 1})
+		if err != nil || sum.Uploaded != 10 || sum.Failed != 30 {
+			t.Fatalf("summary %+v, err %v; want the run to go on", sum, err)
+		}
+	})
+}
+
+func TestJournalKeysByOptions(t *testing.T) {
+	root := writeTree(t, tree(10))
+	files := selectAll(t, root)
+	jpath := filepath.Join(t.TempDir(), "j.jsonl")
+	run := func(key string) (*Summary, *recorder, *fakeUploader) {
+		t.Helper()
+		j, err := OpenJournal(jpath, "cloud", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Close()
+		up, rec := newFake(), &recorder{}
+		sum, err := Run(context.Background(), files, up, RunOptions{Journal: j, Observer: rec, OptionsKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, rec, up
+	}
+	if sum, _, _ := run(""); sum.Uploaded != 10 {
+		t.Fatalf("first run %+v", sum)
+	}
+	if sum, _, up := run(""); sum.Skipped != 10 || up.total() != 0 {
+		t.Fatalf("same options: %+v, %d uploads", sum, up.total())
+	}
+	sum, rec, up := run("tags=new")
+	if sum.Uploaded != 10 || up.total() != 10 {
+		t.Fatalf("changed options: %+v, %d uploads; want every file again", sum, up.total())
+	}
+	for id, r := range rec.results {
+		if r.Reason != ReasonOptionsChanged {
+			t.Errorf("%s: reason %q, want %s", id, r.Reason, ReasonOptionsChanged)
+		}
+	}
+	if sum, _, up := run("tags=new"); sum.Skipped != 10 || up.total() != 0 {
+		t.Fatalf("rerun with the new options: %+v, %d uploads", sum, up.total())
+	}
+}

@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -11,8 +12,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // ErrUsage is matched (errors.Is) by every error caused by bad arguments:
@@ -134,6 +137,25 @@ type SelectOptions struct {
 	Shard Shard
 	// Ignore lists files that are never selected (the journal itself).
 	Ignore []string
+	// KeepExtension keeps every file's extension in its public ID
+	// (photo.jpg becomes photo.jpg, not photo), so files that differ only
+	// in their extensions do not collide.
+	KeepExtension bool
+	// FollowSymlinks walks symbolic links to directories (each directory
+	// once per path: a link back to an ancestor is a ReasonSymlinkLoop
+	// problem). Links to files are always followed.
+	FollowSymlinks bool
+	// FS is the file system to read (nil: the operating system's).
+	FS FS
+}
+
+// publicIDType is the resource type PublicID derives IDs for: raw (which
+// keeps extensions) with KeepExtension.
+func (o *SelectOptions) publicIDType() string {
+	if o.KeepExtension {
+		return "raw"
+	}
+	return o.ResourceType
 }
 
 // Validate checks the patterns, the folder and the resource type.
@@ -164,72 +186,265 @@ func (o *SelectOptions) Validate() error {
 	return nil
 }
 
-// Select lists the files of sources, applying the filters, deriving public
-// IDs and keeping only the shard's files. Directories are walked in lexical
-// order; symbolic links to files are followed, links to directories are not.
-// A path that does not exist, two different files with the same public ID,
-// or a bad pattern is a *UsageError; nothing has been uploaded then.
+// FS is the file system Scan reads: Stat follows symbolic links, ReadDir
+// lists a directory (entries in any order; Scan sorts them). The zero
+// SelectOptions.FS is the operating system's. Tests inject failures through
+// it; nothing else is read while selecting (files are opened only when they
+// are uploaded).
+type FS interface {
+	Stat(name string) (fs.FileInfo, error)
+	ReadDir(name string) ([]fs.DirEntry, error)
+}
+
+type osFS struct{}
+
+func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
+func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+// Reasons of a Problem (also the FileResult.Reason of the path it names).
+const (
+	ReasonUnreadable   = "unreadable"    // a directory that cannot be listed or a file that cannot be read
+	ReasonDanglingLink = "dangling_link" // a symbolic link whose target does not exist
+	ReasonSymlinkLoop  = "symlink_loop"  // a link that leads back to a directory being walked (or to itself)
+	ReasonLinkedDir    = "linked_dir"    // a link to a directory, not followed without FollowSymlinks (a warning)
+)
+
+// Problem is a path found while walking that cannot be uploaded. Every
+// problem except ReasonLinkedDir is a failure of that path: the rest of the
+// tree is still selected, and Run reports the path as failed (exit 1).
+type Problem struct {
+	Path   string
+	Rel    string
+	Reason string
+	Err    error
+}
+
+// Failure reports whether the problem fails the run (every reason except
+// ReasonLinkedDir, which is only a warning).
+func (p Problem) Failure() bool { return p.Reason != ReasonLinkedDir }
+
+// Message is the one-line explanation printed for the path.
+func (p Problem) Message() string {
+	switch p.Reason {
+	case ReasonDanglingLink:
+		return "symbolic link to a missing target: fix or remove the link, or --exclude it"
+	case ReasonSymlinkLoop:
+		return "symbolic link loop (it leads back to a directory being walked): not followed"
+	case ReasonLinkedDir:
+		return "symbolic link to a directory: not followed (pass --follow-symlinks to walk it)"
+	}
+	return fmt.Sprintf("cannot read: %v (fix its permissions or --exclude it)", unwrapPathErr(p.Err))
+}
+
+// Selection is what Scan found: the files to upload, in walk order, and the
+// paths that could not be selected.
+type Selection struct {
+	Files    []File
+	Problems []Problem
+}
+
+// Select is Scan for callers that want all or nothing: any failing Problem
+// is returned as a *UsageError naming the first one.
 func Select(sources []Source, o SelectOptions) ([]File, error) {
+	sel, err := Scan(sources, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range sel.Problems {
+		if p.Failure() {
+			return nil, usagef("%s: %s", p.Path, p.Message())
+		}
+	}
+	return sel.Files, nil
+}
+
+// maxCollisions is the most public-ID collisions one error names.
+const maxCollisions = 20
+
+// Scan lists the files of sources, applying the filters, deriving public
+// IDs and keeping only the shard's files. Directories are walked in lexical
+// order. Symbolic links to files are followed; links to directories are
+// followed only with FollowSymlinks, and a link that leads back to a
+// directory being walked is reported (ReasonSymlinkLoop) instead of walked
+// again. Hidden and excluded entries are skipped by name: they are never
+// stat'ed, listed or opened. An unreadable directory, a dangling link or a
+// loop becomes a Problem and the walk goes on. A source argument that does
+// not exist, public ID collisions (all of them, in one error) or a bad
+// pattern are a *UsageError; nothing has been uploaded then.
+func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	ignore := map[string]bool{}
+	w := &walker{o: &o, fsys: o.FS, ignore: map[string]bool{}, byID: map[string]int{}, absOf: map[string]string{}}
+	if w.fsys == nil {
+		w.fsys = osFS{}
+	}
 	for _, p := range o.Ignore {
 		if abs, err := filepath.Abs(p); err == nil {
-			ignore[abs] = true
+			w.ignore[abs] = true
 		}
-	}
-	var all []File
-	byID := map[string]int{}
-	absOf := map[string]string{}
-	add := func(p, rel string, size int64) error {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return usagef("cannot resolve %s: %v", p, err)
-		}
-		if ignore[abs] || !o.included(rel) {
-			return nil
-		}
-		id := PublicID(rel, o.Folder, o.ResourceType)
-		if id == "" {
-			return usagef("cannot derive a public ID from %s: rename the file", p)
-		}
-		if i, ok := byID[id]; ok {
-			if absOf[id] == abs {
-				return nil // the same file listed twice
-			}
-			return usagef("%s and %s would both get public ID %q: rename one, upload them separately with different --folder values, or exclude one", all[i].Path, p, id)
-		}
-		byID[id] = len(all)
-		absOf[id] = abs
-		all = append(all, File{Path: p, Rel: rel, Size: size, PublicID: id})
-		return nil
 	}
 	for _, src := range sources {
-		fi, err := os.Stat(src.Path)
+		fi, err := w.fsys.Stat(src.Path)
+		if err != nil && src.Listed {
+			// A path of a list (a --failed file fed back) fails alone.
+			reason := ReasonUnreadable
+			if errors.Is(err, syscall.ELOOP) {
+				reason = ReasonSymlinkLoop
+			} else if _, lerr := os.Lstat(src.Path); lerr == nil && errors.Is(err, fs.ErrNotExist) {
+				reason = ReasonDanglingLink
+			}
+			w.problem(src.Path, fileRel(src), reason, err)
+			continue
+		}
 		if err != nil {
 			return nil, usagef("cannot read %s: %v", src.Path, unwrapPathErr(err))
 		}
 		switch {
 		case fi.IsDir():
-			if err := o.walk(src.Path, add); err != nil {
-				return nil, err
-			}
+			rel, _ := markedRel(src)
+			w.dir(src.Path, rel, []fs.FileInfo{fi})
 		case fi.Mode().IsRegular():
-			if err := add(src.Path, fileRel(src), fi.Size()); err != nil {
+			if err := w.add(src.Path, fileRel(src), fi.Size()); err != nil {
 				return nil, err
 			}
 		default:
 			return nil, usagef("%s is not a regular file or directory", src.Path)
 		}
 	}
-	out := all[:0]
-	for _, f := range all {
+	if len(w.collisions) > 0 {
+		msg := strings.Join(w.collisions[:min(len(w.collisions), maxCollisions)], "; ")
+		if n := len(w.collisions) - maxCollisions; n > 0 {
+			msg += fmt.Sprintf("; and %d more", n)
+		}
+		return nil, usagef("%d public ID collision(s): %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", len(w.collisions), msg)
+	}
+	sel := &Selection{Problems: w.problems}
+	for _, f := range w.all {
 		if o.Shard.Contains(f.Rel) {
-			out = append(out, f)
+			sel.Files = append(sel.Files, f)
 		}
 	}
-	return out, nil
+	return sel, nil
+}
+
+type walker struct {
+	o          *SelectOptions
+	fsys       FS
+	ignore     map[string]bool
+	all        []File
+	byID       map[string]int
+	absOf      map[string]string
+	collisions []string
+	problems   []Problem
+}
+
+func (w *walker) problem(p, rel, reason string, err error) {
+	if w.o.Shard.Contains(rel) {
+		w.problems = append(w.problems, Problem{Path: p, Rel: rel, Reason: reason, Err: err})
+	}
+}
+
+func (w *walker) add(p, rel string, size int64) error {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return usagef("cannot resolve %s: %v", p, err)
+	}
+	if w.ignore[abs] || !w.o.included(rel) {
+		return nil
+	}
+	id := PublicID(rel, w.o.Folder, w.o.publicIDType())
+	if id == "" {
+		return usagef("cannot derive a public ID from %s: rename the file", p)
+	}
+	if i, ok := w.byID[id]; ok {
+		if w.absOf[id] != abs {
+			w.collisions = append(w.collisions, fmt.Sprintf("%s and %s would both get public ID %q", w.all[i].Path, p, id))
+		}
+		return nil // the same file listed twice is selected once
+	}
+	w.byID[id] = len(w.all)
+	w.absOf[id] = abs
+	w.all = append(w.all, File{Path: p, Rel: rel, Size: size, PublicID: id})
+	return nil
+}
+
+// dir walks directory p (relative path rel); ancestors are the directories
+// on the way down, for loop detection.
+func (w *walker) dir(p, rel string, ancestors []fs.FileInfo) {
+	entries, err := w.fsys.ReadDir(p)
+	if err != nil {
+		w.problem(p, cmp.Or(rel, "."), ReasonUnreadable, err)
+		if len(entries) == 0 {
+			return
+		}
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, d := range entries {
+		name := d.Name()
+		cp, crel := filepath.Join(p, name), path.Join(rel, name)
+		if strings.HasPrefix(name, ".") && !w.o.Hidden {
+			continue
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			if w.o.excluded(crel) {
+				continue // never stat'ed
+			}
+			fi, err := w.fsys.Stat(cp)
+			switch {
+			case errors.Is(err, syscall.ELOOP):
+				w.problem(cp, crel, ReasonSymlinkLoop, err)
+			case errors.Is(err, fs.ErrNotExist):
+				w.problem(cp, crel, ReasonDanglingLink, err)
+			case err != nil:
+				w.problem(cp, crel, ReasonUnreadable, err)
+			case fi.IsDir() && !w.o.FollowSymlinks:
+				w.problem(cp, crel, ReasonLinkedDir, nil)
+			case fi.IsDir():
+				if slices.ContainsFunc(ancestors, func(a fs.FileInfo) bool { return os.SameFile(a, fi) }) {
+					w.problem(cp, crel, ReasonSymlinkLoop, nil)
+					continue
+				}
+				w.dir(cp, crel, append(ancestors[:len(ancestors):len(ancestors)], fi))
+			case fi.Mode().IsRegular():
+				_ = w.addOrCollide(cp, crel, fi.Size())
+			}
+		case d.IsDir():
+			if w.o.excluded(crel) {
+				continue
+			}
+			next := ancestors
+			if w.o.FollowSymlinks {
+				fi, err := d.Info()
+				if err != nil {
+					w.problem(cp, crel, ReasonUnreadable, err)
+					continue
+				}
+				next = append(ancestors[:len(ancestors):len(ancestors)], fi)
+			}
+			w.dir(cp, crel, next)
+		case d.Type().IsRegular():
+			if !w.o.included(crel) {
+				continue // never stat'ed
+			}
+			fi, err := d.Info()
+			if err != nil {
+				w.problem(cp, crel, ReasonUnreadable, err)
+				continue
+			}
+			_ = w.addOrCollide(cp, crel, fi.Size())
+		}
+	}
+}
+
+// addOrCollide adds a walked file; its only possible error (a file whose
+// name yields no public ID) becomes a problem of that path.
+func (w *walker) addOrCollide(p, rel string, size int64) error {
+	if err := w.add(p, rel, size); err != nil {
+		w.problem(p, rel, ReasonUnreadable, err)
+	}
+	return nil
 }
 
 func unwrapPathErr(err error) error {
@@ -242,54 +457,60 @@ func unwrapPathErr(err error) error {
 
 // fileRel is the relative path of a file source: its base name, or for a
 // listed relative path that stays inside the current directory, the cleaned
-// path itself.
+// path itself. A listed path with a "/./" marker (as --failed writes them,
+// like rsync's) keeps the part after the marker: "photos/./cats/tom.jpg"
+// is cats/tom.jpg.
 func fileRel(src Source) string {
-	if src.Listed && !filepath.IsAbs(src.Path) {
-		c := filepath.ToSlash(filepath.Clean(src.Path))
-		if c != ".." && !strings.HasPrefix(c, "../") {
-			return c
+	if rel, ok := markedRel(src); ok {
+		return rel
+	}
+	if src.Listed {
+		if !filepath.IsAbs(src.Path) {
+			c := filepath.ToSlash(filepath.Clean(src.Path))
+			if c != ".." && !strings.HasPrefix(c, "../") {
+				return c
+			}
 		}
 	}
 	return filepath.Base(src.Path)
 }
 
-func (o *SelectOptions) walk(root string, add func(p, rel string, size int64) error) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return usagef("cannot read %s: %v", p, unwrapPathErr(err))
-		}
-		if p == root {
-			return nil
-		}
-		r, err := filepath.Rel(root, p)
-		if err != nil {
-			return usagef("cannot read %s: %v", p, err)
-		}
-		rel := filepath.ToSlash(r)
-		hidden := strings.HasPrefix(d.Name(), ".")
-		if d.IsDir() {
-			if (hidden && !o.Hidden) || o.excluded(rel) {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if hidden && !o.Hidden {
-			return nil
-		}
-		var fi fs.FileInfo
-		if d.Type()&fs.ModeSymlink != 0 {
-			fi, err = os.Stat(p) // follow links to files
-		} else {
-			fi, err = d.Info()
-		}
-		if err != nil {
-			return usagef("cannot read %s: %v", p, unwrapPathErr(err))
-		}
-		if !fi.Mode().IsRegular() {
-			return nil
-		}
-		return add(p, rel, fi.Size())
-	})
+// markedRel is the part after a "/./" marker of a listed path, when it is
+// a clean relative path.
+func markedRel(src Source) (string, bool) {
+	if !src.Listed {
+		return "", false
+	}
+	_, after, ok := strings.Cut(filepath.ToSlash(src.Path), "/./")
+	if !ok {
+		return "", false
+	}
+	c := path.Clean(after)
+	if c == "." || c == ".." || strings.HasPrefix(c, "../") || path.IsAbs(c) {
+		return "", false
+	}
+	return c, true
+}
+
+// LargestFirst orders files by size, largest first (ties keep their
+// order), so that a run does not end with one large file uploading alone.
+func LargestFirst(files []File) {
+	slices.SortStableFunc(files, func(a, b File) int { return cmp.Compare(b.Size, a.Size) })
+}
+
+// RetryPath is the path of f as a line of a list that "cldrest upload -"
+// reads back with the same public ID: the root, a "/./" marker, and the
+// relative path (see fileRel).
+func RetryPath(path, rel string) string {
+	p := filepath.ToSlash(path)
+	if rel == "" || rel == "." || !(p == rel || strings.HasSuffix(p, "/"+rel)) {
+		return path
+	}
+	root := strings.TrimSuffix(strings.TrimSuffix(p, rel), "/")
+	if root == "" {
+		root = "."
+	}
+	return filepath.FromSlash(root + "/./" + rel)
 }
 
 func (o *SelectOptions) excluded(rel string) bool {

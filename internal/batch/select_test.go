@@ -326,3 +326,15 @@ func TestSelectShard(t *testing.T) {
 		}
 	}
 }
+
+func TestLargestFirst(t *testing.T) {
+	files := []File{{PublicID: "a", Size: 1}, {PublicID: "b", Size: 30}, {PublicID: "c", Size: 1}, {PublicID: "d", Size: 7}}
+	LargestFirst(files)
+	var got []string
+	for _, f := range files {
+		got = append(got, f.PublicID)
+	}
+	if strings.Join(got, "") != "bdac" {
+		t.Errorf("order %q, want b d a c", got)
+	}
+}

@@ -1,0 +1,65 @@
+package client
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// URLOptions are the CLOUDINARY_URL query options ParseURL applies.
+var URLOptions = []string{"upload_prefix", "signature_algorithm", "signature_version", "timeout", "upload_timeout",
+	"chunk_size", "oauth_token", "secure_distribution", "secure_cname", "private_cdn"}
+
+// UnknownURLOption is a CLOUDINARY_URL option ParseURL ignores, with the
+// known option it most likely misspells ("" when none is close).
+type UnknownURLOption struct {
+	Key, Suggestion string
+}
+
+// UnknownURLOptions lists the query options of a CLOUDINARY_URL that are
+// not in URLOptions (ParseURL ignores them silently), so a caller can warn
+// about a misspelling. Only keys are returned, never values.
+func UnknownURLOptions(raw string) []UnknownURLOption {
+	_, query, ok := strings.Cut(strings.TrimSpace(raw), "?")
+	if !ok {
+		return nil
+	}
+	var out []UnknownURLOption
+	for _, pair := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil || key == "" || slices.Contains(URLOptions, key) {
+			continue
+		}
+		u := UnknownURLOption{Key: key}
+		best := 3 // at most two edits away
+		for _, known := range URLOptions {
+			if d := editDistance(strings.ToLower(key), known); d < best {
+				best, u.Suggestion = d, known
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

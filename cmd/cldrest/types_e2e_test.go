@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestE2EEveryResourceType: rm, show, ls, tag and rename find image, video
+// and raw assets without --resource-type, as upload creates them; a miss
+// names the types tried.
+func TestE2EEveryResourceType(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	png, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", "sunset.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp4 := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 64)...)
+	for name, b := range map[string][]byte{"sunset.png": png, "clip.mp4": mp4, "doc.txt": []byte("hello\n")} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runBin(t, env, "", "upload", "--no-journal", "-q", dir); r.code != 0 {
+		t.Fatalf("upload: %s %s", r.stdout, r.stderr)
+	}
+	step := func(code int, want string, args ...string) binResult {
+		t.Helper()
+		r := runBin(t, env, "", args...)
+		if r.code != code || !strings.Contains(r.stdout+r.stderr, want) {
+			t.Errorf("%v: exit %d (want %d), want %q in\n%s%s", args, r.code, code, want, r.stdout, r.stderr)
+		}
+		return r
+	}
+	step(0, "video/upload", "show", "clip")
+	step(0, "raw/upload", "show", "doc.txt")
+	step(1, "nope not found as image, video or raw (delivery type upload)", "show", "nope")
+	step(0, "3 assets", "ls")
+	step(0, "added t on 3 of 3 assets", "tag", "add", "t", "clip", "doc.txt", "sunset")
+	step(0, "3 assets", "ls", "--tag", "t")
+	step(0, "renamed clip -> clips/clip", "rename", "clip", "clips/clip")
+	step(0, "video/upload", "show", "clips/clip")
+	step(1, "1 of 3 public IDs not found as image, video or raw (delivery type upload): gone", "rm", "clips/clip", "doc.txt", "gone")
+	step(0, "1 asset\n", "ls")
+}
+
+// TestE2EBulkRmListsFirst: a bulk rm names what it will delete (the first
+// ten and a count) before it asks.
+func TestE2EBulkRmListsFirst(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	for i := range 12 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%02d.txt", i)), []byte(fmt.Sprint(i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := runBin(t, env, "", "upload", "--no-journal", "-q", "--folder", "d", dir); r.code != 0 {
+		t.Fatalf("upload: %s", r.stderr)
+	}
+	cmd := exec.Command(e2eBin, "rm", "--prefix", "d/")
+	cmd.Env, cmd.Stdin = env, strings.NewReader("no\n")
+	out, _ := cmd.CombinedOutput()
+	s := string(out)
+	for _, want := range []string{"  ... and 2 more", "Delete 12 assets with prefix \"d/\"", "aborted"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("rm output lacks %q:\n%s", want, s)
+		}
+	}
+	if n := strings.Count(s, " (raw/upload)\n"); n != 10 {
+		t.Errorf("rm listed %d assets, want the first ten:\n%s", n, s)
+	}
+	if n := m.assetCount(t); n != 12 {
+		t.Errorf("%d assets left after answering no, want 12", n)
+	}
+}
+
+// TestE2EJournalLock: two runs started together on one journal do not both
+// upload: the second refuses (exit 2, naming --wait), or with --wait runs
+// after the first and skips everything.
+func TestE2EJournalLock(t *testing.T) {
+	m := startMockProc(t)
+	n := 20
+	dir, want := makeFiles(t, n, "")
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	// Slow uploads keep the first run busy while the second starts.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "delay", "delay": "100ms"}, nil)
+	first := exec.Command(e2eBin, "upload", "--concurrency", "2", "--journal", journal, "--json", dir)
+	first.Env = e2eEnv(m.url)
+	var out1 lockedBuffer
+	first.Stdout = &out1
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Once the first run has recorded a file, it holds the lock.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first run recorded nothing")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r := runBin(t, e2eEnv(m.url), "", "upload", "--journal", journal, dir)
+	if r.code != 2 || !strings.Contains(r.stderr, "another cldrest upload") || !strings.Contains(r.stderr, "--wait") {
+		t.Errorf("second run: exit %d, %s", r.code, r.stderr)
+	}
+	waiter := runBin(t, e2eEnv(m.url), "", "upload", "--wait", "--journal", journal, "--json", dir)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first run: %v", err)
+	}
+	if _, sum := jsonLines(t, out1.String()); sum["uploaded"].(float64) != float64(n) {
+		t.Errorf("first run: %v", sum)
+	}
+	if _, sum := jsonLines(t, waiter.stdout); waiter.code != 0 || sum["skipped"].(float64) != float64(n) {
+		t.Errorf("waiting run: exit %d, %v, %s", waiter.code, sum, waiter.stderr)
+	}
+	if got := m.uploadRequests(t); got != n {
+		t.Errorf("%d upload requests for %d files, want each once", got, n)
+	}
+	checkAssets(t, m, want)
+}
+
+// TestE2EConfigHints: a misspelt CLOUDINARY_URL option is warned about
+// (naming the key and the likely option, never a value), and a value
+// pasted with its "CLOUDINARY_URL=" prefix gets a hint.
+func TestE2EConfigHints(t *testing.T) {
+	r := runBin(t, e2eEnv("cloudinary://123:"+cmdCanary+"@demo?upload_prefx=http://127.0.0.1:1&timeout=5"), "", "sign", "a=b")
+	if r.code != 0 || strings.Count(r.stderr, "warning") != 1 || !strings.Contains(r.stderr, `option "upload_prefx" is not recognised`) ||
+		!strings.Contains(r.stderr, "did you mean upload_prefix?") || strings.Contains(r.stderr, "127.0.0.1") {
+		t.Errorf("misspelt option: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runBin(t, e2eEnv("CLOUDINARY_URL=cloudinary://123:"+cmdCanary+"@demo"), "", "ls")
+	if r.code != 2 || !strings.Contains(r.stderr, "starts with CLOUDINARY_URL=") || !strings.Contains(r.stderr, "the URL alone") {
+		t.Errorf("pasted value: exit %d, stderr %q", r.code, r.stderr)
+	}
+	noCanary(t, r.stdout, r.stderr)
+}
