@@ -342,51 +342,84 @@ func notCloudNameChar(r rune) bool {
 	return !strings.ContainsRune("-._~", r)
 }
 
+// urlOptions are the CLOUDINARY_URL query options, each with the function
+// that applies its value (what it returns, when not "", says what the
+// value should have been and how to fix it). URLOptions lists their keys.
+var urlOptions = []struct {
+	key   string
+	apply func(c *Config, v string) (what, fix string)
+}{
+	{"upload_prefix", func(c *Config, v string) (string, string) {
+		c.UploadPrefix = strings.TrimRight(v, "/")
+		return "", ""
+	}},
+	{"signature_algorithm", func(c *Config, v string) (string, string) {
+		alg, err := signer.ParseAlgorithm(v)
+		if err != nil {
+			return "a known algorithm", "use sha1 or sha256"
+		}
+		c.SignatureAlgorithm = alg
+		return "", ""
+	}},
+	{"signature_version", func(c *Config, v string) (string, string) {
+		n, err := strconv.Atoi(v)
+		if err != nil || (n != 1 && n != 2) {
+			return "a known signature version", "use 1 or 2"
+		}
+		c.SignatureVersion = n
+		return "", ""
+	}},
+	{"timeout", func(c *Config, v string) (string, string) { return seconds(&c.Timeout, v) }},
+	{"upload_timeout", func(c *Config, v string) (string, string) { return seconds(&c.UploadTimeout, v) }},
+	{"chunk_size", func(c *Config, v string) (string, string) {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < MinChunkSize {
+			return fmt.Sprintf("a size of at least %d bytes", MinChunkSize), fmt.Sprintf("use at least %d bytes (5 MiB)", MinChunkSize)
+		}
+		c.ChunkSize = n
+		return "", ""
+	}},
+	{"oauth_token", func(c *Config, v string) (string, string) {
+		c.OAuthToken = NewSecret(v)
+		return "", ""
+	}},
+	{"secure_distribution", func(c *Config, v string) (string, string) {
+		c.SecureDistribution = v
+		return "", ""
+	}},
+	{"secure_cname", func(c *Config, v string) (string, string) {
+		c.SecureDistribution = v
+		return "", ""
+	}},
+	{"private_cdn", func(c *Config, v string) (string, string) {
+		c.PrivateCDN = v == "true" || v == "1"
+		return "", ""
+	}},
+}
+
+// seconds sets *d from a positive number of seconds.
+func seconds(d *time.Duration, v string) (string, string) {
+	n, err := parseSeconds(v)
+	if err != nil {
+		return "a positive number of seconds", "give a number of seconds greater than 0, e.g. 60"
+	}
+	*d = n
+	return "", ""
+}
+
 // applyOptions applies the recognised query options in order (a repeated
-// key: the last one wins). Errors name the option and the position of its
-// value, never the value: a misplaced separator can put the secret there.
+// key: the last one wins); others are ignored (UnknownURLOptions names
+// them). Errors name the option and the position of its value, never the
+// value: a misplaced separator can put the secret there.
 func (c *Config) applyOptions(opts []queryOption) error {
 	for _, o := range opts {
-		v := o.value
-		bad := func(what, fix string) error {
-			return &ConfigError{Field: o.key, Reason: fmt.Sprintf("the value at position %d of CLOUDINARY_URL is not %s", o.pos, what), Fix: fix}
-		}
-		var err error
-		switch o.key {
-		case "upload_prefix":
-			c.UploadPrefix = strings.TrimRight(v, "/")
-		case "signature_algorithm":
-			c.SignatureAlgorithm, err = signer.ParseAlgorithm(v)
-			if err != nil {
-				return bad("a known algorithm", "use sha1 or sha256")
+		for _, known := range urlOptions {
+			if known.key != o.key {
+				continue
 			}
-		case "signature_version":
-			c.SignatureVersion, err = strconv.Atoi(v)
-			if err != nil || (c.SignatureVersion != 1 && c.SignatureVersion != 2) {
-				return bad("a known signature version", "use 1 or 2")
+			if what, fix := known.apply(c, o.value); what != "" {
+				return &ConfigError{Field: o.key, Reason: fmt.Sprintf("the value at position %d of CLOUDINARY_URL is not %s", o.pos, what), Fix: fix}
 			}
-		case "timeout", "upload_timeout":
-			d, perr := parseSeconds(v)
-			if perr != nil {
-				return bad("a positive number of seconds", "give a number of seconds greater than 0, e.g. 60")
-			}
-			if o.key == "timeout" {
-				c.Timeout = d
-			} else {
-				c.UploadTimeout = d
-			}
-		case "chunk_size":
-			n, perr := strconv.ParseInt(v, 10, 64)
-			if perr != nil || n < MinChunkSize {
-				return bad(fmt.Sprintf("a size of at least %d bytes", MinChunkSize), fmt.Sprintf("use at least %d bytes (5 MiB)", MinChunkSize))
-			}
-			c.ChunkSize = n
-		case "oauth_token":
-			c.OAuthToken = NewSecret(v)
-		case "secure_distribution", "secure_cname":
-			c.SecureDistribution = v
-		case "private_cdn":
-			c.PrivateCDN = v == "true" || v == "1"
 		}
 	}
 	return nil

@@ -7,8 +7,13 @@ import (
 )
 
 // URLOptions are the CLOUDINARY_URL query options ParseURL applies.
-var URLOptions = []string{"upload_prefix", "signature_algorithm", "signature_version", "timeout", "upload_timeout",
-	"chunk_size", "oauth_token", "secure_distribution", "secure_cname", "private_cdn"}
+var URLOptions = func() []string {
+	keys := make([]string, len(urlOptions))
+	for i, o := range urlOptions {
+		keys[i] = o.key
+	}
+	return keys
+}()
 
 // UnknownURLOption is a CLOUDINARY_URL option ParseURL ignores, with the
 // known option it most likely misspells ("" when none is close).
