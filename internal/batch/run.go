@@ -373,7 +373,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		res.Status = StatusPlanned
 		return res
 	}
-	wait := r.o.RetryWait
+	backoff := NewBackoff(r.o.RetryWait)
 	for attempt := 1; ; attempt++ {
 		progress := func(acked, total int64) {
 			r.event(func() { r.obs.FileProgress(f, acked, total) })
@@ -413,14 +413,31 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || localFileErr(err) || !r.o.Retryable(err) {
 			return fail(err)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !backoff.Wait(ctx) {
 			return fail(err)
-		case <-t.C:
 		}
-		wait = min(wait*2, maxRetryWait)
+	}
+}
+
+// Backoff is the wait between two tries of one file: it starts at the
+// first wait and doubles after each try, up to 15 s. Run and the download
+// engine share it.
+type Backoff struct{ next time.Duration }
+
+// NewBackoff returns a Backoff whose first wait is first.
+func NewBackoff(first time.Duration) *Backoff { return &Backoff{next: first} }
+
+// Wait sleeps for the current wait and doubles the next one. It returns
+// false, at once, when ctx ends first.
+func (b *Backoff) Wait(ctx context.Context) bool {
+	t := time.NewTimer(b.next)
+	defer t.Stop()
+	b.next = min(b.next*2, maxRetryWait)
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

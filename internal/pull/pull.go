@@ -306,7 +306,7 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 		res.Status = StatusPlanned
 		return res
 	}
-	wait := o.RetryWait
+	backoff := batch.NewBackoff(o.RetryWait)
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
 		n, sum, err := download(ctx, dest, a, fetch, progress)
@@ -321,14 +321,9 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 		if ctx.Err() != nil || attempt >= o.MaxAttempts || !o.Retryable(err) {
 			return fail(err)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !backoff.Wait(ctx) {
 			return fail(err)
-		case <-t.C:
 		}
-		wait = min(wait*2, 15*time.Second)
 	}
 }
 
