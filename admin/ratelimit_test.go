@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/mockserver"
@@ -207,27 +210,29 @@ func TestRateLimitExhaustedRecordsBudget(t *testing.T) {
 func TestClientSideRateLimit(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
-	var arrivals []time.Time
+	requests := 0
 	f := setup(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		arrivals = append(arrivals, time.Now())
+		requests++
 		mu.Unlock()
 		fmt.Fprint(w, `{"status":"ok"}`)
-	}, client.WithRateLimit(20, 1))
-	const n = 6
-	for range n {
-		if _, err := f.svc.Ping(t.Context()); err != nil {
-			t.Fatal(err)
-		}
+	}, client.WithRateLimit(rate.Every(time.Hour), 1))
+	// The burst lets one call through at once; the next token is an hour
+	// away, past the second call's deadline, so the limiter refuses it at
+	// once (rate.Limiter.Wait) and it is never sent. Without the limiter it
+	// would be sent and succeed.
+	if _, err := f.svc.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	if _, err := f.svc.Ping(ctx); err == nil {
+		t.Fatal("second call went through; the limiter must hold it past its deadline")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(arrivals) != n {
-		t.Fatalf("%d requests, want %d", len(arrivals), n)
-	}
-	// 20/s with burst 1: 5 gaps of at least 50 ms (10% slack for timers).
-	if span := arrivals[n-1].Sub(arrivals[0]); span < 225*time.Millisecond {
-		t.Errorf("%d calls spanned %v, want at least 250ms at 20 calls/s", n, span)
+	if requests != 1 {
+		t.Fatalf("server saw %d requests, want 1 (the limiter must hold the second)", requests)
 	}
 }
 
