@@ -15,13 +15,12 @@ import (
 
 // unsupportedUploadParams are upload/explicit parameters whose effect the
 // mock cannot produce; sending them (with a true or non-empty value) is an
-// error rather than a silently ignored request.
+// error rather than a silently ignored request. The media parameters
+// (transformation, eager, analysis, add-ons) are answered in media.go.
 var unsupportedUploadParams = []string{
-	"callback", "transformation", "eval", "on_success", "return_delete_token",
-	"ocr", "categorization", "detection", "background_removal", "raw_convert", "auto_tagging",
-	"similarity_search", "faces", "colors", "image_metadata", "media_metadata", "exif", "phash",
-	"quality_analysis", "accessibility_analysis", "cinemagraph_analysis", "visual_search",
-	"auto_chaptering", "auto_transcription", "auto_video_details", "responsive_breakpoints",
+	"callback", "on_success", "return_delete_token",
+	"similarity_search", "visual_search",
+	"auto_chaptering", "auto_transcription", "auto_video_details",
 	"regions", "headers", "proxy",
 }
 
@@ -37,34 +36,6 @@ func checkUnsupportedParams(p *params) error {
 		return unsupported("the " + name + " parameter")
 	}
 	return nil
-}
-
-// eagerResponse lists eager transformations with delivery URLs; the mock
-// serves the original for them.
-func (s *Server) eagerResponse(rc *reqCtx, a *asset, eager string) []map[string]any {
-	var out []map[string]any
-	for _, t := range strings.Split(eager, "|") {
-		t = strings.TrimSpace(t)
-		if t == "" {
-			continue
-		}
-		format := a.Format
-		if i := strings.LastIndexByte(t, '/'); i >= 0 && !strings.ContainsAny(t[i+1:], ",_") {
-			t, format = t[:i], t[i+1:]
-		}
-		u := s.deliveryURL(rc, a)
-		base := u[:strings.Index(u, "/v")]
-		id := escapePublicID(a.PublicID)
-		if format != "" {
-			id += "." + format
-		}
-		eu := base + "/" + t + "/v" + strconv.FormatInt(a.Version, 10) + "/" + id
-		out = append(out, map[string]any{
-			"transformation": t, "width": a.Width, "height": a.Height, "bytes": a.Bytes,
-			"format": format, "url": eu, "secure_url": eu,
-		})
-	}
-	return out
 }
 
 // uploadRT returns the resource type of an Upload API path (image when auto).
@@ -96,6 +67,13 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	mods, err := parseModeration(p.get("moderation"), s.Now())
 	if err != nil {
 		return nil, err
+	}
+	media, err := s.parseMediaRequest(p, key.rt)
+	if err != nil {
+		return nil, err
+	}
+	if media.incoming != nil || media.format != "" {
+		return nil, unsupported("incoming transformations in explicit (upload the asset again with transformation)")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,8 +111,8 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		rc.applied = true
 	}
 	res := s.assetResponse(rc, a, true)
-	if e := p.get("eager"); e != "" {
-		res["eager"] = s.eagerResponse(rc, a, e)
+	if err := s.answerMedia(rc, a, media, res); err != nil {
+		return nil, err
 	}
 	s.notify(rc, "explicit", res)
 	if async {
