@@ -326,14 +326,14 @@ type eagerItem struct {
 }
 
 type breakpointRequest struct {
-	CreateDerived bool   `json:"create_derived"`
-	BytesStep     int64  `json:"bytes_step"`
-	MinWidth      int    `json:"min_width"`
-	MaxWidth      int    `json:"max_width"`
-	MaxImages     int    `json:"max_images"`
+	CreateDerived  bool   `json:"create_derived"`
+	BytesStep      int64  `json:"bytes_step"`
+	MinWidth       int    `json:"min_width"`
+	MaxWidth       int    `json:"max_width"`
+	MaxImages      int    `json:"max_images"`
 	Transformation string `json:"transformation"`
-	Format        string `json:"format"`
-	plan          transform.Plan
+	Format         string `json:"format"`
+	plan           transform.Plan
 }
 
 // analysisParams are the boolean analysis parameters the mock answers (see
