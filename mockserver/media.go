@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"net/http"
 	"net/url"
@@ -89,9 +90,13 @@ func (m *mediaState) get(key string) *cacheEntry {
 	return nil
 }
 
+func md5Hex(b []byte) string {
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
+}
+
 func (m *mediaState) put(key string, res *transform.Result) *cacheEntry {
-	sum := md5.Sum(res.Bytes)
-	e := &cacheEntry{key: key, res: res, etag: hex.EncodeToString(sum[:])}
+	e := &cacheEntry{key: key, res: res, etag: md5Hex(res.Bytes)}
 	n := int64(len(res.Bytes))
 	if n > maxRenderCacheBytes/4 {
 		return e
@@ -944,4 +949,56 @@ func (s *Server) remoteFromDir(rc *reqCtx, raw string) (sp spool, found, ok bool
 		return sp, true, true, nil
 	}
 	return nil, false, true, nil
+}
+
+// encodeFrames encodes composed frames (a sprite sheet, the frames of a
+// multi animation, a text image) in format.
+func (s *Server) encodeFrames(rc *reqCtx, frames []image.Image, delays []int, format string) (*transform.Result, error) {
+	b := frames[0].Bounds()
+	src := &transform.Source{Info: transform.Info{Format: format, Width: b.Dx(), Height: b.Dy(), Frames: len(frames), Orientation: 1},
+		Frames: frames, Delays: delays}
+	res, err := transform.RenderSource(rc.r.Context(), src, transform.Plan{}, transform.RenderOptions{Format: format})
+	if err != nil {
+		return nil, transformError(err)
+	}
+	s.media.renders.Add(1)
+	return res, nil
+}
+
+// storeGenerated stores a generated image (sprite, multi or text type) as
+// an asset, replacing the previous one of the same public ID.
+func (s *Server) storeGenerated(rc *reqCtx, typ, publicID string, res *transform.Result) (*asset, error) {
+	sp, err := s.blobs.newSpool()
+	if err != nil {
+		return nil, err
+	}
+	_, _ = sp.Write(res.Bytes)
+	now := s.Now().UTC().Truncate(time.Second)
+	a := &asset{AssetID: s.newHexID(), PublicID: publicID, ResourceType: "image", Type: typ, Format: res.Format,
+		Version: now.Unix(), VersionID: s.newHexID(), Width: res.Width, Height: res.Height, Bytes: int64(len(res.Bytes)),
+		ETag: sp.state().sum(), CreatedAt: now, UpdatedAt: now, Tags: nil, DisplayName: path.Base(publicID), AccessMode: "public"}
+	if res.Frames > 1 {
+		a.Pages = res.Frames
+	}
+	a.Blob = a.VersionID
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.st.assets[a.key()]
+	if old != nil {
+		a.AssetID = old.AssetID
+		a.Version = max(a.Version, old.Version+1)
+	}
+	if err := sp.commit(a.Blob); err != nil {
+		return nil, err
+	}
+	if err := s.persist.saveAsset(a); err != nil {
+		s.blobs.remove(a.Blob)
+		return nil, err
+	}
+	if old != nil {
+		s.blobs.remove(old.Blob)
+	}
+	s.st.put(a)
+	rc.applied = true
+	return a.clone(), nil
 }

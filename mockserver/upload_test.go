@@ -223,7 +223,7 @@ func TestUploadFileForms(t *testing.T) {
 		}
 	})
 	t.Run("unsupported action", func(t *testing.T) {
-		r := postForm(t, s, "/v1_1/demo/image/sprite", url.Values{"tag": {"x"}})
+		r := postForm(t, s, "/v1_1/demo/video/concat", url.Values{"tag": {"x"}})
 		mustStatus(t, r, 400)
 		if !strings.Contains(r.msg(), "does not support") {
 			t.Fatalf("%q", r.msg())
