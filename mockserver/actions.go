@@ -646,8 +646,15 @@ func (s *Server) handleDownload(rc *reqCtx) (any, error) {
 	if a == nil {
 		return nil, resourceNotFound(id)
 	}
-	if f := p.get("format"); f != "" && f != c.Format {
-		rc.w.Header().Set("X-Mock-Not-Rendered", "format conversion to "+f+"; original served")
+	if f := strings.ToLower(p.get("format")); f != "" && f != c.Format {
+		if c.ResourceType != "image" {
+			return nil, unsupported("format conversion of " + c.ResourceType + " downloads")
+		}
+		e, err := s.renderAsset(rc.r.Context(), &c, transform.Plan{}, f, "")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.serveBytes(rc, e.res.Bytes, e.res.ContentType, e.etag, path.Base(c.PublicID)+"."+e.res.Format, attachment, false)
 	}
 	name := path.Base(c.PublicID)
 	if c.Format != "" {

@@ -613,6 +613,14 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 	if mr == nil {
 		return nil
 	}
+	if ev := rc.p.get("eval"); ev != "" {
+		s.media.mu.Lock() // stored, never run
+		if s.media.extras == nil {
+			s.media.extras = map[string][]byte{}
+		}
+		s.media.extras[a.AssetID+".eval"] = []byte(ev)
+		s.media.mu.Unlock()
+	}
 	if mr.hasFaces {
 		s.media.mu.Lock()
 		if s.media.faces == nil {

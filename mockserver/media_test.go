@@ -128,6 +128,12 @@ func TestDeliveryRenders(t *testing.T) {
 	if bad.header.Get("X-Cld-Error") != "Invalid width in transformation: abc" || bad.msg() != "Invalid width in transformation: abc" {
 		t.Fatalf("X-Cld-Error %q, message %q", bad.header.Get("X-Cld-Error"), bad.msg())
 	}
+	// A signed download in another format is converted.
+	dl := signed(t, url.Values{"public_id": {"pic"}, "format": {"webp"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	r, info = fetch(t, s, "/v1_1/demo/image/download?"+dl.Encode(), "")
+	if info.Format != "webp" || r.header.Get("Content-Type") != "image/webp" {
+		t.Fatalf("download format=webp served %+v", info)
+	}
 	// A named transformation resolves from the stored ones.
 	mustStatus(t, admin(t, s, "POST", "/v1_1/demo/transformations/thumb", map[string]any{"transformation": "c_fill,h_30,w_30"}), 200)
 	_, info = fetch(t, s, "/demo/image/upload/t_thumb/pic.png", "")
