@@ -110,7 +110,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 			return nil, deliveryError(http.StatusUnauthorized, "Invalid signature "+sig)
 		}
 	}
-	if rendered, err := s.deliverMedia(rc, found, trans, ext); rendered || err != nil {
+	if rendered, err := s.deliverMedia(rc, found, trans, ext, sig != ""); rendered || err != nil {
 		return nil, err
 	}
 	var notes []string

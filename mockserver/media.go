@@ -42,7 +42,35 @@ type mediaState struct {
 	lru     *list.List                // of *cacheEntry, most recent first
 	index   map[string]*list.Element
 	size    int64
-	renders atomic.Int64 // renders performed (cache misses), for tests and benchmarks
+	renders atomic.Int64  // renders performed (cache misses), for tests and benchmarks
+	slots   chan struct{} // bounds concurrent renders (each may hold DefaultMaxPixels)
+}
+
+// maxConcurrentRenders bounds the renders running at once, so that parallel
+// requests for huge sizes cannot take more than a few hundred MiB.
+const maxConcurrentRenders = 4
+
+// acquire waits for a render slot; release gives it back.
+func (m *mediaState) acquire(ctx context.Context) error {
+	m.mu.Lock()
+	if m.slots == nil {
+		m.slots = make(chan struct{}, maxConcurrentRenders)
+	}
+	slots := m.slots
+	m.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (m *mediaState) release() {
+	m.mu.Lock()
+	slots := m.slots
+	m.mu.Unlock()
+	<-slots
 }
 
 // derivedAsset is one derived version of an asset (eager, breakpoints,
@@ -126,7 +154,7 @@ func (m *mediaState) put(key string, res *transform.Result) *cacheEntry {
 func (m *mediaState) reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.derived, m.faces, m.extras = nil, nil, nil
+	m.derived, m.faces, m.extras = nil, nil, nil // slots stay: renders may be running
 	m.lru, m.index, m.size = nil, nil, 0
 }
 
@@ -200,6 +228,10 @@ func (s *Server) renderAsset(ctx context.Context, a *asset, plan transform.Plan,
 		return nil, resourceNotFound(a.PublicID)
 	}
 	defer r.Close()
+	if err := s.media.acquire(ctx); err != nil {
+		return nil, transformError(err)
+	}
+	defer s.media.release()
 	res, err := transform.Render(ctx, r, plan, transform.RenderOptions{Accept: accept, Format: format})
 	if err != nil {
 		return nil, transformError(err)
@@ -242,8 +274,9 @@ func (s *Server) parsePlan(t string) (transform.Plan, error) {
 // deliverMedia serves what a delivery URL asks of an image: the rendered
 // transformation or format conversion, a sprite's CSS or JSON, and refuses
 // video transformations. It reports false when the stored bytes should be
-// served as they are.
-func (s *Server) deliverMedia(rc *reqCtx, a *asset, trans []string, ext string) (bool, error) {
+// served as they are. signed tells whether the URL carried a valid s--…--
+// signature (strict transformations let signed URLs through).
+func (s *Server) deliverMedia(rc *reqCtx, a *asset, trans []string, ext string, signed bool) (bool, error) {
 	if a.Type == "sprite" && (ext == "css" || ext == "json") {
 		s.media.mu.Lock()
 		b, ok := s.media.extras[a.AssetID+"."+ext]
@@ -275,6 +308,9 @@ func (s *Server) deliverMedia(rc *reqCtx, a *asset, trans []string, ext string) 
 	if err != nil {
 		return true, err
 	}
+	if s.cfg.strict && !signed && !s.allowedForStrict(a, trans, plan, firstNonEmpty(ext, a.Format)) {
+		return true, deliveryError(http.StatusUnauthorized, "Transformation "+strings.Join(trans, "/")+"/ is not allowed")
+	}
 	accept := rc.r.Header.Get("Accept")
 	e, err := s.renderAsset(rc.r.Context(), a, plan, ext, accept)
 	if err != nil {
@@ -292,6 +328,43 @@ func (s *Server) deliverMedia(rc *reqCtx, a *asset, trans []string, ext string) 
 		}
 	}
 	return true, s.serveBytes(rc, e.res.Bytes, e.res.ContentType, e.etag, name, e.res.Attachment, auto)
+}
+
+// WithStrictTransformations turns on Cloudinary's strict transformations
+// for images: a delivery URL may render only a derived asset generated
+// before (eager, explicit, responsive breakpoints with create_derived, in
+// the same transformation and extension), named transformations marked
+// allowed_for_strict (alone in the URL), transformations stored with
+// allowed_for_strict, and signed URLs. Others answer 401 with
+// "Transformation <t>/ is not allowed" in X-Cld-Error.
+func WithStrictTransformations() Option { return func(c *config) { c.strict = true } }
+
+// allowedForStrict reports whether a delivery URL's transformation may be
+// rendered under strict transformations.
+func (s *Server) allowedForStrict(a *asset, trans []string, plan transform.Plan, format string) bool {
+	t := plan.String()
+	for _, d := range s.media.derivedOf(a) {
+		if d.Transformation == t && (d.Format == format || d.Format == "jpg" && format == "jpeg") {
+			return true
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if nt, ok := s.st.cfg.Transformations[strings.Join(trans, "/")]; ok && nt.AllowedForStrict {
+		return true
+	}
+	if len(trans) == 0 {
+		return false
+	}
+	for _, comp := range trans {
+		for _, name := range strings.Split(strings.TrimPrefix(comp, "t_"), ".") {
+			nt, ok := s.st.cfg.Transformations[name]
+			if !strings.HasPrefix(comp, "t_") || strings.Contains(comp, ",") || !ok || !nt.AllowedForStrict {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // serveBytes writes a rendered or generated body as a delivery answer.

@@ -4,19 +4,25 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cldrest/cldrest/mockserver/transform"
+	"github.com/cldrest/cldrest/signer"
 )
 
 // twoColorPNG is a w×h PNG whose left quarter is red and the rest blue.
@@ -462,5 +468,63 @@ func BenchmarkDeliveryUncachedThumbnail(b *testing.B) {
 		i++
 		// A new size each time: a cache miss, rendered from the JPEG.
 		fetch(b, s, "/demo/image/upload/c_fill,h_100,w_"+itoa(int64(100+i%500))+"/big.jpg", "")
+	}
+}
+
+func TestStrictTransformations(t *testing.T) {
+	s := New(fixedClock(), WithStrictTransformations())
+	r := uploadFile(t, s, "image", url.Values{"public_id": {"pic"}, "eager": {"c_fill,h_50,w_100"}}, "p.png", twoColorPNG(t, 200, 100))
+	mustStatus(t, r, 200)
+	fetch(t, s, r.json["eager"].([]any)[0].(map[string]any)["url"].(string), "") // generated before: allowed
+	fetch(t, s, "/demo/image/upload/pic.png", "")                                // the original
+	bad := serve(t, s, newReq("GET", "/demo/image/upload/c_fill,h_60,w_100/pic.png", nil, ""))
+	mustStatus(t, bad, 401)
+	if got := bad.header.Get("X-Cld-Error"); got != "Transformation c_fill,h_60,w_100/ is not allowed" {
+		t.Fatalf("X-Cld-Error %q", got)
+	}
+	mustStatus(t, serve(t, s, newReq("GET", "/demo/image/upload/c_fill,h_50,w_100/pic.jpg", nil, "")), 401) // other extension
+	mustStatus(t, admin(t, s, "POST", "/v1_1/demo/transformations/small", map[string]any{"transformation": "w_20"}), 200)
+	mustStatus(t, serve(t, s, newReq("GET", "/demo/image/upload/t_small/pic.png", nil, "")), 401)
+	mustStatus(t, admin(t, s, "PUT", "/v1_1/demo/transformations/small", map[string]any{"allowed_for_strict": true}), 200)
+	if _, info := fetch(t, s, "/demo/image/upload/t_small/pic.png", ""); info.Width != 20 {
+		t.Fatalf("t_small: %+v", info)
+	}
+	sig := signer.URLSignature("c_fill,h_60,w_100/pic.png", DefaultAPISecret, signer.SHA1, false)
+	if _, info := fetch(t, s, "/demo/image/upload/"+sig+"/c_fill,h_60,w_100/pic.png", ""); info.Height != 60 {
+		t.Fatalf("signed: %+v", info)
+	}
+}
+
+func TestEagerAsyncNotifies(t *testing.T) {
+	got := make(chan []byte, 4)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- b
+	}))
+	defer recv.Close()
+	s := New(fixedClock(), WithNotifications())
+	defer s.Close()
+	r := uploadFile(t, s, "image", url.Values{"public_id": {"later"}, "eager": {"c_fill,h_50,w_100"}, "eager_async": {"true"},
+		"eager_notification_url": {recv.URL + "/eager"}}, "p.png", twoColorPNG(t, 200, 100))
+	mustStatus(t, r, 200)
+	if n := len(r.json["eager"].([]any)); n != 0 {
+		t.Fatalf("eager_async answered %d eager results at once", n)
+	}
+	var body map[string]any
+	select {
+	case b := <-got:
+		if err := json.Unmarshal(b, &body); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no eager notification")
+	}
+	eager := body["eager"].([]any)
+	if body["notification_type"] != "eager" || body["public_id"] != "later" || len(eager) != 1 {
+		t.Fatalf("notification %v", body)
+	}
+	_, info := fetch(t, s, eager[0].(map[string]any)["url"].(string), "")
+	if info.Width != 100 || info.Height != 50 {
+		t.Fatalf("eager render %+v", info)
 	}
 }

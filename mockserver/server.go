@@ -69,6 +69,7 @@ type config struct {
 	controlToken   string
 	controlHosts   []string
 	remoteDir      string // media.go: WithRemoteDir
+	strict         bool   // media.go: WithStrictTransformations
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
