@@ -132,7 +132,9 @@
 // f_auto by Accept, fl_attachment, pg_, l_text: and t_ named
 // transformations from the mock's stored ones). Renders are cached per
 // source bytes, plan and format (64 MiB, least recently used first), so a
-// derived asset is rendered once. A transformation the engine cannot parse
+// derived asset is rendered once; at most 4 renders run at once.
+// WithStrictTransformations enforces strict transformations. A
+// transformation the engine cannot parse
 // or render is a 400 naming it, with X-Cld-Error; videos and raw files are
 // served as stored and a video transformation is refused. Upload responses'
 // url and secure_url point at the mock's own delivery route (http unless the
