@@ -216,23 +216,35 @@ func (s *Server) deleteDerived(ids []string) map[string]string {
 // renderAsset renders plan on a's stored bytes, from the cache when the
 // same source, plan and format were rendered before.
 func (s *Server) renderAsset(ctx context.Context, a *asset, plan transform.Plan, format, accept string) (*cacheEntry, error) {
+	return s.renderFrom(ctx, a, nil, plan, format, accept)
+}
+
+// renderFrom is renderAsset reading raw (a's bytes, read before) when it is
+// not nil.
+func (s *Server) renderFrom(ctx context.Context, a *asset, raw []byte, plan transform.Plan, format, accept string) (*cacheEntry, error) {
 	key := renderKey(a.ETag, plan, format, accept)
 	if e := s.media.get(key); e != nil {
 		return e, nil
 	}
-	r, err := s.blobs.open(a.Blob)
-	if err != nil {
-		if errors.Is(err, errNoBytes) {
-			return nil, badRequest("The cldrest mock server cannot render %s: its bytes are not stored (metadata-only storage)", a.PublicID)
+	var src io.Reader
+	if raw != nil {
+		src = bytes.NewReader(raw)
+	} else {
+		r, err := s.blobs.open(a.Blob)
+		if err != nil {
+			if errors.Is(err, errNoBytes) {
+				return nil, badRequest("The cldrest mock server cannot render %s: its bytes are not stored (metadata-only storage)", a.PublicID)
+			}
+			return nil, resourceNotFound(a.PublicID)
 		}
-		return nil, resourceNotFound(a.PublicID)
+		defer r.Close()
+		src = r
 	}
-	defer r.Close()
 	if err := s.media.acquire(ctx); err != nil {
 		return nil, transformError(err)
 	}
 	defer s.media.release()
-	res, err := transform.Render(ctx, r, plan, transform.RenderOptions{Accept: accept, Format: format})
+	res, err := transform.Render(ctx, src, plan, transform.RenderOptions{Accept: accept, Format: format})
 	if err != nil {
 		return nil, transformError(err)
 	}
@@ -517,9 +529,11 @@ func (s *Server) parseMediaRequest(p *params, rt string) (*mediaRequest, error) 
 	return mr, nil
 }
 
-// needsPixels reports whether answering mr needs the decoded image.
-func (mr *mediaRequest) needsPixels() bool {
-	return mr.analysis["colors"] || mr.analysis["phash"] || len(mr.eager) > 0 || len(mr.breakpoints) > 0
+// needsBytes reports whether answering mr reads the stored file.
+func (mr *mediaRequest) needsBytes() bool {
+	an := mr.analysis
+	return an["colors"] || an["phash"] || an["image_metadata"] || an["media_metadata"] || an["exif"] ||
+		len(mr.eager) > 0 || len(mr.breakpoints) > 0
 }
 
 // parseRects reads "x,y,w,h|x,y,w,h".
@@ -681,11 +695,27 @@ func (s *Server) applyIncoming(rc *reqCtx, a *asset, mr *mediaRequest) error {
 }
 
 // answerMedia renders the eager transformations and breakpoints of a and
-// adds them and the requested analysis to res. Caller holds s.mu.
+// adds them and the requested analysis to res. The caller holds s.mu for
+// writing; answerMedia releases it while it decodes and renders (working on
+// a copy of a) and holds it again when it returns, so that renders never
+// stall the rest of the mock. The caller must not use a afterwards
+// expecting it unchanged.
 func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[string]any) error {
 	if mr == nil {
 		return nil
 	}
+	a = a.clone()
+	var raw []byte
+	if a.ResourceType == "image" && mr.needsBytes() {
+		// Read while the blob is sure to exist: an overwrite may remove it
+		// once the lock is released.
+		var err error
+		if raw, err = s.readBlob(a); err != nil {
+			return err
+		}
+	}
+	s.mu.Unlock()
+	defer s.mu.Lock()
 	if ev := rc.p.get("eval"); ev != "" {
 		s.media.mu.Lock() // stored, never run
 		if s.media.extras == nil {
@@ -702,7 +732,7 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 		s.media.faces[a.AssetID] = mr.faces
 		s.media.mu.Unlock()
 	}
-	fields, err := s.analysis(rc.r.Context(), a, mr)
+	fields, err := s.analysis(rc.r.Context(), a, raw, mr)
 	if err != nil {
 		return err
 	}
@@ -715,7 +745,7 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 	var eager []map[string]any
 	for _, it := range mr.eager {
 		format := firstNonEmpty(it.format, a.Format)
-		e, err := s.renderAsset(rc.r.Context(), a, it.plan, format, "")
+		e, err := s.renderFrom(rc.r.Context(), a, raw, it.plan, format, "")
 		if err != nil {
 			return err
 		}
@@ -740,7 +770,7 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 	if len(mr.breakpoints) > 0 {
 		var out []map[string]any
 		for _, b := range mr.breakpoints {
-			bps, err := s.breakpoints(rc, a, b)
+			bps, err := s.breakpoints(rc, a, raw, b)
 			if err != nil {
 				return err
 			}
@@ -770,9 +800,9 @@ func (s *Server) derivedURL(rc *reqCtx, a *asset, t, format string) string {
 // from max_width (at most the image's) down to min_width, keeping a width
 // when its file is at least bytes_step smaller than the last one kept, at
 // most max_images, largest first, as Cloudinary answers them.
-func (s *Server) breakpoints(rc *reqCtx, a *asset, b breakpointRequest) ([]map[string]any, error) {
+func (s *Server) breakpoints(rc *reqCtx, a *asset, raw []byte, b breakpointRequest) ([]map[string]any, error) {
 	format := firstNonEmpty(strings.ToLower(b.Format), a.Format)
-	base, err := s.renderAsset(rc.r.Context(), a, b.plan, format, "")
+	base, err := s.renderFrom(rc.r.Context(), a, raw, b.plan, format, "")
 	if err != nil {
 		return nil, err
 	}
@@ -787,7 +817,7 @@ func (s *Server) breakpoints(rc *reqCtx, a *asset, b breakpointRequest) ([]map[s
 		if err != nil {
 			return nil, "", transformError(err)
 		}
-		e, err := s.renderAsset(rc.r.Context(), a, plan, format, "")
+		e, err := s.renderFrom(rc.r.Context(), a, raw, plan, format, "")
 		return e, t, err
 	}
 	type bp struct {
@@ -829,7 +859,8 @@ func (s *Server) breakpoints(rc *reqCtx, a *asset, b breakpointRequest) ([]map[s
 // package documentation: colors, predominant, phash, image_metadata, exif
 // and given faces are real; quality, accessibility and cinemagraph
 // analysis are deterministic placeholders).
-func (s *Server) analysis(ctx context.Context, a *asset, mr *mediaRequest) (map[string]any, error) {
+// raw is a's bytes when the caller read them already, else nil.
+func (s *Server) analysis(ctx context.Context, a *asset, raw []byte, mr *mediaRequest) (map[string]any, error) {
 	out := map[string]any{}
 	if a.ResourceType != "image" {
 		if mr.analysis["media_metadata"] {
@@ -839,9 +870,11 @@ func (s *Server) analysis(ctx context.Context, a *asset, mr *mediaRequest) (map[
 	}
 	want := mr.analysis
 	if want["colors"] || want["phash"] || want["image_metadata"] || want["media_metadata"] || want["exif"] {
-		raw, err := s.readBlob(a)
-		if err != nil {
-			return nil, err
+		if raw == nil {
+			var err error
+			if raw, err = s.readBlob(a); err != nil {
+				return nil, err
+			}
 		}
 		info, err := transform.DecodeInfo(raw)
 		if err != nil {
@@ -921,7 +954,7 @@ func (s *Server) analysis(ctx context.Context, a *asset, mr *mediaRequest) (map[
 	return out, nil
 }
 
-// maxAnalysisBytes bounds the file read into memory for analysis.
+// maxAnalysisBytes bounds the file read into memory to render or analyse.
 const maxAnalysisBytes = 64 << 20
 
 // readBlob reads an asset's stored bytes.
@@ -939,7 +972,7 @@ func (s *Server) readBlob(a *asset) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxAnalysisBytes {
-		return nil, badRequest("The cldrest mock server analyses files up to %d bytes", maxAnalysisBytes)
+		return nil, badRequest("The cldrest mock server renders and analyses files up to %d bytes; %s is larger", maxAnalysisBytes, a.PublicID)
 	}
 	return b, nil
 }
@@ -958,7 +991,7 @@ func (s *Server) addMediaDetails(rc *reqCtx, a *asset, m map[string]any) {
 	for _, name := range analysisParams {
 		mr.analysis[name], _ = rc.p.boolean(name, false)
 	}
-	fields, err := s.analysis(rc.r.Context(), a, mr)
+	fields, err := s.analysis(rc.r.Context(), a, nil, mr)
 	if err != nil {
 		m["analysis_error"] = err.Error()
 		return

@@ -528,3 +528,34 @@ func TestEagerAsyncNotifies(t *testing.T) {
 		t.Fatalf("eager render %+v", info)
 	}
 }
+
+// TestMediaConcurrent runs uploads with eager and analysis, deliveries and
+// tag changes of the same public IDs at once (run it with -race): renders
+// happen outside the state lock and work on copies.
+func TestMediaConcurrent(t *testing.T) {
+	s := New(fixedClock())
+	src := twoColorPNG(t, 120, 60)
+	done := make(chan string, 16)
+	for i := 0; i < 8; i++ {
+		go func() {
+			id := "c" + itoa(int64(i%3))
+			r := uploadFile(t, s, "image", url.Values{"public_id": {id}, "eager": {"w_" + itoa(int64(10+i)) + "|c_fill,h_20,w_20/webp"}, "colors": {"true"}}, "p.png", src)
+			if r.status != 200 {
+				done <- "upload: " + string(r.body)
+				return
+			}
+			tg := postForm(t, s, "/v1_1/demo/image/tags", url.Values{"command": {"add"}, "tag": {"x"}, "public_ids": {id}})
+			d := serve(t, s, newReq("GET", "/demo/image/upload/c_fill,h_20,w_20/"+id+".webp", nil, ""))
+			if tg.status != 200 || d.status != 200 {
+				done <- "tags/delivery: " + string(tg.body) + string(d.body)
+				return
+			}
+			done <- ""
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
