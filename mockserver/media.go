@@ -993,7 +993,8 @@ func (s *Server) addMediaDetails(rc *reqCtx, a *asset, m map[string]any) {
 	}
 	fields, err := s.analysis(rc.r.Context(), a, nil, mr)
 	if err != nil {
-		m["analysis_error"] = err.Error()
+		// The details keep Cloudinary's shape; the header says what is missing.
+		rc.w.Header().Set("X-Mock-Not-Analysed", err.Error())
 		return
 	}
 	for k, v := range fields {

@@ -209,6 +209,14 @@ func TestAnalysis(t *testing.T) {
 	if d.json["phash"] != ph || len(d.json["colors"].([]any)) != 2 || len(d.json["faces"].([]any)) != 1 {
 		t.Fatalf("details: %s", d.body)
 	}
+	// An image the engine cannot decode: details answer, the header says why.
+	fake := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02"), make([]byte, 40)...)
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"fake"}}, "f.png", fake), 200)
+	fd := admin(t, s, "GET", "/v1_1/demo/resources/image/upload/fake?colors=true", nil)
+	mustStatus(t, fd, 200)
+	if fd.json["colors"] != nil || !strings.Contains(fd.header.Get("X-Mock-Not-Analysed"), "png") {
+		t.Fatalf("undecodable image details: %v %s", fd.header, fd.body)
+	}
 	e := postForm(t, s, "/v1_1/demo/image/explicit", url.Values{"public_id": {r.str("public_id")}, "colors": {"true"}, "type": {"upload"}})
 	mustStatus(t, e, 200)
 	if len(e.json["colors"].([]any)) != 2 {
