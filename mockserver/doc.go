@@ -153,10 +153,11 @@
 //	real          colors, predominant (pixels), phash (DCT), image_metadata
 //	              and media_metadata (header: type, size, orientation,
 //	              frames), exif (orientation), faces and coordinates (the
-//	              face_coordinates given, clipped; none detected)
+//	              face_coordinates given, clipped; none detected),
+//	              media_metadata of MP4/MOV videos (duration, size,
+//	              codecs from the boxes; the file type for other videos)
 //	placeholder   quality_analysis and quality_score (0.9 everywhere),
-//	              accessibility_analysis (1.0), cinemagraph_analysis (0),
-//	              media_metadata of videos ({})
+//	              accessibility_analysis (1.0), cinemagraph_analysis (0)
 //
 // Add-ons are validated with Cloudinary's messages and answered with their
 // info blocks: detection and categorization and ocr complete with empty

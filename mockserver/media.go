@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"context"
 	"crypto/md5"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -706,7 +707,7 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 	}
 	a = a.clone()
 	var raw []byte
-	if a.ResourceType == "image" && mr.needsBytes() {
+	if a.ResourceType != "raw" && mr.needsBytes() {
 		// Read while the blob is sure to exist: an overwrite may remove it
 		// once the lock is released.
 		var err error
@@ -863,8 +864,22 @@ func (s *Server) breakpoints(rc *reqCtx, a *asset, raw []byte, b breakpointReque
 func (s *Server) analysis(ctx context.Context, a *asset, raw []byte, mr *mediaRequest) (map[string]any, error) {
 	out := map[string]any{}
 	if a.ResourceType != "image" {
-		if mr.analysis["media_metadata"] {
-			out["media_metadata"] = map[string]any{}
+		if mr.analysis["media_metadata"] && a.ResourceType == "video" {
+			md := map[string]any{"FileType": strings.ToUpper(a.Format), "MIMEType": contentTypeFor(a.Format, a.PublicID)}
+			if a.Format == "mp4" || a.Format == "mov" {
+				if raw == nil {
+					var err error
+					if raw, err = s.readBlob(a); err != nil {
+						return nil, err
+					}
+				}
+				if box, ok := mp4Metadata(raw); ok {
+					for k, v := range box {
+						md[k] = v
+					}
+				}
+			}
+			out["media_metadata"] = md
 		}
 		return out, nil
 	}
@@ -1116,4 +1131,82 @@ func (s *Server) storeGenerated(rc *reqCtx, typ, publicID string, res *transform
 	s.st.put(a)
 	rc.applied = true
 	return a.clone(), nil
+}
+
+// mp4Metadata reads what an MP4/MOV container's boxes say (moov/mvhd,
+// trak/tkhd, hdlr, stsd), exiftool-style as Cloudinary's media_metadata:
+// duration, size and codecs. ok is false when there is no moov box.
+func mp4Metadata(b []byte) (map[string]any, bool) {
+	md := map[string]any{}
+	var walk func(b []byte, depth int, handler *string)
+	walk = func(b []byte, depth int, handler *string) {
+		for len(b) >= 8 && depth < 8 {
+			size := int(uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]))
+			typ := string(b[4:8])
+			hdr := 8
+			if size == 1 && len(b) >= 16 {
+				size, hdr = int(binary.BigEndian.Uint64(b[8:16])), 16
+			} else if size == 0 {
+				size = len(b)
+			}
+			if size < hdr || size > len(b) {
+				return
+			}
+			body := b[hdr:size]
+			switch typ {
+			case "moov", "mdia", "minf", "stbl":
+				walk(body, depth+1, handler)
+			case "trak":
+				h := ""
+				walk(body, depth+1, &h)
+			case "mvhd":
+				if len(body) >= 20 && body[0] == 0 {
+					scale, dur := binary.BigEndian.Uint32(body[12:16]), binary.BigEndian.Uint32(body[16:20])
+					if scale > 0 {
+						md["Duration"] = strconv.FormatFloat(float64(dur)/float64(scale), 'f', 2, 64) + " s"
+					}
+				} else if len(body) >= 32 && body[0] == 1 {
+					scale, dur := binary.BigEndian.Uint32(body[20:24]), binary.BigEndian.Uint64(body[24:32])
+					if scale > 0 {
+						md["Duration"] = strconv.FormatFloat(float64(dur)/float64(scale), 'f', 2, 64) + " s"
+					}
+				}
+			case "tkhd":
+				if len(body) >= 84 {
+					w, h := binary.BigEndian.Uint32(body[len(body)-8:])>>16, binary.BigEndian.Uint32(body[len(body)-4:])>>16
+					if w > 0 && h > 0 {
+						md["ImageWidth"], md["ImageHeight"] = strconv.Itoa(int(w)), strconv.Itoa(int(h))
+					}
+				}
+			case "hdlr":
+				if len(body) >= 12 && handler != nil {
+					*handler = string(body[8:12])
+				}
+			case "stsd":
+				if len(body) >= 16 && handler != nil {
+					codec := string(body[12:16])
+					switch *handler {
+					case "vide":
+						md["CompressorID"] = codec
+					case "soun":
+						md["AudioFormat"] = codec
+					}
+				}
+			}
+			b = b[size:]
+		}
+	}
+	hasMoov := false
+	for rest := b; len(rest) >= 8; {
+		size := int(binary.BigEndian.Uint32(rest[0:4]))
+		if string(rest[4:8]) == "moov" {
+			hasMoov = true
+		}
+		if size < 8 || size > len(rest) {
+			break
+		}
+		rest = rest[size:]
+	}
+	walk(b, 0, nil)
+	return md, hasMoov
 }

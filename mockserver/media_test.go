@@ -3,6 +3,7 @@ package mockserver
 import (
 	"bytes"
 	"crypto/md5"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"image"
@@ -566,4 +567,39 @@ func TestMediaConcurrent(t *testing.T) {
 			t.Error(msg)
 		}
 	}
+}
+
+// box writes an MP4 box.
+func box(typ string, parts ...[]byte) []byte {
+	body := bytes.Join(parts, nil)
+	b := binary.BigEndian.AppendUint32(nil, uint32(8+len(body)))
+	return append(append(b, typ...), body...)
+}
+
+func TestVideoMediaMetadata(t *testing.T) {
+	u32 := func(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+	mvhd := append(append(u32(0), make([]byte, 8)...), append(u32(1000), u32(2500)...)...)
+	tkhd := append(make([]byte, 76), append(u32(640<<16), u32(360<<16)...)...)
+	hdlr := append(make([]byte, 8), "vide"...)
+	stsd := append(append(u32(0), u32(1)...), append(u32(16), "avc1"...)...)
+	mp4 := bytes.Join([][]byte{
+		box("ftyp", []byte("isom\x00\x00\x02\x00isom")),
+		box("moov", box("mvhd", mvhd), box("trak", box("tkhd", tkhd), box("mdia", box("hdlr", hdlr), box("minf", box("stbl", box("stsd", stsd)))))),
+	}, nil)
+	s := New(fixedClock())
+	r := uploadFile(t, s, "video", url.Values{"media_metadata": {"true"}}, "v.mp4", mp4)
+	mustStatus(t, r, 200)
+	md := r.json["media_metadata"].(map[string]any)
+	if md["Duration"] != "2.50 s" || md["ImageWidth"] != "640" || md["ImageHeight"] != "360" || md["CompressorID"] != "avc1" || md["FileType"] != "MP4" {
+		t.Fatalf("media_metadata %v", md)
+	}
+}
+
+// FuzzMP4Metadata: the box walker never panics or loops on any bytes.
+func FuzzMP4Metadata(f *testing.F) {
+	f.Add(box("moov", box("mvhd", make([]byte, 20)), box("trak", box("tkhd", make([]byte, 84)))))
+	f.Add(append(binary.BigEndian.AppendUint32(nil, 1), "moov\xff\xff\xff\xff\xff\xff\xff\xff"...))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = mp4Metadata(b)
+	})
 }
