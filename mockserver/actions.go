@@ -931,7 +931,7 @@ func (s *Server) handleExplode(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, transformError(err)
 	}
-	format := firstNonEmpty(strings.ToLower(p.get("format")), a.Format)
+	format := firstNonEmpty(strings.ToLower(p.get("format")), "png")
 	for n := 1; n <= info.Frames; n++ {
 		pt := "pg_" + strconv.Itoa(n)
 		if rest != "" {
@@ -954,8 +954,9 @@ func (s *Server) handleExplode(rc *reqCtx) (any, error) {
 }
 
 // handleText serves POST .../image/text: a PNG of the text in the font
-// family, size, colour, weight and style asked, on the background given
-// (transparent by default).
+// family, size, colour, weight, style and opacity asked, on the background
+// given (transparent by default). text_align and line_spacing change
+// nothing here: lines are left-aligned with the font's spacing.
 func (s *Server) handleText(rc *reqCtx) (any, error) {
 	p := rc.p
 	text := p.get("text")
@@ -978,6 +979,16 @@ func (s *Server) handleText(rc *reqCtx) (any, error) {
 	bg, err := textColor(p.get("background"), color.NRGBA{})
 	if err != nil {
 		return nil, err
+	}
+	if d := p.get("text_decoration"); d != "" && d != "none" {
+		return nil, unsupported("text_decoration " + d + " in the text action")
+	}
+	if p.has("opacity") {
+		o, err := p.integer("opacity", 100)
+		if err != nil || o < 0 || o > 100 {
+			return nil, badRequest("Invalid opacity %s: 0-100", p.get("opacity"))
+		}
+		col.A = uint8(int64(col.A) * o / 100)
 	}
 	img, err := transform.TextImage(layer, col, bg)
 	if err != nil {
