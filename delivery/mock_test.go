@@ -17,6 +17,7 @@ import (
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/delivery"
 	"github.com/cldrest/cldrest/mockserver"
+	"github.com/cldrest/cldrest/mockserver/transform"
 	"github.com/cldrest/cldrest/signer"
 	"github.com/cldrest/cldrest/upload"
 )
@@ -123,8 +124,21 @@ func TestMockDeliversBuiltURLs(t *testing.T) {
 					t.Fatal(err)
 				}
 				status, body, h := get(t, u)
-				if status != 200 || !bytes.Equal(body, img) {
+				if status != 200 {
 					t.Fatalf("GET %s: %d %q", u, status, h.Get("X-Cld-Error"))
+				}
+				// The mock renders transformations: measure what it served.
+				switch {
+				case strings.Contains(u, "/c_fill,g_auto,h_200,w_300/"):
+					if info, err := transform.DecodeInfo(body); err != nil || info.Width != 300 || info.Height != 200 {
+						t.Fatalf("GET %s: not the 300x200 render: %+v %v", u, info, err)
+					}
+				case strings.Contains(u, "/l_text:"):
+					if info, err := transform.DecodeInfo(body); err != nil || info.Width != 4 || info.Height != 3 {
+						t.Fatalf("GET %s: not a render of the 4x3 image: %+v %v", u, info, err)
+					}
+				case !bytes.Equal(body, img):
+					t.Fatalf("GET %s: not the stored bytes", u)
 				}
 			})
 		}

@@ -2,6 +2,13 @@ package mockserver
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"io"
 	"net/http"
 	"path"
@@ -11,17 +18,17 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/internal/cldvalue"
+	"github.com/cldrest/cldrest/mockserver/transform"
 )
 
 // unsupportedUploadParams are upload/explicit parameters whose effect the
 // mock cannot produce; sending them (with a true or non-empty value) is an
-// error rather than a silently ignored request.
+// error rather than a silently ignored request. The media parameters
+// (transformation, eager, analysis, add-ons) are answered in media.go.
 var unsupportedUploadParams = []string{
-	"callback", "transformation", "eval", "on_success", "return_delete_token",
-	"ocr", "categorization", "detection", "background_removal", "raw_convert", "auto_tagging",
-	"similarity_search", "faces", "colors", "image_metadata", "media_metadata", "exif", "phash",
-	"quality_analysis", "accessibility_analysis", "cinemagraph_analysis", "visual_search",
-	"auto_chaptering", "auto_transcription", "auto_video_details", "responsive_breakpoints",
+	"callback", "on_success", "return_delete_token",
+	"similarity_search", "visual_search",
+	"auto_chaptering", "auto_transcription", "auto_video_details",
 	"regions", "headers", "proxy",
 }
 
@@ -37,34 +44,6 @@ func checkUnsupportedParams(p *params) error {
 		return unsupported("the " + name + " parameter")
 	}
 	return nil
-}
-
-// eagerResponse lists eager transformations with delivery URLs; the mock
-// serves the original for them.
-func (s *Server) eagerResponse(rc *reqCtx, a *asset, eager string) []map[string]any {
-	var out []map[string]any
-	for _, t := range strings.Split(eager, "|") {
-		t = strings.TrimSpace(t)
-		if t == "" {
-			continue
-		}
-		format := a.Format
-		if i := strings.LastIndexByte(t, '/'); i >= 0 && !strings.ContainsAny(t[i+1:], ",_") {
-			t, format = t[:i], t[i+1:]
-		}
-		u := s.deliveryURL(rc, a)
-		base := u[:strings.Index(u, "/v")]
-		id := escapePublicID(a.PublicID)
-		if format != "" {
-			id += "." + format
-		}
-		eu := base + "/" + t + "/v" + strconv.FormatInt(a.Version, 10) + "/" + id
-		out = append(out, map[string]any{
-			"transformation": t, "width": a.Width, "height": a.Height, "bytes": a.Bytes,
-			"format": format, "url": eu, "secure_url": eu,
-		})
-	}
-	return out
 }
 
 // uploadRT returns the resource type of an Upload API path (image when auto).
@@ -96,6 +75,13 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	mods, err := parseModeration(p.get("moderation"), s.Now())
 	if err != nil {
 		return nil, err
+	}
+	media, err := s.parseMediaRequest(p, key.rt)
+	if err != nil {
+		return nil, err
+	}
+	if media.incoming != nil || media.format != "" {
+		return nil, unsupported("incoming transformations in explicit (upload the asset again with transformation)")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -133,8 +119,8 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		rc.applied = true
 	}
 	res := s.assetResponse(rc, a, true)
-	if e := p.get("eager"); e != "" {
-		res["eager"] = s.eagerResponse(rc, a, e)
+	if err := s.answerMedia(rc, a, media, res); err != nil {
+		return nil, err
 	}
 	s.notify(rc, "explicit", res)
 	if async {
@@ -660,8 +646,15 @@ func (s *Server) handleDownload(rc *reqCtx) (any, error) {
 	if a == nil {
 		return nil, resourceNotFound(id)
 	}
-	if f := p.get("format"); f != "" && f != c.Format {
-		rc.w.Header().Set("X-Mock-Not-Rendered", "format conversion to "+f+"; original served")
+	if f := strings.ToLower(p.get("format")); f != "" && f != c.Format {
+		if c.ResourceType != "image" {
+			return nil, unsupported("format conversion of " + c.ResourceType + " downloads")
+		}
+		e, err := s.renderAsset(rc.r.Context(), &c, transform.Plan{}, f, "")
+		if err != nil {
+			return nil, err
+		}
+		return nil, s.serveBytes(rc, e.res.Bytes, e.res.ContentType, e.etag, path.Base(c.PublicID)+"."+e.res.Format, attachment, false)
 	}
 	name := path.Base(c.PublicID)
 	if c.Format != "" {
@@ -692,4 +685,377 @@ func (s *Server) serveBlob(rc *reqCtx, key, ctype, etag, name string, attachment
 	rc.wrote = true
 	http.ServeContent(rc.w, rc.r, "", time.Time{}, r)
 	return nil, nil
+}
+
+// The creative actions (sprite, multi, explode, text, create_slideshow)
+// build real images with the transform engine (media.go).
+
+// taggedImages returns the upload-type images carrying tag, by public ID.
+func (s *Server) taggedImages(tag string) []*asset {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*asset
+	for _, a := range s.st.assets {
+		if a.ResourceType == "image" && a.Type == "upload" && a.hasTag(tag) {
+			out = append(out, a.clone())
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PublicID < out[j].PublicID })
+	return out
+}
+
+// creativeSources renders the images of a sprite or multi call (by tag, or
+// urls for sprite) with the call's transformation and returns them with
+// their names.
+func (s *Server) creativeSources(rc *reqCtx, allowURLs bool) (string, []string, []image.Image, error) {
+	p := rc.p
+	tag := p.get("tag")
+	urls := p.list("urls")
+	if tag == "" && (!allowURLs || len(urls) == 0) {
+		if allowURLs {
+			return "", nil, nil, badRequest("Must supply either tag or urls")
+		}
+		return "", nil, nil, missingParam("tag")
+	}
+	plan, err := s.parsePlan(p.get("transformation"))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var names []string
+	var imgs []image.Image
+	add := func(name string, b []byte) error {
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			return badRequest("Invalid image file %s: %v", name, err)
+		}
+		names, imgs = append(names, name), append(imgs, img)
+		return nil
+	}
+	if tag != "" {
+		for _, a := range s.taggedImages(tag) {
+			e, err := s.renderAsset(rc.r.Context(), a, plan, "png", "")
+			if err != nil {
+				return "", nil, nil, err
+			}
+			if err := add(a.PublicID, e.res.Bytes); err != nil {
+				return "", nil, nil, err
+			}
+		}
+		if len(imgs) == 0 {
+			return "", nil, nil, notFound("No images found with tag %s", tag)
+		}
+		return tag, names, imgs, nil
+	}
+	if len(urls) > 50 {
+		return "", nil, nil, badRequest("Too many urls: at most 50")
+	}
+	for _, u := range urls {
+		b, err := s.fetchBytes(rc, u)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		src, err := transform.Decode(bytes.NewReader(b), transform.DecodeOptions{})
+		if err != nil {
+			return "", nil, nil, transformError(err)
+		}
+		res, err := transform.RenderSource(rc.r.Context(), src, plan, transform.RenderOptions{Format: "png"})
+		if err != nil {
+			return "", nil, nil, transformError(err)
+		}
+		s.media.renders.Add(1)
+		if err := add(strings.TrimSuffix(path.Base(u), path.Ext(u)), res.Bytes); err != nil {
+			return "", nil, nil, err
+		}
+	}
+	return "sprite_" + s.randString(12, lowerAlnum), names, imgs, nil
+}
+
+// fetchBytes reads a remote file (or its WithRemoteDir copy) into memory.
+func (s *Server) fetchBytes(rc *reqCtx, u string) ([]byte, error) {
+	sp, _, _, err := s.fetchRemote(rc, u)
+	if err != nil {
+		return nil, err
+	}
+	key := s.newHexID()
+	if err := sp.commit(key); err != nil {
+		return nil, err
+	}
+	defer s.blobs.remove(key)
+	r, err := s.blobs.open(key)
+	if err != nil {
+		return nil, badRequest("Error in loading %s - not stored", u)
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, maxAnalysisBytes))
+}
+
+// handleSprite serves POST .../image/sprite: the tagged images (or urls)
+// stacked vertically in one PNG (or the format asked), with CSS and JSON
+// giving each image's position.
+func (s *Server) handleSprite(rc *reqCtx) (any, error) {
+	id, names, imgs, err := s.creativeSources(rc, true)
+	if err != nil {
+		return nil, err
+	}
+	format := firstNonEmpty(strings.ToLower(rc.p.get("format")), "png")
+	w, h := 0, 0
+	for _, img := range imgs {
+		w, h = max(w, img.Bounds().Dx()), h+img.Bounds().Dy()
+	}
+	if w*h > transform.DefaultMaxPixels {
+		return nil, badRequest("Sprite too large: %dx%d pixels", w, h)
+	}
+	sheet := image.NewNRGBA(image.Rect(0, 0, w, h))
+	infos := map[string]any{}
+	y := 0
+	for i, img := range imgs {
+		b := img.Bounds()
+		draw.Draw(sheet, image.Rect(0, y, b.Dx(), y+b.Dy()), img, b.Min, draw.Src)
+		infos[names[i]] = map[string]int{"x": 0, "y": y, "width": b.Dx(), "height": b.Dy()}
+		y += b.Dy()
+	}
+	res, err := s.encodeFrames(rc, []image.Image{sheet}, nil, format)
+	if err != nil {
+		return nil, err
+	}
+	if rc.p.get("mode") == "download" {
+		return nil, s.serveBytes(rc, res.Bytes, res.ContentType, md5Hex(res.Bytes), id+"."+res.Format, true, false)
+	}
+	a, err := s.storeGenerated(rc, "sprite", id, res)
+	if err != nil {
+		return nil, err
+	}
+	imageURL := s.deliveryURL(rc, a)
+	base := strings.TrimSuffix(imageURL, "."+a.Format)
+	var css strings.Builder
+	sel := "." + cssName(id)
+	fmt.Fprintf(&css, "%s { background: url('%s') no-repeat; }\n", sel, imageURL)
+	for _, n := range sortedKeys(infos) {
+		in := infos[n].(map[string]int)
+		fmt.Fprintf(&css, "%s-%s { background-position: 0px -%dpx; width: %dpx; height: %dpx; }\n", sel, cssName(n), in["y"], in["width"], in["height"])
+	}
+	js, _ := json.Marshal(map[string]any{"image_infos": infos, "image_url": imageURL})
+	s.media.mu.Lock()
+	if s.media.extras == nil {
+		s.media.extras = map[string][]byte{}
+	}
+	s.media.extras[a.AssetID+".css"] = []byte(css.String())
+	s.media.extras[a.AssetID+".json"] = js
+	s.media.mu.Unlock()
+	out := map[string]any{"css_url": base + ".css", "secure_css_url": base + ".css", "image_url": imageURL, "secure_image_url": imageURL,
+		"json_url": base + ".json", "secure_json_url": base + ".json", "public_id": a.PublicID, "version": a.Version,
+		"asset_id": a.AssetID, "image_infos": infos, "width": a.Width, "height": a.Height, "bytes": a.Bytes, "format": a.Format}
+	s.notify(rc, "sprite", out)
+	return out, nil
+}
+
+// handleMulti serves POST .../image/multi: an animated GIF (or WebP/PNG of
+// the first frame, as asked by format) of the tagged images, each centred
+// on a canvas of the largest size.
+func (s *Server) handleMulti(rc *reqCtx) (any, error) {
+	id, _, imgs, err := s.creativeSources(rc, false)
+	if err != nil {
+		return nil, err
+	}
+	format := firstNonEmpty(strings.ToLower(rc.p.get("format")), "gif")
+	if format != "gif" && format != "png" && format != "webp" {
+		return nil, unsupported("multi in format " + format + " (gif, png or webp)")
+	}
+	delay, err := rc.p.integer("delay", 1000)
+	if err != nil {
+		return nil, err
+	}
+	w, h := 0, 0
+	for _, img := range imgs {
+		w, h = max(w, img.Bounds().Dx()), max(h, img.Bounds().Dy())
+	}
+	if w*h*len(imgs) > transform.DefaultMaxPixels {
+		return nil, badRequest("Animation too large: %d frames of %dx%d pixels", len(imgs), w, h)
+	}
+	frames := make([]image.Image, len(imgs))
+	delays := make([]int, len(imgs))
+	for i, img := range imgs {
+		c := image.NewNRGBA(image.Rect(0, 0, w, h))
+		b := img.Bounds()
+		off := image.Pt((w-b.Dx())/2, (h-b.Dy())/2)
+		draw.Draw(c, b.Sub(b.Min).Add(off), img, b.Min, draw.Src)
+		frames[i], delays[i] = c, int(max(delay, 10)/10)
+	}
+	res, err := s.encodeFrames(rc, frames, delays, format)
+	if err != nil {
+		return nil, err
+	}
+	if rc.p.get("mode") == "download" {
+		return nil, s.serveBytes(rc, res.Bytes, res.ContentType, md5Hex(res.Bytes), id+"."+res.Format, true, false)
+	}
+	a, err := s.storeGenerated(rc, "multi", id, res)
+	if err != nil {
+		return nil, err
+	}
+	u := s.deliveryURL(rc, a)
+	out := map[string]any{"url": u, "secure_url": u, "public_id": a.PublicID, "version": a.Version, "asset_id": a.AssetID,
+		"width": a.Width, "height": a.Height, "bytes": a.Bytes, "format": a.Format, "pages": len(frames)}
+	s.notify(rc, "multi", out)
+	return out, nil
+}
+
+// handleExplode serves POST .../image/explode: one derived image per frame
+// (pg_1, pg_2, ...) of a multi-frame GIF, listed in the asset's derived
+// resources; it answers processing as Cloudinary does.
+func (s *Server) handleExplode(rc *reqCtx) (any, error) {
+	p := rc.p
+	id := p.get("public_id")
+	if id == "" {
+		return nil, missingParam("public_id")
+	}
+	t := p.get("transformation")
+	if !strings.Contains(t, "pg_all") {
+		return nil, badRequest("Transformation must include pg_all")
+	}
+	rest := strings.Trim(strings.NewReplacer("pg_all,", "", ",pg_all", "", "pg_all", "").Replace(t), ",/")
+	key := assetKey{"image", firstNonEmpty(p.get("type"), "upload"), id}
+	s.mu.RLock()
+	a := s.st.assets[key]
+	if a != nil {
+		a = a.clone()
+	}
+	s.mu.RUnlock()
+	if a == nil {
+		return nil, resourceNotFound(id)
+	}
+	raw, err := s.readBlob(a)
+	if err != nil {
+		return nil, err
+	}
+	info, err := transform.DecodeInfo(raw)
+	if err != nil {
+		return nil, transformError(err)
+	}
+	format := firstNonEmpty(strings.ToLower(p.get("format")), "png")
+	for n := 1; n <= info.Frames; n++ {
+		pt := "pg_" + strconv.Itoa(n)
+		if rest != "" {
+			pt = rest + "/" + pt
+		}
+		plan, err := s.parsePlan(pt)
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.renderAsset(rc.r.Context(), a, plan, format, "")
+		if err != nil {
+			return nil, err
+		}
+		s.media.addDerived(a, derivedAsset{Transformation: plan.String(), Format: e.res.Format, Width: e.res.Width,
+			Height: e.res.Height, Bytes: int64(len(e.res.Bytes))}, s.newHexID)
+	}
+	out := map[string]any{"status": "processing", "batch_id": s.newHexID(), "public_id": a.PublicID}
+	s.notify(rc, "explode", map[string]any{"status": "complete", "public_id": a.PublicID, "pages": info.Frames, "batch_id": out["batch_id"]})
+	return out, nil
+}
+
+// handleText serves POST .../image/text: a PNG of the text in the font
+// family, size, colour, weight, style and opacity asked, on the background
+// given (transparent by default). text_align and line_spacing change
+// nothing here: lines are left-aligned with the font's spacing.
+func (s *Server) handleText(rc *reqCtx) (any, error) {
+	p := rc.p
+	text := p.get("text")
+	if text == "" {
+		return nil, missingParam("text")
+	}
+	size, err := p.integer("font_size", 12)
+	if err != nil {
+		return nil, err
+	}
+	if size < 1 || size > 1000 {
+		return nil, badRequest("Invalid font_size %d: 1-1000", size)
+	}
+	layer := transform.TextLayer{Family: firstNonEmpty(p.get("font_family"), "Arial"), Size: int(size), Text: text,
+		Bold: p.get("font_weight") == "bold", Italic: p.get("font_style") == "italic"}
+	col, err := textColor(p.get("font_color"), color.NRGBA{A: 255})
+	if err != nil {
+		return nil, err
+	}
+	bg, err := textColor(p.get("background"), color.NRGBA{})
+	if err != nil {
+		return nil, err
+	}
+	if d := p.get("text_decoration"); d != "" && d != "none" {
+		return nil, unsupported("text_decoration " + d + " in the text action")
+	}
+	if p.has("opacity") {
+		o, err := p.integer("opacity", 100)
+		if err != nil || o < 0 || o > 100 {
+			return nil, badRequest("Invalid opacity %s: 0-100", p.get("opacity"))
+		}
+		col.A = uint8(int64(col.A) * o / 100)
+	}
+	img, err := transform.TextImage(layer, col, bg)
+	if err != nil {
+		return nil, transformError(err)
+	}
+	res, err := s.encodeFrames(rc, []image.Image{img}, nil, "png")
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimSpace(p.get("public_id"))
+	if err := publicIDError("public_id", id); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		id = s.randString(20, lowerAlnum)
+	}
+	a, err := s.storeGenerated(rc, "text", id, res)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	out := s.assetResponse(rc, a, true)
+	s.mu.RUnlock()
+	return out, nil
+}
+
+// textColor reads a CSS colour name or #RGB/#RRGGBB[AA] through the
+// engine's colour parser.
+func textColor(v string, def color.NRGBA) (color.NRGBA, error) {
+	if v == "" {
+		return def, nil
+	}
+	plan, err := transform.Parse("co_" + strings.Replace(v, "#", "rgb:", 1))
+	if err != nil || len(plan.Steps) != 1 || plan.Steps[0].Color == nil {
+		return def, badRequest("Invalid color %s", v)
+	}
+	return plan.Steps[0].Color.Value, nil
+}
+
+// handleCreateSlideshow serves POST .../video/create_slideshow: it answers
+// processing as Cloudinary does; the mock renders no video, so the
+// notification that follows reports the slideshow as failed, saying so.
+func (s *Server) handleCreateSlideshow(rc *reqCtx) (any, error) {
+	p := rc.p
+	if p.get("manifest_transformation") == "" && p.get("manifest_json") == "" {
+		return nil, badRequest("Must supply either manifest_transformation or manifest_json")
+	}
+	if mj := p.get("manifest_json"); mj != "" && !json.Valid([]byte(mj)) {
+		return nil, badRequest("Invalid manifest_json: not JSON")
+	}
+	id := firstNonEmpty(p.get("public_id"), s.randString(20, lowerAlnum))
+	if err := publicIDError("public_id", id); err != nil {
+		return nil, err
+	}
+	out := map[string]any{"status": "processing", "public_id": id, "batch_id": s.newHexID()}
+	s.notify(rc, "create_slideshow", map[string]any{"status": "failed", "public_id": id, "batch_id": out["batch_id"],
+		"error": map[string]any{"message": "The cldrest mock server does not render videos: no slideshow was created"}})
+	return out, nil
+}
+
+func cssName(s string) string { return strings.NewReplacer("/", "-", " ", "_", ".", "_").Replace(s) }
+
+func sortedKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -240,7 +240,7 @@ func (s *Server) briefResource(rc *reqCtx, a *asset, p *params) map[string]any {
 func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 	m := s.assetResponse(rc, a, false)
 	delete(m, "api_key")
-	m["derived"] = []any{}
+	s.addMediaDetails(rc, a, m) // media.go: derived, colors=true, ...
 	m["next_cursor"] = nil
 	if len(a.Moderation) > 0 {
 		m["moderation_kind"] = a.Moderation[0].Kind

@@ -1,6 +1,8 @@
 package mockserver
 
 import (
+	"github.com/cldrest/cldrest/mockserver/transform"
+
 	"net/url"
 	"strings"
 	"testing"
@@ -229,15 +231,20 @@ func serveForm(t testing.TB, s *Server, path string, form url.Values) result {
 }
 
 // TestSpriteMultiDownloadGET: the signed download URLs of sprite and multi
-// (GET with mode=download) get the clear 400 of an action the mock does not
-// emulate, never a 404.
+// (GET with mode=download) serve the generated image itself.
 func TestSpriteMultiDownloadGET(t *testing.T) {
 	s := New(fixedClock())
-	for _, action := range []string{"sprite", "multi"} {
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"tags": {"t"}}, "a.png", pngBytes(6, 4, 100)), 200)
+	for action, format := range map[string]string{"sprite": "png", "multi": "gif"} {
 		p := signed(t, url.Values{"tag": {"t"}, "mode": {"download"}}, DefaultAPIKey, DefaultAPISecret, testNow)
 		r := serve(t, s, newReq("GET", "/v1_1/demo/image/"+action+"?"+p.Encode(), nil, ""))
-		if r.status != 400 || !strings.Contains(r.msg(), "does not support the "+action+" action") {
-			t.Errorf("GET %s: %d %s", action, r.status, r.body)
+		mustStatus(t, r, 200)
+		if info, err := transform.DecodeInfo(r.body); err != nil || info.Format != format || info.Width != 6 || info.Height != 4 {
+			t.Errorf("GET %s: %+v %v", action, info, err)
 		}
+	}
+	p := signed(t, url.Values{"tag": {"none"}, "mode": {"download"}}, DefaultAPIKey, DefaultAPISecret, testNow)
+	if r := serve(t, s, newReq("GET", "/v1_1/demo/image/sprite?"+p.Encode(), nil, "")); r.status != 404 || r.msg() != "No images found with tag none" {
+		t.Errorf("sprite of no images: %d %s", r.status, r.body)
 	}
 }

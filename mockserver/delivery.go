@@ -18,7 +18,8 @@ func deliveryError(status int, msg string) *apiError {
 }
 
 // handleDelivery serves GET /<cloud>/<rt>/<type>/[s--sig--/][transformations/][v<version>/]<public_id>[.<ext>].
-// Transformations are not rendered: the original bytes are served and the
+// Images are rendered by the transform engine (media.go: deliverMedia);
+// videos and raw files are served as stored, and for raw files the
 // X-Mock-Not-Rendered header names what was skipped.
 func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 	if rc.r.Method != http.MethodGet && rc.r.Method != http.MethodHead {
@@ -33,7 +34,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 		return nil, deliveryError(http.StatusNotFound, "Resource not found - unknown resource type "+rt)
 	}
 	switch typ {
-	case "upload", "private", "authenticated":
+	case "upload", "private", "authenticated", "sprite", "multi", "text":
 	default:
 		return nil, deliveryError(http.StatusNotFound, "The cldrest mock server does not support delivery type "+typ)
 	}
@@ -93,7 +94,7 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 		if err := s.checkAuthToken(rc, token); err != nil {
 			return nil, err
 		}
-	} else if sig != "" || typ != "upload" {
+	} else if sig != "" || typ == "private" || typ == "authenticated" {
 		if sig == "" {
 			return nil, deliveryError(http.StatusUnauthorized, "Signature required for "+typ+" assets")
 		}
@@ -108,6 +109,9 @@ func (s *Server) handleDelivery(rc *reqCtx) (any, error) {
 		if !ok {
 			return nil, deliveryError(http.StatusUnauthorized, "Invalid signature "+sig)
 		}
+	}
+	if rendered, err := s.deliverMedia(rc, found, trans, ext, sig != ""); rendered || err != nil {
+		return nil, err
 	}
 	var notes []string
 	if len(trans) > 0 {

@@ -3,11 +3,13 @@ package mockserver
 import (
 	"bytes"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cldrest/cldrest/mockserver/transform"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -29,7 +31,7 @@ func TestDelivery(t *testing.T) {
 	tests := []struct {
 		name, path string
 		status     int
-		notRender  bool
+		rendered   bool
 		cldError   string
 	}{
 		{"plain", "/demo/image/upload/sample.png", 200, false, ""},
@@ -51,12 +53,21 @@ func TestDelivery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := serve(t, s, newReq("GET", tc.path, nil, ""))
 			mustStatus(t, r, tc.status)
-			if tc.status == 200 {
+			if tc.status == 200 && !tc.rendered {
 				if !bytes.Equal(r.body, png) || r.header.Get("Content-Type") != "image/png" || r.header.Get("ETag") != `"`+md5hex(png)+`"` {
 					t.Fatalf("body/headers wrong: %v", r.header)
 				}
 			}
-			if got := r.header.Get("X-Mock-Not-Rendered") != ""; got != tc.notRender {
+			if tc.status == 200 && tc.rendered {
+				ext := path.Ext(tc.path)[1:]
+				if ct := r.header.Get("Content-Type"); ct != transform.ContentType(ext) {
+					t.Fatalf("Content-Type %q for .%s", ct, ext)
+				}
+				if info, err := transform.DecodeInfo(r.body); err != nil || info.Format != strings.Replace(ext, "jpeg", "jpg", 1) {
+					t.Fatalf("rendered body: %+v, %v", info, err)
+				}
+			}
+			if got := r.header.Get("X-Mock-Not-Rendered") != ""; got {
 				t.Fatalf("X-Mock-Not-Rendered=%q", r.header.Get("X-Mock-Not-Rendered"))
 			}
 			if tc.cldError != "" && r.header.Get("X-Cld-Error") != tc.cldError {
@@ -116,8 +127,13 @@ func TestDeliverySignedForm(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := serve(t, s, newReq("GET", tc.path, nil, ""))
 			mustStatus(t, r, tc.status)
-			if tc.status == 200 && !bytes.Equal(r.body, png) {
+			if tc.status == 200 && !strings.Contains(tc.path, "_") && !bytes.Equal(r.body, png) {
 				t.Fatal("wrong bytes")
+			}
+			if tc.status == 200 && strings.Contains(tc.path, "_") {
+				if _, err := transform.DecodeInfo(r.body); err != nil {
+					t.Fatalf("rendered body: %v", err)
+				}
 			}
 		})
 	}

@@ -124,8 +124,53 @@
 // with "delay":"250ms", reset, commit_drop, truncate; optional method, skip,
 // count, message).
 //
-// Transformations are not rendered: delivery serves the original bytes and
-// names what was skipped in the X-Mock-Not-Rendered header. Upload responses'
+// # Media
+//
+// Image delivery URLs are rendered by the transform engine (package
+// mockserver/transform documents the subset: sizes and crops, gravities,
+// ar_, dpr_, a_, a handful of e_ effects, b_, r_, bo_, o_, q_, f_ with
+// f_auto by Accept, fl_attachment, pg_, l_text: and t_ named
+// transformations from the mock's stored ones). Renders are cached per
+// source bytes, plan and format (64 MiB, least recently used first), so a
+// derived asset is rendered once; at most 4 renders run at once.
+// WithStrictTransformations enforces strict transformations. A
+// transformation the engine cannot parse
+// or render is a 400 naming it, with X-Cld-Error; videos and raw files are
+// served as stored and a video transformation is refused. Upload responses'
 // url and secure_url point at the mock's own delivery route (http unless the
 // mock is served over TLS).
+//
+// Uploads: transformation (and format) replace the stored image with its
+// render (width, height, bytes, etag and format as stored); eager renders
+// derived assets listed in eager[] and in the details' derived (eager_async
+// answers an empty eager[] and sends them in an "eager" notification);
+// responsive_breakpoints renders widths from the real image and keeps those
+// bytes_step apart. Explicit does the same for eager, breakpoints and
+// analysis. Derived-asset records, given face coordinates, sprite CSS and
+// the render cache live in memory: with Dir storage they are gone after a
+// restart (delivery URLs still render, on demand).
+//
+// Analysis, on upload, explicit and details (colors=true, ...):
+//
+//	real          colors, predominant (pixels), phash (DCT), image_metadata
+//	              and media_metadata (header: type, size, orientation,
+//	              frames), exif (orientation), faces and coordinates (the
+//	              face_coordinates given, clipped; none detected),
+//	              media_metadata of MP4/MOV videos (duration, size,
+//	              codecs from the boxes; the file type for other videos)
+//	placeholder   quality_analysis and quality_score (0.9 everywhere),
+//	              accessibility_analysis (1.0), cinemagraph_analysis (0)
+//
+// Add-ons are validated with Cloudinary's messages and answered with their
+// info blocks: detection and categorization and ocr complete with empty
+// data, background_removal and raw_convert pending (nothing runs). eval is
+// checked (at most 4096 characters) and stored, never run.
+//
+// Creative actions: sprite (the tagged images, or urls, stacked vertically,
+// with CSS and JSON of their positions, delivered under image/sprite/),
+// multi (an animated GIF of the tagged images centred on the largest size,
+// under image/multi/), explode (a derived pg_<n> image per GIF frame; PDFs
+// are not decoded), text (a PNG via the Go fonts, under image/text/) and
+// create_slideshow (processing, then a notification reporting failure: no
+// video is rendered). WithRemoteDir serves remote file URLs from a folder.
 package mockserver

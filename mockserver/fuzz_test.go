@@ -24,6 +24,11 @@ func FuzzServe(f *testing.F) {
 	f.Add("POST", "/v1_1/demo/resources/search", "application/json", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte(`{"expression":"(tags=a OR -b) AND bytes>1m","sort_by":[{"public_id":"desc"}],"aggregate":["format"]}`))
 	f.Add("DELETE", "/v1_1/demo/resources/image/upload", "application/json", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte(`{"public_ids":"a,b","keep_original":true}`))
 	f.Add("GET", "/demo/image/upload/s--AAAAAAAA--/c_fill/v1/a/b.png", "", "", "", []byte(nil))
+	f.Add("GET", "/demo/image/upload/c_fill,g_south,h_3,w_5/e_sepia/f_auto/v1/a/b.png", "", "", "", []byte(nil))
+	f.Add("GET", "/demo/image/upload/l_text:Arial_8_bold:hi%2C%20there,co_red/fl_attachment:x/a/b.webp", "", "", "", []byte(nil))
+	f.Add("GET", "/v1_1/demo/image/sprite?tag=a&timestamp=1", "", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte(nil))
+	f.Add("POST", "/v1_1/demo/image/text", "application/x-www-form-urlencoded", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte("text=hi&font_size=9&font_color=%23f00"))
+	f.Add("POST", "/v1_1/demo/image/explicit", "application/x-www-form-urlencoded", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte("public_id=a/b&eager=w_0.5|c_pad,w_9,h_9/webp&colors=1&phash=1&responsive_breakpoints=%5B%7B%22max_images%22%3A2%7D%5D"))
 	f.Add("PUT", "/v1_1/demo/folders/a/b", "application/json", "Bearer x", "", []byte(`{"to_folder":"../c"}`))
 	f.Fuzz(func(t *testing.T, method, target, ctype, auth, crange string, body []byte) {
 		s := New(fixedClock(), WithOfflineRemoteURLs(), offlineClient())

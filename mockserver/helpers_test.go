@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -146,11 +148,18 @@ func admin(t testing.TB, h http.Handler, method, path string, body any) result {
 	return serve(t, h, req)
 }
 
-// pngBytes returns a PNG header claiming w x h plus padding to n bytes.
+// pngBytes returns a real w x h PNG (a flat colour), padded after its IEND
+// chunk to n bytes when it is shorter.
 func pngBytes(w, h, n int) []byte {
-	b := make([]byte, 0, n)
-	b = append(b, "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"...)
-	b = append(b, byte(w>>24), byte(w>>16), byte(w>>8), byte(w), byte(h>>24), byte(h>>16), byte(h>>8), byte(h))
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	b := buf.Bytes()
 	for len(b) < n {
 		b = append(b, byte(len(b)))
 	}

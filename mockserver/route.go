@@ -20,8 +20,13 @@ func (s *Server) uploadActions() map[string]handlerFunc {
 		"metadata":         signedAction(s.handleMetadata),
 		"generate_archive": signedAction(s.handleGenerateArchive),
 		"download":         signedAction(s.handleDownload),
+		"sprite":           signedAction(s.handleSprite),
+		"multi":            signedAction(s.handleMulti),
+		"explode":          signedAction(s.handleExplode),
+		"text":             signedAction(s.handleText),
+		"create_slideshow": signedAction(s.handleCreateSlideshow),
 	}
-	for _, action := range []string{"explode", "text", "sprite", "multi", "create_slideshow", "concat", "update_metadata", "download_archive", "upload_large"} {
+	for _, action := range []string{"concat", "update_metadata", "download_archive", "upload_large"} {
 		actions[action] = func(rc *reqCtx) (any, error) { return nil, unsupported("the " + action + " action") }
 	}
 	return actions

@@ -68,6 +68,8 @@ type config struct {
 	maxUnverified  int64
 	controlToken   string
 	controlHosts   []string
+	remoteDir      string // media.go: WithRemoteDir
+	strict         bool   // media.go: WithStrictTransformations
 }
 
 // WithCloud sets the cloud name served under /v1_1/<cloud>/ (default "demo").
@@ -177,6 +179,7 @@ type Server struct {
 	actions    map[string]handlerFunc // Upload API actions
 	remote     *http.Client
 	notifyWG   sync.WaitGroup
+	media      mediaState // media.go: derived assets, render cache
 }
 
 // Open builds a Server. It fails only when Dir storage cannot be opened.
@@ -337,6 +340,7 @@ func (s *Server) Reset() {
 	s.faults.clear()
 	s.journal.reset()
 	s.budget.reset()
+	s.media.reset()
 }
 
 // randString returns n random characters of alphabet.

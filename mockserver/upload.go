@@ -233,6 +233,11 @@ func (s *Server) fetchRemote(rc *reqCtx, raw string) (spool, string, bool, error
 		}
 		return nil, "", false, badRequest("Error in loading %s - %s", raw, reason)
 	}
+	if sp, found, ok, err := s.remoteFromDir(rc, raw); ok && (found || err != nil) {
+		return sp, name, false, err
+	} else if ok {
+		return fail("404 Not Found")
+	}
 	req, err := http.NewRequestWithContext(rc.r.Context(), http.MethodGet, raw, nil)
 	if err != nil {
 		return fail("ERR_INVALID_URL")
@@ -368,8 +373,12 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 			return nil, badRequest("%s file format %s not allowed", capitalize(rt), firstNonEmpty(got, "(unknown)"))
 		}
 	}
-	if f := strings.ToLower(p.get("format")); f != "" && f != det.format && !(f == "jpeg" && det.format == "jpg") {
+	if f := strings.ToLower(p.get("format")); f != "" && rt != "image" && f != det.format && !(f == "jpeg" && det.format == "jpg") {
 		return nil, unsupported("format conversion on upload (format=" + f + ")")
+	}
+	media, err := s.parseMediaRequest(p, rt)
+	if err != nil {
+		return nil, err
 	}
 	typ := firstNonEmpty(p.get("type"), "upload")
 	if typ != "upload" && typ != "private" && typ != "authenticated" {
@@ -523,6 +532,10 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if err := sp.commit(a.Blob); err != nil {
 		return nil, err
 	}
+	if err := s.applyIncoming(rc, a, media); err != nil {
+		s.blobs.remove(a.Blob)
+		return nil, err
+	}
 	if err := s.persist.saveAsset(a); err != nil {
 		s.blobs.remove(a.Blob)
 		return nil, err
@@ -543,8 +556,8 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if old != nil {
 		res["overwritten"] = true
 	}
-	if e := p.get("eager"); e != "" {
-		res["eager"] = s.eagerResponse(rc, a, e)
+	if err := s.answerMedia(rc, a, media, res); err != nil {
+		return nil, err
 	}
 	s.notify(rc, "upload", res)
 	if async {

@@ -26,7 +26,7 @@ func md5hex(b []byte) string {
 
 func TestUploadResponseFields(t *testing.T) {
 	s := New(fixedClock())
-	data := pngBytes(640, 480, 2048)
+	data := pngBytes(640, 480, 4096)
 	r := uploadFile(t, s, "image", url.Values{"public_id": {"folder/pic"}, "tags": {"a, b"}, "context": {`alt=x\=y|caption=hi`}}, "photo.png", data)
 	mustStatus(t, r, 200)
 	checks := map[string]any{
@@ -38,7 +38,7 @@ func TestUploadResponseFields(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, r.json[k], want)
 		}
 	}
-	if r.num("version") != testNow.Unix() || r.num("bytes") != 2048 || r.num("width") != 640 || r.num("height") != 480 {
+	if r.num("version") != testNow.Unix() || r.num("bytes") != 4096 || r.num("width") != 640 || r.num("height") != 480 {
 		t.Errorf("version/bytes/width/height wrong: %s", r.body)
 	}
 	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -143,17 +143,17 @@ func TestUploadFormatsSniffed(t *testing.T) {
 func TestOverwriteSemantics(t *testing.T) {
 	now := testNow
 	s := New(WithClock(func() time.Time { return now }))
-	first := uploadFile(t, s, "image", url.Values{"public_id": {"p"}}, "a.png", pngBytes(1, 1, 50))
+	first := uploadFile(t, s, "image", url.Values{"public_id": {"p"}}, "a.png", pngBytes(1, 1, 500))
 	mustStatus(t, first, 200)
 	now = now.Add(10 * time.Second)
-	keep := uploadFile(t, s, "image", url.Values{"public_id": {"p"}, "overwrite": {"false"}}, "b.png", pngBytes(2, 2, 60))
+	keep := uploadFile(t, s, "image", url.Values{"public_id": {"p"}, "overwrite": {"false"}}, "b.png", pngBytes(2, 2, 600))
 	mustStatus(t, keep, 200)
-	if keep.json["existing"] != true || keep.num("bytes") != 50 || keep.num("version") != first.num("version") {
+	if keep.json["existing"] != true || keep.num("bytes") != 500 || keep.num("version") != first.num("version") {
 		t.Fatalf("overwrite=false must return the existing asset: %s", keep.body)
 	}
-	repl := uploadFile(t, s, "image", url.Values{"public_id": {"p"}}, "c.png", pngBytes(3, 3, 70))
+	repl := uploadFile(t, s, "image", url.Values{"public_id": {"p"}}, "c.png", pngBytes(3, 3, 700))
 	mustStatus(t, repl, 200)
-	if repl.json["overwritten"] != true || repl.num("bytes") != 70 || repl.num("version") != now.Unix() {
+	if repl.json["overwritten"] != true || repl.num("bytes") != 700 || repl.num("version") != now.Unix() {
 		t.Fatalf("default overwrite must replace: %s", repl.body)
 	}
 	if repl.str("asset_id") != first.str("asset_id") || repl.str("version_id") == first.str("version_id") {
@@ -216,14 +216,14 @@ func TestUploadFileForms(t *testing.T) {
 		}
 	})
 	t.Run("unsupported parameter", func(t *testing.T) {
-		r := uploadFile(t, s, "image", url.Values{"ocr": {"adv_ocr"}}, "a.png", png)
+		r := uploadFile(t, s, "image", url.Values{"visual_search": {"true"}}, "a.png", png)
 		mustStatus(t, r, 400)
-		if r.msg() != "The cldrest mock server does not support the ocr parameter" {
+		if r.msg() != "The cldrest mock server does not support the visual_search parameter" {
 			t.Fatalf("%q", r.msg())
 		}
 	})
 	t.Run("unsupported action", func(t *testing.T) {
-		r := postForm(t, s, "/v1_1/demo/image/sprite", url.Values{"tag": {"x"}})
+		r := postForm(t, s, "/v1_1/demo/video/concat", url.Values{"tag": {"x"}})
 		mustStatus(t, r, 400)
 		if !strings.Contains(r.msg(), "does not support") {
 			t.Fatalf("%q", r.msg())

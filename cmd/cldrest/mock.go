@@ -20,7 +20,7 @@ func newMockCmd() *cobra.Command {
 		addr, dir, cloud, key, secret, token   string
 		accountID, provKey, provSecret         string
 		maxUpload, tokenKey, maxUnverified     string
-		controlToken                           string
+		controlToken, remoteDir                string
 		controlHosts                           []string
 		metadataOnly, control, offline, notify bool
 		budget                                 int
@@ -121,6 +121,9 @@ without that token in the X-Mock-Control-Token header.`,
 			if offline {
 				opts = append(opts, mockserver.WithOfflineRemoteURLs())
 			}
+			if remoteDir != "" {
+				opts = append(opts, mockserver.WithRemoteDir(remoteDir))
+			}
 			if notify {
 				opts = append(opts, mockserver.WithNotifications())
 			}
@@ -178,6 +181,7 @@ without that token in the X-Mock-Control-Token header.`,
 	f.StringVar(&controlToken, "control-token", "", "with --control: require this token in the X-Mock-Control-Token header")
 	f.StringArrayVar(&controlHosts, "control-host", nil, "with --control: also accept control requests for this Host name (repeatable; loopback and the --addr host always work)")
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")
+	f.StringVar(&remoteDir, "remote-dir", "", "serve remote file URLs (https://host/path) from DIR/host/path or DIR/path instead of the network")
 	f.BoolVar(&notify, "notifications", false, "POST signed notifications to notification_url parameters")
 	return cmd
 }

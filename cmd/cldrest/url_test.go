@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/mockserver/transform"
 	"github.com/cldrest/cldrest/upload"
 )
 
@@ -144,7 +145,18 @@ func TestE2EURL(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode == 200 && string(body) != string(img) {
+		switch {
+		case resp.StatusCode != 200:
+		case strings.Contains(u, "/c_fill,h_100,w_100/"): // rendered by the mock
+			if info, err := transform.DecodeInfo(body); err != nil || info.Width != 100 || info.Height != 100 {
+				t.Fatalf("GET %s: not a 100x100 render: %+v %v", u, info, err)
+			}
+		case strings.Contains(u, "/l_text:"):
+			want, _ := transform.DecodeInfo(img)
+			if info, err := transform.DecodeInfo(body); err != nil || info.Width != want.Width || info.Height != want.Height {
+				t.Fatalf("GET %s: not a render of the image: %+v %v", u, info, err)
+			}
+		case string(body) != string(img):
 			t.Fatalf("GET %s: wrong bytes", u)
 		}
 		return resp.StatusCode

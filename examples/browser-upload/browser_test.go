@@ -143,8 +143,9 @@ func TestBrowserUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.Complete || got.NaturalWidth <= 0 || got.NaturalHeight <= 0 {
-		t.Errorf("thumbnail did not load: %+v", got)
+	// The mock renders the transformation: the thumbnail is really 150×150.
+	if !got.Complete || got.NaturalWidth != 150 || got.NaturalHeight != 150 {
+		t.Errorf("thumbnail is not the rendered 150x150 c_fill: %+v", got)
 	}
 	if !strings.HasPrefix(got.Src, m.URL+"/"+m.Cloud()+"/image/upload/c_fill,w_150,h_150/v") {
 		t.Errorf("thumbnail URL %s is not the transformation URL on the mock", got.Src)

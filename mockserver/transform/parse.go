@@ -677,8 +677,8 @@ func parseLayer(param, val string) (*TextLayer, error) {
 			return nil, invalidValue(param, "text layer", val)
 		}
 	}
-	t.Text, err = url.PathUnescape(text)
-	if err != nil || t.Text == "" {
+	t.Text = unescapeLenient(text)
+	if t.Text == "" {
 		return nil, invalidValue(param, "text layer", val)
 	}
 	if len(t.Text) > 1000 {
@@ -686,6 +686,26 @@ func parseLayer(param, val string) (*TextLayer, error) {
 	}
 	return t, nil
 }
+
+// unescapeLenient decodes the %XX escapes of a text layer and keeps any
+// other "%" as it is, as Cloudinary does: the SDKs escape "," and "/" a
+// second time (%252C) but write a literal "%" only once ("50%25" arrives as
+// "50%").
+func unescapeLenient(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 func setOf(vals ...string) map[string]bool {
 	m := make(map[string]bool, len(vals))
