@@ -162,9 +162,11 @@ func TestMockDeliversBuiltURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// flip changes one character to one that differs even where case is
+	// ignored (the token's hmac is hex, compared without case).
 	flip := func(u string, at int) string {
 		c := byte('A')
-		if u[at] == 'A' {
+		if u[at] == 'A' || u[at] == 'a' {
 			c = 'B'
 		}
 		return u[:at] + string(c) + u[at+1:]
