@@ -498,7 +498,7 @@ func TestStrictTransformations(t *testing.T) {
 	if _, info := fetch(t, s, "/demo/image/upload/t_small/pic.png", ""); info.Width != 20 {
 		t.Fatalf("t_small: %+v", info)
 	}
-	sig := signer.URLSignature("c_fill,h_60,w_100/pic.png", DefaultAPISecret, signer.SHA1, false)
+	sig := signer.URLSignature("c_fill,h_60,w_100/pic.png", DefaultAPISecret, signer.SHA1, signer.ShortURLSignature)
 	if _, info := fetch(t, s, "/demo/image/upload/"+sig+"/c_fill,h_60,w_100/pic.png", ""); info.Height != 60 {
 		t.Fatalf("signed: %+v", info)
 	}
