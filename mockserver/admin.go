@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -86,6 +87,12 @@ func (s *Server) adminEntry(rc *reqCtx) (any, error) {
 		return s.adminTransformations(rc, m, strings.Join(segs[1:], "/"))
 	case "metadata_fields":
 		return s.adminMetadataFields(rc, m, segs[1:])
+	case "streaming_profiles":
+		return s.adminStreamingProfiles(rc, m, strings.Join(segs[1:], "/"))
+	case "triggers":
+		return s.adminTriggers(rc, m, strings.Join(segs[1:], "/"))
+	case "derived_resources":
+		return s.deleteDerived(rc, m)
 	case "metadata_rules":
 		return s.adminMetadataRules(rc, m, segs[1:])
 	case "analysis": // routed from /v2/<cloud>/analysis/... only
@@ -247,6 +254,9 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 		m["moderation_status"] = a.Moderation[0].Status
 	}
 	m["last_updated"] = map[string]any{"updated_at": a.UpdatedAt.UTC().Format(time.RFC3339)}
+	if ok, _ := rc.p.boolean("related", false); ok {
+		m["related_assets"] = s.relatedJSON(rc, a)
+	}
 	if ok, _ := rc.p.boolean("versions", false); ok {
 		m["versions"] = []map[string]any{{"version_id": a.VersionID, "version": strconv.FormatInt(a.Version, 10), "format": a.Format,
 			"size": a.Bytes, "time": a.CreatedAt.UTC().Format(time.RFC3339), "restorable": false}}
@@ -254,8 +264,21 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 	return m
 }
 
+// resourceList is the answer of the asset list endpoints.
+type resourceList struct {
+	Resources  []map[string]any `json:"resources"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+	TotalCount *int             `json:"total_count,omitempty"` // by_asset_folder only
+}
+
 // listAssets filters, sorts and pages assets for the list endpoints.
 func (s *Server) listAssets(rc *reqCtx, match func(*asset) bool) (any, error) {
+	return s.listAssetsOrdered(rc, match, nil)
+}
+
+// listAssetsOrdered is listAssets with an ordering applied (stably) after
+// the created_at order; nil keeps created_at.
+func (s *Server) listAssetsOrdered(rc *reqCtx, match func(*asset) bool, cmp func(a, b *asset) int) (*resourceList, error) {
 	p := rc.p
 	max, err := maxResults(p, 10, 500)
 	if err != nil {
@@ -296,17 +319,20 @@ func (s *Server) listAssets(rc *reqCtx, match func(*asset) bool) (any, error) {
 		})
 	}
 	sortAssets(sel, "created_at", desc)
+	if cmp != nil {
+		slices.SortStableFunc(sel, cmp)
+	}
 	pg, next, err := page(sel, max, p.get("next_cursor"), assetCursorKey)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]any, 0, len(pg))
+	res := &resourceList{Resources: make([]map[string]any, 0, len(pg)), NextCursor: next}
 	for _, a := range pg {
-		out = append(out, s.briefResource(rc, a, p))
+		res.Resources = append(res.Resources, s.briefResource(rc, a, p))
 	}
-	res := map[string]any{"resources": out}
-	if next != "" {
-		res["next_cursor"] = next
+	if rc.segs[len(rc.segs)-1] == "by_asset_folder" {
+		n := len(sel)
+		res.TotalCount = &n
 	}
 	return res, nil
 }
@@ -346,6 +372,10 @@ func (s *Server) adminResources(rc *reqCtx, m string, segs []string) (any, error
 	}
 	head := segs[0]
 	switch {
+	case head == "related_assets" || head == "related_complementary_assets":
+		return s.adminRelated(rc, m, head == "related_complementary_assets", segs[1:])
+	case head == "visual_search" && len(segs) == 1:
+		return s.visualSearch(rc, m)
 	case head == "search":
 		if len(segs) != 1 {
 			return nil, notFound("Unknown route")
@@ -781,7 +811,7 @@ func (s *Server) folderSet() map[string]bool {
 func (s *Server) adminFolders(rc *reqCtx, m, fpath string) (any, error) {
 	fpath = cleanFolder(fpath)
 	if fpath == "search" {
-		return nil, unsupported("folder search")
+		return s.folderSearch(rc, m)
 	}
 	if err := publicIDError("folder", fpath); err != nil {
 		return nil, err
@@ -1245,8 +1275,11 @@ func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 var metadataTypes = map[string]bool{"string": true, "integer": true, "date": true, "enum": true, "set": true}
 
 func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, error) {
-	if len(segs) > 1 || (len(segs) == 1 && segs[0] == "order") {
-		return nil, unsupported("metadata field datasources and ordering")
+	if len(segs) == 1 && segs[0] == "order" {
+		return s.reorderMetadataFields(rc, m)
+	}
+	if len(segs) > 1 {
+		return s.adminDatasource(rc, m, segs[0], segs[1:])
 	}
 	id := ""
 	if len(segs) == 1 {
@@ -1311,6 +1344,7 @@ func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, 
 			b, _ := json.Marshal(body)
 			s.st.cfg.MetadataFields[ext] = b
 			s.st.cfg.MetadataOrder = append(s.st.cfg.MetadataOrder, ext)
+			s.st.cfg.MetadataCreated[ext] = s.nowUTC()
 		} else {
 			old, ok := s.st.cfg.MetadataFields[id]
 			if !ok {
@@ -1343,6 +1377,7 @@ func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, 
 		}
 		delete(s.st.cfg.MetadataFields, id)
 		s.st.cfg.MetadataOrder = removeAll(s.st.cfg.MetadataOrder, []string{id})
+		delete(s.st.cfg.MetadataCreated, id)
 		if err := s.persist.saveConfig(s.st.cfg); err != nil {
 			return nil, err
 		}

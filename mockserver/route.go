@@ -37,7 +37,7 @@ var adminRoots = map[string]bool{
 	"ping": true, "usage": true, "config": true, "resources": true, "tags": true, "folders": true,
 	"upload_presets": true, "upload_mappings": true, "transformations": true, "metadata_fields": true,
 	"streaming_profiles": true, "derived_resources": true, "resources_last_updated": true,
-	"metadata_rules": true,
+	"metadata_rules": true, "triggers": true,
 }
 
 // splitPath splits a decoded URL path into segments, dropping the leading

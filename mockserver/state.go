@@ -115,15 +115,50 @@ type accountConfig struct {
 	Transformations map[string]*namedTransformation `json:"transformations"`
 	MetadataFields  map[string]json.RawMessage      `json:"metadata_fields"`
 	MetadataOrder   []string                        `json:"metadata_order"`
+	// MetadataCreated is when each metadata field was created (for
+	// reordering by created_at).
+	MetadataCreated   map[string]time.Time         `json:"metadata_created,omitempty"`
+	StreamingProfiles map[string]*streamingProfile `json:"streaming_profiles,omitempty"` // custom ones only
+	Triggers          map[string]*trigger          `json:"triggers,omitempty"`
+	// Related maps an asset ID to the sorted IDs of its related assets
+	// (kept in both directions).
+	Related map[string][]string `json:"related,omitempty"`
 }
 
 func newAccountConfig() *accountConfig {
-	return &accountConfig{
-		Folders:         map[string]time.Time{},
-		Presets:         map[string]*preset{},
-		Mappings:        map[string]string{},
-		Transformations: map[string]*namedTransformation{},
-		MetadataFields:  map[string]json.RawMessage{},
+	c := &accountConfig{}
+	c.fill()
+	return c
+}
+
+// fill makes every map of c non-nil (after decoding an older config.json).
+func (c *accountConfig) fill() {
+	if c.Folders == nil {
+		c.Folders = map[string]time.Time{}
+	}
+	if c.Presets == nil {
+		c.Presets = map[string]*preset{}
+	}
+	if c.Mappings == nil {
+		c.Mappings = map[string]string{}
+	}
+	if c.Transformations == nil {
+		c.Transformations = map[string]*namedTransformation{}
+	}
+	if c.MetadataFields == nil {
+		c.MetadataFields = map[string]json.RawMessage{}
+	}
+	if c.MetadataCreated == nil {
+		c.MetadataCreated = map[string]time.Time{}
+	}
+	if c.StreamingProfiles == nil {
+		c.StreamingProfiles = map[string]*streamingProfile{}
+	}
+	if c.Triggers == nil {
+		c.Triggers = map[string]*trigger{}
+	}
+	if c.Related == nil {
+		c.Related = map[string][]string{}
 	}
 }
 
@@ -278,21 +313,7 @@ func (p *persister) load(st *state) error {
 		if err := json.Unmarshal(b, c); err != nil {
 			return errors.New("mockserver: corrupt config.json in storage directory: " + err.Error())
 		}
-		if c.Folders == nil {
-			c.Folders = map[string]time.Time{}
-		}
-		if c.Presets == nil {
-			c.Presets = map[string]*preset{}
-		}
-		if c.Mappings == nil {
-			c.Mappings = map[string]string{}
-		}
-		if c.Transformations == nil {
-			c.Transformations = map[string]*namedTransformation{}
-		}
-		if c.MetadataFields == nil {
-			c.MetadataFields = map[string]json.RawMessage{}
-		}
+		c.fill()
 		st.cfg = c
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
