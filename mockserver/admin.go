@@ -642,6 +642,15 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	keepOriginal, _ := rc.p.boolean("keep_original", false)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	cursor := rc.p.get("next_cursor")
+	if cursor != "" {
+		// A cursor the mock never issued (or already used) could make a
+		// client believe it is continuing a delete; refuse it, never widen it.
+		if !s.st.parity.deleteCursors[cursor] {
+			return nil, badRequest("Invalid next_cursor %s", cursor)
+		}
+		delete(s.st.parity.deleteCursors, cursor)
+	}
 	var sel []*asset
 	for _, a := range s.st.assets {
 		if match(a) {
@@ -669,7 +678,12 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	}
 	res := map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": partial}
 	if partial {
-		res["next_cursor"] = base64.RawURLEncoding.EncodeToString([]byte("more"))
+		next := s.newHexID()
+		if s.st.parity.deleteCursors == nil {
+			s.st.parity.deleteCursors = map[string]bool{}
+		}
+		s.st.parity.deleteCursors[next] = true
+		res["next_cursor"] = next
 	}
 	return res, nil
 }
@@ -962,19 +976,64 @@ func folderID(f string) string {
 // presetFields are the preset attributes that are not upload settings.
 var presetFields = map[string]bool{"name": true, "unsigned": true, "disallow_public_id": true, "parameter_whitelist": true, "live": true}
 
-func (s *Server) presetJSON(pr *preset) map[string]any {
+// presetBoolSettings are the upload parameters Cloudinary stores in a
+// preset as booleans; presetIntSettings those it stores as numbers.
+var presetBoolSettings = map[string]bool{
+	"overwrite": true, "unique_filename": true, "use_filename": true, "use_filename_as_display_name": true,
+	"use_asset_folder_as_public_id_prefix": true, "unique_display_name": true, "invalidate": true, "backup": true,
+	"eager_async": true, "return_delete_token": true, "async": true, "faces": true, "colors": true,
+	"image_metadata": true, "media_metadata": true, "exif": true, "phash": true, "quality_analysis": true,
+	"accessibility_analysis": true, "cinemagraph_analysis": true, "discard_original_filename": true,
+	"auto_chaptering": true, "auto_transcription": true, "live": true, "visual_search": true,
+}
+
+var presetIntSettings = map[string]bool{"max_file_size": true, "max_image_width": true, "max_image_height": true}
+
+// presetSettingJSON is the JSON value of one stored preset setting.
+func presetSettingJSON(k, v string) any {
+	if presetBoolSettings[k] || v == "true" || v == "false" {
+		if b, ok := parseBool(v); ok {
+			return b
+		}
+	}
+	if presetIntSettings[k] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+type presetJSON struct {
+	Name       string         `json:"name"`
+	Unsigned   bool           `json:"unsigned"`
+	Settings   map[string]any `json:"settings"`
+	ExternalID string         `json:"external_id"`
+}
+
+type presetList struct {
+	Presets    []presetJSON `json:"presets"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+type presetCreated struct {
+	Message    string `json:"message"`
+	Name       string `json:"name,omitempty"`
+	ExternalID string `json:"external_id"`
+}
+
+func (s *Server) presetJSON(pr *preset) presetJSON {
 	settings := map[string]any{}
 	for k, v := range pr.Settings {
-		if b, ok := parseBool(v); ok && (v == "true" || v == "false") {
-			settings[k] = b
-		} else {
-			settings[k] = v
-		}
+		settings[k] = presetSettingJSON(k, v)
+	}
+	if len(pr.ParameterWhitelist) > 0 {
+		settings["parameter_whitelist"] = pr.ParameterWhitelist
 	}
 	if pr.DisallowPublicID {
 		settings["disallow_public_id"] = true
 	}
-	return map[string]any{"name": pr.Name, "unsigned": pr.Unsigned, "settings": settings, "external_id": pr.ExternalID}
+	return presetJSON{Name: pr.Name, Unsigned: pr.Unsigned, Settings: settings, ExternalID: pr.ExternalID}
 }
 
 func (s *Server) adminPresets(rc *reqCtx, m, name string) (any, error) {
@@ -996,16 +1055,12 @@ func (s *Server) adminPresets(rc *reqCtx, m, name string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := make([]map[string]any, 0, len(pg))
+		res := presetList{Presets: make([]presetJSON, 0, len(pg)), NextCursor: next}
 		s.mu.RLock()
 		for _, pr := range pg {
-			out = append(out, s.presetJSON(pr))
+			res.Presets = append(res.Presets, s.presetJSON(pr))
 		}
 		s.mu.RUnlock()
-		res := map[string]any{"presets": out}
-		if next != "" {
-			res["next_cursor"] = next
-		}
 		return res, nil
 	case m == http.MethodGet || m == http.MethodHead:
 		s.mu.RLock()
@@ -1034,7 +1089,7 @@ func (s *Server) adminPresets(rc *reqCtx, m, name string) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"message": "created", "name": pname, "external_id": pr.ExternalID}, nil
+		return presetCreated{Message: "created", Name: pname, ExternalID: pr.ExternalID}, nil
 	case m == http.MethodPut && name != "":
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -1055,7 +1110,7 @@ func (s *Server) adminPresets(rc *reqCtx, m, name string) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"message": "updated", "external_id": pr.ExternalID}, nil
+		return presetCreated{Message: "updated", ExternalID: pr.ExternalID}, nil
 	case m == http.MethodDelete && name != "":
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -1175,6 +1230,24 @@ func (s *Server) adminMappings(rc *reqCtx, m string) (any, error) {
 	return nil, methodNotAllowed(m)
 }
 
+type transformationInfoJSON struct {
+	Name             string `json:"name"`
+	AllowedForStrict bool   `json:"allowed_for_strict"`
+	Used             bool   `json:"used"`
+	Named            bool   `json:"named"`
+}
+
+type transformationList struct {
+	Transformations []transformationInfoJSON `json:"transformations"`
+	NextCursor      string                   `json:"next_cursor,omitempty"`
+}
+
+type transformationDetails struct {
+	transformationInfoJSON
+	Info    []map[string]any `json:"info"`
+	Derived []any            `json:"derived"`
+}
+
 func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 	p := rc.p
 	if name == "" {
@@ -1193,8 +1266,8 @@ func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 			if t == nil {
 				return nil, notFound("Transformation %s not found", name)
 			}
-			return map[string]any{"name": "t_" + t.Name, "allowed_for_strict": t.AllowedForStrict, "used": false,
-				"named": true, "info": []any{map[string]string{"transformation": t.Transformation}}, "derived": []any{}}, nil
+			return transformationDetails{transformationInfoJSON: transformationInfoJSON{Name: "t_" + t.Name,
+				AllowedForStrict: t.AllowedForStrict, Named: true}, Info: transformationInfo(t.Transformation), Derived: []any{}}, nil
 		}
 		max, err := maxResults(p, 10, 500)
 		if err != nil {
@@ -1209,14 +1282,10 @@ func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := []map[string]any{}
+		res := transformationList{Transformations: []transformationInfoJSON{}, NextCursor: next}
 		for _, n := range pg {
 			t := s.st.cfg.Transformations[n]
-			out = append(out, map[string]any{"name": "t_" + n, "allowed_for_strict": t.AllowedForStrict, "used": false, "named": true})
-		}
-		res := map[string]any{"transformations": out}
-		if next != "" {
-			res["next_cursor"] = next
+			res.Transformations = append(res.Transformations, transformationInfoJSON{Name: "t_" + n, AllowedForStrict: t.AllowedForStrict, Named: true})
 		}
 		return res, nil
 	case http.MethodPost:
@@ -1245,11 +1314,18 @@ func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 		if t == nil {
 			return nil, notFound("Transformation %s not found", name)
 		}
-		if v := p.get("unsafe_update"); v != "" {
-			t.Transformation = v
+		if !p.has("unsafe_update") && !p.has("allowed_for_strict") {
+			return nil, badRequest("Must supply allowed_for_strict or unsafe_update")
 		}
 		if p.has("allowed_for_strict") {
-			t.AllowedForStrict, _ = p.boolean("allowed_for_strict", false)
+			b, err := p.boolean("allowed_for_strict", false)
+			if err != nil {
+				return nil, err
+			}
+			t.AllowedForStrict = b
+		}
+		if v := p.get("unsafe_update"); v != "" {
+			t.Transformation = v
 		}
 		if err := s.persist.saveConfig(s.st.cfg); err != nil {
 			return nil, err
@@ -1322,29 +1398,11 @@ func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, 
 			if id != "" {
 				return nil, methodNotAllowed(m)
 			}
-			typ, _ := body["type"].(string)
-			if !metadataTypes[typ] {
-				return nil, badRequest("Invalid metadata field type %q: use string, integer, date, enum or set", typ)
+			created, err := s.createMetadataFieldLocked(body)
+			if err != nil {
+				return nil, err
 			}
-			label, _ := body["label"].(string)
-			if label == "" {
-				return nil, missingParam("label")
-			}
-			ext, _ := body["external_id"].(string)
-			if ext == "" {
-				ext = s.randString(16, lowerAlnum)
-			}
-			if _, ok := s.st.cfg.MetadataFields[ext]; ok {
-				return nil, conflict("external id %s already exists", ext)
-			}
-			body["external_id"] = ext
-			if _, ok := body["mandatory"]; !ok {
-				body["mandatory"] = false
-			}
-			b, _ := json.Marshal(body)
-			s.st.cfg.MetadataFields[ext] = b
-			s.st.cfg.MetadataOrder = append(s.st.cfg.MetadataOrder, ext)
-			s.st.cfg.MetadataCreated[ext] = s.nowUTC()
+			body = created
 		} else {
 			old, ok := s.st.cfg.MetadataFields[id]
 			if !ok {
@@ -1357,9 +1415,16 @@ func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, 
 					merged[k] = v
 				}
 			}
+			if err := checkMetadataDefault(merged); err != nil {
+				return nil, err
+			}
 			b, _ := json.Marshal(merged)
 			s.st.cfg.MetadataFields[id] = b
 			body = merged
+		}
+		if m == http.MethodPost {
+			rc.applied = true // saved by createMetadataFieldLocked
+			return body, nil
 		}
 		if err := s.persist.saveConfig(s.st.cfg); err != nil {
 			return nil, err

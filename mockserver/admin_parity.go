@@ -21,6 +21,9 @@ type parityState struct {
 	rules          []*metadataRule // in position order
 	deletedBackups map[string]bool // "<asset_id>/<version_id>" whose backup copy was deleted
 	prov           *provState      // provisioning.go, created on first use
+	// deleteCursors are the next_cursor values of partial deletes not yet
+	// continued; a delete with any other cursor is refused.
+	deleteCursors map[string]bool
 }
 
 // bulkSelector reads the one-of public_ids | prefix | tag of the bulk
