@@ -61,44 +61,11 @@ func (s *Server) adminEntry(rc *reqCtx) (any, error) {
 	if err := rc.parse(nil); err != nil {
 		return nil, err
 	}
-	m := rc.r.Method
-	segs := rc.segs
-	switch segs[0] {
-	case "ping":
-		return map[string]string{"status": "ok"}, nil
-	case "usage":
-		return s.adminUsage(rc)
-	case "config":
-		return s.adminConfig(rc)
-	case "resources":
-		return s.adminResources(rc, m, segs[1:])
-	case "tags":
-		if len(segs) < 2 || !resourceTypes[segs[1]] {
-			return nil, notFound("Expected /tags/<resource_type>")
-		}
-		return s.adminTags(rc, segs[1])
-	case "folders":
-		return s.adminFolders(rc, m, strings.Join(segs[1:], "/"))
-	case "upload_presets":
-		return s.adminPresets(rc, m, strings.Join(segs[1:], "/"))
-	case "upload_mappings":
-		return s.adminMappings(rc, m)
-	case "transformations":
-		return s.adminTransformations(rc, m, strings.Join(segs[1:], "/"))
-	case "metadata_fields":
-		return s.adminMetadataFields(rc, m, segs[1:])
-	case "streaming_profiles":
-		return s.adminStreamingProfiles(rc, m, strings.Join(segs[1:], "/"))
-	case "triggers":
-		return s.adminTriggers(rc, m, strings.Join(segs[1:], "/"))
-	case "derived_resources":
-		return s.deleteDerived(rc, m)
-	case "metadata_rules":
-		return s.adminMetadataRules(rc, m, segs[1:])
-	case "analysis": // routed from /v2/<cloud>/analysis/... only
-		return s.adminAnalysis(rc, m, segs[1:])
+	h, err := s.admin.match(rc)
+	if err != nil {
+		return nil, err
 	}
-	return nil, unsupported("the Admin API /" + segs[0] + " endpoints")
+	return h(rc)
 }
 
 // charge counts one call against b, sets the X-FeatureRateLimit-* headers
@@ -347,166 +314,134 @@ func filter(as []*asset, keep func(*asset) bool) []*asset {
 	return out
 }
 
-func (s *Server) adminResources(rc *reqCtx, m string, segs []string) (any, error) {
-	get, del := m == http.MethodGet || m == http.MethodHead, m == http.MethodDelete
-	if len(segs) == 0 {
-		switch {
-		case get:
-			s.mu.RLock()
-			seen := map[string]bool{}
-			for _, a := range s.st.assets {
-				seen[a.ResourceType] = true
-			}
-			s.mu.RUnlock()
-			types := []string{}
-			for _, t := range []string{"image", "raw", "video"} {
-				if seen[t] {
-					types = append(types, t)
-				}
-			}
-			return map[string]any{"resource_types": types}, nil
-		case del:
-			return s.deleteByAssetIDs(rc)
-		}
-		return nil, methodNotAllowed(m)
+// resourceTypesList answers GET /resources: the resource types in use.
+func (s *Server) resourceTypesList(rc *reqCtx) (any, error) {
+	s.mu.RLock()
+	seen := map[string]bool{}
+	for _, a := range s.st.assets {
+		seen[a.ResourceType] = true
 	}
-	head := segs[0]
-	switch {
-	case head == "related_assets" || head == "related_complementary_assets":
-		return s.adminRelated(rc, m, head == "related_complementary_assets", segs[1:])
-	case head == "visual_search" && len(segs) == 1:
-		return s.visualSearch(rc, m)
-	case head == "search":
-		if len(segs) != 1 {
-			return nil, notFound("Unknown route")
+	s.mu.RUnlock()
+	res := resourceTypesResponse{ResourceTypes: []string{}}
+	for _, t := range []string{"image", "raw", "video"} {
+		if seen[t] {
+			res.ResourceTypes = append(res.ResourceTypes, t)
 		}
-		return s.adminSearch(rc)
-	case head == "by_asset_folder" && get:
-		f := cleanFolder(rc.p.get("asset_folder"))
-		if f == "" {
-			return nil, missingParam("asset_folder")
-		}
-		return s.listAssets(rc, func(a *asset) bool { return a.AssetFolder == f })
-	case head == "by_asset_ids" && get:
-		ids := rc.p.list("asset_ids")
-		if len(ids) == 0 {
-			return nil, missingParam("asset_ids")
-		}
-		want := map[string]bool{}
-		for _, id := range ids {
-			want[id] = true
-		}
-		return s.listAssets(rc, func(a *asset) bool { return want[a.AssetID] })
-	case head == "backup" && len(segs) == 2:
-		return s.deleteBackup(rc, m, segs[1])
-	case head == "restore" && m == http.MethodPost:
-		return s.restore(rc, func(a *asset) string { return a.AssetID }, "asset_ids", nil)
-	case isHex(head) && len(head) == 32 && len(segs) == 1:
+	}
+	return res, nil
+}
+
+func (s *Server) listByAssetFolder(rc *reqCtx) (any, error) {
+	f := cleanFolder(rc.p.get("asset_folder"))
+	if f == "" {
+		return nil, missingParam("asset_folder")
+	}
+	return s.listAssets(rc, func(a *asset) bool { return a.AssetFolder == f })
+}
+
+func (s *Server) listByAssetIDs(rc *reqCtx) (any, error) {
+	ids := rc.p.list("asset_ids")
+	if len(ids) == 0 {
+		return nil, missingParam("asset_ids")
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	return s.listAssets(rc, func(a *asset) bool { return want[a.AssetID] })
+}
+
+// resourceByAssetID serves GET (details) and PUT/POST (update) of
+// /resources/<asset_id>.
+func (s *Server) resourceByAssetID(rc *reqCtx) (any, error) {
+	id := rc.pv("asset_id")
+	if !isHex(id) || len(id) != 32 {
+		return nil, notFound("Unknown API route %s", rc.r.URL.Path)
+	}
+	s.mu.RLock()
+	a := s.st.byID[id]
+	s.mu.RUnlock()
+	if a == nil {
+		return nil, resourceNotFound(id)
+	}
+	if rc.method() == http.MethodGet {
 		s.mu.RLock()
-		a := s.st.byID[head]
-		s.mu.RUnlock()
-		if a == nil {
-			return nil, resourceNotFound(head)
-		}
-		switch {
-		case get:
-			s.mu.RLock()
-			defer s.mu.RUnlock()
-			return s.detailResource(rc, a), nil
-		case m == http.MethodPut || m == http.MethodPost:
-			return s.updateAsset(rc, a.key())
-		}
-		return nil, methodNotAllowed(m)
-	case resourceTypes[head]:
-		return s.adminByType(rc, m, head, segs[1:])
+		defer s.mu.RUnlock()
+		return s.detailResource(rc, a), nil
 	}
-	return nil, unsupported("the Admin API /resources/" + head + " endpoint")
+	return s.updateAsset(rc, a.key())
+}
+
+// resourceByPublicID serves GET (details) and PUT/POST (update) of
+// /resources/<rt>/<type>/<public_id>.
+func (s *Server) resourceByPublicID(rc *reqCtx) (any, error) {
+	key := assetKey{rc.rt(), rc.pv("type"), rc.pv("public_id")}
+	if rc.method() != http.MethodGet {
+		return s.updateAsset(rc, key)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.st.assets[key]
+	if a == nil {
+		return nil, resourceNotFound(key.publicID)
+	}
+	return s.detailResource(rc, a), nil
+}
+
+func (s *Server) listByResourceType(rc *reqCtx) (any, error) {
+	rt := rc.rt()
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt })
+}
+
+func (s *Server) listByType(rc *reqCtx) (any, error) {
+	rt, typ := rc.rt(), rc.pv("type")
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.Type == typ })
+}
+
+func (s *Server) tagMatch(rc *reqCtx) (func(*asset) bool, error) {
+	rt, tag := rc.rt(), rc.pv("tag")
+	if tag == "" {
+		return nil, missingParam("tag")
+	}
+	return func(a *asset) bool { return a.ResourceType == rt && a.hasTag(tag) }, nil
+}
+
+func (s *Server) listByTag(rc *reqCtx) (any, error) {
+	match, err := s.tagMatch(rc)
+	if err != nil {
+		return nil, err
+	}
+	return s.listAssets(rc, match)
+}
+
+func (s *Server) deleteByTag(rc *reqCtx) (any, error) {
+	match, err := s.tagMatch(rc)
+	if err != nil {
+		return nil, err
+	}
+	return s.deleteMatching(rc, match)
+}
+
+func (s *Server) listByContext(rc *reqCtx) (any, error) {
+	rt, key, value := rc.rt(), rc.p.get("key"), rc.p.get("value")
+	if key == "" {
+		return nil, missingParam("key")
+	}
+	return s.listAssets(rc, func(a *asset) bool {
+		v, ok := a.Context[key]
+		return a.ResourceType == rt && ok && (value == "" || v == value)
+	})
+}
+
+func (s *Server) listByModeration(rc *reqCtx) (any, error) {
+	rt, kind, status := rc.rt(), rc.pv("kind"), rc.pv("status")
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.moderationStatus(kind) == status })
 }
 
 func methodNotAllowed(m string) error {
 	return notFound("Unsupported method %s for this Admin API endpoint", m)
 }
 
-func (s *Server) adminByType(rc *reqCtx, m, rt string, segs []string) (any, error) {
-	get, del := m == http.MethodGet || m == http.MethodHead, m == http.MethodDelete
-	if len(segs) == 0 {
-		if get {
-			return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt })
-		}
-		return nil, methodNotAllowed(m)
-	}
-	switch segs[0] {
-	case "tags":
-		if len(segs) < 2 {
-			return nil, missingParam("tag")
-		}
-		tag := strings.Join(segs[1:], "/")
-		match := func(a *asset) bool { return a.ResourceType == rt && a.hasTag(tag) }
-		if get {
-			return s.listAssets(rc, match)
-		}
-		if del {
-			return s.deleteMatching(rc, match)
-		}
-		return nil, methodNotAllowed(m)
-	case "context":
-		if !get {
-			return nil, methodNotAllowed(m)
-		}
-		key, value := rc.p.get("key"), rc.p.get("value")
-		if key == "" {
-			return nil, missingParam("key")
-		}
-		return s.listAssets(rc, func(a *asset) bool {
-			v, ok := a.Context[key]
-			return a.ResourceType == rt && ok && (value == "" || v == value)
-		})
-	case "publish_resources":
-		if len(segs) != 1 || m != http.MethodPost {
-			return nil, notFound("Expected POST /resources/%s/publish_resources", rt)
-		}
-		return s.publishResources(rc, rt)
-	case "moderations":
-		if !get || len(segs) != 3 {
-			return nil, notFound("Expected /resources/%s/moderations/<kind>/<status>", rt)
-		}
-		kind, status := segs[1], segs[2]
-		return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.moderationStatus(kind) == status })
-	}
-	typ := segs[0]
-	if len(segs) == 1 {
-		switch {
-		case get:
-			return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.Type == typ })
-		case del:
-			return s.deleteByType(rc, rt, typ)
-		}
-		return nil, methodNotAllowed(m)
-	}
-	if len(segs) == 2 && segs[1] == "restore" && m == http.MethodPost {
-		return s.restore(rc, func(a *asset) string { return a.PublicID }, "public_ids", func(a *asset) bool {
-			return a.ResourceType == rt && a.Type == typ
-		})
-	}
-	if len(segs) == 2 && segs[1] == "update_access_mode" && m == http.MethodPost {
-		return s.updateAccessMode(rc, rt, typ)
-	}
-	id := strings.Join(segs[1:], "/")
-	key := assetKey{rt, typ, id}
-	switch {
-	case get:
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		a := s.st.assets[key]
-		if a == nil {
-			return nil, resourceNotFound(id)
-		}
-		return s.detailResource(rc, a), nil
-	case m == http.MethodPost || m == http.MethodPut:
-		return s.updateAsset(rc, key)
-	}
-	return nil, methodNotAllowed(m)
-}
 
 var unsupportedUpdateParams = []string{"auto_tagging", "detection", "ocr", "raw_convert", "categorization",
 	"visual_search", "background_removal", "access_control", "quality_override", "face_coordinates",
@@ -586,7 +521,8 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 // maxDeletePerCall is how many originals one delete call removes.
 const maxDeletePerCall = 1000
 
-func (s *Server) deleteByType(rc *reqCtx, rt, typ string) (any, error) {
+func (s *Server) deleteByType(rc *reqCtx) (any, error) {
+	rt, typ := rc.rt(), rc.pv("type")
 	p := rc.p
 	ids := p.list("public_ids")
 	prefix := p.get("prefix")
@@ -760,7 +696,8 @@ func (s *Server) restore(rc *reqCtx, idOf func(*asset) string, param string, sco
 	return res, nil
 }
 
-func (s *Server) adminTags(rc *reqCtx, rt string) (any, error) {
+func (s *Server) adminTags(rc *reqCtx) (any, error) {
+	rt := rc.rt()
 	p := rc.p
 	max, err := maxResults(p, 10, 500)
 	if err != nil {
@@ -822,11 +759,10 @@ func (s *Server) folderSet() map[string]bool {
 	return out
 }
 
-func (s *Server) adminFolders(rc *reqCtx, m, fpath string) (any, error) {
-	fpath = cleanFolder(fpath)
-	if fpath == "search" {
-		return s.folderSearch(rc, m)
-	}
+// adminFolders serves GET (subfolders), POST (create), PUT (rename) and
+// DELETE of /folders[/<path>].
+func (s *Server) adminFolders(rc *reqCtx) (any, error) {
+	m, fpath := rc.method(), cleanFolder(rc.pv("path"))
 	if err := publicIDError("folder", fpath); err != nil {
 		return nil, err
 	}
@@ -1036,7 +972,8 @@ func (s *Server) presetJSON(pr *preset) presetJSON {
 	return presetJSON{Name: pr.Name, Unsigned: pr.Unsigned, Settings: settings, ExternalID: pr.ExternalID}
 }
 
-func (s *Server) adminPresets(rc *reqCtx, m, name string) (any, error) {
+func (s *Server) adminPresets(rc *reqCtx) (any, error) {
+	m, name := rc.method(), rc.pv("name")
 	p := rc.p
 	switch {
 	case (m == http.MethodGet || m == http.MethodHead) && name == "":
@@ -1161,7 +1098,8 @@ func applyPresetParams(pr *preset, p *params) error {
 	return nil
 }
 
-func (s *Server) adminMappings(rc *reqCtx, m string) (any, error) {
+func (s *Server) adminMappings(rc *reqCtx) (any, error) {
+	m := rc.method()
 	p := rc.p
 	folder := cleanFolder(p.get("folder"))
 	switch m {
@@ -1248,7 +1186,8 @@ type transformationDetails struct {
 	Derived []any            `json:"derived"`
 }
 
-func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
+func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
+	m, name := rc.method(), rc.pv("name")
 	p := rc.p
 	if name == "" {
 		name = p.get("transformation")
@@ -1350,17 +1289,8 @@ func (s *Server) adminTransformations(rc *reqCtx, m, name string) (any, error) {
 
 var metadataTypes = map[string]bool{"string": true, "integer": true, "date": true, "enum": true, "set": true}
 
-func (s *Server) adminMetadataFields(rc *reqCtx, m string, segs []string) (any, error) {
-	if len(segs) == 1 && segs[0] == "order" {
-		return s.reorderMetadataFields(rc, m)
-	}
-	if len(segs) > 1 {
-		return s.adminDatasource(rc, m, segs[0], segs[1:])
-	}
-	id := ""
-	if len(segs) == 1 {
-		id = segs[0]
-	}
+func (s *Server) adminMetadataFields(rc *reqCtx) (any, error) {
+	m, id := rc.method(), rc.pv("id")
 	switch m {
 	case http.MethodGet, http.MethodHead:
 		s.mu.RLock()

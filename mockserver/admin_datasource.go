@@ -53,7 +53,8 @@ func fieldDatasource(raw json.RawMessage) (map[string]any, datasourceJSON, error
 
 // adminDatasource serves metadata_fields/<id>/datasource[/order] and
 // metadata_fields/<id>/datasource_restore.
-func (s *Server) adminDatasource(rc *reqCtx, m, id string, segs []string) (any, error) {
+func (s *Server) adminDatasource(rc *reqCtx) (any, error) {
+	m, id, segs := rc.method(), rc.pv("id"), rc.segs[2:]
 	p := rc.p
 	op := strings.Join(segs, "/")
 	switch {
@@ -159,7 +160,8 @@ func (s *Server) adminDatasource(rc *reqCtx, m, id string, segs []string) (any, 
 
 // reorderMetadataFields serves PUT metadata_fields/order: order_by label,
 // external_id or created_at, direction asc or desc.
-func (s *Server) reorderMetadataFields(rc *reqCtx, m string) (any, error) {
+func (s *Server) reorderMetadataFields(rc *reqCtx) (any, error) {
+	m := rc.method()
 	if m != http.MethodPut {
 		return nil, methodNotAllowed(m)
 	}

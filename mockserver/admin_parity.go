@@ -64,7 +64,8 @@ type publishResponse struct {
 
 // publishResources makes private and authenticated assets public: their
 // delivery type becomes upload, so later reads and delivery find them there.
-func (s *Server) publishResources(rc *reqCtx, rt string) (any, error) {
+func (s *Server) publishResources(rc *reqCtx) (any, error) {
+	rt := rc.rt()
 	p := rc.p
 	match, ids, err := bulkSelector(p)
 	if err != nil {
@@ -132,7 +133,8 @@ type accessModeResponse struct {
 
 // updateAccessMode sets access_mode on the selected assets of one
 // resource and delivery type; resource details and listings show it.
-func (s *Server) updateAccessMode(rc *reqCtx, rt, typ string) (any, error) {
+func (s *Server) updateAccessMode(rc *reqCtx) (any, error) {
+	rt, typ := rc.rt(), rc.pv("type")
 	p := rc.p
 	mode := p.get("access_mode")
 	switch mode {
@@ -183,7 +185,8 @@ type deleteBackupResponse struct {
 // deleteBackup deletes backed-up versions of an asset. The mock backs up
 // the current version of a live asset and the last version of a deleted
 // one; deleting the latter makes a later restore answer no_backup.
-func (s *Server) deleteBackup(rc *reqCtx, m, assetID string) (any, error) {
+func (s *Server) deleteBackup(rc *reqCtx) (any, error) {
+	m, assetID := rc.method(), rc.pv("asset_id")
 	if m != http.MethodDelete {
 		return nil, methodNotAllowed(m)
 	}
@@ -250,7 +253,8 @@ type successResponse struct {
 }
 
 // adminMetadataRules serves /metadata_rules[/<external_id>].
-func (s *Server) adminMetadataRules(rc *reqCtx, m string, segs []string) (any, error) {
+func (s *Server) adminMetadataRules(rc *reqCtx) (any, error) {
+	m, segs := rc.method(), rc.segs[1:]
 	p := rc.p
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -384,7 +388,8 @@ type analysisData struct {
 // adminAnalysis answers POST /v2/<cloud>/analysis/analyze/uri. The mock
 // runs no model: the answer has Cloudinary's envelope and a deterministic,
 // empty result for the type (no tags, an empty caption).
-func (s *Server) adminAnalysis(rc *reqCtx, m string, segs []string) (any, error) {
+func (s *Server) adminAnalysis(rc *reqCtx) (any, error) {
+	m, segs := rc.method(), rc.segs[1:]
 	if len(segs) != 2 || segs[0] != "analyze" || segs[1] != "uri" {
 		return nil, notFound("Unknown Analysis API route %s", rc.r.URL.Path)
 	}

@@ -70,7 +70,8 @@ func (s *Server) relateLocked(a, b string, add bool) bool {
 // adminRelated serves POST|DELETE related_assets/<asset_id>,
 // related_assets/<rt>/<type>/<public_id> and
 // related_complementary_assets/<asset_id>.
-func (s *Server) adminRelated(rc *reqCtx, m string, complementary bool, segs []string) (any, error) {
+func (s *Server) adminRelated(rc *reqCtx) (any, error) {
+	m, complementary, segs := rc.method(), rc.segs[1] == "related_complementary_assets", rc.segs[2:]
 	if m != http.MethodPost && m != http.MethodDelete {
 		return nil, methodNotAllowed(m)
 	}
@@ -163,7 +164,8 @@ type deleteDerivedResult struct {
 // deleteDerived serves DELETE derived_resources. The mock keeps no derived
 // versions apart from their originals yet, so every ID is answered
 // not_found, as Cloudinary answers an ID it does not know.
-func (s *Server) deleteDerived(rc *reqCtx, m string) (any, error) {
+func (s *Server) deleteDerived(rc *reqCtx) (any, error) {
+	m := rc.method()
 	if m != http.MethodDelete {
 		return nil, methodNotAllowed(m)
 	}

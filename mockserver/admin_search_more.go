@@ -76,7 +76,8 @@ func (s *Server) folderCreated(f string) time.Time {
 
 var folderSortable = map[string]bool{"name": true, "path": true, "created_at": true}
 
-func (s *Server) folderSearch(rc *reqCtx, m string) (any, error) {
+func (s *Server) folderSearch(rc *reqCtx) (any, error) {
+	m := rc.method()
 	if m != http.MethodPost && m != http.MethodGet {
 		return nil, methodNotAllowed(m)
 	}
@@ -157,7 +158,8 @@ func (s *Server) folderSearch(rc *reqCtx, m string) (any, error) {
 //     image: the other images sharing a tag with it, most shared tags first;
 //   - any other image_url: images whose public ID ends with the URL's file
 //     name (without extension).
-func (s *Server) visualSearch(rc *reqCtx, m string) (any, error) {
+func (s *Server) visualSearch(rc *reqCtx) (any, error) {
+	m := rc.method()
 	if m != http.MethodGet && m != http.MethodPost {
 		return nil, methodNotAllowed(m)
 	}

@@ -108,7 +108,8 @@ func parseRepresentations(p *params) ([]string, error) {
 	return out, nil
 }
 
-func (s *Server) adminStreamingProfiles(rc *reqCtx, m, name string) (any, error) {
+func (s *Server) adminStreamingProfiles(rc *reqCtx) (any, error) {
+	m, name := rc.method(), rc.pv("name")
 	p := rc.p
 	switch {
 	case (m == http.MethodGet || m == http.MethodHead) && name == "":

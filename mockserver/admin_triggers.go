@@ -100,7 +100,8 @@ func isIdentifier(s string) bool {
 	return s != ""
 }
 
-func (s *Server) adminTriggers(rc *reqCtx, m, id string) (any, error) {
+func (s *Server) adminTriggers(rc *reqCtx) (any, error) {
+	m, id := rc.method(), rc.pv("id")
 	p := rc.p
 	switch {
 	case (m == http.MethodGet || m == http.MethodHead) && id == "":
