@@ -442,7 +442,6 @@ func methodNotAllowed(m string) error {
 	return notFound("Unsupported method %s for this Admin API endpoint", m)
 }
 
-
 var unsupportedUpdateParams = []string{"auto_tagging", "detection", "ocr", "raw_convert", "categorization",
 	"visual_search", "background_removal", "access_control", "quality_override", "face_coordinates",
 	"custom_coordinates", "regions"}

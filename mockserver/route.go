@@ -33,7 +33,6 @@ func (s *Server) uploadAction(action string) (handlerFunc, bool) {
 	return h, ok
 }
 
-
 // splitPath splits a decoded URL path into segments, dropping the leading
 // empty one. Empty inner segments are kept so that "a//b" does not alias "a/b".
 func splitPath(p string) []string {
