@@ -1,0 +1,522 @@
+package mockserver
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file answers /resources: listing, details, updates, deletes and
+// restores of assets.
+
+func assetCursorKey(a *asset) string { return a.ResourceType + "/" + a.Type + "/" + a.PublicID }
+
+// briefResource renders a list item.
+func (s *Server) briefResource(rc *reqCtx, a *asset, p *params) map[string]any {
+	u := s.deliveryURL(rc, a)
+	m := map[string]any{
+		"asset_id": a.AssetID, "public_id": a.PublicID, "version": a.Version, "resource_type": a.ResourceType,
+		"type": a.Type, "created_at": a.CreatedAt.UTC().Format(time.RFC3339), "bytes": a.Bytes,
+		"asset_folder": a.AssetFolder, "display_name": a.DisplayName, "access_mode": a.AccessMode,
+		"url": u, "secure_url": u, "backup": false,
+	}
+	if a.Format != "" {
+		m["format"] = a.Format
+	}
+	if a.Width > 0 || a.Height > 0 {
+		m["width"], m["height"] = a.Width, a.Height
+	}
+	if a.Folder != "" {
+		m["folder"] = a.Folder
+	}
+	if p != nil {
+		if ok, _ := p.boolean("tags", false); ok {
+			m["tags"] = nonNil(a.Tags)
+		}
+		if ok, _ := p.boolean("context", false); ok && len(a.Context) > 0 {
+			m["context"] = map[string]any{"custom": a.Context}
+		}
+		if ok, _ := p.boolean("metadata", false); ok && len(a.Metadata) > 0 {
+			m["metadata"] = a.Metadata
+		}
+		if ok, _ := p.boolean("moderations", false); ok && len(a.Moderation) > 0 {
+			m["moderation"] = a.Moderation
+			m["moderation_kind"] = a.Moderation[0].Kind
+			m["moderation_status"] = a.Moderation[0].Status
+		}
+	}
+	return m
+}
+
+// detailResource renders the full details of one asset.
+func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
+	m := s.assetResponse(rc, a, false)
+	delete(m, "api_key")
+	m["derived"] = []any{}
+	m["next_cursor"] = nil
+	if len(a.Moderation) > 0 {
+		m["moderation_kind"] = a.Moderation[0].Kind
+		m["moderation_status"] = a.Moderation[0].Status
+	}
+	m["last_updated"] = map[string]any{"updated_at": a.UpdatedAt.UTC().Format(time.RFC3339)}
+	if ok, _ := rc.p.boolean("related", false); ok {
+		m["related_assets"] = s.relatedJSON(rc, a)
+	}
+	if ok, _ := rc.p.boolean("versions", false); ok {
+		m["versions"] = []map[string]any{{"version_id": a.VersionID, "version": strconv.FormatInt(a.Version, 10), "format": a.Format,
+			"size": a.Bytes, "time": a.CreatedAt.UTC().Format(time.RFC3339), "restorable": false}}
+	}
+	return m
+}
+
+// resourceList is the answer of the asset list endpoints.
+type resourceList struct {
+	Resources  []map[string]any `json:"resources"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+	TotalCount *int             `json:"total_count,omitempty"` // by_asset_folder only
+}
+
+// listAssets filters, sorts and pages assets for the list endpoints.
+func (s *Server) listAssets(rc *reqCtx, match func(*asset) bool) (any, error) {
+	return s.listAssetsOrdered(rc, match, nil)
+}
+
+// listAssetsOrdered is listAssets with an ordering applied (stably) after
+// the created_at order; nil keeps created_at.
+func (s *Server) listAssetsOrdered(rc *reqCtx, match func(*asset) bool, cmp func(a, b *asset) int) (*resourceList, error) {
+	p := rc.p
+	max, err := maxResults(p, 10, 500)
+	if err != nil {
+		return nil, err
+	}
+	desc := p.get("direction") != "asc" && p.get("direction") != "1"
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var sel []*asset
+	for _, a := range s.st.assets {
+		if match(a) {
+			sel = append(sel, a)
+		}
+	}
+	if ids := p.list("public_ids"); len(ids) > 0 {
+		if len(ids) > 100 {
+			return nil, badRequest("Too many public_ids: at most 100 per call")
+		}
+		want := map[string]bool{}
+		for _, id := range ids {
+			want[id] = true
+		}
+		sel = filter(sel, func(a *asset) bool { return want[a.PublicID] })
+	}
+	if pre := p.get("prefix"); pre != "" {
+		sel = filter(sel, func(a *asset) bool { return strings.HasPrefix(a.PublicID, pre) })
+	}
+	if st := p.get("start_at"); st != "" {
+		t, err := time.Parse(time.RFC3339, st)
+		if err != nil {
+			return nil, badRequest("Invalid start_at %q: use RFC 3339", st)
+		}
+		sel = filter(sel, func(a *asset) bool {
+			if desc {
+				return !a.CreatedAt.After(t)
+			}
+			return !a.CreatedAt.Before(t)
+		})
+	}
+	sortAssets(sel, "created_at", desc)
+	if cmp != nil {
+		slices.SortStableFunc(sel, cmp)
+	}
+	pg, next, err := page(sel, max, p.get("next_cursor"), assetCursorKey)
+	if err != nil {
+		return nil, err
+	}
+	res := &resourceList{Resources: make([]map[string]any, 0, len(pg)), NextCursor: next}
+	for _, a := range pg {
+		res.Resources = append(res.Resources, s.briefResource(rc, a, p))
+	}
+	if rc.segs[len(rc.segs)-1] == "by_asset_folder" {
+		n := len(sel)
+		res.TotalCount = &n
+	}
+	return res, nil
+}
+
+// resourceTypesList answers GET /resources: the resource types in use.
+func (s *Server) resourceTypesList(rc *reqCtx) (any, error) {
+	s.mu.RLock()
+	seen := map[string]bool{}
+	for _, a := range s.st.assets {
+		seen[a.ResourceType] = true
+	}
+	s.mu.RUnlock()
+	res := resourceTypesResponse{ResourceTypes: []string{}}
+	for _, t := range []string{"image", "raw", "video"} {
+		if seen[t] {
+			res.ResourceTypes = append(res.ResourceTypes, t)
+		}
+	}
+	return res, nil
+}
+
+func (s *Server) listByAssetFolder(rc *reqCtx) (any, error) {
+	f := cleanFolder(rc.p.get("asset_folder"))
+	if f == "" {
+		return nil, missingParam("asset_folder")
+	}
+	return s.listAssets(rc, func(a *asset) bool { return a.AssetFolder == f })
+}
+
+func (s *Server) listByAssetIDs(rc *reqCtx) (any, error) {
+	ids := rc.p.list("asset_ids")
+	if len(ids) == 0 {
+		return nil, missingParam("asset_ids")
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	return s.listAssets(rc, func(a *asset) bool { return want[a.AssetID] })
+}
+
+// resourceByAssetID serves GET (details) and PUT/POST (update) of
+// /resources/<asset_id>.
+func (s *Server) resourceByAssetID(rc *reqCtx) (any, error) {
+	id := rc.pv("asset_id")
+	if !isHex(id) || len(id) != 32 {
+		return nil, notFound("Unknown API route %s", rc.r.URL.Path)
+	}
+	s.mu.RLock()
+	a := s.st.byID[id]
+	s.mu.RUnlock()
+	if a == nil {
+		return nil, resourceNotFound(id)
+	}
+	if rc.method() == http.MethodGet {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return s.detailResource(rc, a), nil
+	}
+	return s.updateAsset(rc, a.key())
+}
+
+// resourceByPublicID serves GET (details) and PUT/POST (update) of
+// /resources/<rt>/<type>/<public_id>.
+func (s *Server) resourceByPublicID(rc *reqCtx) (any, error) {
+	key := assetKey{rc.rt(), rc.pv("type"), rc.pv("public_id")}
+	if rc.method() != http.MethodGet {
+		return s.updateAsset(rc, key)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.st.assets[key]
+	if a == nil {
+		return nil, resourceNotFound(key.publicID)
+	}
+	return s.detailResource(rc, a), nil
+}
+
+func (s *Server) listByResourceType(rc *reqCtx) (any, error) {
+	rt := rc.rt()
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt })
+}
+
+func (s *Server) listByType(rc *reqCtx) (any, error) {
+	rt, typ := rc.rt(), rc.pv("type")
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.Type == typ })
+}
+
+func (s *Server) tagMatch(rc *reqCtx) (func(*asset) bool, error) {
+	rt, tag := rc.rt(), rc.pv("tag")
+	if tag == "" {
+		return nil, missingParam("tag")
+	}
+	return func(a *asset) bool { return a.ResourceType == rt && a.hasTag(tag) }, nil
+}
+
+func (s *Server) listByTag(rc *reqCtx) (any, error) {
+	match, err := s.tagMatch(rc)
+	if err != nil {
+		return nil, err
+	}
+	return s.listAssets(rc, match)
+}
+
+func (s *Server) deleteByTag(rc *reqCtx) (any, error) {
+	match, err := s.tagMatch(rc)
+	if err != nil {
+		return nil, err
+	}
+	return s.deleteMatching(rc, match)
+}
+
+func (s *Server) listByContext(rc *reqCtx) (any, error) {
+	rt, key, value := rc.rt(), rc.p.get("key"), rc.p.get("value")
+	if key == "" {
+		return nil, missingParam("key")
+	}
+	return s.listAssets(rc, func(a *asset) bool {
+		v, ok := a.Context[key]
+		return a.ResourceType == rt && ok && (value == "" || v == value)
+	})
+}
+
+func (s *Server) listByModeration(rc *reqCtx) (any, error) {
+	rt, kind, status := rc.rt(), rc.pv("kind"), rc.pv("status")
+	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.moderationStatus(kind) == status })
+}
+
+var unsupportedUpdateParams = []string{"auto_tagging", "detection", "ocr", "raw_convert", "categorization",
+	"visual_search", "background_removal", "access_control", "quality_override", "face_coordinates",
+	"custom_coordinates", "regions"}
+
+func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
+	p := rc.p
+	for _, n := range unsupportedUpdateParams {
+		if p.has(n) {
+			return nil, unsupported("updating " + n)
+		}
+	}
+	meta, err := s.parseMetadata(p.pipeMap("metadata"))
+	if err != nil {
+		return nil, err
+	}
+	folder := cleanFolder(p.get("asset_folder"))
+	if err := publicIDError("asset_folder", folder); err != nil {
+		return nil, err
+	}
+	ms := p.get("moderation_status")
+	if ms != "" && ms != "approved" && ms != "rejected" {
+		return nil, badRequest("Invalid moderation_status %s: use approved or rejected", ms)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.st.assets[key]
+	if a == nil {
+		return nil, resourceNotFound(key.publicID)
+	}
+	if v := p.get("display_name"); v != "" {
+		a.DisplayName = v
+	}
+	if p.has("asset_folder") {
+		a.AssetFolder = folder
+		if err := s.ensureFolderLocked(folder); err != nil {
+			return nil, err
+		}
+	}
+	if p.has("tags") {
+		a.Tags = p.list("tags")
+	}
+	if p.has("context") {
+		a.Context = p.pipeMap("context")
+	}
+	if meta != nil {
+		if a.Metadata == nil {
+			a.Metadata = map[string]any{}
+		}
+		for k, v := range meta {
+			if v == "" {
+				delete(a.Metadata, k)
+			} else {
+				a.Metadata[k] = v
+			}
+		}
+	}
+	if ms != "" {
+		set := false
+		for i := range a.Moderation {
+			if a.Moderation[i].Kind == "manual" {
+				a.Moderation[i].Status, a.Moderation[i].UpdatedAt, set = ms, s.Now().UTC(), true
+			}
+		}
+		if !set {
+			a.Moderation = append(a.Moderation, moderation{Kind: "manual", Status: ms, UpdatedAt: s.Now().UTC()})
+		}
+	}
+	a.UpdatedAt = s.Now().UTC()
+	if err := s.persist.saveAsset(a); err != nil {
+		return nil, err
+	}
+	rc.applied = true
+	return s.detailResource(rc, a), nil
+}
+
+// maxDeletePerCall is how many originals one delete call removes.
+const maxDeletePerCall = 1000
+
+func (s *Server) deleteByType(rc *reqCtx) (any, error) {
+	rt, typ := rc.rt(), rc.pv("type")
+	p := rc.p
+	ids := p.list("public_ids")
+	prefix := p.get("prefix")
+	all, err := p.boolean("all", false)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, b := range []bool{len(ids) > 0, prefix != "", all} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, badRequest("Must supply exactly one of public_ids, prefix or all")
+	}
+	if len(ids) > 0 {
+		if len(ids) > 100 {
+			return nil, badRequest("Too many public_ids: at most 100 per call")
+		}
+		keepOriginal, _ := p.boolean("keep_original", false)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		deleted := map[string]string{}
+		counts := map[string]any{}
+		for _, id := range ids {
+			a := s.st.assets[assetKey{rt, typ, id}]
+			if a == nil {
+				deleted[id] = "not_found"
+				continue
+			}
+			deleted[id] = "deleted"
+			if keepOriginal || p.has("transformations") {
+				counts[id] = map[string]int{"original": 0, "derived": 0}
+				continue
+			}
+			if err := s.trashLocked(a); err != nil {
+				return nil, err
+			}
+			rc.applied = true
+			counts[id] = map[string]int{"original": 1, "derived": 0}
+		}
+		return map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": false}, nil
+	}
+	return s.deleteMatching(rc, func(a *asset) bool {
+		return a.ResourceType == rt && a.Type == typ && (all || strings.HasPrefix(a.PublicID, prefix))
+	})
+}
+
+// deleteMatching deletes up to maxDeletePerCall matching assets (oldest
+// first) and reports partial with a next_cursor when more remain.
+func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error) {
+	keepOriginal, _ := rc.p.boolean("keep_original", false)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cursor := rc.p.get("next_cursor")
+	if cursor != "" {
+		// A cursor the mock never issued (or already used) could make a
+		// client believe it is continuing a delete; refuse it, never widen it.
+		if !s.st.parity.deleteCursors[cursor] {
+			return nil, badRequest("Invalid next_cursor %s", cursor)
+		}
+		delete(s.st.parity.deleteCursors, cursor)
+	}
+	var sel []*asset
+	for _, a := range s.st.assets {
+		if match(a) {
+			sel = append(sel, a)
+		}
+	}
+	sortAssets(sel, "created_at", false)
+	partial := len(sel) > maxDeletePerCall
+	if partial {
+		sel = sel[:maxDeletePerCall]
+	}
+	deleted := map[string]string{}
+	counts := map[string]any{}
+	for _, a := range sel {
+		deleted[a.PublicID] = "deleted"
+		if keepOriginal {
+			counts[a.PublicID] = map[string]int{"original": 0, "derived": 0}
+			continue
+		}
+		if err := s.trashLocked(a); err != nil {
+			return nil, err
+		}
+		rc.applied = true
+		counts[a.PublicID] = map[string]int{"original": 1, "derived": 0}
+	}
+	res := map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": partial}
+	if partial {
+		next := s.newHexID()
+		if s.st.parity.deleteCursors == nil {
+			s.st.parity.deleteCursors = map[string]bool{}
+		}
+		s.st.parity.deleteCursors[next] = true
+		res["next_cursor"] = next
+	}
+	return res, nil
+}
+
+func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
+	ids := rc.p.list("asset_ids")
+	if len(ids) == 0 {
+		return nil, missingParam("asset_ids")
+	}
+	if len(ids) > 100 {
+		return nil, badRequest("Too many asset_ids: at most 100 per call")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	deleted := map[string]string{}
+	counts := map[string]any{}
+	for _, id := range ids {
+		a := s.st.byID[id]
+		if a == nil {
+			deleted[id] = "not_found"
+			continue
+		}
+		if err := s.trashLocked(a); err != nil {
+			return nil, err
+		}
+		rc.applied = true
+		deleted[id] = "deleted"
+		counts[id] = map[string]int{"original": 1, "derived": 0}
+	}
+	return map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": false}, nil
+}
+
+// restore brings back deleted assets from the trash.
+func (s *Server) restore(rc *reqCtx, idOf func(*asset) string, param string, scope func(*asset) bool) (any, error) {
+	ids := rc.p.list(param)
+	if len(ids) == 0 {
+		return nil, missingParam(param)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := map[string]any{}
+	for _, id := range ids {
+		var hit *asset
+		for _, a := range s.st.trash {
+			if idOf(a) == id && (scope == nil || scope(a)) {
+				hit = a
+				break
+			}
+		}
+		if hit == nil {
+			live := false
+			for _, a := range s.st.assets {
+				if idOf(a) == id && (scope == nil || scope(a)) {
+					res[id] = s.detailResource(rc, a)
+					live = true
+					break
+				}
+			}
+			if !live {
+				res[id] = map[string]string{"error": "no_backup"}
+			}
+			continue
+		}
+		hit.Deleted, hit.DeletedAt = false, time.Time{}
+		hit.UpdatedAt = s.Now().UTC()
+		delete(s.st.trash, hit.key())
+		s.st.put(hit)
+		if err := s.persist.saveAsset(hit); err != nil {
+			return nil, err
+		}
+		rc.applied = true
+		res[id] = s.detailResource(rc, hit)
+	}
+	return res, nil
+}
