@@ -27,6 +27,22 @@ func (b *budget) reset() {
 	b.mu.Unlock()
 }
 
+// peek reports the budget without counting a call.
+func (b *budget) peek(now time.Time) (limit, remaining int, reset time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := now.UTC().Truncate(time.Hour)
+	used := b.used
+	if !w.Equal(b.window) {
+		used = 0
+	}
+	limit = b.limit
+	if limit <= 0 {
+		limit, used = 1_000_000, 0
+	}
+	return limit, max(limit-used, 0), w.Add(time.Hour)
+}
+
 // take counts one call; ok is false when the budget is used up.
 func (b *budget) take(now time.Time) (limit, remaining int, reset time.Time, ok bool) {
 	b.mu.Lock()

@@ -36,6 +36,33 @@ func (s *Server) folderSet() map[string]bool {
 	return out
 }
 
+type folderList struct {
+	Folders    []folderJSON `json:"folders"`
+	NextCursor *string      `json:"next_cursor"` // null on the last page, as Cloudinary
+	TotalCount int          `json:"total_count"`
+}
+
+type folderCreated struct {
+	Success    bool   `json:"success"`
+	Path       string `json:"path"`
+	Name       string `json:"name"`
+	ExternalID string `json:"external_id"`
+}
+
+type folderRef struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+type folderRenamed struct {
+	From folderRef `json:"from"`
+	To   folderRef `json:"to"`
+}
+
+type folderDeleted struct {
+	Deleted []string `json:"deleted"`
+}
+
 // adminFolders serves GET (subfolders), POST (create), PUT (rename) and
 // DELETE of /folders[/<path>].
 func (s *Server) adminFolders(rc *reqCtx) (any, error) {
@@ -70,13 +97,12 @@ func (s *Server) adminFolders(rc *reqCtx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		folders := make([]map[string]any, 0, len(pg))
-		for _, f := range pg {
-			folders = append(folders, map[string]any{"name": path.Base(f), "path": f, "external_id": folderID(f)})
-		}
-		res := map[string]any{"folders": folders, "total_count": len(subs), "next_cursor": nil}
+		res := folderList{Folders: make([]folderJSON, 0, len(pg)), TotalCount: len(subs)}
 		if next != "" {
-			res["next_cursor"] = next
+			res.NextCursor = &next
+		}
+		for _, f := range pg {
+			res.Folders = append(res.Folders, folderJSON{Name: path.Base(f), Path: f, ExternalID: folderID(f)})
 		}
 		return res, nil
 	case http.MethodPost:
@@ -93,7 +119,7 @@ func (s *Server) adminFolders(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"success": true, "path": fpath, "name": path.Base(fpath), "external_id": folderID(fpath)}, nil
+		return folderCreated{Success: true, Path: fpath, Name: path.Base(fpath), ExternalID: folderID(fpath)}, nil
 	case http.MethodPut:
 		to := cleanFolder(rc.p.get("to_folder"))
 		if to == "" {
@@ -142,8 +168,7 @@ func (s *Server) adminFolders(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"from": map[string]string{"name": path.Base(fpath), "path": fpath},
-			"to": map[string]string{"name": path.Base(to), "path": to}}, nil
+		return folderRenamed{From: folderRef{path.Base(fpath), fpath}, To: folderRef{path.Base(to), to}}, nil
 	case http.MethodDelete:
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -172,7 +197,7 @@ func (s *Server) adminFolders(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"deleted": deleted}, nil
+		return folderDeleted{Deleted: deleted}, nil
 	}
 	return nil, methodNotAllowed(m)
 }

@@ -7,6 +7,20 @@ import (
 
 // This file answers /upload_mappings.
 
+type uploadMapping struct {
+	Folder   string `json:"folder"`
+	Template string `json:"template"`
+}
+
+type mappingList struct {
+	Mappings []uploadMapping `json:"mappings"`
+}
+
+type mappingCreated struct {
+	Message string `json:"message"`
+	Folder  string `json:"folder"`
+}
+
 func (s *Server) adminMappings(rc *reqCtx) (any, error) {
 	m := rc.method()
 	p := rc.p
@@ -20,18 +34,18 @@ func (s *Server) adminMappings(rc *reqCtx) (any, error) {
 			if !ok {
 				return nil, notFound("Upload mapping for folder %s not found", folder)
 			}
-			return map[string]any{"folder": folder, "template": t}, nil
+			return uploadMapping{Folder: folder, Template: t}, nil
 		}
 		var fs []string
 		for f := range s.st.cfg.Mappings {
 			fs = append(fs, f)
 		}
 		sort.Strings(fs)
-		out := []map[string]string{}
+		res := mappingList{Mappings: []uploadMapping{}}
 		for _, f := range fs {
-			out = append(out, map[string]string{"folder": f, "template": s.st.cfg.Mappings[f]})
+			res.Mappings = append(res.Mappings, uploadMapping{Folder: f, Template: s.st.cfg.Mappings[f]})
 		}
-		return map[string]any{"mappings": out}, nil
+		return res, nil
 	case http.MethodPost, http.MethodPut:
 		if folder == "" {
 			return nil, missingParam("folder")
@@ -55,9 +69,9 @@ func (s *Server) adminMappings(rc *reqCtx) (any, error) {
 		}
 		rc.applied = true
 		if m == http.MethodPost {
-			return map[string]any{"message": "created", "folder": folder}, nil
+			return mappingCreated{Message: "created", Folder: folder}, nil
 		}
-		return map[string]any{"message": "updated"}, nil
+		return messageResponse{Message: "updated"}, nil
 	case http.MethodDelete:
 		if folder == "" {
 			return nil, missingParam("folder")
@@ -72,7 +86,7 @@ func (s *Server) adminMappings(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"message": "deleted"}, nil
+		return messageResponse{Message: "deleted"}, nil
 	}
 	return nil, methodNotAllowed(m)
 }

@@ -22,13 +22,7 @@ func (s *Server) adminMetadataFields(rc *reqCtx) (any, error) {
 			}
 			return f, nil
 		}
-		out := []json.RawMessage{}
-		for _, k := range s.st.cfg.MetadataOrder {
-			if f, ok := s.st.cfg.MetadataFields[k]; ok {
-				out = append(out, f)
-			}
-		}
-		return map[string]any{"metadata_fields": out}, nil
+		return s.metadataFieldListLocked(), nil
 	case http.MethodPost, http.MethodPut:
 		body := map[string]any{}
 		for k, v := range rc.p.json {
@@ -97,7 +91,7 @@ func (s *Server) adminMetadataFields(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]string{"message": "ok"}, nil
+		return okMessage, nil
 	}
 	return nil, methodNotAllowed(m)
 }

@@ -58,8 +58,8 @@ type failedAsset struct {
 }
 
 type publishResponse struct {
-	Published []map[string]any `json:"published"`
-	Failed    []failedAsset    `json:"failed"`
+	Published []resourceJSON `json:"published"`
+	Failed    []failedAsset  `json:"failed"`
 }
 
 // publishResources makes private and authenticated assets public: their
@@ -91,7 +91,7 @@ func (s *Server) publishResources(rc *reqCtx) (any, error) {
 		}
 	}
 	sortAssets(sel, "created_at", false)
-	res := publishResponse{Published: []map[string]any{}, Failed: []failedAsset{}}
+	res := publishResponse{Published: []resourceJSON{}, Failed: []failedAsset{}}
 	for _, id := range ids {
 		if !slices.ContainsFunc(sel, func(a *asset) bool { return a.PublicID == id }) {
 			res.Failed = append(res.Failed, failedAsset{id, "Resource not found"})

@@ -159,7 +159,7 @@ func (s *Server) adminPresets(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]any{"message": "deleted"}, nil
+		return messageResponse{Message: "deleted"}, nil
 	}
 	return nil, methodNotAllowed(m)
 }

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,41 +14,106 @@ import (
 
 func assetCursorKey(a *asset) string { return a.ResourceType + "/" + a.Type + "/" + a.PublicID }
 
-// briefResource renders a list item.
-func (s *Server) briefResource(rc *reqCtx, a *asset, p *params) map[string]any {
+// resourceJSON is one asset of a list answer.
+type resourceJSON struct {
+	AssetID          string         `json:"asset_id"`
+	PublicID         string         `json:"public_id"`
+	Format           string         `json:"format,omitempty"`
+	Version          int64          `json:"version"`
+	ResourceType     string         `json:"resource_type"`
+	Type             string         `json:"type"`
+	CreatedAt        string         `json:"created_at"`
+	Bytes            int64          `json:"bytes"`
+	Width            int            `json:"width,omitempty"`
+	Height           int            `json:"height,omitempty"`
+	Folder           string         `json:"folder,omitempty"`
+	AssetFolder      string         `json:"asset_folder"`
+	DisplayName      string         `json:"display_name"`
+	AccessMode       string         `json:"access_mode"`
+	Backup           bool           `json:"backup"`
+	URL              string         `json:"url"`
+	SecureURL        string         `json:"secure_url"`
+	Tags             *[]string      `json:"tags,omitempty"`
+	Context          *contextJSON   `json:"context,omitempty"`
+	Metadata         map[string]any `json:"metadata,omitempty"`
+	Moderation       []moderation   `json:"moderation,omitempty"`
+	ModerationKind   string         `json:"moderation_kind,omitempty"`
+	ModerationStatus string         `json:"moderation_status,omitempty"`
+}
+
+type contextJSON struct {
+	Custom map[string]string `json:"custom"`
+}
+
+// briefResource renders a list item; p (may be nil) adds tags, context,
+// metadata and moderations when asked for with tags=true etc.
+func (s *Server) briefResource(rc *reqCtx, a *asset, p *params) resourceJSON {
 	u := s.deliveryURL(rc, a)
-	m := map[string]any{
-		"asset_id": a.AssetID, "public_id": a.PublicID, "version": a.Version, "resource_type": a.ResourceType,
-		"type": a.Type, "created_at": a.CreatedAt.UTC().Format(time.RFC3339), "bytes": a.Bytes,
-		"asset_folder": a.AssetFolder, "display_name": a.DisplayName, "access_mode": a.AccessMode,
-		"url": u, "secure_url": u, "backup": false,
-	}
-	if a.Format != "" {
-		m["format"] = a.Format
+	r := resourceJSON{
+		AssetID: a.AssetID, PublicID: a.PublicID, Format: a.Format, Version: a.Version, ResourceType: a.ResourceType,
+		Type: a.Type, CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339), Bytes: a.Bytes, Folder: a.Folder,
+		AssetFolder: a.AssetFolder, DisplayName: a.DisplayName, AccessMode: a.AccessMode, URL: u, SecureURL: u,
 	}
 	if a.Width > 0 || a.Height > 0 {
-		m["width"], m["height"] = a.Width, a.Height
+		r.Width, r.Height = a.Width, a.Height
 	}
-	if a.Folder != "" {
-		m["folder"] = a.Folder
+	if p == nil {
+		return r
 	}
-	if p != nil {
-		if ok, _ := p.boolean("tags", false); ok {
-			m["tags"] = nonNil(a.Tags)
-		}
-		if ok, _ := p.boolean("context", false); ok && len(a.Context) > 0 {
-			m["context"] = map[string]any{"custom": a.Context}
-		}
-		if ok, _ := p.boolean("metadata", false); ok && len(a.Metadata) > 0 {
-			m["metadata"] = a.Metadata
-		}
-		if ok, _ := p.boolean("moderations", false); ok && len(a.Moderation) > 0 {
-			m["moderation"] = a.Moderation
-			m["moderation_kind"] = a.Moderation[0].Kind
-			m["moderation_status"] = a.Moderation[0].Status
+	if ok, _ := p.boolean("tags", false); ok {
+		tags := nonNil(a.Tags)
+		r.Tags = &tags
+	}
+	if ok, _ := p.boolean("context", false); ok && len(a.Context) > 0 {
+		r.Context = &contextJSON{Custom: a.Context}
+	}
+	if ok, _ := p.boolean("metadata", false); ok && len(a.Metadata) > 0 {
+		r.Metadata = a.Metadata
+	}
+	if ok, _ := p.boolean("moderations", false); ok && len(a.Moderation) > 0 {
+		r.Moderation = a.Moderation
+		r.ModerationKind, r.ModerationStatus = a.Moderation[0].Kind, a.Moderation[0].Status
+	}
+	return r
+}
+
+// alwaysFields are the keys an answer keeps whatever fields= asks for.
+var alwaysFields = []string{"public_id", "asset_id", "resource_type", "type"}
+
+// selectFields keeps only the keys fields names (plus alwaysFields) of
+// the JSON object v; no fields keeps v whole.
+func selectFields(v any, fields []string) any {
+	if len(fields) == 0 {
+		return v
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var all map[string]json.RawMessage
+	if json.Unmarshal(b, &all) != nil {
+		return v
+	}
+	out := map[string]json.RawMessage{}
+	for _, f := range append(fields, alwaysFields...) {
+		if x, ok := all[strings.TrimSpace(f)]; ok {
+			out[strings.TrimSpace(f)] = x
 		}
 	}
-	return m
+	return out
+}
+
+// fieldsParam reads fields= (a comma string or an array).
+func fieldsParam(p *params) []string {
+	var out []string
+	for _, f := range p.list("fields") {
+		for _, x := range strings.Split(f, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
 }
 
 // detailResource renders the full details of one asset.
@@ -73,9 +139,9 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 
 // resourceList is the answer of the asset list endpoints.
 type resourceList struct {
-	Resources  []map[string]any `json:"resources"`
-	NextCursor string           `json:"next_cursor,omitempty"`
-	TotalCount *int             `json:"total_count,omitempty"` // by_asset_folder only
+	Resources  []any  `json:"resources"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	TotalCount *int   `json:"total_count,omitempty"` // by_asset_folder only
 }
 
 // listAssets filters, sorts and pages assets for the list endpoints.
@@ -133,9 +199,10 @@ func (s *Server) listAssetsOrdered(rc *reqCtx, match func(*asset) bool, cmp func
 	if err != nil {
 		return nil, err
 	}
-	res := &resourceList{Resources: make([]map[string]any, 0, len(pg)), NextCursor: next}
+	res := &resourceList{Resources: make([]any, 0, len(pg)), NextCursor: next}
+	fields := fieldsParam(p)
 	for _, a := range pg {
-		res.Resources = append(res.Resources, s.briefResource(rc, a, p))
+		res.Resources = append(res.Resources, selectFields(s.briefResource(rc, a, p), fields))
 	}
 	if rc.segs[len(rc.segs)-1] == "by_asset_folder" {
 		n := len(sel)
@@ -372,7 +439,7 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		deleted := map[string]string{}
-		counts := map[string]any{}
+		counts := map[string]deleteCounts{}
 		for _, id := range ids {
 			a := s.st.assets[assetKey{rt, typ, id}]
 			if a == nil {
@@ -381,20 +448,33 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 			}
 			deleted[id] = "deleted"
 			if keepOriginal || p.has("transformations") {
-				counts[id] = map[string]int{"original": 0, "derived": 0}
+				counts[id] = deleteCounts{}
 				continue
 			}
 			if err := s.trashLocked(a); err != nil {
 				return nil, err
 			}
 			rc.applied = true
-			counts[id] = map[string]int{"original": 1, "derived": 0}
+			counts[id] = deleteCounts{Original: 1}
 		}
-		return map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": false}, nil
+		return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 	}
 	return s.deleteMatching(rc, func(a *asset) bool {
 		return a.ResourceType == rt && a.Type == typ && (all || strings.HasPrefix(a.PublicID, prefix))
 	})
+}
+
+type deleteCounts struct {
+	Original int `json:"original"`
+	Derived  int `json:"derived"`
+}
+
+// deleteResult is the answer of every delete of assets.
+type deleteResult struct {
+	Deleted       map[string]string       `json:"deleted"`
+	DeletedCounts map[string]deleteCounts `json:"deleted_counts"`
+	Partial       bool                    `json:"partial"`
+	NextCursor    string                  `json:"next_cursor,omitempty"`
 }
 
 // deleteMatching deletes up to maxDeletePerCall matching assets (oldest
@@ -424,27 +504,27 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 		sel = sel[:maxDeletePerCall]
 	}
 	deleted := map[string]string{}
-	counts := map[string]any{}
+	counts := map[string]deleteCounts{}
 	for _, a := range sel {
 		deleted[a.PublicID] = "deleted"
 		if keepOriginal {
-			counts[a.PublicID] = map[string]int{"original": 0, "derived": 0}
+			counts[a.PublicID] = deleteCounts{}
 			continue
 		}
 		if err := s.trashLocked(a); err != nil {
 			return nil, err
 		}
 		rc.applied = true
-		counts[a.PublicID] = map[string]int{"original": 1, "derived": 0}
+		counts[a.PublicID] = deleteCounts{Original: 1}
 	}
-	res := map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": partial}
+	res := deleteResult{Deleted: deleted, DeletedCounts: counts, Partial: partial}
 	if partial {
 		next := s.newHexID()
 		if s.st.parity.deleteCursors == nil {
 			s.st.parity.deleteCursors = map[string]bool{}
 		}
 		s.st.parity.deleteCursors[next] = true
-		res["next_cursor"] = next
+		res.NextCursor = next
 	}
 	return res, nil
 }
@@ -460,7 +540,7 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	deleted := map[string]string{}
-	counts := map[string]any{}
+	counts := map[string]deleteCounts{}
 	for _, id := range ids {
 		a := s.st.byID[id]
 		if a == nil {
@@ -472,9 +552,9 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 		}
 		rc.applied = true
 		deleted[id] = "deleted"
-		counts[id] = map[string]int{"original": 1, "derived": 0}
+		counts[id] = deleteCounts{Original: 1}
 	}
-	return map[string]any{"deleted": deleted, "deleted_counts": counts, "partial": false}, nil
+	return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 }
 
 // restore brings back deleted assets from the trash.

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,46 @@ func TestAdminRouteTable(t *testing.T) {
 		if !s.admin.roots[root] {
 			t.Errorf("root %s missing from the route table's roots", root)
 		}
+	}
+}
+
+func TestSelectiveAnswersAndUsage(t *testing.T) {
+	s := New(fixedClock())
+	if _, err := s.PutAsset(Asset{PublicID: "a", Tags: []string{"x"}, Context: map[string]string{"alt": "A"}}); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(v any) string {
+		var ks []string
+		for k := range v.(map[string]any) {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return strings.Join(ks, ",")
+	}
+	r := admin(t, s, "GET", "/v1_1/demo/resources/image?fields=bytes,tags&tags=true", nil)
+	if got := keys(r.json["resources"].([]any)[0]); got != "asset_id,bytes,public_id,resource_type,tags,type" {
+		t.Fatalf("fields= on a list: %s", got)
+	}
+	r = admin(t, s, "GET", "/v1_1/demo/resources/image?context=true", nil)
+	if c := r.json["resources"].([]any)[0].(map[string]any)["context"]; c == nil || c.(map[string]any)["custom"].(map[string]any)["alt"] != "A" {
+		t.Fatalf("context=true: %v", r.json)
+	}
+	r = admin(t, s, "POST", "/v1_1/demo/resources/search", map[string]any{"expression": "tags=x", "fields": []string{"width"}, "with_field": []string{"tags"}})
+	if got := keys(r.json["resources"].([]any)[0]); got != "asset_id,public_id,resource_type,type,width" {
+		t.Fatalf("fields= on search: %s", got)
+	}
+	r = admin(t, s, "GET", "/v1_1/demo/usage/01-03-2026", nil)
+	for _, k := range []string{"plan", "last_updated", "date_requested", "transformations", "objects", "bandwidth", "storage",
+		"impressions", "seconds_delivered", "credits", "requests", "resources", "derived_resources", "media_limits",
+		"rate_limit_allowed", "rate_limit_reset_at", "rate_limit_remaining"} {
+		if _, ok := r.json[k]; !ok {
+			t.Errorf("usage lacks %s", k)
+		}
+	}
+	if r.json["date_requested"] != "2026-03-01T00:00:00Z" || r.json["objects"].(map[string]any)["usage"] != float64(1) {
+		t.Fatalf("usage: %v", r.json)
+	}
+	if r := admin(t, s, "GET", "/v1_1/demo/usage/2026-13-45", nil); r.status != 400 {
+		t.Fatalf("bad usage date: %d", r.status)
 	}
 }

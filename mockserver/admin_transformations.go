@@ -85,7 +85,7 @@ func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]string{"message": "created"}, nil
+		return messageResponse{Message: "created"}, nil
 	case http.MethodPut:
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -110,7 +110,7 @@ func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]string{"message": "updated"}, nil
+		return messageResponse{Message: "updated"}, nil
 	case http.MethodDelete:
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -122,7 +122,7 @@ func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
 			return nil, err
 		}
 		rc.applied = true
-		return map[string]string{"message": "deleted"}, nil
+		return messageResponse{Message: "deleted"}, nil
 	}
 	return nil, methodNotAllowed(m)
 }
