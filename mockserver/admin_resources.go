@@ -137,6 +137,29 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 	return m
 }
 
+// startAtLayouts are the date forms the SDKs send as start_at: RFC 3339
+// (Go, Python isoformat), HTTP dates (Ruby httpdate), JavaScript's
+// Date.toString and toUTCString, and plain dates.
+var startAtLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04:05Z07:00",
+	time.RFC1123, time.RFC1123Z, "Mon Jan 02 2006 15:04:05 GMT-0700", "2006-01-02"}
+
+// parseStartAt reads start_at in any of startAtLayouts or as Unix seconds.
+func parseStartAt(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if i := strings.Index(v, " ("); i > 0 { // JavaScript appends " (Coordinated Universal Time)"
+		v = v[:i]
+	}
+	for _, l := range startAtLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t, nil
+		}
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Time{}, badRequest("Invalid start_at %s: use a date like 2026-03-01T12:00:00Z", v)
+}
+
 // resourceList is the answer of the asset list endpoints.
 type resourceList struct {
 	Resources  []any  `json:"resources"`
@@ -180,9 +203,9 @@ func (s *Server) listAssetsOrdered(rc *reqCtx, match func(*asset) bool, cmp func
 		sel = filter(sel, func(a *asset) bool { return strings.HasPrefix(a.PublicID, pre) })
 	}
 	if st := p.get("start_at"); st != "" {
-		t, err := time.Parse(time.RFC3339, st)
+		t, err := parseStartAt(st)
 		if err != nil {
-			return nil, badRequest("Invalid start_at %q: use RFC 3339", st)
+			return nil, err
 		}
 		sel = filter(sel, func(a *asset) bool {
 			if desc {

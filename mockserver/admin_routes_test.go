@@ -2,9 +2,11 @@ package mockserver
 
 import (
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAdminRouteTable(t *testing.T) {
@@ -89,5 +91,37 @@ func TestSelectiveAnswersAndUsage(t *testing.T) {
 	}
 	if r := admin(t, s, "GET", "/v1_1/demo/usage/2026-13-45", nil); r.status != 400 {
 		t.Fatalf("bad usage date: %d", r.status)
+	}
+}
+
+func TestStartAtFormsAndSortBy(t *testing.T) {
+	s := New(fixedClock())
+	for i, id := range []string{"old", "mid", "new"} {
+		if _, err := s.PutAsset(Asset{PublicID: id, CreatedAt: testNow.Add(time.Duration(i-2) * 24 * time.Hour), Width: 10 * (3 - i), Height: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// mid was created 2026-02-28T12:00:00Z; asc from there lists mid and new.
+	for _, form := range []string{"2026-02-28T12:00:00Z", "2026-02-28T12:00:00.000Z", "2026-02-28 12:00:00",
+		"Sat, 28 Feb 2026 12:00:00 GMT", "Sat Feb 28 2026 12:00:00 GMT+0000 (Coordinated Universal Time)", "1772280000"} {
+		r := admin(t, s, "GET", "/v1_1/demo/resources/image?direction=asc&start_at="+url.QueryEscape(form), nil)
+		var ids []string
+		for _, x := range r.json["resources"].([]any) {
+			ids = append(ids, x.(map[string]any)["public_id"].(string))
+		}
+		if strings.Join(ids, ",") != "mid,new" {
+			t.Errorf("start_at %q: %d %v %s", form, r.status, ids, r.msg())
+		}
+	}
+	if r := admin(t, s, "GET", "/v1_1/demo/resources/image?start_at=yesterday", nil); r.status != 400 || !strings.HasPrefix(r.msg(), "Invalid start_at") {
+		t.Fatalf("bad start_at: %d %s", r.status, r.msg())
+	}
+	r := admin(t, s, "POST", "/v1_1/demo/resources/search", map[string]any{"expression": "resource_type:image", "sort_by": []any{map[string]string{"pixels": "asc"}}})
+	first := r.json["resources"].([]any)[0].(map[string]any)["public_id"]
+	if first != "new" {
+		t.Fatalf("sort_by pixels asc: first %v", first)
+	}
+	if r := admin(t, s, "POST", "/v1_1/demo/resources/search", map[string]any{"expression": "", "sort_by": []any{map[string]string{"colour": "asc"}}}); r.status != 400 || r.msg() != "Invalid sort_by field colour" {
+		t.Fatalf("unknown sort field: %d %s", r.status, r.msg())
 	}
 }

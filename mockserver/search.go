@@ -320,8 +320,11 @@ func parseSortBy(p *params) ([]sortSpec, error) {
 	return out, nil
 }
 
+// sortable are the fields search sorts by (those sortAssets orders).
 var sortable = map[string]bool{"created_at": true, "uploaded_at": true, "public_id": true, "bytes": true,
-	"width": true, "height": true, "display_name": true, "format": true, "version": true}
+	"width": true, "height": true, "display_name": true, "format": true, "version": true, "updated_at": true,
+	"last_updated": true, "asset_id": true, "asset_folder": true, "resource_type": true, "type": true,
+	"access_mode": true, "pixels": true, "aspect_ratio": true, "filename": true}
 
 func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	if m := rc.r.Method; m != http.MethodPost && m != http.MethodGet {
@@ -347,7 +350,7 @@ func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	}
 	for _, sp := range sorts {
 		if !sortable[sp.field] {
-			return nil, unsupported("sorting search results by " + sp.field)
+			return nil, badRequest("Invalid sort_by field %s", sp.field)
 		}
 	}
 	aggs := p.list("aggregate")

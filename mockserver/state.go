@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -230,6 +231,24 @@ func sortAssets(as []*asset, field string, desc bool) {
 			c = strings.Compare(a.Format, b.Format)
 		case "version":
 			c = cmpInt(a.Version, b.Version)
+		case "updated_at", "last_updated":
+			c = a.UpdatedAt.Compare(b.UpdatedAt)
+		case "asset_id":
+			c = strings.Compare(a.AssetID, b.AssetID)
+		case "asset_folder":
+			c = strings.Compare(a.AssetFolder, b.AssetFolder)
+		case "resource_type":
+			c = strings.Compare(a.ResourceType, b.ResourceType)
+		case "type":
+			c = strings.Compare(a.Type, b.Type)
+		case "access_mode":
+			c = strings.Compare(a.AccessMode, b.AccessMode)
+		case "pixels":
+			c = cmpInt(int64(a.Width)*int64(a.Height), int64(b.Width)*int64(b.Height))
+		case "aspect_ratio":
+			c = cmpInt(int64(a.Width)*int64(b.Height), int64(b.Width)*int64(a.Height))
+		case "filename":
+			c = strings.Compare(path.Base(a.PublicID), path.Base(b.PublicID))
 		default: // created_at, uploaded_at
 			c = a.CreatedAt.Compare(b.CreatedAt)
 		}
