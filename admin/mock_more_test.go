@@ -85,3 +85,29 @@ func TestMockRelatedVisualFolderSearch(t *testing.T) {
 		t.Fatalf("by asset folder: total %d, %d resources, cursor %q", byFolder.TotalCount, len(byFolder.Resources), byFolder.NextCursor)
 	}
 }
+
+// TestMockUpdateCoordinatesAccessControl: the update parameters the mock
+// used to refuse are stored and read back.
+func TestMockUpdateCoordinatesAccessControl(t *testing.T) {
+	_, s := startMock(t, nil)
+	seed(t, s, []seedAsset{{"faces", nil}})
+	ctx := t.Context()
+	_, err := s.UpdateResource(ctx, "faces", &UpdateResourceParams{
+		FaceCoordinates:   Coordinates{{X: 1, Y: 2, Width: 3, Height: 4}},
+		CustomCoordinates: Coordinates{{X: 5, Y: 6, Width: 7, Height: 8}},
+		AccessControl:     []byte(`[{"access_type":"token"}]`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Resource(ctx, "faces", &ResourceOptions{Coordinates: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(r.Coordinates) != `{"faces":[[1,2,3,4]],"custom":[[5,6,7,8]]}` || string(r.AccessControl) != `[{"access_type":"token"}]` {
+		t.Fatalf("coordinates %s, access_control %s", r.Coordinates, r.AccessControl)
+	}
+	if _, err := s.UpdateResource(ctx, "faces", &UpdateResourceParams{AccessControl: []byte(`[{"access_type":"everyone"}]`)}); err == nil {
+		t.Fatal("an unknown access_type was accepted")
+	}
+}

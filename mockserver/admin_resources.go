@@ -127,6 +127,18 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
 		m["moderation_status"] = a.Moderation[0].Status
 	}
 	m["last_updated"] = map[string]any{"updated_at": a.UpdatedAt.UTC().Format(time.RFC3339)}
+	if ok, _ := rc.p.boolean("coordinates", false); ok {
+		m["coordinates"] = coordinatesJSON{Faces: nonNilRects(a.FaceCoords), Custom: a.CustomCoords}
+	}
+	if ok, _ := rc.p.boolean("faces", false); ok {
+		m["faces"] = nonNilRects(a.FaceCoords)
+	}
+	if a.AccessControl != nil {
+		m["access_control"] = a.AccessControl
+	}
+	if a.QualityOverride != "" {
+		m["quality_override"] = a.QualityOverride
+	}
 	if ok, _ := rc.p.boolean("related", false); ok {
 		m["related_assets"] = s.relatedJSON(rc, a)
 	}
@@ -358,9 +370,47 @@ func (s *Server) listByModeration(rc *reqCtx) (any, error) {
 	return s.listAssets(rc, func(a *asset) bool { return a.ResourceType == rt && a.moderationStatus(kind) == status })
 }
 
+// unsupportedUpdateParams are the add-ons an update can start; the mock
+// runs none of them.
 var unsupportedUpdateParams = []string{"auto_tagging", "detection", "ocr", "raw_convert", "categorization",
-	"visual_search", "background_removal", "access_control", "quality_override", "face_coordinates",
-	"custom_coordinates", "regions"}
+	"visual_search", "background_removal"}
+
+// parseCoordinates reads "x,y,w,h|x,y,w,h" (or a JSON array of
+// rectangles); "" clears.
+func parseCoordinates(name, v string) ([][4]int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	var out [][4]int
+	if strings.HasPrefix(v, "[") {
+		if err := json.Unmarshal([]byte(v), &out); err != nil {
+			return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h", name, v)
+		}
+		return out, nil
+	}
+	for _, r := range strings.Split(v, "|") {
+		parts := strings.Split(r, ",")
+		if len(parts) != 4 {
+			return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h", name, v)
+		}
+		var rect [4]int
+		for i, x := range parts {
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err != nil || n < 0 {
+				return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h", name, v)
+			}
+			rect[i] = n
+		}
+		out = append(out, rect)
+	}
+	return out, nil
+}
+
+type coordinatesJSON struct {
+	Faces  [][4]int `json:"faces"`
+	Custom [][4]int `json:"custom,omitempty"`
+}
 
 func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 	p := rc.p
@@ -380,6 +430,44 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 	ms := p.get("moderation_status")
 	if ms != "" && ms != "approved" && ms != "rejected" {
 		return nil, badRequest("Invalid moderation_status %s: use approved or rejected", ms)
+	}
+	faces, err := parseCoordinates("face_coordinates", p.get("face_coordinates"))
+	if err != nil {
+		return nil, err
+	}
+	custom, err := parseCoordinates("custom_coordinates", p.get("custom_coordinates"))
+	if err != nil {
+		return nil, err
+	}
+	var access json.RawMessage
+	if v := p.get("access_control"); v != "" {
+		var rules []struct {
+			AccessType string `json:"access_type"`
+		}
+		if err := json.Unmarshal([]byte(v), &rules); err != nil {
+			var one struct {
+				AccessType string `json:"access_type"`
+			}
+			if json.Unmarshal([]byte(v), &one) != nil {
+				return nil, badRequest("Invalid access_control: use a JSON array of {\"access_type\":\"anonymous\"|\"token\",...}")
+			}
+			v = "[" + v + "]"
+			rules = append(rules, one)
+		}
+		for _, r := range rules {
+			if r.AccessType != "anonymous" && r.AccessType != "token" {
+				return nil, badRequest("Invalid access_control access_type %q: use anonymous or token", r.AccessType)
+			}
+		}
+		access = json.RawMessage(v)
+	}
+	var regions json.RawMessage
+	if v := p.get("regions"); v != "" {
+		var m map[string][][2]int
+		if json.Unmarshal([]byte(v), &m) != nil {
+			return nil, badRequest("Invalid regions: use {\"name\":[[x,y],[x,y],...]}")
+		}
+		regions = json.RawMessage(v)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -414,6 +502,21 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			}
 		}
 	}
+	if p.has("face_coordinates") {
+		a.FaceCoords = faces
+	}
+	if p.has("custom_coordinates") {
+		a.CustomCoords = custom
+	}
+	if access != nil {
+		a.AccessControl = access
+	}
+	if regions != nil {
+		a.Regions = regions
+	}
+	if p.has("quality_override") {
+		a.QualityOverride = p.get("quality_override")
+	}
 	if ms != "" {
 		set := false
 		for i := range a.Moderation {
@@ -431,6 +534,13 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 	}
 	rc.applied = true
 	return s.detailResource(rc, a), nil
+}
+
+func nonNilRects(r [][4]int) [][4]int {
+	if r == nil {
+		return [][4]int{}
+	}
+	return r
 }
 
 // maxDeletePerCall is how many originals one delete call removes.

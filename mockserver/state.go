@@ -38,6 +38,11 @@ type asset struct {
 	Placeholder      bool              `json:"placeholder"`
 	AccessMode       string            `json:"access_mode"`
 	Moderation       []moderation      `json:"moderation,omitempty"`
+	FaceCoords       [][4]int          `json:"face_coordinates,omitempty"`
+	CustomCoords     [][4]int          `json:"custom_coordinates,omitempty"`
+	AccessControl    json.RawMessage   `json:"access_control,omitempty"`
+	QualityOverride  string            `json:"quality_override,omitempty"`
+	Regions          json.RawMessage   `json:"regions,omitempty"`
 	Blob             string            `json:"blob"`
 	Seq              int64             `json:"seq"` // creation order, breaks created_at ties
 	Deleted          bool              `json:"deleted,omitempty"`
