@@ -30,21 +30,23 @@ type Asset struct {
 	Type string `json:"type,omitempty"`
 	// Bytes is the content; nil stores a 1x1 GIF for images and an empty
 	// file otherwise. Format, Width and Height default to what the bytes say.
-	Bytes         []byte            `json:"-"`
-	Format        string            `json:"format,omitempty"`
-	Width         int               `json:"width,omitempty"`
-	Height        int               `json:"height,omitempty"`
-	Tags          []string          `json:"tags,omitempty"`
-	Context       map[string]string `json:"context,omitempty"`
-	Metadata      map[string]any    `json:"metadata,omitempty"`
-	AssetFolder   string            `json:"asset_folder,omitempty"`
-	DisplayName   string            `json:"display_name,omitempty"`
-	AccessMode    string            `json:"access_mode,omitempty"`
-	Moderation    string            `json:"moderation,omitempty"` // a kind, e.g. manual; status pending
-	CreatedAt     time.Time         `json:"created_at,omitzero"`  // zero: the server's clock
-	OriginalName  string            `json:"original_filename,omitempty"`
-	File          string            `json:"file,omitempty"` // fixtures only: path of the content, relative to the fixture
-	ModerationSet string            `json:"moderation_status,omitempty"`
+	Bytes       []byte            `json:"-"`
+	Format      string            `json:"format,omitempty"`
+	Width       int               `json:"width,omitempty"`
+	Height      int               `json:"height,omitempty"`
+	Tags        []string          `json:"tags,omitempty"`
+	Context     map[string]string `json:"context,omitempty"`
+	Metadata    map[string]any    `json:"metadata,omitempty"`
+	AssetFolder string            `json:"asset_folder,omitempty"`
+	DisplayName string            `json:"display_name,omitempty"`
+	AccessMode  string            `json:"access_mode,omitempty"`
+	// Moderation is a moderation kind (e.g. manual), pending unless
+	// ModerationStatus says approved or rejected.
+	Moderation       string    `json:"moderation,omitempty"`
+	ModerationStatus string    `json:"moderation_status,omitempty"`
+	CreatedAt        time.Time `json:"created_at,omitzero"` // zero: the server's clock
+	OriginalName     string    `json:"original_filename,omitempty"`
+	File             string    `json:"file,omitempty"` // fixtures only: path of the content, relative to the fixture
 }
 
 // SeededAsset says what PutAsset stored.
@@ -95,8 +97,12 @@ func (s *Server) PutAsset(in Asset) (SeededAsset, error) {
 		if mods, err = parseModeration(in.Moderation, s.Now()); err != nil {
 			return SeededAsset{}, fmt.Errorf("mockserver: PutAsset %s: %v", id, err)
 		}
-		if in.ModerationSet != "" {
-			mods[0].Status = in.ModerationSet
+		switch in.ModerationStatus {
+		case "", "pending":
+		case "approved", "rejected":
+			mods[0].Status = in.ModerationStatus
+		default:
+			return SeededAsset{}, fmt.Errorf("mockserver: PutAsset %s: moderation_status %q: use pending, approved or rejected", id, in.ModerationStatus)
 		}
 	}
 	sp, err := s.blobs.newSpool()
