@@ -116,37 +116,99 @@ func fieldsParam(p *params) []string {
 	return out
 }
 
-// detailResource renders the full details of one asset.
-func (s *Server) detailResource(rc *reqCtx, a *asset) map[string]any {
-	m := s.assetResponse(rc, a, false)
-	delete(m, "api_key")
-	m["derived"] = []any{}
-	m["next_cursor"] = nil
+// resourceDetails is GET /resources/<rt>/<type>/<public_id> (and by asset
+// ID): the asset, its derived versions (none: the mock keeps no derived
+// versions) and what the request's flags asked for.
+type resourceDetails struct {
+	AssetID          string              `json:"asset_id"`
+	PublicID         string              `json:"public_id"`
+	Format           string              `json:"format,omitempty"`
+	Version          int64               `json:"version"`
+	VersionID        string              `json:"version_id"`
+	ResourceType     string              `json:"resource_type"`
+	Type             string              `json:"type"`
+	CreatedAt        string              `json:"created_at"`
+	Bytes            int64               `json:"bytes"`
+	Width            int                 `json:"width,omitempty"`
+	Height           int                 `json:"height,omitempty"`
+	Pages            int                 `json:"pages,omitempty"`
+	Folder           string              `json:"folder,omitempty"`
+	AssetFolder      string              `json:"asset_folder"`
+	DisplayName      string              `json:"display_name"`
+	OriginalFilename string              `json:"original_filename,omitempty"`
+	Tags             []string            `json:"tags"`
+	Context          *contextJSON        `json:"context,omitempty"`
+	Metadata         map[string]any      `json:"metadata,omitempty"`
+	Moderation       []moderation        `json:"moderation,omitempty"`
+	ModerationKind   string              `json:"moderation_kind,omitempty"`
+	ModerationStatus string              `json:"moderation_status,omitempty"`
+	ETag             string              `json:"etag"`
+	Placeholder      bool                `json:"placeholder"`
+	AccessMode       string              `json:"access_mode"`
+	AccessControl    json.RawMessage     `json:"access_control,omitempty"`
+	QualityOverride  string              `json:"quality_override,omitempty"`
+	URL              string              `json:"url"`
+	SecureURL        string              `json:"secure_url"`
+	Derived          []any               `json:"derived"`
+	NextCursor       *string             `json:"next_cursor"` // of derived; always null
+	LastUpdated      lastUpdatedJSON     `json:"last_updated"`
+	Coordinates      *coordinatesJSON    `json:"coordinates,omitempty"`
+	Faces            *[][4]int           `json:"faces,omitempty"`
+	RelatedAssets    *[]relatedAssetJSON `json:"related_assets,omitempty"`
+	Versions         []versionJSON       `json:"versions,omitempty"`
+}
+
+type lastUpdatedJSON struct {
+	UpdatedAt string `json:"updated_at"`
+}
+
+type versionJSON struct {
+	VersionID  string `json:"version_id"`
+	Version    string `json:"version"`
+	Format     string `json:"format"`
+	Size       int64  `json:"size"`
+	Time       string `json:"time"`
+	Restorable bool   `json:"restorable"`
+}
+
+// detailResource renders the full details of one asset. Caller holds s.mu.
+func (s *Server) detailResource(rc *reqCtx, a *asset) resourceDetails {
+	u := s.deliveryURL(rc, a)
+	d := resourceDetails{
+		AssetID: a.AssetID, PublicID: a.PublicID, Format: a.Format, Version: a.Version, VersionID: a.VersionID,
+		ResourceType: a.ResourceType, Type: a.Type, CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339), Bytes: a.Bytes,
+		Pages: a.Pages, Folder: a.Folder, AssetFolder: a.AssetFolder, DisplayName: a.DisplayName,
+		OriginalFilename: a.OriginalFilename, Tags: nonNil(a.Tags), Metadata: a.Metadata, Moderation: a.Moderation,
+		ETag: a.ETag, Placeholder: a.Placeholder, AccessMode: a.AccessMode, AccessControl: a.AccessControl,
+		QualityOverride: a.QualityOverride, URL: u, SecureURL: u, Derived: []any{},
+		LastUpdated: lastUpdatedJSON{UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339)},
+	}
+	if a.Width > 0 || a.Height > 0 {
+		d.Width, d.Height = a.Width, a.Height
+	}
+	if len(a.Context) > 0 {
+		d.Context = &contextJSON{Custom: a.Context}
+	}
 	if len(a.Moderation) > 0 {
-		m["moderation_kind"] = a.Moderation[0].Kind
-		m["moderation_status"] = a.Moderation[0].Status
+		d.ModerationKind, d.ModerationStatus = a.Moderation[0].Kind, a.Moderation[0].Status
 	}
-	m["last_updated"] = map[string]any{"updated_at": a.UpdatedAt.UTC().Format(time.RFC3339)}
-	if ok, _ := rc.p.boolean("coordinates", false); ok {
-		m["coordinates"] = coordinatesJSON{Faces: nonNilRects(a.FaceCoords), Custom: a.CustomCoords}
+	flag := func(name string) bool { ok, _ := rc.p.boolean(name, false); return ok }
+	if flag("coordinates") {
+		d.Coordinates = &coordinatesJSON{Faces: nonNilRects(a.FaceCoords), Custom: a.CustomCoords}
 	}
-	if ok, _ := rc.p.boolean("faces", false); ok {
-		m["faces"] = nonNilRects(a.FaceCoords)
+	if flag("faces") {
+		faces := nonNilRects(a.FaceCoords)
+		d.Faces = &faces
 	}
-	if a.AccessControl != nil {
-		m["access_control"] = a.AccessControl
+	if flag("related") {
+		rel := s.relatedJSON(rc, a)
+		d.RelatedAssets = &rel
 	}
-	if a.QualityOverride != "" {
-		m["quality_override"] = a.QualityOverride
+	if flag("versions") {
+		d.Versions = []versionJSON{{VersionID: a.VersionID, Version: strconv.FormatInt(a.Version, 10), Format: a.Format,
+			Size: a.Bytes, Time: a.CreatedAt.UTC().Format(time.RFC3339)}}
 	}
-	if ok, _ := rc.p.boolean("related", false); ok {
-		m["related_assets"] = s.relatedJSON(rc, a)
-	}
-	if ok, _ := rc.p.boolean("versions", false); ok {
-		m["versions"] = []map[string]any{{"version_id": a.VersionID, "version": strconv.FormatInt(a.Version, 10), "format": a.Format,
-			"size": a.Bytes, "time": a.CreatedAt.UTC().Format(time.RFC3339), "restorable": false}}
-	}
-	return m
+	return d
 }
 
 // startAtLayouts are the date forms the SDKs send as start_at: RFC 3339
@@ -690,6 +752,10 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 	return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 }
 
+type restoreFailure struct {
+	Error string `json:"error"`
+}
+
 // restore brings back deleted assets from the trash.
 func (s *Server) restore(rc *reqCtx, idOf func(*asset) string, param string, scope func(*asset) bool) (any, error) {
 	ids := rc.p.list(param)
@@ -717,7 +783,7 @@ func (s *Server) restore(rc *reqCtx, idOf func(*asset) string, param string, sco
 				}
 			}
 			if !live {
-				res[id] = map[string]string{"error": "no_backup"}
+				res[id] = restoreFailure{Error: "no_backup"}
 			}
 			continue
 		}
