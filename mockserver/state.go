@@ -175,7 +175,7 @@ type state struct {
 	byID   map[string]*asset
 	trash  map[assetKey]*asset // last deleted version of each key, for restore
 	cfg    *accountConfig
-	parity parityState // admin_parity.go: metadata rules, deleted backups, provisioning
+	parity parityState // admin_backup.go: metadata rules, deleted backups, delete cursors, provisioning
 }
 
 func newState() *state {
