@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strconv"
@@ -30,6 +31,12 @@ func presetSettingJSON(k, v string) any {
 	if presetBoolSettings[k] || v == "true" || v == "false" {
 		if b, ok := parseBool(v); ok {
 			return b
+		}
+	}
+	if t := strings.TrimSpace(v); strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") {
+		var x any // eager, context, metadata, ... sent as JSON: answered as JSON
+		if json.Unmarshal([]byte(t), &x) == nil {
+			return x
 		}
 	}
 	if presetIntSettings[k] {

@@ -212,6 +212,21 @@ type Preset struct {
 	Settings map[string]any `json:"settings,omitempty"`
 }
 
+// listSetting is the stored form of a list setting: "a,b" for scalars,
+// JSON text when it holds objects or lists.
+func listSetting(x []any) string {
+	parts := make([]string, 0, len(x))
+	for _, e := range x {
+		switch e.(type) {
+		case map[string]any, []any:
+			b, _ := json.Marshal(x)
+			return string(b)
+		}
+		parts = append(parts, fmt.Sprint(e))
+	}
+	return strings.Join(parts, ",")
+}
+
 // PutPreset creates or replaces an upload preset.
 func (s *Server) PutPreset(in Preset) error {
 	if in.Name == "" || strings.ContainsAny(in.Name, "/\x00") {
@@ -222,12 +237,8 @@ func (s *Server) PutPreset(in Preset) error {
 		switch x := v.(type) {
 		case string:
 			pr.Settings[k] = x
-		case []any:
-			var parts []string
-			for _, e := range x {
-				parts = append(parts, fmt.Sprint(e))
-			}
-			pr.Settings[k] = strings.Join(parts, ",")
+		case []any: // a list of scalars as the API's comma string; of objects as JSON
+			pr.Settings[k] = listSetting(x)
 		default:
 			b, _ := json.Marshal(x)
 			pr.Settings[k] = string(b)

@@ -79,7 +79,7 @@ func TestLoadSeedAndPresetTypes(t *testing.T) {
 	fixture := `{
 	  "metadata_fields": [{"type":"enum","external_id":"color","label":"Color","default_value":"red",
 	    "datasource":{"values":[{"external_id":"red","value":"Red"}]}}],
-	  "presets": [{"name":"web","unsigned":true,"settings":{"folder":"web","use_filename":true,"max_file_size":2048,"tags":["a","b"]}}],
+	  "presets": [{"name":"web","unsigned":true,"settings":{"folder":"web","use_filename":true,"max_file_size":2048,"tags":["a","b"],"eager":[{"width":100}]}}],
 	  "folders": ["empty/one"],
 	  "transformations": [{"name":"thumb","transformation":"c_scale,w_102/e_sepia"}],
 	  "upload_mappings": [{"folder":"remote","template":"https://example.com/"}],
@@ -98,7 +98,7 @@ func TestLoadSeedAndPresetTypes(t *testing.T) {
 	}
 	r = admin(t, s, "GET", "/v1_1/demo/upload_presets/web", nil)
 	got, _ := json.Marshal(r.json["settings"])
-	if string(got) != `{"folder":"web","max_file_size":2048,"tags":"a,b","use_filename":true}` {
+	if string(got) != `{"eager":[{"width":100}],"folder":"web","max_file_size":2048,"tags":"a,b","use_filename":true}` {
 		t.Fatalf("preset settings with their JSON types: %s", got)
 	}
 	r = admin(t, s, "GET", "/v1_1/demo/transformations?transformation=t_thumb", nil)
