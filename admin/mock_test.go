@@ -40,7 +40,8 @@ type seedAsset struct {
 }
 
 // seed uploads assets through the Upload API (signed, not charged to the
-// Admin budget) with a few workers. The mock has no Go API to insert assets.
+// Admin budget) with a few workers, so the upload path is exercised too
+// (mockserver.Server.PutAsset seeds without HTTP).
 func seed(t testing.TB, s *Service, assets []seedAsset) {
 	t.Helper()
 	ctx := context.Background()

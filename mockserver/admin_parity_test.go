@@ -205,7 +205,7 @@ func TestAnalysisAPI(t *testing.T) {
 		{"/v2/demo/analysis/analyze/uri", map[string]any{"uri": "u", "analysis_type": "bogus"}, 400, "Invalid analysis_type bogus"},
 		{"/v2/demo/analysis/analyze/uri", map[string]any{"uri": "u", "analysis_type": "custom"}, 400, "Analysis type custom requires"},
 		{"/v2/other/analysis/analyze/uri", map[string]any{"uri": "u", "analysis_type": "coco"}, 401, "Invalid cloud_name other"},
-		{"/v2/demo/analysis/analyze/nope", map[string]any{"uri": "u", "analysis_type": "coco"}, 404, "Unknown Analysis API route"},
+		{"/v2/demo/analysis/analyze/nope", map[string]any{"uri": "u", "analysis_type": "coco"}, 404, "Unknown API route"},
 	} {
 		r := admin(t, s, "POST", tc.path, tc.body)
 		if r.status != tc.status || !strings.HasPrefix(r.msg(), tc.msg) {

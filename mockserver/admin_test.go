@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -224,7 +225,47 @@ func TestAdminFoldersPresetsMappingsTransformations(t *testing.T) {
 		{"PUT", "/v1_1/demo/metadata_fields/size", map[string]any{"label": "Sz"}, 200, func(r result) bool { return r.str("label") == "Sz" }},
 		{"DELETE", "/v1_1/demo/metadata_fields/size", nil, 200, nil},
 		{"GET", "/v1_1/demo/metadata_fields", nil, 200, func(r result) bool { return len(r.json["metadata_fields"].([]any)) == 0 }},
-		{"GET", "/v1_1/demo/streaming_profiles", nil, 400, func(r result) bool { return strings.Contains(r.msg(), "does not support") }},
+		{"GET", "/v1_1/demo/streaming_profiles", nil, 200, func(r result) bool {
+			d := r.json["data"].([]any)
+			return len(d) == 7 && d[4].(map[string]any)["name"] == "hd" && d[4].(map[string]any)["predefined"] == true
+		}},
+		{"DELETE", "/v1_1/demo/streaming_profiles/hd", nil, 400, func(r result) bool { return strings.Contains(r.msg(), "predefined") }},
+		{"POST", "/v1_1/demo/streaming_profiles", map[string]any{"name": "mine", "display_name": "Mine",
+			"representations": `[{"transformation":"c_limit,w_640,h_360/e_sepia"},{"transformation":[{"crop":"scale","width":320}]}]`}, 200,
+			func(r result) bool { return r.str("message") == "created" }},
+		{"GET", "/v1_1/demo/streaming_profiles/mine", nil, 200, func(r result) bool {
+			b, _ := json.Marshal(r.json["data"].(map[string]any)["representations"])
+			return string(b) == `[{"transformation":[{"crop":"limit","height":360,"width":640},{"effect":"sepia"}]},{"transformation":[{"crop":"scale","width":320}]}]`
+		}},
+		{"POST", "/v1_1/demo/streaming_profiles", map[string]any{"name": "mine", "representations": `[{"transformation":"w_1"}]`}, 409, nil},
+		{"DELETE", "/v1_1/demo/streaming_profiles/mine", nil, 200, func(r result) bool { return r.str("message") == "deleted" }},
+		{"GET", "/v1_1/demo/streaming_profiles/mine", nil, 404, nil},
+		{"POST", "/v1_1/demo/triggers", map[string]any{"uri": "ftp://x", "event_type": "upload"}, 400, nil},
+		{"POST", "/v1_1/demo/triggers", map[string]any{"uri": "https://example.com/h", "event_type": "upload"}, 200,
+			func(r result) bool { return r.str("uri_type") == "webhook" && len(r.str("id")) == 32 }},
+		{"GET", "/v1_1/demo/triggers", nil, 200, func(r result) bool { return len(r.json["triggers"].([]any)) == 1 }},
+		{"POST", "/v1_1/demo/metadata_fields", map[string]any{"type": "enum", "external_id": "color", "label": "Color",
+			"datasource": map[string]any{"values": []any{map[string]any{"external_id": "r", "value": "Red"}, map[string]any{"external_id": "b", "value": "Blue"}}}}, 200, nil},
+		{"POST", "/v1_1/demo/metadata_fields", map[string]any{"type": "string", "external_id": "alpha", "label": "Alpha"}, 200, nil},
+		{"PUT", "/v1_1/demo/metadata_fields/color/datasource", map[string]any{"values": []any{map[string]any{"external_id": "g", "value": "Green"}}}, 200,
+			func(r result) bool { return len(r.json["values"].([]any)) == 3 }},
+		{"DELETE", "/v1_1/demo/metadata_fields/color/datasource", map[string]any{"external_ids": []string{"r"}}, 200, func(r result) bool {
+			return r.json["values"].([]any)[0].(map[string]any)["state"] == "inactive"
+		}},
+		{"DELETE", "/v1_1/demo/metadata_fields/color/datasource", map[string]any{"external_ids": []string{"nope"}}, 404, nil},
+		{"POST", "/v1_1/demo/metadata_fields/color/datasource_restore", map[string]any{"external_ids": []string{"r"}}, 200, func(r result) bool {
+			return r.json["values"].([]any)[0].(map[string]any)["state"] == "active"
+		}},
+		{"POST", "/v1_1/demo/metadata_fields/color/datasource/order", map[string]any{"order_by": "value", "direction": "desc"}, 200, func(r result) bool {
+			v := r.json["values"].([]any)
+			return v[0].(map[string]any)["value"] == "Red" && v[2].(map[string]any)["value"] == "Blue"
+		}},
+		{"PUT", "/v1_1/demo/metadata_fields/alpha/datasource", map[string]any{"values": []any{map[string]any{"value": "x"}}}, 400, nil},
+		{"PUT", "/v1_1/demo/metadata_fields/order", map[string]any{"order_by": "label", "direction": "asc"}, 200, func(r result) bool {
+			f := r.json["metadata_fields"].([]any)
+			return len(f) == 2 && f[0].(map[string]any)["external_id"] == "alpha"
+		}},
+		{"PUT", "/v1_1/demo/metadata_fields/order", map[string]any{"order_by": "size"}, 400, nil},
 		{"GET", "/v1_1/demo/usage", nil, 200, func(r result) bool { return r.json["plan"] == "Mock" }},
 	}
 	for i, st := range steps {

@@ -71,8 +71,9 @@
 //
 // # State and storage
 //
-// Assets, upload presets, folders, upload mappings, named transformations and
-// metadata fields live in memory (Memory, the default), in a directory
+// Assets, upload presets, folders, upload mappings, named transformations,
+// metadata fields, streaming profiles, triggers and related-asset links live
+// in memory (Memory, the default), in a directory
 // (Dir(path): survives restarts; files are named by random hex IDs, never by
 // public IDs, and public IDs with "..", NUL, a leading "/" or empty segments
 // are rejected), or in memory with bytes hashed and discarded (MetadataOnly,
@@ -85,6 +86,25 @@
 // MetadataOnly storage in-order chunks are hashed while they stream; only
 // out-of-order chunks are parked in temporary files. Idle sessions expire
 // (WithMaxChunkIdle, by the server clock).
+//
+// # The Admin API
+//
+// Every call of package admin is answered with state (admin's TestMockWalk
+// calls each one): resources, search and folder search, folders, presets,
+// mappings, named transformations, streaming profiles, triggers, metadata
+// fields with their datasources, metadata rules, related assets, publishing,
+// access modes, backups, usage and config, and the Analysis API. The routes
+// are one table (admin_routes.go); a path outside it answers 404 "Unknown
+// API route", a known path with another method 404 "Unsupported method".
+// Visual search runs no model: it matches text like the search language's
+// free text, and an image (by asset ID or delivery URL) by shared tags.
+//
+// # Seeding
+//
+// PutAsset, PutPreset, PutMetadataField, PutFolder, PutTransformation and
+// PutUploadMapping put state straight into the server, without HTTP or the
+// Admin budget, through the store step uploads use; LoadSeed reads the same
+// from JSON fixtures (cldrest mock --seed).
 //
 // # Test control
 //

@@ -92,3 +92,36 @@ func ExampleServer_AddFault() {
 	// upload/upload 503 false f1:status
 	// upload/upload 200 true
 }
+
+// Seed state without HTTP: assets and settings go straight into the
+// server, so a test lists 10,000 assets without uploading them.
+func ExampleServer_PutAsset() {
+	s := mockserver.New(mockserver.WithCredentials("key", "secret"))
+	for i := range 3 {
+		if _, err := s.PutAsset(mockserver.Asset{PublicID: fmt.Sprintf("shop/item-%d", i), Tags: []string{"sale"}}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	_ = s.PutPreset(mockserver.Preset{Name: "web", Unsigned: true, Settings: map[string]any{"folder": "web"}})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	req, _ := http.NewRequest("GET", srv.URL+"/v1_1/demo/resources/image/tags/sale", nil)
+	req.SetBasicAuth("key", "secret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Resources []struct {
+			PublicID string `json:"public_id"`
+			Width    int    `json:"width"`
+		} `json:"resources"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&list)
+	fmt.Println(len(list.Resources), list.Resources[0].Width)
+	// Output: 3 1
+}

@@ -168,7 +168,7 @@ func (s *Server) routeLabels() []string {
 	for a := range s.actions {
 		labels = append(labels, "upload/"+a)
 	}
-	for a := range adminRoots {
+	for a := range s.admin.roots {
 		labels = append(labels, "admin/"+a)
 	}
 	for rt := range resourceTypes {

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,6 +31,15 @@ func FuzzServe(f *testing.F) {
 	f.Add("POST", "/v1_1/demo/image/text", "application/x-www-form-urlencoded", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte("text=hi&font_size=9&font_color=%23f00"))
 	f.Add("POST", "/v1_1/demo/image/explicit", "application/x-www-form-urlencoded", "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ=", "", []byte("public_id=a/b&eager=w_0.5|c_pad,w_9,h_9/webp&colors=1&phash=1&responsive_breakpoints=%5B%7B%22max_images%22%3A2%7D%5D"))
 	f.Add("PUT", "/v1_1/demo/folders/a/b", "application/json", "Bearer x", "", []byte(`{"to_folder":"../c"}`))
+	basic := "Basic bW9ja19rZXk6bW9ja19zZWNyZXQ="
+	f.Add("POST", "/v1_1/demo/streaming_profiles", "application/json", basic, "", []byte(`{"name":"p","representations":"[{\"transformation\":[{\"width\":1}]}]"}`))
+	f.Add("POST", "/v1_1/demo/triggers", "", basic, "", []byte(`uri=https%3A%2F%2Fx&event_type=upload&filter=%7B%7D`))
+	f.Add("PUT", "/v1_1/demo/metadata_fields/f/datasource", "application/json", basic, "", []byte(`{"values":[{"value":"x"}]}`))
+	f.Add("POST", "/v1_1/demo/resources/related_assets/image/upload/a/b", "application/json", basic, "", []byte(`{"assets_to_relate":["image/upload/a/b"]}`))
+	f.Add("POST", "/v1_1/demo/resources/visual_search", "", basic, "", []byte(`image_url=http%3A%2F%2Fx%2Fa.png`))
+	f.Add("POST", "/v1_1/demo/folders/search", "application/json", basic, "", []byte(`{"expression":"created_at>1d","sort_by":[{"name":"asc"}]}`))
+	f.Add("GET", "/v1_1/demo/resources/image?fields=a,b&start_at=Sat%2C%2028%20Feb%202026%2012%3A00%3A00%20GMT", "", basic, "", []byte(nil))
+	f.Add("DELETE", "/v1_1/demo/resources/image/upload?all=true&next_cursor=x", "", basic, "", []byte(nil))
 	f.Fuzz(func(t *testing.T, method, target, ctype, auth, crange string, body []byte) {
 		s := New(fixedClock(), WithOfflineRemoteURLs(), offlineClient())
 		s.st.cfg.Presets["u"] = &preset{Name: "u", Unsigned: true, Settings: map[string]string{}}
@@ -59,6 +69,30 @@ func FuzzServe(f *testing.F) {
 		}
 		if rec.Header().Get("X-Request-Id") == "" {
 			t.Fatal("X-Request-Id missing")
+		}
+	})
+}
+
+// FuzzTransformationInfo: parsing any transformation string never panics,
+// and the parsed form survives a round trip through transformationString.
+func FuzzTransformationInfo(f *testing.F) {
+	for _, t := range []string{"c_scale,w_102", "c_limit,w_640,h_360/e_sepia", "w_1.5,q_auto:good", "t_x/l_text:a_b", ",,_/", "a"} {
+		f.Add(t)
+	}
+	f.Fuzz(func(t *testing.T, tr string) {
+		info := transformationInfo(tr)
+		again := transformationInfo(transformationString(info))
+		b1, _ := json.Marshal(info)
+		b2, _ := json.Marshal(again)
+		if len(info) > 0 && string(b1) != string(b2) && !strings.Contains(tr, "raw_transformation") {
+			// A component without "_" is kept as raw_transformation; its
+			// round trip may change the key, never panic.
+			for _, c := range info {
+				if _, raw := c["raw_transformation"]; raw {
+					return
+				}
+			}
+			t.Fatalf("%q: %s, then %s", tr, b1, b2)
 		}
 	})
 }

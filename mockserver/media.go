@@ -992,16 +992,15 @@ func (s *Server) readBlob(a *asset) ([]byte, error) {
 	return b, nil
 }
 
-// addMediaDetails adds the derived list and the requested analysis
-// (colors=true, ...) to an asset's details. Caller holds s.mu (read).
-func (s *Server) addMediaDetails(rc *reqCtx, a *asset, m map[string]any) {
-	derived := []map[string]any{}
+// mediaDetails returns an asset's derived list and the requested analysis
+// fields (colors=true, ...) for its details. Caller holds s.mu (read).
+func (s *Server) mediaDetails(rc *reqCtx, a *asset) (derived []any, fields map[string]any) {
+	derived = []any{}
 	for _, d := range s.media.derivedOf(a) {
 		u := s.derivedURL(rc, a, d.Transformation, d.Format)
 		derived = append(derived, map[string]any{"transformation": d.Transformation, "format": d.Format,
 			"bytes": d.Bytes, "id": d.ID, "url": u, "secure_url": u})
 	}
-	m["derived"] = derived
 	mr := &mediaRequest{analysis: map[string]bool{}}
 	for _, name := range analysisParams {
 		mr.analysis[name], _ = rc.p.boolean(name, false)
@@ -1010,11 +1009,9 @@ func (s *Server) addMediaDetails(rc *reqCtx, a *asset, m map[string]any) {
 	if err != nil {
 		// The details keep Cloudinary's shape; the header says what is missing.
 		rc.w.Header().Set("X-Mock-Not-Analysed", err.Error())
-		return
+		return derived, nil
 	}
-	for k, v := range fields {
-		m[k] = v
-	}
+	return derived, fields
 }
 
 // notifyTo sends a notification of the given type to target, as notify

@@ -38,13 +38,6 @@ func (s *Server) uploadAction(action string) (handlerFunc, bool) {
 	return h, ok
 }
 
-var adminRoots = map[string]bool{
-	"ping": true, "usage": true, "config": true, "resources": true, "tags": true, "folders": true,
-	"upload_presets": true, "upload_mappings": true, "transformations": true, "metadata_fields": true,
-	"streaming_profiles": true, "derived_resources": true, "resources_last_updated": true,
-	"metadata_rules": true,
-}
-
 // splitPath splits a decoded URL path into segments, dropping the leading
 // empty one. Empty inner segments are kept so that "a//b" does not alias "a/b".
 func splitPath(p string) []string {
@@ -119,7 +112,7 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 		case head == "download_backup":
 			rc.label = "upload/download_backup"
 			return nil, unsupported("download_backup")
-		case adminRoots[head]:
+		case s.admin.roots[head]:
 			rc.label = "admin/" + head
 			return s.adminEntry, nil
 		}

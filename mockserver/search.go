@@ -320,8 +320,11 @@ func parseSortBy(p *params) ([]sortSpec, error) {
 	return out, nil
 }
 
+// sortable are the fields search sorts by (those sortAssets orders).
 var sortable = map[string]bool{"created_at": true, "uploaded_at": true, "public_id": true, "bytes": true,
-	"width": true, "height": true, "display_name": true, "format": true, "version": true}
+	"width": true, "height": true, "display_name": true, "format": true, "version": true, "updated_at": true,
+	"last_updated": true, "asset_id": true, "asset_folder": true, "resource_type": true, "type": true,
+	"access_mode": true, "pixels": true, "aspect_ratio": true, "filename": true}
 
 func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	if m := rc.r.Method; m != http.MethodPost && m != http.MethodGet {
@@ -347,7 +350,7 @@ func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	}
 	for _, sp := range sorts {
 		if !sortable[sp.field] {
-			return nil, unsupported("sorting search results by " + sp.field)
+			return nil, badRequest("Invalid sort_by field %s", sp.field)
 		}
 	}
 	aggs := p.list("aggregate")
@@ -396,54 +399,97 @@ func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]map[string]any, 0, len(pg))
+	fields := fieldsParam(p)
+	res := searchResult{TotalCount: len(sel), Resources: make([]any, 0, len(pg)), NextCursor: next}
 	for _, a := range pg {
 		u := s.deliveryURL(rc, a)
 		name := path.Base(a.PublicID)
 		if a.ResourceType == "raw" {
 			name, _ = splitExt(name)
 		}
-		r := map[string]any{
-			"asset_id": a.AssetID, "public_id": a.PublicID, "asset_folder": a.AssetFolder, "filename": name,
-			"display_name": a.DisplayName, "version": a.Version, "version_id": a.VersionID,
-			"resource_type": a.ResourceType, "type": a.Type, "created_at": a.CreatedAt.UTC().Format(time.RFC3339),
-			"uploaded_at": a.CreatedAt.UTC().Format(time.RFC3339), "bytes": a.Bytes, "backup_bytes": 0,
-			"etag": a.ETag, "url": u, "secure_url": u, "status": "active", "access_mode": a.AccessMode,
-		}
-		if a.Format != "" {
-			r["format"] = a.Format
+		r := searchResource{
+			AssetID: a.AssetID, PublicID: a.PublicID, AssetFolder: a.AssetFolder, Folder: a.Folder, Filename: name,
+			DisplayName: a.DisplayName, Format: a.Format, Version: a.Version, VersionID: a.VersionID,
+			ResourceType: a.ResourceType, Type: a.Type, CreatedAt: a.CreatedAt.UTC().Format(time.RFC3339),
+			UploadedAt: a.CreatedAt.UTC().Format(time.RFC3339), Bytes: a.Bytes, ETag: a.ETag, URL: u, SecureURL: u,
+			Status: "active", AccessMode: a.AccessMode,
 		}
 		if a.Width > 0 || a.Height > 0 {
-			r["width"], r["height"] = a.Width, a.Height
-			r["pixels"] = a.Width * a.Height
+			r.Width, r.Height, r.Pixels = a.Width, a.Height, a.Width*a.Height
 			if a.Height > 0 {
-				r["aspect_ratio"] = float64(a.Width) / float64(a.Height)
+				r.AspectRatio = float64(a.Width) / float64(a.Height)
 			}
 		}
-		if a.Folder != "" {
-			r["folder"] = a.Folder
-		}
 		if with["tags"] {
-			r["tags"] = nonNil(a.Tags)
+			tags := nonNil(a.Tags)
+			r.Tags = &tags
 		}
 		if with["context"] && len(a.Context) > 0 {
-			r["context"] = a.Context
+			r.Context = a.Context
 		}
 		if with["metadata"] && len(a.Metadata) > 0 {
-			r["metadata"] = a.Metadata
+			r.Metadata = a.Metadata
 		}
-		out = append(out, r)
+		if with["image_metadata"] && a.ResourceType == "image" {
+			r.ImageMetadata = map[string]string{}
+		}
+		if with["image_analysis"] && a.ResourceType == "image" {
+			r.ImageAnalysis = &imageAnalysis{FaceCount: 0, Grayscale: false, Colors: map[string]float64{}}
+		}
+		res.Resources = append(res.Resources, selectFields(r, fields))
 	}
-	res := map[string]any{
-		"total_count": len(sel),
-		"time":        time.Since(start).Milliseconds(),
-		"resources":   out,
-	}
-	if next != "" {
-		res["next_cursor"] = next
-	}
+	res.Time = time.Since(start).Milliseconds()
 	if len(aggs) > 0 {
-		res["aggregations"] = aggregations
+		res.Aggregations = aggregations
 	}
 	return res, nil
+}
+
+// searchResource is one asset of a search answer.
+type searchResource struct {
+	AssetID       string            `json:"asset_id"`
+	PublicID      string            `json:"public_id"`
+	AssetFolder   string            `json:"asset_folder"`
+	Folder        string            `json:"folder,omitempty"`
+	Filename      string            `json:"filename"`
+	DisplayName   string            `json:"display_name"`
+	Format        string            `json:"format,omitempty"`
+	Version       int64             `json:"version"`
+	VersionID     string            `json:"version_id"`
+	ResourceType  string            `json:"resource_type"`
+	Type          string            `json:"type"`
+	CreatedAt     string            `json:"created_at"`
+	UploadedAt    string            `json:"uploaded_at"`
+	Bytes         int64             `json:"bytes"`
+	BackupBytes   int64             `json:"backup_bytes"`
+	Width         int               `json:"width,omitempty"`
+	Height        int               `json:"height,omitempty"`
+	AspectRatio   float64           `json:"aspect_ratio,omitempty"`
+	Pixels        int               `json:"pixels,omitempty"`
+	ETag          string            `json:"etag"`
+	URL           string            `json:"url"`
+	SecureURL     string            `json:"secure_url"`
+	Status        string            `json:"status"`
+	AccessMode    string            `json:"access_mode"`
+	Tags          *[]string         `json:"tags,omitempty"`
+	Context       map[string]string `json:"context,omitempty"`
+	Metadata      map[string]any    `json:"metadata,omitempty"`
+	ImageMetadata map[string]string `json:"image_metadata,omitempty"`
+	ImageAnalysis *imageAnalysis    `json:"image_analysis,omitempty"`
+}
+
+// imageAnalysis is the with_field=image_analysis block: the mock runs no
+// analysis, so it is the deterministic answer for a plain image.
+type imageAnalysis struct {
+	FaceCount int                `json:"face_count"`
+	Grayscale bool               `json:"grayscale"`
+	Colors    map[string]float64 `json:"colors"`
+}
+
+type searchResult struct {
+	TotalCount   int                       `json:"total_count"`
+	Time         int64                     `json:"time"`
+	Resources    []any                     `json:"resources"`
+	NextCursor   string                    `json:"next_cursor,omitempty"`
+	Aggregations map[string]map[string]int `json:"aggregations,omitempty"`
 }

@@ -177,6 +177,7 @@ type Server struct {
 	budget     *budget
 	unverified *unverifiedBudget
 	actions    map[string]handlerFunc // Upload API actions
+	admin      *adminMux              // Admin API route table (admin_routes.go)
 	remote     *http.Client
 	notifyWG   sync.WaitGroup
 	media      mediaState // media.go: derived assets, render cache
@@ -261,6 +262,7 @@ func Open(opts ...Option) (*Server, error) {
 	s.budget = &budget{limit: cfg.adminBudget}
 	s.unverified = &unverifiedBudget{limit: cfg.maxUnverified}
 	s.actions = s.uploadActions()
+	s.admin = newAdminMux(s.adminRouteTable())
 	s.remote = cfg.httpClient
 	if s.remote == nil {
 		s.remote = &http.Client{Timeout: cfg.remoteTimeout}
@@ -368,8 +370,9 @@ type reqCtx struct {
 	w       http.ResponseWriter
 	rid     string
 	cloud   string
-	label   string   // route label used by faults and the journal
-	segs    []string // path segments after /v1_1/<cloud>/
+	label   string        // route label used by faults and the journal
+	segs    []string      // path segments after /v1_1/<cloud>/
+	match   *http.Request // the Admin API route match, for its path values
 	p       *params
 	auth    authInfo
 	applied bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -37,6 +38,11 @@ type asset struct {
 	Placeholder      bool              `json:"placeholder"`
 	AccessMode       string            `json:"access_mode"`
 	Moderation       []moderation      `json:"moderation,omitempty"`
+	FaceCoords       [][4]int          `json:"face_coordinates,omitempty"`
+	CustomCoords     [][4]int          `json:"custom_coordinates,omitempty"`
+	AccessControl    json.RawMessage   `json:"access_control,omitempty"`
+	QualityOverride  string            `json:"quality_override,omitempty"`
+	Regions          json.RawMessage   `json:"regions,omitempty"`
 	Blob             string            `json:"blob"`
 	Seq              int64             `json:"seq"` // creation order, breaks created_at ties
 	Deleted          bool              `json:"deleted,omitempty"`
@@ -115,15 +121,50 @@ type accountConfig struct {
 	Transformations map[string]*namedTransformation `json:"transformations"`
 	MetadataFields  map[string]json.RawMessage      `json:"metadata_fields"`
 	MetadataOrder   []string                        `json:"metadata_order"`
+	// MetadataCreated is when each metadata field was created (for
+	// reordering by created_at).
+	MetadataCreated   map[string]time.Time         `json:"metadata_created,omitempty"`
+	StreamingProfiles map[string]*streamingProfile `json:"streaming_profiles,omitempty"` // custom ones only
+	Triggers          map[string]*trigger          `json:"triggers,omitempty"`
+	// Related maps an asset ID to the sorted IDs of its related assets
+	// (kept in both directions).
+	Related map[string][]string `json:"related,omitempty"`
 }
 
 func newAccountConfig() *accountConfig {
-	return &accountConfig{
-		Folders:         map[string]time.Time{},
-		Presets:         map[string]*preset{},
-		Mappings:        map[string]string{},
-		Transformations: map[string]*namedTransformation{},
-		MetadataFields:  map[string]json.RawMessage{},
+	c := &accountConfig{}
+	c.fill()
+	return c
+}
+
+// fill makes every map of c non-nil (after decoding an older config.json).
+func (c *accountConfig) fill() {
+	if c.Folders == nil {
+		c.Folders = map[string]time.Time{}
+	}
+	if c.Presets == nil {
+		c.Presets = map[string]*preset{}
+	}
+	if c.Mappings == nil {
+		c.Mappings = map[string]string{}
+	}
+	if c.Transformations == nil {
+		c.Transformations = map[string]*namedTransformation{}
+	}
+	if c.MetadataFields == nil {
+		c.MetadataFields = map[string]json.RawMessage{}
+	}
+	if c.MetadataCreated == nil {
+		c.MetadataCreated = map[string]time.Time{}
+	}
+	if c.StreamingProfiles == nil {
+		c.StreamingProfiles = map[string]*streamingProfile{}
+	}
+	if c.Triggers == nil {
+		c.Triggers = map[string]*trigger{}
+	}
+	if c.Related == nil {
+		c.Related = map[string][]string{}
 	}
 }
 
@@ -134,7 +175,7 @@ type state struct {
 	byID   map[string]*asset
 	trash  map[assetKey]*asset // last deleted version of each key, for restore
 	cfg    *accountConfig
-	parity parityState // admin_parity.go: metadata rules, deleted backups, provisioning
+	parity parityState // admin_backup.go: metadata rules, deleted backups, delete cursors, provisioning
 }
 
 func newState() *state {
@@ -195,6 +236,24 @@ func sortAssets(as []*asset, field string, desc bool) {
 			c = strings.Compare(a.Format, b.Format)
 		case "version":
 			c = cmpInt(a.Version, b.Version)
+		case "updated_at", "last_updated":
+			c = a.UpdatedAt.Compare(b.UpdatedAt)
+		case "asset_id":
+			c = strings.Compare(a.AssetID, b.AssetID)
+		case "asset_folder":
+			c = strings.Compare(a.AssetFolder, b.AssetFolder)
+		case "resource_type":
+			c = strings.Compare(a.ResourceType, b.ResourceType)
+		case "type":
+			c = strings.Compare(a.Type, b.Type)
+		case "access_mode":
+			c = strings.Compare(a.AccessMode, b.AccessMode)
+		case "pixels":
+			c = cmpInt(int64(a.Width)*int64(a.Height), int64(b.Width)*int64(b.Height))
+		case "aspect_ratio":
+			c = cmpInt(int64(a.Width)*int64(b.Height), int64(b.Width)*int64(a.Height))
+		case "filename":
+			c = strings.Compare(path.Base(a.PublicID), path.Base(b.PublicID))
 		default: // created_at, uploaded_at
 			c = a.CreatedAt.Compare(b.CreatedAt)
 		}
@@ -278,21 +337,7 @@ func (p *persister) load(st *state) error {
 		if err := json.Unmarshal(b, c); err != nil {
 			return errors.New("mockserver: corrupt config.json in storage directory: " + err.Error())
 		}
-		if c.Folders == nil {
-			c.Folders = map[string]time.Time{}
-		}
-		if c.Presets == nil {
-			c.Presets = map[string]*preset{}
-		}
-		if c.Mappings == nil {
-			c.Mappings = map[string]string{}
-		}
-		if c.Transformations == nil {
-			c.Transformations = map[string]*namedTransformation{}
-		}
-		if c.MetadataFields == nil {
-			c.MetadataFields = map[string]json.RawMessage{}
-		}
+		c.fill()
 		st.cfg = c
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -536,19 +536,7 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		s.blobs.remove(a.Blob)
 		return nil, err
 	}
-	if err := s.persist.saveAsset(a); err != nil {
-		s.blobs.remove(a.Blob)
-		return nil, err
-	}
-	if old != nil {
-		s.blobs.remove(old.Blob)
-	}
-	s.st.put(a)
-	folderOf := a.AssetFolder
-	if s.cfg.folderMode == "fixed" {
-		folderOf = a.Folder
-	}
-	if err := s.ensureFolderLocked(folderOf); err != nil {
+	if err := s.storeLocked(a, old); err != nil {
 		return nil, err
 	}
 	rc.applied = true

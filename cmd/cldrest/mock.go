@@ -20,9 +20,10 @@ func newMockCmd() *cobra.Command {
 		addr, dir, cloud, key, secret, token   string
 		accountID, provKey, provSecret         string
 		maxUpload, tokenKey, maxUnverified     string
-		controlToken, remoteDir                string
+		controlToken, remoteDir, seedPath      string
 		controlHosts                           []string
 		metadataOnly, control, offline, notify bool
+		fixedFolders                           bool
 		budget                                 int
 		bodyTimeout                            time.Duration
 	)
@@ -46,6 +47,9 @@ is read, one sending more is cut just past the limit.
 408 and its connection closed (0 for no timeout).
 --max-unverified-size bounds what requests not yet authenticated make the mock hold, all
 together (503 with Retry-After: 1 above it).
+--seed loads JSON fixtures (a file, or every *.json of a directory) before serving:
+assets, upload presets, metadata fields, folders, named transformations, upload mappings.
+--fixed-folders runs the cloud in fixed folder mode (folders come from public IDs).
 --control enables the /_mock/ endpoints (faults, journal, clock, reset). They refuse a
 request for another Host (loopback, the --addr host and --control-host names work), with
 an Origin of another site, with a body that is not JSON, and with --control-token, one
@@ -56,6 +60,9 @@ without that token in the X-Mock-Control-Token header.`,
   # In a script: start it, export the URL from its first line, use it, stop it:
   cldrest mock > mock.url & sleep 1; export "$(head -n1 mock.url)"
   cldrest upload ./images; kill $!
+
+  # Start with fixtures (see README, "Seeding the mock"):
+  cldrest mock --seed ./testdata/mock-seed
 
   # A fixed port, state kept across restarts, the /_mock/ control endpoints:
   cldrest mock --addr 127.0.0.1:8099 --dir ./mock-state --control`,
@@ -127,11 +134,19 @@ without that token in the X-Mock-Control-Token header.`,
 			if notify {
 				opts = append(opts, mockserver.WithNotifications())
 			}
+			if fixedFolders {
+				opts = append(opts, mockserver.WithFixedFolders())
+			}
 			srv, err := mockserver.Open(opts...)
 			if err != nil {
 				return usageErr("%v", err)
 			}
 			defer srv.Close()
+			if seedPath != "" {
+				if err := srv.LoadSeed(seedPath); err != nil {
+					return usageErr("--seed: %v (fix the fixture; the mock did not start)", err)
+				}
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return usageErr("cannot listen on %s: %v (pass a free address, e.g. --addr 127.0.0.1:0)", addr, err)
@@ -183,5 +198,7 @@ without that token in the X-Mock-Control-Token header.`,
 	f.BoolVar(&offline, "offline-remote-urls", false, "store a placeholder image for remote file URLs that cannot be fetched")
 	f.StringVar(&remoteDir, "remote-dir", "", "serve remote file URLs (https://host/path) from DIR/host/path or DIR/path instead of the network")
 	f.BoolVar(&notify, "notifications", false, "POST signed notifications to notification_url parameters")
+	f.StringVar(&seedPath, "seed", "", "load JSON fixtures from this file or directory (*.json) before serving")
+	f.BoolVar(&fixedFolders, "fixed-folders", false, "run the cloud in fixed folder mode (folders from public IDs, no asset_folder)")
 	return cmd
 }

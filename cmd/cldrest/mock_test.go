@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +163,74 @@ func TestMockCommandGuards(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("mock did not stop after cancel")
+	}
+}
+
+// TestMockCommandSeedAndFixedFolders: --seed loads fixtures before the URL
+// is printed, --fixed-folders switches the folder mode, a broken fixture
+// is a usage error that names it.
+func TestMockCommandSeedAndFixedFolders(t *testing.T) {
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "seed.json")
+	if err := os.WriteFile(seed, []byte(`{"assets":[{"public_id":"shop/shoe","tags":["sale"]}],"presets":[{"name":"web","unsigned":true}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"mock", "--seed", seed, "--fixed-folders"}, nil, pw, &stderr)
+		_ = pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no CLOUDINARY_URL line: %v (stderr %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	u, err := url.Parse(strings.TrimPrefix(strings.TrimSpace(line), "CLOUDINARY_URL="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := u.Query().Get("upload_prefix")
+	get := func(p string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("GET", prefix+"/v1_1/"+u.Host+"/"+p, nil)
+		pass, _ := u.User.Password()
+		req.SetBasicAuth(u.User.Username(), pass)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %v", p, resp.StatusCode, err)
+		}
+		return v
+	}
+	if r := get("resources/image/tags/sale"); len(r["resources"].([]any)) != 1 || r["resources"].([]any)[0].(map[string]any)["folder"] != "shop" {
+		t.Fatalf("seeded asset in fixed folder mode: %v", r)
+	}
+	if r := get("config?settings=true"); r["settings"].(map[string]any)["folder_mode"] != "fixed" {
+		t.Fatalf("config: %v", r)
+	}
+	if r := get("upload_presets/web"); r["unsigned"] != true {
+		t.Fatalf("seeded preset: %v", r)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"assets":[{"public_id":""}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"mock", "--seed", bad}, nil, &out, &errb); code != exitUsage ||
+		!strings.Contains(errb.String(), "--seed: mockserver: seed "+bad) || out.Len() != 0 {
+		t.Fatalf("broken fixture: exit %d, stderr %q, stdout %q", code, errb.String(), out.String())
 	}
 }

@@ -2,7 +2,8 @@
 # Node.js integration test: installs the official `cloudinary` npm package into
 # a temporary folder, starts `cldrest mock` on a free loopback port, points the
 # package at it through CLOUDINARY_URL (upload_prefix) and runs test.js, then
-# media.js (real renders), parity.js with CLOUDINARY_ACCOUNT_URL as well (the Provisioning API).
+# media.js (real renders), admin.js (the Admin calls of issue 13), then parity.js with
+# CLOUDINARY_ACCOUNT_URL as well (the Provisioning API).
 # Usage (from anywhere): mockserver/testdata/node/run.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cp "$HERE/package.json" "$HERE/test.js" "$HERE/parity.js" "$HERE/media.js" "$WORK/"
+cp "$HERE/package.json" "$HERE/test.js" "$HERE/parity.js" "$HERE/media.js" "$HERE/admin.js" "$WORK/"
 (cd "$WORK" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 (cd "$ROOT" && go build -o "$WORK/cldrest" ./cmd/cldrest)
 
@@ -35,6 +36,7 @@ done
 
 (cd "$WORK" && CLOUDINARY_URL="$URL" node test.js)
 (cd "$WORK" && CLOUDINARY_URL="$URL" node media.js)
+(cd "$WORK" && CLOUDINARY_URL="$URL" node admin.js)
 ACCOUNT_URL=$(grep -m1 '^CLOUDINARY_ACCOUNT_URL=' "$WORK/mock.out" | cut -d= -f2-)
 [ -n "$ACCOUNT_URL" ] || { echo "cldrest mock printed no CLOUDINARY_ACCOUNT_URL" >&2; exit 1; }
 (cd "$WORK" && CLOUDINARY_URL="$URL" CLOUDINARY_ACCOUNT_URL="$ACCOUNT_URL" node parity.js)
