@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/url"
 	"reflect"
@@ -336,6 +337,13 @@ func TestMockWalk(t *testing.T) {
 		}},
 		{"DeleteResources", func(ctx context.Context, s *Service) error {
 			_, err := s.DeleteResources(ctx, []string{"walk/g"}, nil)
+			return err
+		}},
+		{"DeleteResourcesAll", func(ctx context.Context, s *Service) error {
+			sum, err := s.DeleteResourcesAll(ctx, []string{"walk/g", "walk/never-there"}, nil)
+			if err == nil && (len(sum.NotFoundIDs) != 2 || sum.NotFoundIDs[1] != "walk/never-there") {
+				return fmt.Errorf("not found %v, want walk/g (deleted just before) and walk/never-there", sum.NotFoundIDs)
+			}
 			return err
 		}},
 		{"RestoreResources", func(ctx context.Context, s *Service) error {

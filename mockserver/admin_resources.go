@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/cldvalue"
 )
 
 // This file answers /resources: listing, details, updates, deletes and
@@ -462,8 +464,9 @@ func (s *Server) listByModeration(rc *reqCtx) (any, error) {
 var unsupportedUpdateParams = []string{"auto_tagging", "detection", "ocr", "raw_convert", "categorization",
 	"visual_search", "background_removal"}
 
-// parseCoordinates reads "x,y,w,h|x,y,w,h" (or a JSON array of
-// rectangles); "" clears.
+// parseCoordinates reads face_coordinates or custom_coordinates as the
+// client's codec writes them ("x,y,w,h|x,y,w,h") or as a JSON array of
+// rectangles; "" is none.
 func parseCoordinates(name, v string) ([][4]int, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -476,20 +479,14 @@ func parseCoordinates(name, v string) ([][4]int, error) {
 		}
 		return out, nil
 	}
-	for _, r := range strings.Split(v, "|") {
-		parts := strings.Split(r, ",")
-		if len(parts) != 4 {
-			return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h", name, v)
+	out, err := cldvalue.DecodeRects(v)
+	if err != nil {
+		return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h (%v)", name, v, err)
+	}
+	for _, r := range out {
+		if r[0] < 0 || r[1] < 0 {
+			return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h with non-negative numbers", name, v)
 		}
-		var rect [4]int
-		for i, x := range parts {
-			n, err := strconv.Atoi(strings.TrimSpace(x))
-			if err != nil || n < 0 {
-				return nil, badRequest("Invalid %s %s: use x,y,w,h|x,y,w,h", name, v)
-			}
-			rect[i] = n
-		}
-		out = append(out, rect)
 	}
 	return out, nil
 }

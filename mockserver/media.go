@@ -38,7 +38,6 @@ const maxRenderCacheBytes = 64 << 20
 type mediaState struct {
 	mu      sync.Mutex
 	derived map[string][]derivedAsset // by asset ID
-	faces   map[string][][4]int       // given face_coordinates, by asset ID
 	extras  map[string][]byte         // sprite CSS and JSON, by asset ID + "." + ext
 	lru     *list.List                // of *cacheEntry, most recent first
 	index   map[string]*list.Element
@@ -155,7 +154,7 @@ func (m *mediaState) put(key string, res *transform.Result) *cacheEntry {
 func (m *mediaState) reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.derived, m.faces, m.extras = nil, nil, nil // slots stay: renders may be running
+	m.derived, m.extras = nil, nil // slots stay: renders may be running
 	m.lru, m.index, m.size = nil, nil, 0
 }
 
@@ -406,8 +405,10 @@ type mediaRequest struct {
 	eagerAsync  bool
 	breakpoints []breakpointRequest
 	analysis    map[string]bool // colors, phash, faces, ...
-	faces       [][4]int        // face_coordinates
+	faces       [][4]int        // face_coordinates, stored on the asset
 	hasFaces    bool
+	custom      [][4]int // custom_coordinates, stored on the asset
+	hasCustom   bool
 	info        map[string]any // add-on info blocks
 }
 
@@ -514,12 +515,17 @@ func (s *Server) parseMediaRequest(p *params, rt string) (*mediaRequest, error) 
 		}
 		mr.breakpoints = list
 	}
-	if fc := strings.TrimSpace(p.get("face_coordinates")); fc != "" {
-		faces, err := parseRects(fc, "face_coordinates")
-		if err != nil {
+	if p.has("face_coordinates") {
+		if mr.faces, err = parseCoordinates("face_coordinates", p.get("face_coordinates")); err != nil {
 			return nil, err
 		}
-		mr.faces, mr.hasFaces = faces, true
+		mr.hasFaces = true
+	}
+	if p.has("custom_coordinates") {
+		if mr.custom, err = parseCoordinates("custom_coordinates", p.get("custom_coordinates")); err != nil {
+			return nil, err
+		}
+		mr.hasCustom = true
 	}
 	if mr.info, err = addOnInfo(p); err != nil {
 		return nil, err
@@ -535,27 +541,6 @@ func (mr *mediaRequest) needsBytes() bool {
 	an := mr.analysis
 	return an["colors"] || an["phash"] || an["image_metadata"] || an["media_metadata"] || an["exif"] ||
 		len(mr.eager) > 0 || len(mr.breakpoints) > 0
-}
-
-// parseRects reads "x,y,w,h|x,y,w,h".
-func parseRects(v, field string) ([][4]int, error) {
-	var out [][4]int
-	for _, r := range strings.Split(v, "|") {
-		parts := strings.Split(strings.TrimSpace(r), ",")
-		if len(parts) != 4 {
-			return nil, badRequest("Invalid %s %q: expected x,y,width,height separated by |", field, v)
-		}
-		var rect [4]int
-		for i, s := range parts {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 0 {
-				return nil, badRequest("Invalid %s %q: expected non-negative integers", field, v)
-			}
-			rect[i] = n
-		}
-		out = append(out, rect)
-	}
-	return out, nil
 }
 
 // clipRects clips rectangles to a w×h image, dropping empty ones.
@@ -661,7 +646,16 @@ func addOnInfo(p *params) (map[string]any, error) {
 // (or format conversion) of them and updates its size, bytes, etag and
 // format. Caller holds s.mu; a is not stored yet.
 func (s *Server) applyIncoming(rc *reqCtx, a *asset, mr *mediaRequest) error {
-	if mr == nil || a.ResourceType != "image" {
+	if mr == nil {
+		return nil
+	}
+	if mr.hasFaces {
+		a.FaceCoords = mr.faces
+	}
+	if mr.hasCustom {
+		a.CustomCoords = mr.custom
+	}
+	if a.ResourceType != "image" {
 		return nil
 	}
 	same := mr.format == "" || mr.format == a.Format || mr.format == "jpeg" && a.Format == "jpg"
@@ -723,14 +717,6 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 			s.media.extras = map[string][]byte{}
 		}
 		s.media.extras[a.AssetID+".eval"] = []byte(ev)
-		s.media.mu.Unlock()
-	}
-	if mr.hasFaces {
-		s.media.mu.Lock()
-		if s.media.faces == nil {
-			s.media.faces = map[string][][4]int{}
-		}
-		s.media.faces[a.AssetID] = mr.faces
 		s.media.mu.Unlock()
 	}
 	fields, err := s.analysis(rc.r.Context(), a, raw, mr)
@@ -941,14 +927,12 @@ func (s *Server) analysis(ctx context.Context, a *asset, raw []byte, mr *mediaRe
 		}
 	}
 	if want["faces"] || want["coordinates"] {
-		s.media.mu.Lock()
-		faces := clipRects(s.media.faces[a.AssetID], a.Width, a.Height)
-		s.media.mu.Unlock()
+		faces := clipRects(a.FaceCoords, a.Width, a.Height)
 		if want["faces"] {
 			out["faces"] = faces
 		}
 		if want["coordinates"] {
-			out["coordinates"] = map[string]any{"faces": faces, "custom": [][4]int{}}
+			out["coordinates"] = map[string]any{"faces": faces, "custom": clipRects(a.CustomCoords, a.Width, a.Height)}
 		}
 	}
 	if want["quality_analysis"] {
@@ -1011,6 +995,9 @@ func (s *Server) mediaDetails(rc *reqCtx, a *asset) (derived []any, fields map[s
 		rc.w.Header().Set("X-Mock-Not-Analysed", err.Error())
 		return derived, nil
 	}
+	// The details answer faces and coordinates from the asset themselves.
+	delete(fields, "faces")
+	delete(fields, "coordinates")
 	return derived, fields
 }
 
