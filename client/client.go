@@ -78,7 +78,14 @@ type options struct {
 	boundary       string
 	jitter         func(time.Duration) time.Duration
 	sleep          func(time.Duration) time.Duration
+	idlePerHost    int
 }
+
+// DefaultMaxIdleConnsPerHost is the number of idle keep-alive connections
+// per host the transport a Client builds keeps (net/http's default, 2,
+// makes a batch at concurrency 8 open a new connection for most
+// requests). WithMaxIdleConnsPerHost changes it.
+const DefaultMaxIdleConnsPerHost = 16
 
 func optErr(name, reason, fix string) error {
 	return fmt.Errorf("client.%s: %s; %s", name, reason, fix)
@@ -108,6 +115,23 @@ func WithBaseURL(base string) Option {
 			return optErr("WithBaseURL", "not an http(s) base URL without credentials, query or fragment", "use a URL such as https://api.cloudinary.com or http://127.0.0.1:8080")
 		}
 		o.baseURL = strings.TrimRight(base, "/")
+		return nil
+	}
+}
+
+// WithMaxIdleConnsPerHost keeps up to n idle keep-alive connections per
+// host, so n requests at a time reuse their connections instead of
+// opening new ones; set it to at least the number of concurrent calls.
+// Default: DefaultMaxIdleConnsPerHost. With WithHTTPClient, the client's
+// Transport must be an *http.Transport (or nil); the Client then sends
+// through a clone of it with the new limit, and the caller's transport is
+// left unchanged.
+func WithMaxIdleConnsPerHost(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return optErr("WithMaxIdleConnsPerHost", fmt.Sprintf("%d idle connections per host", n), "use 1 or more, at least the number of concurrent calls")
+		}
+		o.idlePerHost = n
 		return nil
 	}
 }
@@ -301,16 +325,41 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	}
 	hc := o.httpClient
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		hc = &http.Client{}
+		if o.idlePerHost == 0 {
+			o.idlePerHost = DefaultMaxIdleConnsPerHost
+		}
 	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
+	base, err := sizedTransport(hc.Transport, o.idlePerHost)
+	if err != nil {
+		return nil, err
 	}
 	hc.Transport = &attemptTransport{base: base, c: c}
 	c.httpClient = hc
 	c.rc = c.newRetryClient()
 	return c, nil
+}
+
+// sizedTransport returns the RoundTripper a Client sends through: rt
+// (http.DefaultTransport when nil), or, when idlePerHost is set, a clone of
+// it keeping that many idle connections per host.
+func sizedTransport(rt http.RoundTripper, idlePerHost int) (http.RoundTripper, error) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if idlePerHost == 0 {
+		return rt, nil
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return nil, optErr("WithMaxIdleConnsPerHost", fmt.Sprintf("the WithHTTPClient transport is a %T, not an *http.Transport", rt), "size the idle pool of your RoundTripper yourself and leave the option out")
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = idlePerHost
+	if t.MaxIdleConns != 0 && t.MaxIdleConns < idlePerHost {
+		t.MaxIdleConns = idlePerHost
+	}
+	return t, nil
 }
 
 // LastRateLimit returns the budget reported by the most recent response

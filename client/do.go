@@ -22,6 +22,10 @@ import (
 // maxSuccessBody bounds a 2xx body decoded into a result.
 const maxSuccessBody = 64 << 20
 
+// drainLimit bounds what is read past a response body's limit to keep its
+// connection alive; beyond it, closing the connection is cheaper.
+const drainLimit = 256 << 10
+
 // ErrResponseTooLarge is returned when a 2xx JSON body exceeds 64 MiB.
 var ErrResponseTooLarge = errors.New("response body larger than 64 MiB")
 
@@ -461,6 +465,11 @@ func (st *callState) capture(resp *http.Response) {
 		limit = maxSuccessBody
 	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		// Read a little more of an oversized body so that a short rest
+		// ends at EOF and the connection returns to the idle pool.
+		_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	}
 	resp.Body.Close()
 	switch {
 	case success && err != nil:

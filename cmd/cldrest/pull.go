@@ -148,7 +148,7 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 		return &exitError{code: exitUsage, err: err}
 	}
 
-	sess, err := mf.open(cmd)
+	sess, err := mf.open(cmd, client.WithMaxIdleConnsPerHost(f.concurrency))
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/upload"
 )
@@ -120,7 +121,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		return &exitError{code: exitUsage, err: err}
 	}
 
-	sess, err := mf.open(cmd)
+	sess, err := mf.open(cmd, client.WithMaxIdleConnsPerHost(f.concurrency))
 	if err != nil {
 		return err
 	}

@@ -339,7 +339,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	}
 
 	// The session decides whether a default journal makes sense.
-	opts := []client.Option{client.WithRetry(f.retries, f.retryWait, max(f.retryWait, client.DefaultMaxWait))}
+	opts := []client.Option{client.WithRetry(f.retries, f.retryWait, max(f.retryWait, client.DefaultMaxWait)), client.WithMaxIdleConnsPerHost(f.concurrency)}
 	sess, err := mf.open(cmd, opts...)
 	if err != nil {
 		return err
