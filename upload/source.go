@@ -74,9 +74,13 @@ func FromReaderAt(r io.ReaderAt, size int64) Source {
 func FromBytes(b []byte) Source { return Source{kind: kindBytes, data: b} }
 
 // FromReader uploads everything r yields until io.EOF. The size need not be
-// known: the reader is consumed one chunk at a time (memory stays within one
-// chunk plus a small constant), and inputs larger than one chunk are sent as
-// a chunked upload whose totals are "-1" until the end is known.
+// known: the reader is consumed one chunk at a time into one reused chunk
+// buffer (memory stays within one chunk plus a small constant), and inputs
+// larger than one chunk are sent as a chunked upload whose totals are "-1"
+// until the end is known. A reader that knows its size and can be read at
+// offsets (*bytes.Reader, *strings.Reader: ReadAt, Seek, Len and Size) is
+// sent from its current position without a chunk buffer, retryable like
+// FromReaderAt, and left at its end.
 func FromReader(r io.Reader) Source { return Source{kind: kindReader, r: r} }
 
 // FromURL makes Cloudinary fetch the asset itself: an http, https, ftp, s3,
@@ -196,6 +200,17 @@ func (s Source) open() (*opened, error) {
 		if s.r == nil {
 			return nil, inputErr(ErrBadSource, "source", "nil io.Reader", "pass a reader")
 		}
+		if kr, ok := s.r.(knownSizeReader); ok && kr.Len() > 0 {
+			// The size is known and any offset can be read again: send
+			// like a ReaderAt (retryable, no chunk buffer) and leave the
+			// reader consumed, as reading it would.
+			n := int64(kr.Len())
+			ra := io.NewSectionReader(kr, kr.Size()-n, n)
+			if _, err := kr.Seek(0, io.SeekEnd); err != nil {
+				return nil, inputErr(ErrUnreadable, "source", "cannot seek: "+causeText(err), "pass a readable reader")
+			}
+			return &opened{name: nameOr(name), ra: ra, size: n, close: noClose}, nil
+		}
 		return &opened{name: nameOr(name), stream: s.r, size: -1, close: noClose}, nil
 	case kindRemote:
 		if err := checkRemote(s.remote); err != nil {
@@ -204,6 +219,15 @@ func (s Source) open() (*opened, error) {
 		return &opened{remote: s.remote, size: -1, close: noClose}, nil
 	}
 	return nil, inputErr(ErrBadSource, "source", "no source given", "build one with upload.FromPath, FromBytes, FromReader, ...")
+}
+
+// knownSizeReader is a reader that knows what is left of it and can be
+// read at any offset: *bytes.Reader and *strings.Reader.
+type knownSizeReader interface {
+	io.ReaderAt
+	io.Seeker
+	Len() int
+	Size() int64
 }
 
 func nameOr(name string) string {
