@@ -96,8 +96,8 @@ the check off, for presets with incoming transformations that rewrite the bytes.
 "exists" (sent, but not stored; not counted as uploaded) with the kept asset's
 etag, and a rerun with --overwrite=false skips them.
 
-Resume: every finished file is appended to a journal (JSON lines, fsynced per
-record). A rerun skips the files whose size and MD5 match a completed entry for
+Resume: every finished file is appended to a journal (JSON lines, fsynced in
+groups; a file is reported only once its record is on disk). A rerun skips the files whose size and MD5 match a completed entry for
 the same cloud and the same asset-shaping options (--resource-type, --tags,
 --context, --preset, --unsigned-preset), so an interrupted or partly failed job is
 finished by running the same command again; after a change of those options the

@@ -57,9 +57,19 @@ func (e *Entry) invalidates() bool {
 
 // Journal is the resume journal of one target: it remembers the completed
 // files of earlier runs and appends the outcome of each file of this run,
-// one JSON object per line, fsynced per record so that a crash (even
-// SIGKILL) loses at most the line being written; a torn last line is ignored
-// when the journal is read again.
+// one JSON object per line.
+//
+// Records are committed in groups: Record queues its line and waits while
+// one committer goroutine writes and fsyncs everything queued so far, so
+// records that arrive while a sync is running share the next one instead
+// of each taking its own. Record returns only when its line is durable,
+// and only then does the journal (and the run, which reports a file after
+// recording it) count the file as completed. A crash (even SIGKILL)
+// therefore loses only records whose Record had not returned: at most one
+// per worker of the run (RunOptions.Concurrency), none of them reported,
+// and those files are uploaded again by the next run, which is safe
+// because their public IDs are fixed and overwrite is explicit. A torn
+// last line is ignored when the journal is read again.
 type Journal struct {
 	path   string
 	target string
@@ -70,6 +80,23 @@ type Journal struct {
 	kept map[string]Entry // latest "exists" entry per public ID
 	// Skipped counts lines that could not be parsed (a torn last line).
 	skipped int
+
+	// Group commit: Record appends to pending (under mu) and kicks the
+	// committer, which takes pending, writes and syncs it off the lock.
+	pending *commitGroup
+	closing bool
+	kick    chan struct{} // capacity 1: "pending is not empty"
+	quit    chan struct{} // closed by Close
+	exited  chan struct{} // closed when the committer has flushed and ended
+	sync    func(*os.File) error
+}
+
+// commitGroup is the records one fsync makes durable.
+type commitGroup struct {
+	buf     []byte
+	entries []Entry
+	done    chan struct{} // closed when the group is durable (or failed)
+	err     error
 }
 
 // ErrJournalLocked is matched by the error OpenJournal returns when another
@@ -80,7 +107,10 @@ var ErrJournalLocked = errors.New("journal in use by another run")
 // JournalOption changes how OpenJournal opens a journal.
 type JournalOption func(*journalOpts)
 
-type journalOpts struct{ wait context.Context }
+type journalOpts struct {
+	wait context.Context
+	sync func(*os.File) error // replaces (*os.File).Sync (tests)
+}
 
 // WaitForLock makes OpenJournal wait, until ctx ends, for another run to
 // release the journal instead of failing with ErrJournalLocked.
@@ -185,7 +215,53 @@ func OpenJournal(path, target string, readOnly bool, opts ...JournalOption) (*Jo
 		}
 	}
 	j.f = w
+	j.kick, j.quit, j.exited = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	j.sync = o.sync
+	if j.sync == nil {
+		j.sync = (*os.File).Sync
+	}
+	go j.commit()
 	return j, nil
+}
+
+// commit is the committer goroutine: it makes each pending group durable,
+// in order, until Close.
+func (j *Journal) commit() {
+	defer close(j.exited)
+	for {
+		select {
+		case <-j.kick:
+			j.flush()
+		case <-j.quit:
+			j.flush()
+			return
+		}
+	}
+}
+
+// flush writes and syncs the pending group off the lock, then applies its
+// entries (in file order) and releases the Records waiting for it.
+func (j *Journal) flush() {
+	j.mu.Lock()
+	g := j.pending
+	j.pending = nil
+	j.mu.Unlock()
+	if g == nil {
+		return
+	}
+	if _, err := j.f.Write(g.buf); err != nil {
+		g.err = fmt.Errorf("writing journal %s: %w", j.path, err)
+	} else if err := j.sync(j.f); err != nil {
+		g.err = fmt.Errorf("syncing journal %s: %w", j.path, err)
+	}
+	if g.err == nil {
+		j.mu.Lock()
+		for _, e := range g.entries {
+			j.apply(e)
+		}
+		j.mu.Unlock()
+	}
+	close(g.done)
 }
 
 func (j *Journal) load(r io.Reader) error {
@@ -273,7 +349,10 @@ func (j *Journal) Kept(publicID string) (Entry, bool) {
 }
 
 // Record appends e (stamped with the journal's target, version and time when
-// unset) as one line and fsyncs the file.
+// unset) as one line and returns once that line is durable (fsynced, in a
+// group with the records that arrived meanwhile); only then does e count
+// in Completed and Kept. Record is safe for concurrent use. On a journal
+// opened read-only, or after Close, e is remembered in memory only.
 func (j *Journal) Record(e Entry) error {
 	e.V = JournalVersion
 	e.Target = j.target
@@ -287,29 +366,42 @@ func (j *Journal) Record(e Entry) error {
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.apply(e)
-	if j.f == nil {
+	if j.f == nil || j.closing {
+		j.apply(e)
+		j.mu.Unlock()
 		return nil
 	}
-	if _, err := j.f.Write(b); err != nil {
-		return fmt.Errorf("writing journal %s: %w", j.path, err)
+	g := j.pending
+	if g == nil {
+		g = &commitGroup{done: make(chan struct{})}
+		j.pending = g
 	}
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("syncing journal %s: %w", j.path, err)
+	g.buf = append(append(g.buf, b...), '\n')
+	g.entries = append(g.entries, e)
+	j.mu.Unlock()
+	select {
+	case j.kick <- struct{}{}:
+	default: // a kick is already waiting; it will take this record too
 	}
-	return nil
+	<-g.done
+	return g.err
 }
 
-// Close closes the journal file.
+// Close makes every record queued so far durable, stops the committer and
+// closes the journal file.
 func (j *Journal) Close() error {
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.f == nil {
+	if j.f == nil || j.closing {
+		j.mu.Unlock()
 		return nil
 	}
+	j.closing = true
+	j.mu.Unlock()
+	close(j.quit)
+	<-j.exited
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	err := j.f.Close()
 	j.f = nil
 	return err
