@@ -389,15 +389,28 @@ func TestE2EKillAndResume(t *testing.T) {
 	m := startMockProc(t)
 	dir, want := makeFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	// Slow uploads down a little so the kill lands mid-run.
-	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "delay", "delay": "5ms"}, nil)
+	// The last upload hangs until the kill, so the kill lands mid-run
+	// however late the test gets to send it; the others are slowed a little
+	// so that it lands among uploads in flight.
+	m.ctl(t, "POST", "faults", []map[string]any{
+		{"route": "upload", "kind": "delay", "delay": "1h", "skip": n - 1},
+		{"route": "upload", "kind": "delay", "delay": "5ms"},
+	}, nil)
+	// The hanging handler cannot see its client die (Go's server notices a
+	// closed connection only once the request body is read), so a graceful
+	// stop of the mock would wait out its shutdown timeout. Cleanups run
+	// last-in first-out: this kill comes before the SIGTERM.
+	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
 	cmd := exec.Command(e2eBin, "upload", "--concurrency", "8", "--journal", journal, "--json", dir)
 	cmd.Env = e2eEnv(m.url)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	killAt := n/10 + rand.IntN(n*7/10) // journal lines before the kill
+	// Journal lines before the kill, from a fixed seed: a failure names
+	// the same kill point on every run.
+	killAt := n/10 + rand.New(rand.NewPCG(uint64(n), 7)).IntN(n*7/10)
+	t.Logf("kill after %d of %d journal lines", killAt, n)
 	deadline := time.Now().Add(2 * time.Minute)
 	for lines := 0; lines < killAt; {
 		if time.Now().After(deadline) {
