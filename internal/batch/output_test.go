@@ -168,19 +168,45 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// notifyWriter writes to w and signals each write on wrote without blocking.
+type notifyWriter struct {
+	w     io.Writer
+	wrote chan struct{}
+}
+
+func (n *notifyWriter) Write(p []byte) (int, error) {
+	defer func() {
+		select {
+		case n.wrote <- struct{}{}:
+		default:
+		}
+	}()
+	return n.w.Write(p)
+}
+
 func TestPlainProgress(t *testing.T) {
 	root := writeTree(t, tree(12))
 	files := selectAll(t, root)
 	up := newFake()
 	up.block = make(chan struct{})
 	var out syncBuffer
+	printed := make(chan struct{}, 1)
+	w := &notifyWriter{w: &out, wrote: printed}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = Run(context.Background(), files, up, RunOptions{Concurrency: 2, Observer: PlainProgress(&out, 5*time.Millisecond)})
+		_, _ = Run(context.Background(), files, up, RunOptions{Concurrency: 2, Observer: PlainProgress(w, 5*time.Millisecond)})
 	}()
-	for range len(files) {
-		time.Sleep(3 * time.Millisecond)
+	// After 4 and after 8 files, wait for the ticker to print a line: two
+	// periodic lines by event, however slowly the machine runs.
+	for i := range len(files) {
+		if i == 4 || i == 8 {
+			select {
+			case <-printed:
+			default:
+			}
+			<-printed
+		}
 		up.block <- struct{}{}
 	}
 	<-done
