@@ -90,13 +90,15 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		return nil, resourceNotFound(id)
 	}
 	changed := false
+	var attrs attr
 	if p.has("tags") {
-		a.Tags, changed = p.list("tags"), true
+		a.Tags, changed, attrs = p.list("tags"), true, attrs|attrTags
 	}
 	if p.has("context") {
-		a.Context, changed = p.pipeMap("context"), true
+		a.Context, changed, attrs = p.pipeMap("context"), true, attrs|attrContext
 	}
 	if meta != nil {
+		attrs |= attrMetadata
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}
@@ -112,7 +114,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		a.DisplayName, changed = v, true
 	}
 	if changed {
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), attrs)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
 		}
@@ -223,7 +225,7 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 				a.Folder = ""
 			}
 		}
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), attrPublicID)
 		s.st.put(a)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
@@ -287,7 +289,7 @@ func (s *Server) handleTags(rc *reqCtx) (any, error) {
 	changed := []string{}
 	now := s.Now().UTC()
 	touch := func(a *asset) error {
-		a.UpdatedAt = now
+		a.touch(now, attrTags)
 		changed = append(changed, a.PublicID)
 		rc.applied = true
 		return s.persist.saveAsset(a)
@@ -297,7 +299,7 @@ func (s *Server) handleTags(rc *reqCtx) (any, error) {
 			before := len(a.Tags)
 			a.Tags = removeAll(a.Tags, tags)
 			if len(a.Tags) != before {
-				a.UpdatedAt = now
+				a.touch(now, attrTags)
 				if err := s.persist.saveAsset(a); err != nil {
 					return nil, err
 				}
@@ -367,7 +369,7 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.updateAssets(rc, as, func(a *asset) {
+	return s.updateAssets(rc, as, attrContext, func(a *asset) {
 		if cmd == "remove_all" {
 			a.Context = nil
 			return
@@ -386,12 +388,13 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 }
 
 // updateAssets applies edit to each asset, stamps and persists it, and
-// answers {"public_ids": [...]} with the IDs it updated. Caller holds s.mu.
-func (s *Server) updateAssets(rc *reqCtx, as []*asset, edit func(*asset)) (any, error) {
+// answers {"public_ids": [...]} with the IDs it updated; what names the
+// attribute edit changes. Caller holds s.mu.
+func (s *Server) updateAssets(rc *reqCtx, as []*asset, what attr, edit func(*asset)) (any, error) {
 	changed := []string{}
 	for _, a := range as {
 		edit(a)
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), what)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
 		}
@@ -422,7 +425,7 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.updateAssets(rc, as, func(a *asset) {
+	return s.updateAssets(rc, as, attrMetadata, func(a *asset) {
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}

@@ -185,7 +185,26 @@ func (d resourceDetails) MarshalJSON() ([]byte, error) {
 }
 
 type lastUpdatedJSON struct {
-	UpdatedAt string `json:"updated_at"`
+	AccessControlUpdatedAt string `json:"access_control_updated_at,omitempty"`
+	ContextUpdatedAt       string `json:"context_updated_at,omitempty"`
+	MetadataUpdatedAt      string `json:"metadata_updated_at,omitempty"`
+	PublicIDUpdatedAt      string `json:"public_id_updated_at,omitempty"`
+	TagsUpdatedAt          string `json:"tags_updated_at,omitempty"`
+	UpdatedAt              string `json:"updated_at"`
+}
+
+// lastUpdated renders an asset's change times; an attribute never changed
+// after the upload is left out, as Cloudinary does.
+func lastUpdated(a *asset) lastUpdatedJSON {
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return rfc3339(t)
+	}
+	return lastUpdatedJSON{AccessControlUpdatedAt: at(a.AccessControlUpdatedAt), ContextUpdatedAt: at(a.ContextUpdatedAt),
+		MetadataUpdatedAt: at(a.MetadataUpdatedAt), PublicIDUpdatedAt: at(a.PublicIDUpdatedAt),
+		TagsUpdatedAt: at(a.TagsUpdatedAt), UpdatedAt: rfc3339(a.UpdatedAt)}
 }
 
 type versionJSON struct {
@@ -207,7 +226,7 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) resourceDetails {
 		OriginalFilename: a.OriginalFilename, Tags: nonNil(a.Tags), Metadata: a.Metadata, Moderation: a.Moderation,
 		ETag: a.ETag, Placeholder: a.Placeholder, AccessMode: a.AccessMode, AccessControl: a.AccessControl,
 		QualityOverride: a.QualityOverride, URL: u, SecureURL: u,
-		LastUpdated: lastUpdatedJSON{UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339)},
+		LastUpdated: lastUpdated(a),
 	}
 	if a.Width > 0 || a.Height > 0 {
 		d.Width, d.Height = a.Width, a.Height
@@ -568,13 +587,15 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			return nil, err
 		}
 	}
+	var attrs attr
 	if p.has("tags") {
-		a.Tags = p.list("tags")
+		a.Tags, attrs = p.list("tags"), attrs|attrTags
 	}
 	if p.has("context") {
-		a.Context = p.pipeMap("context")
+		a.Context, attrs = p.pipeMap("context"), attrs|attrContext
 	}
 	if meta != nil {
+		attrs |= attrMetadata
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}
@@ -593,7 +614,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 		a.CustomCoords = custom
 	}
 	if access != nil {
-		a.AccessControl = access
+		a.AccessControl, attrs = access, attrs|attrAccessControl
 	}
 	if regions != nil {
 		a.Regions = regions
@@ -612,7 +633,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			a.Moderation = append(a.Moderation, moderation{Kind: "manual", Status: ms, UpdatedAt: s.Now().UTC()})
 		}
 	}
-	a.UpdatedAt = s.Now().UTC()
+	a.touch(s.Now().UTC(), attrs)
 	if err := s.persist.saveAsset(a); err != nil {
 		return nil, err
 	}

@@ -372,3 +372,68 @@ func TestSearch(t *testing.T) {
 	}
 	_ = http.MethodGet
 }
+
+// TestLastUpdatedPerAttribute: the details' last_updated carries the time
+// each attribute last changed, from every handler that changes it, and
+// leaves out the attributes never changed since the upload.
+func TestLastUpdatedPerAttribute(t *testing.T) {
+	s := New(fixedClock())
+	if err := s.PutMetadataField([]byte(`{"type":"string","external_id":"note","label":"Note"}`)); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"lu"}, "tags": {"a"}}, "a.png", pngBytes(2, 2, 1)), 200)
+	details := func(id string) map[string]any {
+		t.Helper()
+		r := admin(t, s, "GET", "/v1_1/demo/resources/image/upload/"+id, nil)
+		mustStatus(t, r, 200)
+		return r.json["last_updated"].(map[string]any)
+	}
+	at := func(minutes int) string {
+		return testNow.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)
+	}
+	step := 0
+	next := func() { step++; s.Advance(time.Minute) }
+	want := map[string]any{"updated_at": at(0)}
+	check := func(what, id string) {
+		t.Helper()
+		if got := details(id); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after %s: last_updated %v, want %v", what, got, want)
+		}
+	}
+	check("upload", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/tags", url.Values{"command": {"add"}, "tag": {"b"}, "public_ids[]": {"lu"}}), 200)
+	want["tags_updated_at"], want["updated_at"] = at(step), at(step)
+	check("tags add", "lu")
+
+	next() // a tag command that changes nothing stamps nothing
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/tags", url.Values{"command": {"remove"}, "tag": {"zz"}, "public_ids[]": {"lu"}}), 200)
+	check("a tags remove that changes nothing", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/context", url.Values{"command": {"add"}, "context": {"alt=x"}, "public_ids[]": {"lu"}}), 200)
+	want["context_updated_at"], want["updated_at"] = at(step), at(step)
+	check("context add", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/metadata", url.Values{"metadata": {"note=hi"}, "public_ids[]": {"lu"}}), 200)
+	want["metadata_updated_at"], want["updated_at"] = at(step), at(step)
+	check("metadata", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/explicit", url.Values{"public_id": {"lu"}, "type": {"upload"}, "tags": {"c"}}), 200)
+	want["tags_updated_at"], want["updated_at"] = at(step), at(step)
+	check("explicit tags", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/rename", url.Values{"from_public_id": {"lu"}, "to_public_id": {"lu2"}}), 200)
+	want["public_id_updated_at"], want["updated_at"] = at(step), at(step)
+	check("rename", "lu2")
+
+	next()
+	mustStatus(t, admin(t, s, "POST", "/v1_1/demo/resources/image/upload/lu2", map[string]any{
+		"access_control": `[{"access_type":"anonymous"}]`, "context": "alt=y"}), 200)
+	want["access_control_updated_at"], want["context_updated_at"], want["updated_at"] = at(step), at(step), at(step)
+	check("admin update", "lu2")
+}
