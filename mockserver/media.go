@@ -644,7 +644,8 @@ func addOnInfo(p *params) (map[string]any, error) {
 
 // applyIncoming replaces a's stored bytes by the incoming transformation
 // (or format conversion) of them and updates its size, bytes, etag and
-// format. Caller holds s.mu; a is not stored yet.
+// format. a is not stored yet, and the caller need not hold s.mu: the
+// render runs outside it.
 func (s *Server) applyIncoming(rc *reqCtx, a *asset, mr *mediaRequest) error {
 	if mr == nil {
 		return nil
