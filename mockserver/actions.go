@@ -131,9 +131,11 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	return res, nil
 }
 
-// trashLocked moves a live asset to the trash (kept for restore). Caller
-// holds s.mu.
-func (s *Server) trashLocked(a *asset) error {
+// trashLocked moves a live asset to the trash (kept for restore) and
+// deletes its derived assets, which a restore does not bring back; it
+// returns how many derived assets went. Caller holds s.mu.
+func (s *Server) trashLocked(a *asset) (int, error) {
+	derived := s.media.dropDerived(a, nil)
 	s.st.remove(a)
 	if prev, ok := s.st.trash[a.key()]; ok {
 		s.blobs.remove(prev.Blob)
@@ -142,7 +144,7 @@ func (s *Server) trashLocked(a *asset) error {
 	a.Deleted = true
 	a.DeletedAt = s.Now().UTC()
 	s.st.trash[a.key()] = a
-	return s.persist.saveAsset(a)
+	return derived, s.persist.saveAsset(a)
 }
 
 func (s *Server) handleDestroy(rc *reqCtx) (any, error) {
@@ -171,7 +173,7 @@ func (s *Server) destroy(rc *reqCtx, find func() *asset) (any, error) {
 	if a == nil {
 		return map[string]string{"result": "not found"}, nil
 	}
-	if err := s.trashLocked(a); err != nil {
+	if _, err := s.trashLocked(a); err != nil {
 		return nil, err
 	}
 	rc.applied = true
@@ -213,7 +215,7 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 			if !overwrite {
 				return nil, badRequest("Resource already exists - %s", to)
 			}
-			if err := s.trashLocked(existing); err != nil {
+			if _, err := s.trashLocked(existing); err != nil {
 				return nil, err
 			}
 		}

@@ -674,6 +674,7 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 			return nil, badRequest("Too many public_ids: at most 100 per call")
 		}
 		keepOriginal, _ := p.boolean("keep_original", false)
+		only := s.derivedTransformations(p)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		deleted := map[string]string{}
@@ -685,15 +686,17 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 				continue
 			}
 			deleted[id] = "deleted"
-			if keepOriginal || p.has("transformations") {
-				counts[id] = deleteCounts{}
+			if keepOriginal || only != nil {
+				counts[id] = deleteCounts{Derived: s.media.dropDerived(a, only)}
+				rc.applied = true
 				continue
 			}
-			if err := s.trashLocked(a); err != nil {
+			derived, err := s.trashLocked(a)
+			if err != nil {
 				return nil, err
 			}
 			rc.applied = true
-			counts[id] = deleteCounts{Original: 1}
+			counts[id] = deleteCounts{Original: 1, Derived: derived}
 		}
 		return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 	}
@@ -719,6 +722,7 @@ type deleteResult struct {
 // first) and reports partial with a next_cursor when more remain.
 func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error) {
 	keepOriginal, _ := rc.p.boolean("keep_original", false)
+	only := s.derivedTransformations(rc.p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cursor := rc.p.get("next_cursor")
@@ -745,15 +749,17 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	counts := map[string]deleteCounts{}
 	for _, a := range sel {
 		deleted[a.PublicID] = "deleted"
-		if keepOriginal {
-			counts[a.PublicID] = deleteCounts{}
+		if keepOriginal || only != nil {
+			counts[a.PublicID] = deleteCounts{Derived: s.media.dropDerived(a, only)}
+			rc.applied = true
 			continue
 		}
-		if err := s.trashLocked(a); err != nil {
+		derived, err := s.trashLocked(a)
+		if err != nil {
 			return nil, err
 		}
 		rc.applied = true
-		counts[a.PublicID] = deleteCounts{Original: 1}
+		counts[a.PublicID] = deleteCounts{Original: 1, Derived: derived}
 	}
 	res := deleteResult{Deleted: deleted, DeletedCounts: counts, Partial: partial}
 	if partial {
@@ -785,12 +791,13 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 			deleted[id] = "not_found"
 			continue
 		}
-		if err := s.trashLocked(a); err != nil {
+		derived, err := s.trashLocked(a)
+		if err != nil {
 			return nil, err
 		}
 		rc.applied = true
 		deleted[id] = "deleted"
-		counts[id] = deleteCounts{Original: 1}
+		counts[id] = deleteCounts{Original: 1, Derived: derived}
 	}
 	return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 }
