@@ -687,8 +687,9 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 			}
 			deleted[id] = "deleted"
 			if keepOriginal || only != nil {
-				counts[id] = deleteCounts{Derived: s.media.dropDerived(a, only)}
-				rc.applied = true
+				n := s.media.dropDerived(a, only)
+				counts[id] = deleteCounts{Derived: n}
+				rc.applied = rc.applied || n > 0
 				continue
 			}
 			derived, err := s.trashLocked(a)
@@ -750,8 +751,9 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	for _, a := range sel {
 		deleted[a.PublicID] = "deleted"
 		if keepOriginal || only != nil {
-			counts[a.PublicID] = deleteCounts{Derived: s.media.dropDerived(a, only)}
-			rc.applied = true
+			n := s.media.dropDerived(a, only)
+			counts[a.PublicID] = deleteCounts{Derived: n}
+			rc.applied = rc.applied || n > 0
 			continue
 		}
 		derived, err := s.trashLocked(a)
