@@ -132,8 +132,16 @@ func TestMockWalk(t *testing.T) {
 		}},
 		{"ResourceByAssetID", func(ctx context.Context, s *Service) error { _, err := s.ResourceByAssetID(ctx, aID, nil); return err }},
 		{"UpdateResource", func(ctx context.Context, s *Service) error {
-			_, err := s.UpdateResource(ctx, "walk/a", &UpdateResourceParams{DisplayName: "A"})
-			return err
+			r, err := s.UpdateResource(ctx, "walk/a", &UpdateResourceParams{DisplayName: "A", Tags: Tags{"walk", "keep", "upd"}})
+			if err != nil {
+				return err
+			}
+			// last_updated dates the tags change; context and metadata were not changed after the upload.
+			lu := r.LastUpdated
+			if lu.TagsUpdatedAt.IsZero() || !lu.TagsUpdatedAt.Equal(lu.UpdatedAt.Time) || !lu.ContextUpdatedAt.IsZero() || !lu.MetadataUpdatedAt.IsZero() {
+				return fmt.Errorf("last_updated %+v, want tags_updated_at = updated_at and no context or metadata times", lu)
+			}
+			return nil
 		}},
 		{"UpdateResourceByAssetID", func(ctx context.Context, s *Service) error {
 			_, err := s.UpdateResourceByAssetID(ctx, bID, &UpdateResourceParams{DisplayName: "B"})

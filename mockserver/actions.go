@@ -90,13 +90,15 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		return nil, resourceNotFound(id)
 	}
 	changed := false
+	var attrs attr
 	if p.has("tags") {
-		a.Tags, changed = p.list("tags"), true
+		a.Tags, changed, attrs = p.list("tags"), true, attrs|attrTags
 	}
 	if p.has("context") {
-		a.Context, changed = p.pipeMap("context"), true
+		a.Context, changed, attrs = p.pipeMap("context"), true, attrs|attrContext
 	}
 	if meta != nil {
+		attrs |= attrMetadata
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}
@@ -112,7 +114,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		a.DisplayName, changed = v, true
 	}
 	if changed {
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), attrs)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
 		}
@@ -129,9 +131,11 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 	return res, nil
 }
 
-// trashLocked moves a live asset to the trash (kept for restore). Caller
-// holds s.mu.
-func (s *Server) trashLocked(a *asset) error {
+// trashLocked moves a live asset to the trash (kept for restore) and
+// deletes its derived assets, which a restore does not bring back; it
+// returns how many derived assets went. Caller holds s.mu.
+func (s *Server) trashLocked(a *asset) (int, error) {
+	derived := s.media.dropDerived(a, nil)
 	s.st.remove(a)
 	if prev, ok := s.st.trash[a.key()]; ok {
 		s.blobs.remove(prev.Blob)
@@ -140,7 +144,7 @@ func (s *Server) trashLocked(a *asset) error {
 	a.Deleted = true
 	a.DeletedAt = s.Now().UTC()
 	s.st.trash[a.key()] = a
-	return s.persist.saveAsset(a)
+	return derived, s.persist.saveAsset(a)
 }
 
 func (s *Server) handleDestroy(rc *reqCtx) (any, error) {
@@ -169,7 +173,7 @@ func (s *Server) destroy(rc *reqCtx, find func() *asset) (any, error) {
 	if a == nil {
 		return map[string]string{"result": "not found"}, nil
 	}
-	if err := s.trashLocked(a); err != nil {
+	if _, err := s.trashLocked(a); err != nil {
 		return nil, err
 	}
 	rc.applied = true
@@ -211,7 +215,7 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 			if !overwrite {
 				return nil, badRequest("Resource already exists - %s", to)
 			}
-			if err := s.trashLocked(existing); err != nil {
+			if _, err := s.trashLocked(existing); err != nil {
 				return nil, err
 			}
 		}
@@ -223,7 +227,7 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 				a.Folder = ""
 			}
 		}
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), attrPublicID)
 		s.st.put(a)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
@@ -287,7 +291,7 @@ func (s *Server) handleTags(rc *reqCtx) (any, error) {
 	changed := []string{}
 	now := s.Now().UTC()
 	touch := func(a *asset) error {
-		a.UpdatedAt = now
+		a.touch(now, attrTags)
 		changed = append(changed, a.PublicID)
 		rc.applied = true
 		return s.persist.saveAsset(a)
@@ -297,7 +301,7 @@ func (s *Server) handleTags(rc *reqCtx) (any, error) {
 			before := len(a.Tags)
 			a.Tags = removeAll(a.Tags, tags)
 			if len(a.Tags) != before {
-				a.UpdatedAt = now
+				a.touch(now, attrTags)
 				if err := s.persist.saveAsset(a); err != nil {
 					return nil, err
 				}
@@ -367,7 +371,7 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.updateAssets(rc, as, func(a *asset) {
+	return s.updateAssets(rc, as, attrContext, func(a *asset) {
 		if cmd == "remove_all" {
 			a.Context = nil
 			return
@@ -386,12 +390,13 @@ func (s *Server) handleContext(rc *reqCtx) (any, error) {
 }
 
 // updateAssets applies edit to each asset, stamps and persists it, and
-// answers {"public_ids": [...]} with the IDs it updated. Caller holds s.mu.
-func (s *Server) updateAssets(rc *reqCtx, as []*asset, edit func(*asset)) (any, error) {
+// answers {"public_ids": [...]} with the IDs it updated; what names the
+// attribute edit changes. Caller holds s.mu.
+func (s *Server) updateAssets(rc *reqCtx, as []*asset, what attr, edit func(*asset)) (any, error) {
 	changed := []string{}
 	for _, a := range as {
 		edit(a)
-		a.UpdatedAt = s.Now().UTC()
+		a.touch(s.Now().UTC(), what)
 		if err := s.persist.saveAsset(a); err != nil {
 			return nil, err
 		}
@@ -422,7 +427,7 @@ func (s *Server) handleMetadata(rc *reqCtx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.updateAssets(rc, as, func(a *asset) {
+	return s.updateAssets(rc, as, attrMetadata, func(a *asset) {
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -75,4 +76,39 @@ func (s *Server) deleteBackup(rc *reqCtx) (any, error) {
 	}
 	rc.applied = true
 	return deleteBackupResponse{AssetID: assetID, DeletedVersionIDs: ids}, nil
+}
+
+// handleDownloadBackup serves a backed-up version of an asset (GET
+// download_backup?asset_id=..&version_id=.., a signed URL). The backups are
+// the ones deleteBackup knows: the current version of a live asset and the
+// last version of a deleted one.
+func (s *Server) handleDownloadBackup(rc *reqCtx) (any, error) {
+	assetID, versionID := rc.p.get("asset_id"), rc.p.get("version_id")
+	if assetID == "" {
+		return nil, missingParam("asset_id")
+	}
+	if versionID == "" {
+		return nil, missingParam("version_id")
+	}
+	s.mu.RLock()
+	var found asset
+	ok := false
+	if a := s.st.byID[assetID]; a != nil && a.VersionID == versionID {
+		found, ok = *a, true
+	}
+	for _, a := range s.st.trash {
+		if !ok && a.AssetID == assetID && a.VersionID == versionID {
+			found, ok = *a, true
+		}
+	}
+	gone := s.st.parity.deletedBackups[assetID+"/"+versionID]
+	s.mu.RUnlock()
+	if !ok || gone {
+		return nil, notFound("Backup version not found - %s", versionID)
+	}
+	name := path.Base(found.PublicID)
+	if found.Format != "" {
+		name += "." + found.Format
+	}
+	return s.serveBlob(rc, found.Blob, contentTypeFor(found.Format, found.PublicID), found.ETag, name, true)
 }

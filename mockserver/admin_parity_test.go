@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"github.com/cldrest/cldrest/mockserver/transform"
 
 	"net/url"
@@ -132,6 +133,43 @@ func TestDeleteBackup(t *testing.T) {
 	mustStatus(t, admin(t, s, "DELETE", "/v1_1/demo/resources/backup/"+strings.Repeat("0", 32), map[string]any{"version_ids": []string{"v"}}), 404)
 	if r := admin(t, s, "DELETE", "/v1_1/demo/resources/backup/"+assetID, nil); r.status != 400 && r.status != 404 {
 		t.Fatalf("no version_ids: %d %s", r.status, r.body)
+	}
+}
+
+// TestDownloadBackup: the signed GET download_backup serves the bytes of a
+// backed-up version (of a live or a deleted asset), refuses a bad signature,
+// and answers 404 once the backup is deleted.
+func TestDownloadBackup(t *testing.T) {
+	s := New(fixedClock())
+	data := pngBytes(5, 3, 77)
+	up := uploadFile(t, s, "image", url.Values{"public_id": {"bk"}}, "a.png", data)
+	mustStatus(t, up, 200)
+	assetID, versionID := up.str("asset_id"), up.str("version_id")
+	get := func(p url.Values) result {
+		return serve(t, s, newReq("GET", "/v1_1/demo/download_backup?"+p.Encode(), nil, ""))
+	}
+	q := url.Values{"asset_id": {assetID}, "version_id": {versionID}}
+	r := get(signed(t, q, DefaultAPIKey, DefaultAPISecret, testNow))
+	mustStatus(t, r, 200)
+	if !bytes.Equal(r.body, data) || !strings.Contains(r.header.Get("Content-Disposition"), `filename="bk.png"`) {
+		t.Fatalf("live backup: %d bytes, disposition %q", len(r.body), r.header.Get("Content-Disposition"))
+	}
+	if r := get(signed(t, q, DefaultAPIKey, "wrong-secret", testNow)); r.status != 401 {
+		t.Errorf("bad signature: %d %s", r.status, r.body)
+	}
+	mustStatus(t, admin(t, s, "DELETE", "/v1_1/demo/resources/image/upload", map[string]any{"public_ids": []string{"bk"}}), 200)
+	if r := get(signed(t, q, DefaultAPIKey, DefaultAPISecret, testNow)); r.status != 200 || !bytes.Equal(r.body, data) {
+		t.Errorf("backup of a deleted asset: %d %.100s", r.status, r.body)
+	}
+	if r := get(signed(t, url.Values{"asset_id": {assetID}, "version_id": {"nope"}}, DefaultAPIKey, DefaultAPISecret, testNow)); r.status != 404 || r.msg() != "Backup version not found - nope" {
+		t.Errorf("unknown version: %d %s", r.status, r.body)
+	}
+	mustStatus(t, admin(t, s, "DELETE", "/v1_1/demo/resources/backup/"+assetID, map[string]any{"version_ids": []string{versionID}}), 200)
+	if r := get(signed(t, q, DefaultAPIKey, DefaultAPISecret, testNow)); r.status != 404 {
+		t.Errorf("deleted backup: %d %s", r.status, r.body)
+	}
+	if r := get(signed(t, url.Values{"asset_id": {assetID}}, DefaultAPIKey, DefaultAPISecret, testNow)); r.status != 400 || r.msg() != "Missing required parameter - version_id" {
+		t.Errorf("no version_id: %d %s", r.status, r.body)
 	}
 }
 

@@ -185,7 +185,26 @@ func (d resourceDetails) MarshalJSON() ([]byte, error) {
 }
 
 type lastUpdatedJSON struct {
-	UpdatedAt string `json:"updated_at"`
+	AccessControlUpdatedAt string `json:"access_control_updated_at,omitempty"`
+	ContextUpdatedAt       string `json:"context_updated_at,omitempty"`
+	MetadataUpdatedAt      string `json:"metadata_updated_at,omitempty"`
+	PublicIDUpdatedAt      string `json:"public_id_updated_at,omitempty"`
+	TagsUpdatedAt          string `json:"tags_updated_at,omitempty"`
+	UpdatedAt              string `json:"updated_at"`
+}
+
+// lastUpdated renders an asset's change times; an attribute never changed
+// after the upload is left out, as Cloudinary does.
+func lastUpdated(a *asset) lastUpdatedJSON {
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return rfc3339(t)
+	}
+	return lastUpdatedJSON{AccessControlUpdatedAt: at(a.AccessControlUpdatedAt), ContextUpdatedAt: at(a.ContextUpdatedAt),
+		MetadataUpdatedAt: at(a.MetadataUpdatedAt), PublicIDUpdatedAt: at(a.PublicIDUpdatedAt),
+		TagsUpdatedAt: at(a.TagsUpdatedAt), UpdatedAt: rfc3339(a.UpdatedAt)}
 }
 
 type versionJSON struct {
@@ -207,7 +226,7 @@ func (s *Server) detailResource(rc *reqCtx, a *asset) resourceDetails {
 		OriginalFilename: a.OriginalFilename, Tags: nonNil(a.Tags), Metadata: a.Metadata, Moderation: a.Moderation,
 		ETag: a.ETag, Placeholder: a.Placeholder, AccessMode: a.AccessMode, AccessControl: a.AccessControl,
 		QualityOverride: a.QualityOverride, URL: u, SecureURL: u,
-		LastUpdated: lastUpdatedJSON{UpdatedAt: a.UpdatedAt.UTC().Format(time.RFC3339)},
+		LastUpdated: lastUpdated(a),
 	}
 	if a.Width > 0 || a.Height > 0 {
 		d.Width, d.Height = a.Width, a.Height
@@ -568,13 +587,15 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			return nil, err
 		}
 	}
+	var attrs attr
 	if p.has("tags") {
-		a.Tags = p.list("tags")
+		a.Tags, attrs = p.list("tags"), attrs|attrTags
 	}
 	if p.has("context") {
-		a.Context = p.pipeMap("context")
+		a.Context, attrs = p.pipeMap("context"), attrs|attrContext
 	}
 	if meta != nil {
+		attrs |= attrMetadata
 		if a.Metadata == nil {
 			a.Metadata = map[string]any{}
 		}
@@ -593,7 +614,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 		a.CustomCoords = custom
 	}
 	if access != nil {
-		a.AccessControl = access
+		a.AccessControl, attrs = access, attrs|attrAccessControl
 	}
 	if regions != nil {
 		a.Regions = regions
@@ -612,7 +633,7 @@ func (s *Server) updateAsset(rc *reqCtx, key assetKey) (any, error) {
 			a.Moderation = append(a.Moderation, moderation{Kind: "manual", Status: ms, UpdatedAt: s.Now().UTC()})
 		}
 	}
-	a.UpdatedAt = s.Now().UTC()
+	a.touch(s.Now().UTC(), attrs)
 	if err := s.persist.saveAsset(a); err != nil {
 		return nil, err
 	}
@@ -653,6 +674,7 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 			return nil, badRequest("Too many public_ids: at most 100 per call")
 		}
 		keepOriginal, _ := p.boolean("keep_original", false)
+		only := s.derivedTransformations(p)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		deleted := map[string]string{}
@@ -664,15 +686,18 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 				continue
 			}
 			deleted[id] = "deleted"
-			if keepOriginal || p.has("transformations") {
-				counts[id] = deleteCounts{}
+			if keepOriginal || only != nil {
+				n := s.media.dropDerived(a, only)
+				counts[id] = deleteCounts{Derived: n}
+				rc.applied = rc.applied || n > 0
 				continue
 			}
-			if err := s.trashLocked(a); err != nil {
+			derived, err := s.trashLocked(a)
+			if err != nil {
 				return nil, err
 			}
 			rc.applied = true
-			counts[id] = deleteCounts{Original: 1}
+			counts[id] = deleteCounts{Original: 1, Derived: derived}
 		}
 		return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 	}
@@ -698,6 +723,7 @@ type deleteResult struct {
 // first) and reports partial with a next_cursor when more remain.
 func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error) {
 	keepOriginal, _ := rc.p.boolean("keep_original", false)
+	only := s.derivedTransformations(rc.p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cursor := rc.p.get("next_cursor")
@@ -724,15 +750,18 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	counts := map[string]deleteCounts{}
 	for _, a := range sel {
 		deleted[a.PublicID] = "deleted"
-		if keepOriginal {
-			counts[a.PublicID] = deleteCounts{}
+		if keepOriginal || only != nil {
+			n := s.media.dropDerived(a, only)
+			counts[a.PublicID] = deleteCounts{Derived: n}
+			rc.applied = rc.applied || n > 0
 			continue
 		}
-		if err := s.trashLocked(a); err != nil {
+		derived, err := s.trashLocked(a)
+		if err != nil {
 			return nil, err
 		}
 		rc.applied = true
-		counts[a.PublicID] = deleteCounts{Original: 1}
+		counts[a.PublicID] = deleteCounts{Original: 1, Derived: derived}
 	}
 	res := deleteResult{Deleted: deleted, DeletedCounts: counts, Partial: partial}
 	if partial {
@@ -764,12 +793,13 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 			deleted[id] = "not_found"
 			continue
 		}
-		if err := s.trashLocked(a); err != nil {
+		derived, err := s.trashLocked(a)
+		if err != nil {
 			return nil, err
 		}
 		rc.applied = true
 		deleted[id] = "deleted"
-		counts[id] = deleteCounts{Original: 1}
+		counts[id] = deleteCounts{Original: 1, Derived: derived}
 	}
 	return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 }

@@ -372,3 +372,160 @@ func TestSearch(t *testing.T) {
 	}
 	_ = http.MethodGet
 }
+
+// TestLastUpdatedPerAttribute: the details' last_updated carries the time
+// each attribute last changed, from every handler that changes it, and
+// leaves out the attributes never changed since the upload.
+func TestLastUpdatedPerAttribute(t *testing.T) {
+	s := New(fixedClock())
+	if err := s.PutMetadataField([]byte(`{"type":"string","external_id":"note","label":"Note"}`)); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"lu"}, "tags": {"a"}}, "a.png", pngBytes(2, 2, 1)), 200)
+	details := func(id string) map[string]any {
+		t.Helper()
+		r := admin(t, s, "GET", "/v1_1/demo/resources/image/upload/"+id, nil)
+		mustStatus(t, r, 200)
+		return r.json["last_updated"].(map[string]any)
+	}
+	at := func(minutes int) string {
+		return testNow.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)
+	}
+	step := 0
+	next := func() { step++; s.Advance(time.Minute) }
+	want := map[string]any{"updated_at": at(0)}
+	check := func(what, id string) {
+		t.Helper()
+		if got := details(id); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("after %s: last_updated %v, want %v", what, got, want)
+		}
+	}
+	check("upload", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/tags", url.Values{"command": {"add"}, "tag": {"b"}, "public_ids[]": {"lu"}}), 200)
+	want["tags_updated_at"], want["updated_at"] = at(step), at(step)
+	check("tags add", "lu")
+
+	next() // a tag command that changes nothing stamps nothing
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/tags", url.Values{"command": {"remove"}, "tag": {"zz"}, "public_ids[]": {"lu"}}), 200)
+	check("a tags remove that changes nothing", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/context", url.Values{"command": {"add"}, "context": {"alt=x"}, "public_ids[]": {"lu"}}), 200)
+	want["context_updated_at"], want["updated_at"] = at(step), at(step)
+	check("context add", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/metadata", url.Values{"metadata": {"note=hi"}, "public_ids[]": {"lu"}}), 200)
+	want["metadata_updated_at"], want["updated_at"] = at(step), at(step)
+	check("metadata", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/explicit", url.Values{"public_id": {"lu"}, "type": {"upload"}, "tags": {"c"}}), 200)
+	want["tags_updated_at"], want["updated_at"] = at(step), at(step)
+	check("explicit tags", "lu")
+
+	next()
+	mustStatus(t, postForm(t, s, "/v1_1/demo/image/rename", url.Values{"from_public_id": {"lu"}, "to_public_id": {"lu2"}}), 200)
+	want["public_id_updated_at"], want["updated_at"] = at(step), at(step)
+	check("rename", "lu2")
+
+	next()
+	mustStatus(t, admin(t, s, "POST", "/v1_1/demo/resources/image/upload/lu2", map[string]any{
+		"access_control": `[{"access_type":"anonymous"}]`, "context": "alt=y"}), 200)
+	want["access_control_updated_at"], want["context_updated_at"], want["updated_at"] = at(step), at(step), at(step)
+	check("admin update", "lu2")
+}
+
+// TestDerivedTransformationsAndDeleteCounts: GET /transformations lists the
+// transformations derived assets were made with (used, not named) next to
+// the named ones, details list the derived assets, and deletes count the
+// derived assets they remove.
+func TestDerivedTransformationsAndDeleteCounts(t *testing.T) {
+	s := New(fixedClock())
+	if err := s.PutTransformation("thumb", "c_fill,w_50", false); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"d1"}, "eager": {"c_fill,h_10,w_20|w_0.5"}}, "a.png", pngBytes(40, 20, 1)), 200)
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"d2"}, "eager": {"w_0.5"}}, "b.png", pngBytes(40, 20, 2)), 200)
+	mustStatus(t, uploadFile(t, s, "image", url.Values{"public_id": {"d3"}, "eager": {"w_0.5"}}, "c.png", pngBytes(40, 20, 3)), 200)
+
+	type info struct {
+		Name             string `json:"name"`
+		AllowedForStrict bool   `json:"allowed_for_strict"`
+		Used             bool   `json:"used"`
+		Named            bool   `json:"named"`
+	}
+	list := func(query string) []info {
+		t.Helper()
+		r := admin(t, s, "GET", "/v1_1/demo/transformations"+query, nil)
+		mustStatus(t, r, 200)
+		var out struct{ Transformations []info }
+		if err := json.Unmarshal(r.body, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Transformations
+	}
+	want := []info{{Name: "c_fill,h_10,w_20", Used: true}, {Name: "t_thumb", Named: true}, {Name: "w_0.5", Used: true}}
+	if got := list(""); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("transformations %v, want %v", got, want)
+	}
+	if got := list("?named=false"); fmt.Sprint(got) != fmt.Sprint([]info{want[0], want[2]}) {
+		t.Errorf("named=false: %v", got)
+	}
+	if got := list("?named=true"); fmt.Sprint(got) != fmt.Sprint([]info{want[1]}) {
+		t.Errorf("named=true: %v", got)
+	}
+	r := admin(t, s, "GET", "/v1_1/demo/transformations?transformation=w_0.5", nil)
+	mustStatus(t, r, 200)
+	derived, _ := r.json["derived"].([]any)
+	if len(derived) != 3 || r.json["named"] != false || r.json["used"] != true {
+		t.Fatalf("details of w_0.5: %s", r.body)
+	}
+	if d := derived[0].(map[string]any); d["public_id"] != "d1" || d["format"] != "png" || !strings.Contains(d["url"].(string), "/w_0.5/") {
+		t.Errorf("first derived of w_0.5: %v", d)
+	}
+	if r := admin(t, s, "GET", "/v1_1/demo/transformations?transformation=w_0.25", nil); r.status != 404 {
+		t.Errorf("a transformation nothing was derived with: %d %s", r.status, r.body)
+	}
+
+	counts := func(r result, id string) (float64, float64) {
+		t.Helper()
+		mustStatus(t, r, 200)
+		c, _ := r.json["deleted_counts"].(map[string]any)[id].(map[string]any)
+		o, _ := c["original"].(float64)
+		d, _ := c["derived"].(float64)
+		return o, d
+	}
+	// Only the derived of one transformation, keeping the original.
+	r = admin(t, s, "DELETE", "/v1_1/demo/resources/image/upload", map[string]any{"public_ids": []string{"d1"}, "transformations": "c_fill,w_20,h_10", "keep_original": true})
+	if o, d := counts(r, "d1"); o != 0 || d != 1 {
+		t.Errorf("derived delete by transformation: original %v derived %v, want 0 1: %s", o, d, r.body)
+	}
+	if got := list("?named=false"); fmt.Sprint(got) != fmt.Sprint([]info{want[2]}) {
+		t.Errorf("after deleting the only c_fill derived: %v", got)
+	}
+	// The original with its remaining derived asset.
+	r = admin(t, s, "DELETE", "/v1_1/demo/resources/image/upload", map[string]any{"public_ids": []string{"d1"}})
+	if o, d := counts(r, "d1"); o != 1 || d != 1 {
+		t.Errorf("delete by public ID: original %v derived %v, want 1 1: %s", o, d, r.body)
+	}
+	r = admin(t, s, "DELETE", "/v1_1/demo/resources/image/upload", map[string]any{"prefix": "d2"})
+	if o, d := counts(r, "d2"); o != 1 || d != 1 {
+		t.Errorf("delete by prefix: original %v derived %v, want 1 1: %s", o, d, r.body)
+	}
+	up := admin(t, s, "GET", "/v1_1/demo/resources/image/upload/d3", nil)
+	r = admin(t, s, "DELETE", "/v1_1/demo/resources", map[string]any{"asset_ids": []string{up.str("asset_id")}})
+	if o, d := counts(r, up.str("asset_id")); o != 1 || d != 1 {
+		t.Errorf("delete by asset ID: original %v derived %v, want 1 1: %s", o, d, r.body)
+	}
+	if got := list(""); fmt.Sprint(got) != fmt.Sprint([]info{want[1]}) {
+		t.Errorf("after deleting every derived asset: %v", got)
+	}
+	// A restored asset comes back without its derived assets, as on Cloudinary.
+	mustStatus(t, admin(t, s, "POST", "/v1_1/demo/resources/image/upload/restore", map[string]any{"public_ids": []string{"d1"}}), 200)
+	if r := admin(t, s, "GET", "/v1_1/demo/resources/image/upload/d1", nil); len(r.json["derived"].([]any)) != 0 {
+		t.Errorf("restored asset lists derived: %s", r.body)
+	}
+}

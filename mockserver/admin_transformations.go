@@ -6,7 +6,9 @@ import (
 	"strings"
 )
 
-// This file answers /transformations: named transformations.
+// This file answers /transformations: named transformations, and the
+// transformations derived assets were made with (named false, used true),
+// as Cloudinary lists them.
 
 type transformationInfoJSON struct {
 	Name             string `json:"name"`
@@ -23,7 +25,41 @@ type transformationList struct {
 type transformationDetails struct {
 	transformationInfoJSON
 	Info    []map[string]any `json:"info"`
-	Derived []any            `json:"derived"`
+	Derived []derivedUseJSON `json:"derived"`
+}
+
+// derivedUseJSON is one derived asset made with a transformation.
+type derivedUseJSON struct {
+	PublicID     string `json:"public_id"`
+	ResourceType string `json:"resource_type"`
+	Type         string `json:"type"`
+	Format       string `json:"format"`
+	Bytes        int64  `json:"bytes"`
+	ID           string `json:"id"`
+	URL          string `json:"url"`
+	SecureURL    string `json:"secure_url"`
+}
+
+// derivedUses returns the derived assets of live assets by the
+// transformation they were made with. Caller holds s.mu.
+func (s *Server) derivedUses(rc *reqCtx) map[string][]derivedUseJSON {
+	out := map[string][]derivedUseJSON{}
+	for _, a := range s.st.assets {
+		for _, d := range s.media.derivedOf(a) {
+			u := s.derivedURL(rc, a, d.Transformation, d.Format)
+			out[d.Transformation] = append(out[d.Transformation], derivedUseJSON{PublicID: a.PublicID, ResourceType: a.ResourceType,
+				Type: a.Type, Format: d.Format, Bytes: d.Bytes, ID: d.ID, URL: u, SecureURL: u})
+		}
+	}
+	for _, list := range out {
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].PublicID != list[j].PublicID {
+				return list[i].PublicID < list[j].PublicID
+			}
+			return list[i].Format < list[j].Format
+		})
+	}
+	return out
 }
 
 func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
@@ -40,33 +76,50 @@ func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
 	case http.MethodGet, http.MethodHead:
 		s.mu.RLock()
 		defer s.mu.RUnlock()
+		uses := s.derivedUses(rc)
 		if name != "" {
-			t := s.st.cfg.Transformations[name]
-			if t == nil {
-				return nil, notFound("Transformation %s not found", name)
+			if t := s.st.cfg.Transformations[name]; t != nil {
+				return transformationDetails{transformationInfoJSON: transformationInfoJSON{Name: "t_" + t.Name,
+					AllowedForStrict: t.AllowedForStrict, Used: len(uses["t_"+t.Name]) > 0, Named: true},
+					Info: transformationInfo(t.Transformation), Derived: nonNilUses(uses["t_"+t.Name])}, nil
 			}
-			return transformationDetails{transformationInfoJSON: transformationInfoJSON{Name: "t_" + t.Name,
-				AllowedForStrict: t.AllowedForStrict, Named: true}, Info: transformationInfo(t.Transformation), Derived: []any{}}, nil
+			raw := firstNonEmpty(rc.pv("name"), p.get("transformation"))
+			if plan, err := s.parsePlan(raw); err == nil && len(uses[plan.String()]) > 0 {
+				t := plan.String()
+				return transformationDetails{transformationInfoJSON: transformationInfoJSON{Name: t, Used: true},
+					Info: transformationInfo(t), Derived: uses[t]}, nil
+			}
+			return nil, notFound("Transformation %s not found", raw)
 		}
 		max, err := maxResults(p, 10, 500)
 		if err != nil {
 			return nil, err
 		}
-		var names []string
-		for n := range s.st.cfg.Transformations {
-			names = append(names, n)
+		wantNamed, byNamed := true, p.has("named")
+		if byNamed {
+			if wantNamed, err = p.boolean("named", false); err != nil {
+				return nil, err
+			}
 		}
-		sort.Strings(names)
-		pg, next, err := page(names, max, p.get("next_cursor"), func(n string) string { return n })
+		var list []transformationInfoJSON
+		if !byNamed || wantNamed {
+			for n, t := range s.st.cfg.Transformations {
+				list = append(list, transformationInfoJSON{Name: "t_" + n, AllowedForStrict: t.AllowedForStrict, Used: len(uses["t_"+n]) > 0, Named: true})
+			}
+		}
+		if !byNamed || !wantNamed {
+			for t := range uses {
+				if !strings.HasPrefix(t, "t_") || s.st.cfg.Transformations[strings.TrimPrefix(t, "t_")] == nil {
+					list = append(list, transformationInfoJSON{Name: t, Used: true})
+				}
+			}
+		}
+		sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+		pg, next, err := page(list, max, p.get("next_cursor"), func(t transformationInfoJSON) string { return t.Name })
 		if err != nil {
 			return nil, err
 		}
-		res := transformationList{Transformations: []transformationInfoJSON{}, NextCursor: next}
-		for _, n := range pg {
-			t := s.st.cfg.Transformations[n]
-			res.Transformations = append(res.Transformations, transformationInfoJSON{Name: "t_" + n, AllowedForStrict: t.AllowedForStrict, Named: true})
-		}
-		return res, nil
+		return transformationList{Transformations: append([]transformationInfoJSON{}, pg...), NextCursor: next}, nil
 	case http.MethodPost:
 		t := p.get("transformation")
 		if name == "" {
@@ -125,4 +178,11 @@ func (s *Server) adminTransformations(rc *reqCtx) (any, error) {
 		return messageResponse{Message: "deleted"}, nil
 	}
 	return nil, methodNotAllowed(m)
+}
+
+func nonNilUses(u []derivedUseJSON) []derivedUseJSON {
+	if u == nil {
+		return []derivedUseJSON{}
+	}
+	return u
 }

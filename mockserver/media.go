@@ -213,6 +213,54 @@ func (s *Server) deleteDerived(ids []string) map[string]string {
 	return out
 }
 
+// dropDerived removes the derived assets of a (all of them, or only those
+// whose transformation is in only) and returns how many of its current
+// bytes' derived assets went, the count Cloudinary reports as
+// deleted_counts.derived.
+func (m *mediaState) dropDerived(a *asset, only map[string]bool) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	kept := m.derived[a.AssetID][:0:0]
+	for _, d := range m.derived[a.AssetID] {
+		if only != nil && !only[d.Transformation] {
+			kept = append(kept, d)
+			continue
+		}
+		if d.ETag == a.ETag {
+			n++
+		}
+	}
+	if len(kept) == 0 {
+		delete(m.derived, a.AssetID)
+	} else {
+		m.derived[a.AssetID] = kept
+	}
+	return n
+}
+
+// derivedTransformations parses the "|"-separated transformations of a
+// derived delete into the canonical forms derived assets are recorded
+// under; nil when the request names none. One the engine cannot parse is
+// kept as given: nothing was derived with it, so it deletes nothing.
+func (s *Server) derivedTransformations(p *params) map[string]bool {
+	raw := p.get("transformations")
+	if raw == "" {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, t := range strings.Split(raw, "|") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		if plan, err := s.parsePlan(t); err == nil {
+			t = plan.String()
+		}
+		out[t] = true
+	}
+	return out
+}
+
 // renderAsset renders plan on a's stored bytes, from the cache when the
 // same source, plan and format were rendered before.
 func (s *Server) renderAsset(ctx context.Context, a *asset, plan transform.Plan, format, accept string) (*cacheEntry, error) {
@@ -644,7 +692,8 @@ func addOnInfo(p *params) (map[string]any, error) {
 
 // applyIncoming replaces a's stored bytes by the incoming transformation
 // (or format conversion) of them and updates its size, bytes, etag and
-// format. Caller holds s.mu; a is not stored yet.
+// format. a is not stored yet, and the caller need not hold s.mu: the
+// render runs outside it.
 func (s *Server) applyIncoming(rc *reqCtx, a *asset, mr *mediaRequest) error {
 	if mr == nil {
 		return nil

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -602,4 +603,45 @@ func FuzzMP4Metadata(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _ = mp4Metadata(b)
 	})
+}
+
+// TestIncomingRenderOutsideLock: an upload whose incoming transformation
+// waits for a render slot does not hold the server lock meanwhile, so the
+// rest of the mock keeps answering; the upload then completes rendered.
+func TestIncomingRenderOutsideLock(t *testing.T) {
+	s := New(fixedClock())
+	ctx := t.Context()
+	for range maxConcurrentRenders { // every render slot taken
+		if err := s.media.acquire(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan result, 1)
+	go func() {
+		done <- uploadFile(t, s, "image", url.Values{"public_id": {"slow"}, "transformation": {"w_3,h_2,c_scale"}}, "a.png", pngBytes(6, 4, 1))
+	}()
+	// Wait until the upload is blocked on a render slot.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		if strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*mediaState).acquire") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the upload never waited for a render slot")
+		}
+		runtime.Gosched()
+	}
+	if !s.mu.TryLock() {
+		t.Fatal("the server lock is held while the incoming transformation waits to render")
+	}
+	s.mu.Unlock()
+	for range maxConcurrentRenders {
+		s.media.release()
+	}
+	r := <-done
+	mustStatus(t, r, 200)
+	if r.num("width") != 3 || r.num("height") != 2 {
+		t.Errorf("stored %dx%d, want the 3x2 render", r.num("width"), r.num("height"))
+	}
 }

@@ -111,7 +111,7 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 			return nil, unsupported("/asset/" + rest[1])
 		case head == "download_backup":
 			rc.label = "upload/download_backup"
-			return nil, unsupported("download_backup")
+			return s.methodPOST(signedAction(s.handleDownloadBackup), true), nil
 		case s.admin.roots[head]:
 			rc.label = "admin/" + head
 			return s.adminEntry, nil

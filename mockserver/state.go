@@ -14,39 +14,71 @@ import (
 
 // asset is one stored asset (the current version of a public ID).
 type asset struct {
-	AssetID          string            `json:"asset_id"`
-	PublicID         string            `json:"public_id"`
-	ResourceType     string            `json:"resource_type"`
-	Type             string            `json:"type"`
-	Format           string            `json:"format,omitempty"`
-	Version          int64             `json:"version"`
-	VersionID        string            `json:"version_id"`
-	Width            int               `json:"width,omitempty"`
-	Height           int               `json:"height,omitempty"`
-	Pages            int               `json:"pages,omitempty"`
-	Bytes            int64             `json:"bytes"`
-	ETag             string            `json:"etag"`
-	CreatedAt        time.Time         `json:"created_at"`
-	UpdatedAt        time.Time         `json:"updated_at"`
-	Tags             []string          `json:"tags"`
-	Context          map[string]string `json:"context,omitempty"`
-	Metadata         map[string]any    `json:"metadata,omitempty"`
-	AssetFolder      string            `json:"asset_folder"`
-	DisplayName      string            `json:"display_name"`
-	Folder           string            `json:"folder,omitempty"`
-	OriginalFilename string            `json:"original_filename,omitempty"`
-	Placeholder      bool              `json:"placeholder"`
-	AccessMode       string            `json:"access_mode"`
-	Moderation       []moderation      `json:"moderation,omitempty"`
-	FaceCoords       [][4]int          `json:"face_coordinates,omitempty"`
-	CustomCoords     [][4]int          `json:"custom_coordinates,omitempty"`
-	AccessControl    json.RawMessage   `json:"access_control,omitempty"`
-	QualityOverride  string            `json:"quality_override,omitempty"`
-	Regions          json.RawMessage   `json:"regions,omitempty"`
-	Blob             string            `json:"blob"`
-	Seq              int64             `json:"seq"` // creation order, breaks created_at ties
-	Deleted          bool              `json:"deleted,omitempty"`
-	DeletedAt        time.Time         `json:"deleted_at,omitzero"`
+	AssetID      string    `json:"asset_id"`
+	PublicID     string    `json:"public_id"`
+	ResourceType string    `json:"resource_type"`
+	Type         string    `json:"type"`
+	Format       string    `json:"format,omitempty"`
+	Version      int64     `json:"version"`
+	VersionID    string    `json:"version_id"`
+	Width        int       `json:"width,omitempty"`
+	Height       int       `json:"height,omitempty"`
+	Pages        int       `json:"pages,omitempty"`
+	Bytes        int64     `json:"bytes"`
+	ETag         string    `json:"etag"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	// The times single attributes last changed (the details' last_updated).
+	TagsUpdatedAt          time.Time         `json:"tags_updated_at,omitzero"`
+	ContextUpdatedAt       time.Time         `json:"context_updated_at,omitzero"`
+	MetadataUpdatedAt      time.Time         `json:"metadata_updated_at,omitzero"`
+	PublicIDUpdatedAt      time.Time         `json:"public_id_updated_at,omitzero"`
+	AccessControlUpdatedAt time.Time         `json:"access_control_updated_at,omitzero"`
+	Tags                   []string          `json:"tags"`
+	Context                map[string]string `json:"context,omitempty"`
+	Metadata               map[string]any    `json:"metadata,omitempty"`
+	AssetFolder            string            `json:"asset_folder"`
+	DisplayName            string            `json:"display_name"`
+	Folder                 string            `json:"folder,omitempty"`
+	OriginalFilename       string            `json:"original_filename,omitempty"`
+	Placeholder            bool              `json:"placeholder"`
+	AccessMode             string            `json:"access_mode"`
+	Moderation             []moderation      `json:"moderation,omitempty"`
+	FaceCoords             [][4]int          `json:"face_coordinates,omitempty"`
+	CustomCoords           [][4]int          `json:"custom_coordinates,omitempty"`
+	AccessControl          json.RawMessage   `json:"access_control,omitempty"`
+	QualityOverride        string            `json:"quality_override,omitempty"`
+	Regions                json.RawMessage   `json:"regions,omitempty"`
+	Blob                   string            `json:"blob"`
+	Seq                    int64             `json:"seq"` // creation order, breaks created_at ties
+	Deleted                bool              `json:"deleted,omitempty"`
+	DeletedAt              time.Time         `json:"deleted_at,omitzero"`
+}
+
+// attr names the asset attributes whose change times last_updated reports.
+type attr uint8
+
+const (
+	attrTags attr = 1 << iota
+	attrContext
+	attrMetadata
+	attrPublicID
+	attrAccessControl
+)
+
+// touch records a change at now: updated_at, and the change time of each
+// attribute in changed.
+func (a *asset) touch(now time.Time, changed attr) {
+	a.UpdatedAt = now
+	for _, f := range []struct {
+		bit attr
+		at  *time.Time
+	}{{attrTags, &a.TagsUpdatedAt}, {attrContext, &a.ContextUpdatedAt}, {attrMetadata, &a.MetadataUpdatedAt},
+		{attrPublicID, &a.PublicIDUpdatedAt}, {attrAccessControl, &a.AccessControlUpdatedAt}} {
+		if changed&f.bit != 0 {
+			*f.at = now
+		}
+	}
 }
 
 type moderation struct {

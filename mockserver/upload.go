@@ -478,26 +478,12 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	now := s.Now().UTC().Truncate(time.Second)
 	key := assetKey{rt, typ, publicID}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := s.st.assets[key]
-	if old != nil && !overwrite {
-		sp.abort()
-		res := s.assetResponse(rc, old, true)
-		res["existing"] = true
-		return res, nil
-	}
-	version := now.Unix()
-	if old != nil && version <= old.Version {
-		version = old.Version + 1
-	}
 	a := &asset{
 		AssetID:          s.newHexID(),
 		PublicID:         publicID,
 		ResourceType:     rt,
 		Type:             typ,
 		Format:           det.format,
-		Version:          version,
 		VersionID:        s.newHexID(),
 		Width:            det.width,
 		Height:           det.height,
@@ -525,16 +511,32 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if det.rt == "image" && det.format == "pdf" {
 		a.Pages = 1
 	}
-	if old != nil {
-		a.AssetID = old.AssetID // the asset ID is immutable across overwrites
-	}
 	a.Blob = a.VersionID
 	if err := sp.commit(a.Blob); err != nil {
 		return nil, err
 	}
+	// The incoming transformation renders before the lock is taken, so a
+	// slow render never stalls the rest of the mock.
 	if err := s.applyIncoming(rc, a, media); err != nil {
 		s.blobs.remove(a.Blob)
 		return nil, err
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.st.assets[key]
+	if old != nil && !overwrite {
+		s.blobs.remove(a.Blob)
+		res := s.assetResponse(rc, old, true)
+		res["existing"] = true
+		return res, nil
+	}
+	a.Version = now.Unix()
+	if old != nil && a.Version <= old.Version {
+		a.Version = old.Version + 1
+	}
+	if old != nil {
+		a.AssetID = old.AssetID // the asset ID is immutable across overwrites
 	}
 	if err := s.storeLocked(a, old); err != nil {
 		return nil, err
