@@ -89,8 +89,10 @@ func TestE2EJournalLock(t *testing.T) {
 	n := 20
 	dir, want := makeFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	// Slow uploads keep the first run busy while the second starts.
-	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "delay", "delay": "100ms"}, nil)
+	// Slow uploads keep the first run busy (about 3 s: 20 files of 300 ms
+	// two at a time) while the second starts and is refused, which takes a
+	// process start and a journal open, with room for a loaded machine.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "delay", "delay": "300ms"}, nil)
 	first := exec.Command(e2eBin, "upload", "--concurrency", "2", "--journal", journal, "--json", dir)
 	first.Env = e2eEnv(m.url)
 	var out1 lockedBuffer
