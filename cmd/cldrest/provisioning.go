@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -96,6 +97,38 @@ a create command.`,
 	return cmd
 }
 
+// printTable prints every item of seq: one JSON object a line with asJSON,
+// else a table under header (tab-separated columns, one row from row) and
+// a count line ("3 users", "1 user").
+func printTable[T any](out io.Writer, asJSON bool, header string, seq iter.Seq2[T, error], row func(T) string, one, many string) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	if !asJSON {
+		fmt.Fprintln(tw, header)
+	}
+	n := 0
+	for v, err := range seq {
+		if err != nil {
+			return err
+		}
+		n++
+		if asJSON {
+			if err := printJSON(out, v, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintln(tw, row(v))
+	}
+	if asJSON {
+		return nil
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, plural(n, one, many))
+	return nil
+}
+
 // group is a noun command whose verbs are its subcommands.
 func group(use, short, example, missing string, subs ...*cobra.Command) *cobra.Command {
 	c := &cobra.Command{
@@ -143,33 +176,10 @@ func newSubAccountsCmd(a *provisioningCmd) *cobra.Command {
 				return err
 			}
 			return a.run(cmd, func(ctx context.Context, svc *account.Service) error {
-				out := cmd.OutOrStdout()
-				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				if !a.json {
-					fmt.Fprintln(tw, "ID\tCLOUD NAME\tNAME\tENABLED\tKEYS\tCREATED")
-				}
-				n := 0
-				for sa, err := range svc.SubAccountsAll(ctx, &account.SubAccountsOptions{Enabled: en, Prefix: prefix, IDs: splitList(ids...)}) {
-					if err != nil {
-						return err
-					}
-					n++
-					if a.json {
-						if err := printJSON(out, sa, nil); err != nil {
-							return err
-						}
-						continue
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%t\t%d\t%s\n", sa.ID, sa.CloudName, sa.Name, sa.Enabled, len(sa.APIAccessKeys), day(sa.CreatedAt))
-				}
-				if a.json {
-					return nil
-				}
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "%d sub-accounts\n", n)
-				return nil
+				return printTable(cmd.OutOrStdout(), a.json, "ID\tCLOUD NAME\tNAME\tENABLED\tKEYS\tCREATED", svc.SubAccountsAll(ctx, &account.SubAccountsOptions{Enabled: en, Prefix: prefix, IDs: splitList(ids...)}),
+					func(sa account.SubAccount) string {
+						return fmt.Sprintf("%s\t%s\t%s\t%t\t%d\t%s", sa.ID, sa.CloudName, sa.Name, sa.Enabled, len(sa.APIAccessKeys), day(sa.CreatedAt))
+					}, "sub-account", "sub-accounts")
 			})
 		},
 	}
@@ -243,37 +253,14 @@ func newUsersCmd(a *provisioningCmd) *cobra.Command {
 				return err
 			}
 			return a.run(cmd, func(ctx context.Context, svc *account.Service) error {
-				out := cmd.OutOrStdout()
-				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				if !a.json {
-					fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSTATUS\tENABLED")
-				}
-				n := 0
-				for u, err := range svc.UsersAll(ctx, &account.UsersOptions{Prefix: prefix, SubAccountID: subAccount, Pending: pend}) {
-					if err != nil {
-						return err
-					}
-					n++
-					if a.json {
-						if err := printJSON(out, u, nil); err != nil {
-							return err
+				return printTable(cmd.OutOrStdout(), a.json, "ID\tEMAIL\tNAME\tROLE\tSTATUS\tENABLED", svc.UsersAll(ctx, &account.UsersOptions{Prefix: prefix, SubAccountID: subAccount, Pending: pend}),
+					func(u account.User) string {
+						status := "active"
+						if u.Pending {
+							status = "pending"
 						}
-						continue
-					}
-					status := "active"
-					if u.Pending {
-						status = "pending"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%t\n", u.ID, u.Email, u.Name, u.Role, status, u.Enabled)
-				}
-				if a.json {
-					return nil
-				}
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "%d users\n", n)
-				return nil
+						return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%t", u.ID, u.Email, u.Name, u.Role, status, u.Enabled)
+					}, "user", "users")
 			})
 		},
 	}
@@ -332,33 +319,10 @@ func newAccessKeysCmd(a *provisioningCmd) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.run(cmd, func(ctx context.Context, svc *account.Service) error {
-				out := cmd.OutOrStdout()
-				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				if !a.json {
-					fmt.Fprintln(tw, "API KEY\tNAME\tENABLED\tCREATED")
-				}
-				n := 0
-				for k, err := range svc.AccessKeysAll(ctx, args[0], &account.AccessKeysOptions{SortBy: account.SortByCreatedAt, SortOrder: "asc"}) {
-					if err != nil {
-						return err
-					}
-					n++
-					if a.json {
-						if err := printJSON(out, k, nil); err != nil {
-							return err
-						}
-						continue
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%t\t%s\n", k.APIKey, k.Name, k.Enabled, day(k.CreatedAt))
-				}
-				if a.json {
-					return nil
-				}
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "%d access keys\n", n)
-				return nil
+				return printTable(cmd.OutOrStdout(), a.json, "API KEY\tNAME\tENABLED\tCREATED", svc.AccessKeysAll(ctx, args[0], &account.AccessKeysOptions{SortBy: account.SortByCreatedAt, SortOrder: "asc"}),
+					func(k account.AccessKey) string {
+						return fmt.Sprintf("%s\t%s\t%t\t%s", k.APIKey, k.Name, k.Enabled, day(k.CreatedAt))
+					}, "access key", "access keys")
 			})
 		},
 	}

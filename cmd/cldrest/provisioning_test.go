@@ -78,7 +78,7 @@ func TestAccountUsageErrors(t *testing.T) {
 func TestAccountInProcessMock(t *testing.T) {
 	t.Setenv("CLOUDINARY_ACCOUNT_URL", "")
 	stdout, stderr, code := cli(t, "", "account", "sub-accounts", "ls", "--mock")
-	if code != 0 || !strings.Contains(stdout, "demo") || !strings.Contains(stdout, "1 sub-accounts") || !strings.Contains(stderr, "in-process mock") {
+	if code != 0 || !strings.Contains(stdout, "demo") || !strings.Contains(stdout, "1 sub-account\n") || !strings.Contains(stderr, "in-process mock") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	stdout, _, code = cli(t, "", "account", "sub-accounts", "create", "Shop", "--cloud-name", "shop_1", "--mock")
@@ -212,7 +212,7 @@ func TestE2EAccount(t *testing.T) {
 	if !strings.Contains(out, "ann@example.com") || !strings.Contains(out, "pending") {
 		t.Fatalf("users ls:\n%s", out)
 	}
-	step(0, "1 users", "account", "users", "ls", "--prefix", "bo")
+	step(0, "1 user\n", "account", "users", "ls", "--prefix", "bo")
 	step(1, "already exists", "account", "users", "create", "ANN@example.com", "--name", "A", "--role", "admin")
 
 	// Wrong provisioning secret: a configuration error (exit 2) that names
