@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"path"
@@ -9,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/cldrest/cldrest/internal/searchexpr"
 )
 
 // This file answers folders/search (the search expression language over
@@ -83,26 +80,14 @@ func (s *Server) folderSearch(rc *reqCtx) (any, error) {
 	}
 	p := rc.p
 	start := time.Now()
-	expr, err := searchexpr.Parse(p.get("expression"))
-	if err != nil {
-		var se *searchexpr.Error
-		if errors.As(err, &se) {
-			return nil, badRequest("%s", se.Error())
+	expr, max, sorts, err := parseSearch(p, func(field string) error {
+		if !folderSortable[field] {
+			return badRequest("Invalid sort_by field %s: folders sort by name, path or created_at", field)
 		}
-		return nil, badRequest("Query Error: %v", err)
-	}
-	max, err := maxResults(p, 50, 500)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	sorts, err := parseSortBy(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, sp := range sorts {
-		if !folderSortable[sp.field] {
-			return nil, badRequest("Invalid sort_by field %s: folders sort by name, path or created_at", sp.field)
-		}
 	}
 	now := s.Now()
 	s.mu.RLock()

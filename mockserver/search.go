@@ -326,32 +326,48 @@ var sortable = map[string]bool{"created_at": true, "uploaded_at": true, "public_
 	"last_updated": true, "asset_id": true, "asset_folder": true, "resource_type": true, "type": true,
 	"access_mode": true, "pixels": true, "aspect_ratio": true, "filename": true}
 
+// parseSearch reads what every search endpoint takes: the expression,
+// max_results (default 50, at most 500) and sort_by, each sort field
+// checked by sortOK.
+func parseSearch(p *params, sortOK func(field string) error) (searchexpr.Node, int, []sortSpec, error) {
+	expr, err := searchexpr.Parse(p.get("expression"))
+	if err != nil {
+		var se *searchexpr.Error
+		if errors.As(err, &se) {
+			return nil, 0, nil, badRequest("%s", se.Error())
+		}
+		return nil, 0, nil, badRequest("Query Error: %v", err)
+	}
+	max, err := maxResults(p, 50, 500)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	sorts, err := parseSortBy(p)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	for _, sp := range sorts {
+		if err := sortOK(sp.field); err != nil {
+			return nil, 0, nil, err
+		}
+	}
+	return expr, max, sorts, nil
+}
+
 func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	if m := rc.r.Method; m != http.MethodPost && m != http.MethodGet {
 		return nil, methodNotAllowed(m)
 	}
 	p := rc.p
 	start := time.Now()
-	expr, err := searchexpr.Parse(p.get("expression"))
-	if err != nil {
-		var se *searchexpr.Error
-		if errors.As(err, &se) {
-			return nil, badRequest("%s", se.Error())
+	expr, max, sorts, err := parseSearch(p, func(field string) error {
+		if !sortable[field] {
+			return badRequest("Invalid sort_by field %s", field)
 		}
-		return nil, badRequest("Query Error: %v", err)
-	}
-	max, err := maxResults(p, 50, 500)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	sorts, err := parseSortBy(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, sp := range sorts {
-		if !sortable[sp.field] {
-			return nil, badRequest("Invalid sort_by field %s", sp.field)
-		}
 	}
 	aggs := p.list("aggregate")
 	for _, a := range aggs {
