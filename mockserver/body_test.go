@@ -10,57 +10,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-)
 
-// heapPeak samples the heap (objects, live or not yet swept) every
-// millisecond until stop is called and returns how far the peak rose above
-// the level at the start, and how much of that a full GC leaves (what is
-// retained). GC runs at GOGC=10 meanwhile, so garbage can neither hide a
-// bound violation behind a lazy collector nor fake one.
-func heapPeak() (stop func() (peak, retained int64)) {
-	old := debug.SetGCPercent(10)
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() int64 { metrics.Read(sample); return int64(sample[0].Value.Uint64()) }
-	base := read()
-	var (
-		mu   sync.Mutex
-		peak = base
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() (int64, int64) {
-		close(done)
-		wg.Wait()
-		debug.SetGCPercent(old)
-		runtime.GC()
-		return peak - base, read() - base
-	}
-}
+	"github.com/cldrest/cldrest/internal/memtest"
+)
 
 // repeatReader yields n copies of byte c, without holding them.
 type repeatReader struct {
@@ -143,7 +99,7 @@ func TestUnverifiedMemoryBounded(t *testing.T) {
 	for _, tc := range []struct{ field, enc string }{{"file", "multipart"}, {"context", "multipart"}, {"file", "urlencoded"}} {
 		field := tc.field
 		t.Run(field+"/"+tc.enc, func(t *testing.T) {
-			stop := heapPeak()
+			stop := memtest.HeapPeak()
 			statuses := make(chan int, parallel)
 			var wg sync.WaitGroup
 			for range parallel {

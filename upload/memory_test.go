@@ -4,58 +4,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/memtest"
 	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/upload"
 )
-
-// heapPeak samples the heap (objects, live or not yet swept) every
-// millisecond until stop is called, and returns how far the peak rose
-// above the level at the start. GC runs at GOGC=10 meanwhile so garbage
-// cannot hide a bound violation behind a lazy collector, nor fake one.
-func heapPeak(t testing.TB) (stop func() int64) {
-	old := debug.SetGCPercent(10)
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() int64 { metrics.Read(sample); return int64(sample[0].Value.Uint64()) }
-	base := read()
-	var (
-		mu   sync.Mutex
-		peak = base
-		done = make(chan struct{})
-		wg   sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		wg.Wait()
-		debug.SetGCPercent(old)
-		return peak - base
-	}
-}
 
 // zeroReader yields zero bytes forever.
 type zeroReader struct{}
@@ -105,9 +60,9 @@ func TestMemoryBounds(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			src := tc.src()
-			stop := heapPeak(t)
+			stop := memtest.HeapPeak()
 			res, err := e.svc.Upload(t.Context(), src, &upload.Params{ResourceType: "raw"})
-			grew := stop()
+			grew, _ := stop()
 			if err != nil {
 				t.Fatal(err)
 			}
