@@ -59,9 +59,10 @@ func sizes(n, small int) int {
 
 // mockProc is a "cldrest mock --control" child process.
 type mockProc struct {
-	url  string // CLOUDINARY_URL
-	base string // http://127.0.0.1:PORT
-	cmd  *exec.Cmd
+	url        string // CLOUDINARY_URL
+	accountURL string // CLOUDINARY_ACCOUNT_URL (its second line)
+	base       string // http://127.0.0.1:PORT
+	cmd        *exec.Cmd
 }
 
 func startMockProc(t *testing.T, extra ...string) *mockProc {
@@ -89,28 +90,33 @@ func startMockProc(t *testing.T, extra ...string) *mockProc {
 			<-done
 		}
 	})
-	lines := make(chan string, 1)
+	lines := make(chan []string, 1)
 	go func() {
 		r := bufio.NewReader(stdout)
-		line, _ := r.ReadString('\n')
-		lines <- line
+		var got []string
+		for range 2 {
+			l, _ := r.ReadString('\n')
+			got = append(got, strings.TrimSpace(l))
+		}
+		lines <- got
 		_, _ = io.Copy(io.Discard, r)
 	}()
-	var line string
+	var got []string
 	select {
-	case line = <-lines:
+	case got = <-lines:
 	case <-time.After(30 * time.Second):
 		t.Fatalf("mock did not start; stderr: %s", stderr.String())
 	}
-	raw, ok := strings.CutPrefix(strings.TrimSpace(line), "CLOUDINARY_URL=")
-	if !ok {
-		t.Fatalf("mock printed %q; stderr: %s", line, stderr.String())
+	raw, ok1 := strings.CutPrefix(got[0], "CLOUDINARY_URL=")
+	acct, ok2 := strings.CutPrefix(got[1], "CLOUDINARY_ACCOUNT_URL=")
+	if !ok1 || !ok2 {
+		t.Fatalf("mock printed %q; stderr: %s", got, stderr.String())
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &mockProc{url: raw, base: u.Query().Get("upload_prefix"), cmd: cmd}
+	return &mockProc{url: raw, accountURL: acct, base: u.Query().Get("upload_prefix"), cmd: cmd}
 }
 
 // ctl calls a /_mock/ control endpoint and decodes the answer into out.

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/url"
-	"os/exec"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -91,49 +87,8 @@ func TestAccountInProcessMock(t *testing.T) {
 // provisioning secret and returns its two URL lines.
 func startAccountMock(t *testing.T) (cloudinaryURL, accountURL string) {
 	t.Helper()
-	cmd := exec.Command(e2eBin, "mock", "--admin-budget", "0", "--account-id", "acc-e2e", "--provisioning-key", "pk", "--provisioning-secret", provCanary)
-	cmd.Env = e2eEnv("")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	lines := make(chan []string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		var got []string
-		for range 2 {
-			l, _ := r.ReadString('\n')
-			got = append(got, strings.TrimSpace(l))
-		}
-		lines <- got
-		_, _ = io.Copy(io.Discard, r)
-	}()
-	var got []string
-	select {
-	case got = <-lines:
-	case <-time.After(30 * time.Second):
-		t.Fatal("mock did not print its URLs")
-	}
-	cu, ok1 := strings.CutPrefix(got[0], "CLOUDINARY_URL=")
-	au, ok2 := strings.CutPrefix(got[1], "CLOUDINARY_ACCOUNT_URL=")
-	if !ok1 || !ok2 {
-		t.Fatalf("mock printed %q", got)
-	}
-	return cu, au
+	m := startMockProc(t, "--account-id", "acc-e2e", "--provisioning-key", "pk", "--provisioning-secret", provCanary)
+	return m.url, m.accountURL
 }
 
 // TestE2EAccount runs the cldrest binary against "cldrest mock" (another
