@@ -166,8 +166,8 @@
 // answers an empty eager[] and sends them in an "eager" notification);
 // responsive_breakpoints renders widths from the real image and keeps those
 // bytes_step apart. Explicit does the same for eager, breakpoints and
-// analysis. Derived-asset records, given face coordinates, sprite CSS and
-// the render cache live in memory: with Dir storage they are gone after a
+// analysis. Derived-asset records, sprite CSS and the render cache live in
+// memory: with Dir storage they are gone after a
 // restart (delivery URLs still render, on demand).
 //
 // Analysis, on upload, explicit and details (colors=true, ...):

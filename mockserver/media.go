@@ -749,17 +749,24 @@ func (s *Server) answerMedia(rc *reqCtx, a *asset, mr *mediaRequest, res map[str
 		return nil
 	}
 	a = a.clone()
-	var raw []byte
+	var blob io.ReadSeekCloser
 	if a.ResourceType != "raw" && mr.needsBytes() {
-		// Read while the blob is sure to exist: an overwrite may remove it
-		// once the lock is released.
+		// Open while the blob is sure to exist (an overwrite may remove it
+		// once the lock is released); read it after unlocking.
 		var err error
-		if raw, err = s.readBlob(a); err != nil {
+		if blob, err = s.openBlob(a); err != nil {
 			return err
 		}
 	}
 	s.mu.Unlock()
 	defer s.mu.Lock()
+	var raw []byte
+	if blob != nil {
+		var err error
+		if raw, err = readOpenBlob(a, blob); err != nil {
+			return err
+		}
+	}
 	if ev := rc.p.get("eval"); ev != "" {
 		s.media.mu.Lock() // stored, never run
 		if s.media.extras == nil {
@@ -1007,6 +1014,18 @@ const maxAnalysisBytes = 64 << 20
 
 // readBlob reads an asset's stored bytes.
 func (s *Server) readBlob(a *asset) ([]byte, error) {
+	r, err := s.openBlob(a)
+	if err != nil {
+		return nil, err
+	}
+	return readOpenBlob(a, r)
+}
+
+// openBlob opens an asset's bytes. An open blob stays readable after the
+// asset is overwritten or deleted (an open file survives its removal; a
+// memory blob is an immutable slice), so a caller holding s.mu may open it
+// and read it after unlocking.
+func (s *Server) openBlob(a *asset) (io.ReadSeekCloser, error) {
 	r, err := s.blobs.open(a.Blob)
 	if err != nil {
 		if errors.Is(err, errNoBytes) {
@@ -1014,6 +1033,11 @@ func (s *Server) readBlob(a *asset) ([]byte, error) {
 		}
 		return nil, resourceNotFound(a.PublicID)
 	}
+	return r, nil
+}
+
+// readOpenBlob reads and closes an opened blob, up to maxAnalysisBytes.
+func readOpenBlob(a *asset, r io.ReadCloser) ([]byte, error) {
 	defer r.Close()
 	b, err := io.ReadAll(io.LimitReader(r, maxAnalysisBytes+1))
 	if err != nil {

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/json"
 	"errors"
-	"net/http"
 	"path"
 	"regexp"
 	"strconv"
@@ -355,9 +354,6 @@ func parseSearch(p *params, sortOK func(field string) error) (searchexpr.Node, i
 }
 
 func (s *Server) adminSearch(rc *reqCtx) (any, error) {
-	if m := rc.r.Method; m != http.MethodPost && m != http.MethodGet {
-		return nil, methodNotAllowed(m)
-	}
 	p := rc.p
 	start := time.Now()
 	expr, max, sorts, err := parseSearch(p, func(field string) error {
