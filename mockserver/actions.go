@@ -221,12 +221,7 @@ func (s *Server) handleRename(rc *reqCtx) (any, error) {
 		}
 		s.st.remove(a)
 		a.PublicID, a.Type = to, toType
-		if s.cfg.folderMode == "fixed" {
-			a.Folder = path.Dir(to)
-			if a.Folder == "." {
-				a.Folder = ""
-			}
-		}
+		s.placeInFolder(a)
 		a.touch(s.Now().UTC(), attrPublicID)
 		s.st.put(a)
 		if err := s.persist.saveAsset(a); err != nil {

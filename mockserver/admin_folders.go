@@ -27,11 +27,7 @@ func (s *Server) folderSet() map[string]bool {
 		addWithParents(f)
 	}
 	for _, a := range s.st.assets {
-		if s.cfg.folderMode == "fixed" {
-			addWithParents(a.Folder)
-		} else {
-			addWithParents(a.AssetFolder)
-		}
+		addWithParents(s.folderOf(a))
 	}
 	return out
 }
@@ -177,11 +173,7 @@ func (s *Server) adminFolders(rc *reqCtx) (any, error) {
 			return nil, notFound("Can't find folder with path %s", fpath)
 		}
 		for _, a := range s.st.assets {
-			f := a.AssetFolder
-			if s.cfg.folderMode == "fixed" {
-				f = a.Folder
-			}
-			if f == fpath || strings.HasPrefix(f, fpath+"/") {
+			if f := s.folderOf(a); f == fpath || strings.HasPrefix(f, fpath+"/") {
 				return nil, badRequest("Folder is not empty")
 			}
 		}

@@ -60,11 +60,7 @@ func (s *Server) folderCreated(f string) time.Time {
 	}
 	var oldest time.Time
 	for _, a := range s.st.assets {
-		af := a.AssetFolder
-		if s.cfg.folderMode == "fixed" {
-			af = a.Folder
-		}
-		if (af == f || strings.HasPrefix(af, f+"/")) && (oldest.IsZero() || a.CreatedAt.Before(oldest)) {
+		if af := s.folderOf(a); (af == f || strings.HasPrefix(af, f+"/")) && (oldest.IsZero() || a.CreatedAt.Before(oldest)) {
 			oldest = a.CreatedAt
 		}
 	}

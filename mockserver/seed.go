@@ -159,13 +159,7 @@ func (s *Server) PutAsset(in Asset) (SeededAsset, error) {
 			return SeededAsset{}, fmt.Errorf("mockserver: PutAsset %s: no metadata field %q (PutMetadataField it first)", id, k)
 		}
 	}
-	if s.cfg.folderMode == "fixed" {
-		a.Folder = path.Dir(id)
-		if a.Folder == "." {
-			a.Folder = ""
-		}
-		a.AssetFolder = ""
-	}
+	s.placeInFolder(a)
 	old := s.st.assets[a.key()]
 	if old != nil {
 		a.AssetID = old.AssetID
@@ -195,11 +189,29 @@ func (s *Server) storeLocked(a, old *asset) error {
 		s.blobs.remove(old.Blob)
 	}
 	s.st.put(a)
-	folderOf := a.AssetFolder
+	return s.ensureFolderLocked(s.folderOf(a))
+}
+
+// folderOf is the folder an asset is listed in: its public ID's folder in
+// fixed folder mode, its asset_folder otherwise.
+func (s *Server) folderOf(a *asset) string {
 	if s.cfg.folderMode == "fixed" {
-		folderOf = a.Folder
+		return a.Folder
 	}
-	return s.ensureFolderLocked(folderOf)
+	return a.AssetFolder
+}
+
+// placeInFolder sets, in fixed folder mode, an asset's folder from its
+// public ID (and clears asset_folder, which that mode does not have).
+func (s *Server) placeInFolder(a *asset) {
+	if s.cfg.folderMode != "fixed" {
+		return
+	}
+	a.Folder = path.Dir(a.PublicID)
+	if a.Folder == "." {
+		a.Folder = ""
+	}
+	a.AssetFolder = ""
 }
 
 // Preset is an upload preset for PutPreset.

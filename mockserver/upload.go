@@ -501,13 +501,7 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		AccessMode:       firstNonEmpty(p.get("access_mode"), "public"),
 		Moderation:       mods,
 	}
-	if s.cfg.folderMode == "fixed" {
-		a.Folder = path.Dir(publicID)
-		if a.Folder == "." {
-			a.Folder = ""
-		}
-		a.AssetFolder = ""
-	}
+	s.placeInFolder(a)
 	if det.rt == "image" && det.format == "pdf" {
 		a.Pages = 1
 	}
