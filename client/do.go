@@ -494,10 +494,6 @@ func (st *callState) handleResponse(resp *http.Response) error {
 	return st.bodyErr
 }
 
-func (st *callState) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return st.nextWait
-}
-
 // checkRetry is the retry policy (see the package documentation).
 func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {

@@ -46,9 +46,10 @@ func (e *InputError) Is(target error) bool {
 func (e *InputError) Unwrap() error { return e.Err }
 
 // IsRetryable reports whether trying a failed call again may succeed. It is
-// the one retry classification of the module: Do's own retry policy uses
-// it for statuses, and callers that retry whole jobs (the CLI's batch
-// engine) call it on the error Do, upload or admin returned.
+// the one retry classification of the module: it classifies statuses with
+// the rule Do's own retry policy uses (retryableStatus), and callers that
+// retry whole jobs (the CLI's batch engine) call it on the error Do, upload
+// or admin returned.
 //
 // Retryable: the statuses the retry policy retries (420, 429, 500, 502,
 // 503, 504; 501 and other 4xx are final), transport failures, stalls and

@@ -155,6 +155,11 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	defer sess.close()
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
+	// Credentials and the API host first, as upload does: a setup no
+	// download can succeed with exits 2 with one line of advice.
+	if err := preflight(ctx, sess, ""); err != nil {
+		return err
+	}
 
 	assets, err := listPull(ctx, admin.New(sess.client), prefix, f)
 	if err != nil {

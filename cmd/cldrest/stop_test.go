@@ -102,3 +102,31 @@ func TestPreflight(t *testing.T) {
 		}
 	}
 }
+
+// TestPullSyncPreflight: pull and sync check the credentials before
+// listing, as upload does: a rejected key exits 2 with the advice line and
+// no search request is made.
+func TestPullSyncPreflight(t *testing.T) {
+	for _, args := range [][]string{{"pull", "x"}, {"sync", "", "x"}} {
+		m := startMock(t)
+		if _, err := m.AddFault(mockserver.Fault{Route: "admin/ping", Kind: mockserver.FaultStatus, Status: 401, Message: "no"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		argv := append([]string{}, args...)
+		if argv[0] == "pull" {
+			argv = append(argv, dir)
+		} else {
+			argv[1] = dir
+		}
+		_, stderr, code := cli(t, "", argv...)
+		if code != exitUsage || !strings.Contains(stderr, "rejected the credentials") {
+			t.Errorf("%s: exit %d, want %d with advice: %s", args[0], code, exitUsage, stderr)
+		}
+		for _, e := range m.Journal() {
+			if strings.Contains(e.Route, "search") {
+				t.Errorf("%s: searched after the preflight failed", args[0])
+			}
+		}
+	}
+}

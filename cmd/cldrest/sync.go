@@ -127,6 +127,9 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	}
 	defer sess.close()
 	ctx, stdout, stderr := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+	if err := preflight(ctx, sess, ""); err != nil { // as upload: exit 2 with advice
+		return err
+	}
 	adm := admin.New(sess.client)
 
 	remote, err := remoteEtags(ctx, adm, prefix)
@@ -275,12 +278,7 @@ func (l remoteLookup) Etag(_ context.Context, f batch.File) (string, bool, error
 }
 
 // remoteAssets is "1 remote asset" or "N remote assets".
-func remoteAssets(n int) string {
-	if n == 1 {
-		return "1 remote asset"
-	}
-	return fmt.Sprintf("%d remote assets", n)
-}
+func remoteAssets(n int) string { return plural(n, "remote asset", "remote assets") }
 
 func have(n int) string {
 	if n == 1 {
