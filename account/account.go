@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -64,11 +63,12 @@ func (s *Service) Do(ctx context.Context, req *client.Request, v any) (*client.R
 func (s *Service) AccountID() string { return s.id }
 
 // ErrInvalidInput is matched (errors.Is) by every error the package returns
-// for bad arguments, before any request is sent.
-var ErrInvalidInput = errors.New("invalid input")
+// for bad arguments, before any request is sent. It is client.ErrInvalidInput,
+// the module's one input sentinel (client.IsRetryable never retries it).
+var ErrInvalidInput = client.ErrInvalidInput
 
 func invalid(op, format string, args ...any) error {
-	return fmt.Errorf("account.%s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalidInput)
+	return &client.InputError{Op: "account." + op, Reason: fmt.Sprintf(format, args...)}
 }
 
 // MessageResult is the answer of the delete calls ({"message":"ok"}).
