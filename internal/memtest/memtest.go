@@ -23,10 +23,10 @@ func HeapPeak() (stop func() (peak, retained int64)) {
 	read := func() int64 { metrics.Read(sample); return int64(sample[0].Value.Uint64()) }
 	base := read()
 	var (
-		mu   sync.Mutex
+		mu      sync.Mutex
 		highest = base
-		done = make(chan struct{})
-		wg   sync.WaitGroup
+		done    = make(chan struct{})
+		wg      sync.WaitGroup
 	)
 	wg.Add(1)
 	go func() {
