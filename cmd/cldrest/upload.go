@@ -369,7 +369,9 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	}
 	var journal *batch.Journal
 	if journalPath != "" {
-		var jopts []batch.JournalOption
+		// Run asks about each public ID once, before recording it: the
+		// journal need not hold this run's new entries in memory.
+		jopts := []batch.JournalOption{batch.ForgetNewRecords()}
 		if f.wait {
 			jopts = append(jopts, batch.WaitForLock(cmd.Context()))
 		}

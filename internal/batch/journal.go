@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,8 +77,12 @@ type Journal struct {
 
 	mu   sync.Mutex
 	f    *os.File
-	done map[string]Entry
-	kept map[string]Entry // latest "exists" entry per public ID
+	done map[string]mark
+	kept map[string]mark // latest "exists" entry per public ID
+	// known, when set (ForgetNewRecords), keeps new public IDs out of done
+	// and kept: only what was read at open is indexed, and updated.
+	known   bool
+	options map[string]string // interned Options values
 	// Skipped counts lines that could not be parsed (a torn last line).
 	skipped int
 
@@ -108,8 +113,19 @@ var ErrJournalLocked = errors.New("journal in use by another run")
 type JournalOption func(*journalOpts)
 
 type journalOpts struct {
-	wait context.Context
-	sync func(*os.File) error // replaces (*os.File).Sync (tests)
+	wait   context.Context
+	sync   func(*os.File) error // replaces (*os.File).Sync (tests)
+	forget bool
+}
+
+// ForgetNewRecords keeps in memory only the public IDs read when the journal
+// was opened: a Record of one of them updates what Completed and Kept say,
+// a Record of any other public ID is written (and durable) but not held, so
+// Completed and Kept do not see it until the journal is opened again. It is
+// for a run that records each public ID once and asks about it before that
+// (Run): its memory then stays flat however many files it uploads.
+func ForgetNewRecords() JournalOption {
+	return func(o *journalOpts) { o.forget = true }
 }
 
 // WaitForLock makes OpenJournal wait, until ctx ends, for another run to
@@ -137,7 +153,7 @@ func OpenJournal(path, target string, readOnly bool, opts ...JournalOption) (*Jo
 	for _, opt := range opts {
 		opt(&o)
 	}
-	j := &Journal{path: path, target: target, done: map[string]Entry{}, kept: map[string]Entry{}}
+	j := &Journal{path: path, target: target, done: map[string]mark{}, kept: map[string]mark{}, options: map[string]string{}}
 	var lock *os.File
 	if !readOnly {
 		// Lock before reading, so what is read is what the last run wrote.
@@ -196,6 +212,7 @@ func OpenJournal(path, target string, readOnly bool, opts ...JournalOption) (*Jo
 			return fail(fmt.Errorf("reading journal %s: %w", path, err))
 		}
 	}
+	j.known = o.forget
 	if readOnly {
 		return j, nil
 	}
@@ -295,15 +312,68 @@ func (j *Journal) load(r io.Reader) error {
 // previous asset in place), except when the failure says that other bytes
 // were stored.
 func (j *Journal) apply(e Entry) {
+	if j.known {
+		_, done := j.done[e.PublicID]
+		_, kept := j.kept[e.PublicID]
+		if !done && !kept {
+			return
+		}
+	}
 	switch {
 	case e.Completed():
-		j.done[e.PublicID] = e
+		j.done[e.PublicID] = j.mark(e)
 	case e.Status == StatusExists:
-		j.kept[e.PublicID] = e
+		j.kept[e.PublicID] = j.mark(e)
 	case e.invalidates():
 		delete(j.done, e.PublicID)
 		delete(j.kept, e.PublicID)
 	}
+}
+
+// mark is what the journal holds in memory of a public ID's latest entry:
+// the fields a run compares, the digests packed, so that a journal of
+// millions of lines stays small. An entry whose MD5 or etag is not 32
+// lowercase hex digits is held whole (odd).
+type mark struct {
+	size      int64
+	md5, etag [16]byte
+	options   string // interned
+	status    Status
+	odd       *Entry
+}
+
+func (j *Journal) mark(e Entry) mark {
+	m := mark{size: e.Size, status: e.Status}
+	md5ok, etagok := packHex(&m.md5, e.MD5), packHex(&m.etag, e.Etag)
+	if !md5ok || !etagok {
+		e := Entry{PublicID: e.PublicID, Size: e.Size, MD5: e.MD5, Etag: e.Etag, Status: e.Status, Options: e.Options}
+		return mark{odd: &e}
+	}
+	if o, ok := j.options[e.Options]; ok {
+		m.options = o
+	} else {
+		j.options[e.Options] = e.Options
+		m.options = e.Options
+	}
+	return m
+}
+
+// entry is the Entry m was made from, with the fields a mark keeps.
+func (m mark) entry(publicID string) Entry {
+	if m.odd != nil {
+		return *m.odd
+	}
+	return Entry{PublicID: publicID, Size: m.size, MD5: hex.EncodeToString(m.md5[:]), Etag: hex.EncodeToString(m.etag[:]),
+		Status: m.status, Options: m.options}
+}
+
+// packHex decodes s, 32 lowercase hex digits, into b.
+func packHex(b *[16]byte, s string) bool {
+	if len(s) != 32 || strings.ToLower(s) != s {
+		return false
+	}
+	_, err := hex.Decode(b[:], []byte(s))
+	return err == nil
 }
 
 // tornEntry reports whether line can be an entry cut short by a crash:
@@ -330,12 +400,17 @@ func (j *Journal) Len() int {
 // Torn returns how many lines could not be parsed when the journal was read.
 func (j *Journal) Torn() int { return j.skipped }
 
-// Completed returns the latest completed entry for publicID.
+// Completed returns the latest completed entry for publicID: its public
+// ID, size, MD5, etag, status and options (the other fields are not kept
+// in memory).
 func (j *Journal) Completed(publicID string) (Entry, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	e, ok := j.done[publicID]
-	return e, ok
+	m, ok := j.done[publicID]
+	if !ok {
+		return Entry{}, false
+	}
+	return m.entry(publicID), true
 }
 
 // Kept returns the latest "exists" entry for publicID: an upload of the
@@ -344,8 +419,11 @@ func (j *Journal) Completed(publicID string) (Entry, bool) {
 func (j *Journal) Kept(publicID string) (Entry, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	e, ok := j.kept[publicID]
-	return e, ok
+	m, ok := j.kept[publicID]
+	if !ok {
+		return Entry{}, false
+	}
+	return m.entry(publicID), true
 }
 
 // Record appends e (stamped with the journal's target, version and time when
