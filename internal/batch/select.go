@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -275,7 +276,7 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	w := &walker{o: &o, fsys: o.FS, ignore: map[string]bool{}, ignoreBase: map[string]bool{}, byID: map[string]int{}}
+	w := &walker{o: &o, fsys: o.FS, ignore: map[string]bool{}, ignoreBase: map[string]bool{}}
 	if w.fsys == nil {
 		w.fsys = osFS{}
 	}
@@ -286,6 +287,7 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 		}
 	}
 	for _, src := range sources {
+		files, problems := len(w.all), len(w.problems)
 		fi, err := w.fsys.Stat(src.Path)
 		if err != nil && src.Listed {
 			// A path of a list (a --failed file fed back) fails alone.
@@ -312,7 +314,12 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 		default:
 			return nil, usagef("%s is not a regular file or directory", src.Path)
 		}
+		// Directories are listed as they come (nothing of a directory is
+		// held while walking it); one sort gives the lexical walk order.
+		slices.SortFunc(w.all[files:], func(a, b File) int { return compareRel(a.Rel, b.Rel) })
+		slices.SortFunc(w.problems[problems:], func(a, b Problem) int { return compareRel(a.Rel, b.Rel) })
 	}
+	all := w.dedupe()
 	if len(w.collisions) > 0 {
 		msg := strings.Join(w.collisions[:min(len(w.collisions), maxCollisions)], "; ")
 		if n := len(w.collisions) - maxCollisions; n > 0 {
@@ -320,9 +327,70 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 		}
 		return nil, usagef("%d public ID collision(s): %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", len(w.collisions), msg)
 	}
-	w.byID = nil
-	files := slices.DeleteFunc(w.all, func(f File) bool { return !o.Shard.Contains(f.Rel) })
+	files := slices.DeleteFunc(all, func(f File) bool { return !o.Shard.Contains(f.Rel) })
 	return &Selection{Files: slices.Clip(files), Problems: w.problems}, nil
+}
+
+// compareRel orders slash-separated paths as a walk in lexical order meets
+// them: name by name, so a directory "a" and its files come before "a.txt".
+func compareRel(a, b string) int {
+	for a != "" && b != "" {
+		var x, y string
+		x, a, _ = strings.Cut(a, "/")
+		y, b, _ = strings.Cut(b, "/")
+		if c := strings.Compare(x, y); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// dedupe drops the second and later listings of one file and records a
+// collision for each other file that would get a public ID already taken
+// (in walk order). It sorts positions, not files: no map of every ID.
+func (w *walker) dedupe() []File {
+	if len(w.all) > math.MaxInt32 {
+		panic("batch: too many files")
+	}
+	order := make([]int32, len(w.all))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(strings.Compare(w.all[a].PublicID, w.all[b].PublicID), cmp.Compare(a, b))
+	})
+	type collision struct {
+		at  int32
+		msg string
+	}
+	var found []collision
+	drop := make(map[int32]bool)
+	for i := 0; i < len(order); {
+		first := w.all[order[i]]
+		j := i + 1
+		for ; j < len(order) && w.all[order[j]].PublicID == first.PublicID; j++ {
+			other := w.all[order[j]]
+			drop[order[j]] = true
+			if !w.sameFile(first.Path, other.Path) {
+				found = append(found, collision{order[j], fmt.Sprintf("%s and %s would both get public ID %q", first.Path, other.Path, first.PublicID)})
+			}
+		}
+		i = j
+	}
+	slices.SortFunc(found, func(a, b collision) int { return cmp.Compare(a.at, b.at) })
+	for _, c := range found {
+		w.collisions = append(w.collisions, c.msg)
+	}
+	if len(drop) == 0 {
+		return w.all
+	}
+	kept := w.all[:0]
+	for i, f := range w.all {
+		if !drop[int32(i)] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 type walker struct {
@@ -331,7 +399,6 @@ type walker struct {
 	ignore     map[string]bool // absolute paths
 	ignoreBase map[string]bool // their base names (most files need no Abs)
 	all        []File
-	byID       map[string]int
 	collisions []string
 	problems   []Problem
 }
@@ -363,13 +430,6 @@ func (w *walker) add(p, rel string, size int64) error {
 	if strings.HasPrefix(rel, id) {
 		id = rel[:len(id)]
 	}
-	if i, ok := w.byID[id]; ok {
-		if !w.sameFile(w.all[i].Path, p) {
-			w.collisions = append(w.collisions, fmt.Sprintf("%s and %s would both get public ID %q", w.all[i].Path, p, id))
-		}
-		return nil // the same file listed twice is selected once
-	}
-	w.byID[id] = len(w.all)
 	w.all = append(w.all, File{Path: p, Rel: rel, Size: size, PublicID: id})
 	return nil
 }
@@ -383,74 +443,111 @@ func (w *walker) sameFile(a, b string) bool {
 }
 
 // dir walks directory p (relative path rel); ancestors are the directories
-// on the way down, for loop detection.
+// on the way down, for loop detection. Its entries are handled as they are
+// read, and its subdirectories walked once it is closed (so a deep tree
+// holds one open directory at a time); Scan sorts what was found.
 func (w *walker) dir(p, rel string, ancestors []fs.FileInfo) {
-	entries, err := w.fsys.ReadDir(p)
-	if err != nil {
+	var subdirs []subdir
+	if err := w.list(p, func(d fs.DirEntry) { w.entry(p, rel, ancestors, d, &subdirs) }); err != nil {
 		w.problem(p, cmp.Or(rel, "."), ReasonUnreadable, err)
-		if len(entries) == 0 {
-			return
+	}
+	for _, d := range subdirs {
+		w.dir(d.path, d.rel, d.ancestors)
+	}
+}
+
+type subdir struct {
+	path, rel string
+	ancestors []fs.FileInfo
+}
+
+// list calls fn for each entry of directory p, in the order the file system
+// gives them. The operating system's directories are read 256 entries at a
+// time, so a directory of a million files is never held whole; an error
+// after some entries comes after their calls.
+func (w *walker) list(p string, fn func(fs.DirEntry)) error {
+	if _, ok := w.fsys.(osFS); !ok {
+		entries, err := w.fsys.ReadDir(p)
+		for _, d := range entries {
+			fn(d)
+		}
+		return err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for {
+		entries, err := f.ReadDir(256)
+		for _, d := range entries {
+			fn(d)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
-	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	// One growth for the directory's files, not one per power of 1.25 (a
-	// 50,000-file directory would allocate the list five times over).
-	w.all = slices.Grow(w.all, len(entries))
-	for _, d := range entries {
-		name := d.Name()
-		cp, crel := filepath.Join(p, name), path.Join(rel, name)
-		if strings.HasPrefix(name, ".") && !w.o.Hidden {
-			continue
+}
+
+// entry handles one entry d of directory p: a file is added, a directory
+// (or a followed link to one) queued in subdirs.
+func (w *walker) entry(p, rel string, ancestors []fs.FileInfo, d fs.DirEntry, subdirs *[]subdir) {
+	name := d.Name()
+	if strings.HasPrefix(name, ".") && !w.o.Hidden {
+		return
+	}
+	cp, crel := filepath.Join(p, name), path.Join(rel, name)
+	switch {
+	case d.Type()&fs.ModeSymlink != 0:
+		if w.o.excluded(crel) {
+			return // never stat'ed
 		}
+		fi, err := w.fsys.Stat(cp)
 		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			if w.o.excluded(crel) {
-				continue // never stat'ed
+		case errors.Is(err, syscall.ELOOP):
+			w.problem(cp, crel, ReasonSymlinkLoop, err)
+		case errors.Is(err, fs.ErrNotExist):
+			w.problem(cp, crel, ReasonDanglingLink, err)
+		case err != nil:
+			w.problem(cp, crel, ReasonUnreadable, err)
+		case fi.IsDir() && !w.o.FollowSymlinks:
+			w.problem(cp, crel, ReasonLinkedDir, nil)
+		case fi.IsDir():
+			if slices.ContainsFunc(ancestors, func(a fs.FileInfo) bool { return os.SameFile(a, fi) }) {
+				w.problem(cp, crel, ReasonSymlinkLoop, nil)
+				return
 			}
-			fi, err := w.fsys.Stat(cp)
-			switch {
-			case errors.Is(err, syscall.ELOOP):
-				w.problem(cp, crel, ReasonSymlinkLoop, err)
-			case errors.Is(err, fs.ErrNotExist):
-				w.problem(cp, crel, ReasonDanglingLink, err)
-			case err != nil:
-				w.problem(cp, crel, ReasonUnreadable, err)
-			case fi.IsDir() && !w.o.FollowSymlinks:
-				w.problem(cp, crel, ReasonLinkedDir, nil)
-			case fi.IsDir():
-				if slices.ContainsFunc(ancestors, func(a fs.FileInfo) bool { return os.SameFile(a, fi) }) {
-					w.problem(cp, crel, ReasonSymlinkLoop, nil)
-					continue
-				}
-				w.dir(cp, crel, append(ancestors[:len(ancestors):len(ancestors)], fi))
-			case fi.Mode().IsRegular():
-				_ = w.addOrCollide(cp, crel, fi.Size())
-			}
-		case d.IsDir():
-			if w.o.excluded(crel) {
-				continue
-			}
-			next := ancestors
-			if w.o.FollowSymlinks {
-				fi, err := d.Info()
-				if err != nil {
-					w.problem(cp, crel, ReasonUnreadable, err)
-					continue
-				}
-				next = append(ancestors[:len(ancestors):len(ancestors)], fi)
-			}
-			w.dir(cp, crel, next)
-		case d.Type().IsRegular():
-			if !w.o.included(crel) {
-				continue // never stat'ed
-			}
+			*subdirs = append(*subdirs, subdir{cp, crel, append(ancestors[:len(ancestors):len(ancestors)], fi)})
+		case fi.Mode().IsRegular():
+			_ = w.addOrCollide(cp, crel, fi.Size())
+		}
+	case d.IsDir():
+		if w.o.excluded(crel) {
+			return
+		}
+		next := ancestors
+		if w.o.FollowSymlinks {
 			fi, err := d.Info()
 			if err != nil {
 				w.problem(cp, crel, ReasonUnreadable, err)
-				continue
+				return
 			}
-			_ = w.addOrCollide(cp, crel, fi.Size())
+			next = append(ancestors[:len(ancestors):len(ancestors)], fi)
 		}
+		*subdirs = append(*subdirs, subdir{cp, crel, next})
+	case d.Type().IsRegular():
+		if !w.o.included(crel) {
+			return // never stat'ed
+		}
+		fi, err := d.Info()
+		if err != nil {
+			w.problem(cp, crel, ReasonUnreadable, err)
+			return
+		}
+		_ = w.addOrCollide(cp, crel, fi.Size())
 	}
 }
 
