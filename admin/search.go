@@ -101,7 +101,7 @@ func (s *Service) Search(ctx context.Context, q *SearchQuery) (*SearchResult, er
 		return nil, err
 	}
 	var r SearchResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/search", body: o, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "resources/search", Body: o, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -132,7 +132,7 @@ func (s *Service) SearchFolders(ctx context.Context, q *SearchQuery) (*FolderLis
 		return nil, err
 	}
 	var r FolderList
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "folders/search", body: o, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "folders/search", Body: o, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

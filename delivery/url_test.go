@@ -231,6 +231,11 @@ func TestBadInput(t *testing.T) {
 			if !errors.Is(err, delivery.ErrInvalidInput) || !strings.Contains(err.Error(), tc.msg) || u != "" {
 				t.Fatalf("got %q, %v; want an error saying %q", u, err, tc.msg)
 			}
+			// The module's one input error: the same sentinel and type as
+			// admin, upload and account (delivery had its own sentinel).
+			if _, ok := errors.AsType[*client.InputError](err); !ok || !errors.Is(err, client.ErrInvalidInput) {
+				t.Fatalf("%v (%T) is not a *client.InputError matching client.ErrInvalidInput", err, err)
+			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error is not one line: %q", err)
 			}
