@@ -69,14 +69,23 @@ const (
 	List          = cld.List
 )
 
-// Direction orders listings.
-type Direction string
+// Direction orders listings (cld.Direction).
+type Direction = cld.Direction
 
 // Sort directions.
 const (
-	Asc  Direction = "asc"
-	Desc Direction = "desc"
+	Asc  = cld.Asc
+	Desc = cld.Desc
 )
+
+// checkDirection refuses a direction other than asc, desc or empty; what
+// names the argument ("direction", "sort direction").
+func checkDirection(op, what string, d Direction) error {
+	if !d.Valid() {
+		return invalid(op, "%s %q; use asc or desc", what, d)
+	}
+	return nil
+}
 
 func rtOrDefault(rt ResourceType) ResourceType {
 	if rt == "" {

@@ -239,8 +239,5 @@ func checkOrder(op, orderBy string, d Direction) error {
 	if orderBy == "" {
 		return invalid(op, "empty order_by; use value, label, external_id or created_at")
 	}
-	if d != "" && d != Asc && d != Desc {
-		return invalid(op, "direction %q; use asc or desc", d)
-	}
-	return nil
+	return checkDirection(op, "direction", d)
 }

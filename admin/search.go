@@ -7,47 +7,22 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 )
 
 // MaxSearchResults is the largest page Search accepts.
 const MaxSearchResults = 500
 
-// SortBy orders search results by one field.
-type SortBy struct {
-	Field     string
-	Direction Direction
-}
+// SortBy orders search results by one field (cld.SortBy).
+type SortBy = cld.SortBy
 
-// MarshalJSON writes {"<field>":"<direction>"} (direction default desc).
-func (s SortBy) MarshalJSON() ([]byte, error) {
-	d := s.Direction
-	if d == "" {
-		d = Desc
-	}
-	return json.Marshal(map[string]Direction{s.Field: d})
-}
+// SearchQuery is a search request (resources or folders), cld.SearchQuery.
+// Build Expression with the Expr helpers (Field, And, Or, Not: values are
+// quoted safely) or write it by hand; empty matches everything.
+type SearchQuery = cld.SearchQuery
 
-// SearchQuery is a search request (resources or folders). Build Expression
-// with the Expr helpers (Field, And, Or, Not: values are quoted safely) or
-// write it by hand; empty matches everything.
-type SearchQuery struct {
-	Expression string   `json:"expression,omitempty"`
-	SortBy     []SortBy `json:"sort_by,omitempty"`
-	// Aggregate asks for counts by these fields (resource_type, type,
-	// format, bytes, pixels, duration, ...).
-	Aggregate []string `json:"aggregate,omitempty"`
-	// WithField adds these attributes to each asset (tags, context,
-	// metadata, image_metadata, image_analysis, ...).
-	WithField []string `json:"with_field,omitempty"`
-	// Fields keeps only these attributes of each asset.
-	Fields []string `json:"fields,omitempty"`
-	// MaxResults is the page size (default 50, at most 500).
-	MaxResults int    `json:"max_results,omitempty"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-func (q *SearchQuery) check(op string) error {
+func checkSearch(op string, q *SearchQuery) error {
 	if strings.TrimSpace(q.Expression) == "*" {
 		return invalid(op, "the API rejects the bare expression \"*\"; leave Expression empty to match everything")
 	}
@@ -58,8 +33,8 @@ func (q *SearchQuery) check(op string) error {
 		if s.Field == "" {
 			return invalid(op, "SortBy entry with an empty field; name the field to sort by")
 		}
-		if s.Direction != "" && s.Direction != Asc && s.Direction != Desc {
-			return invalid(op, "sort direction %q; use asc or desc", s.Direction)
+		if err := checkDirection(op, "sort direction", s.Direction); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -97,7 +72,7 @@ func (r *SearchResult) Counts(field string) map[string]int64 {
 func (s *Service) Search(ctx context.Context, q *SearchQuery) (*SearchResult, error) {
 	const op = "Search"
 	o := copyOpts(q)
-	if err := o.check(op); err != nil {
+	if err := checkSearch(op, o); err != nil {
 		return nil, err
 	}
 	var r SearchResult
@@ -128,7 +103,7 @@ func (s *Service) SearchAll(ctx context.Context, q *SearchQuery) iter.Seq2[Resou
 func (s *Service) SearchFolders(ctx context.Context, q *SearchQuery) (*FolderList, error) {
 	const op = "SearchFolders"
 	o := copyOpts(q)
-	if err := o.check(op); err != nil {
+	if err := checkSearch(op, o); err != nil {
 		return nil, err
 	}
 	var r FolderList
