@@ -3,13 +3,13 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/google/go-querystring/query"
-
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/apicall"
 )
@@ -255,28 +255,28 @@ type updateBody struct {
 // updateParams has UpdateResourceParams' fields without its MarshalJSON.
 type updateParams UpdateResourceParams
 
-// structuredParams are the structured values of UpdateResourceParams,
-// encoded by cld like every other form parameter.
-type structuredParams struct {
-	Context           Context     `url:"context,omitempty"`
-	Metadata          Metadata    `url:"metadata,omitempty"`
-	FaceCoordinates   Coordinates `url:"face_coordinates,omitempty"`
-	CustomCoordinates Coordinates `url:"custom_coordinates,omitempty"`
-}
-
 // body encodes p, refusing a structured value that has no wire form.
 func (p *UpdateResourceParams) body() (*updateBody, error) {
-	vals, err := query.Values(structuredParams{p.Context, p.Metadata, p.FaceCoordinates, p.CustomCoordinates})
-	if err != nil {
-		return nil, err
+	b := &updateBody{updateParams: (*updateParams)(p)}
+	for _, f := range []struct {
+		param  string
+		encode func() (string, error)
+		dst    *string
+	}{
+		{"context", p.Context.Encode, &b.Context},
+		{"metadata", p.Metadata.Encode, &b.Metadata},
+		{"face_coordinates", p.FaceCoordinates.Encode, &b.FaceCoordinates},
+		{"custom_coordinates", p.CustomCoordinates.Encode, &b.CustomCoordinates},
+	} {
+		s, err := f.encode()
+		if ve, ok := errors.AsType[*cld.ValueError](err); ok {
+			return nil, &cld.ValueError{Param: f.param, Reason: ve.Reason}
+		} else if err != nil {
+			return nil, err
+		}
+		*f.dst = s
 	}
-	return &updateBody{
-		Context:           vals.Get("context"),
-		Metadata:          vals.Get("metadata"),
-		FaceCoordinates:   vals.Get("face_coordinates"),
-		CustomCoordinates: vals.Get("custom_coordinates"),
-		updateParams:      (*updateParams)(p),
-	}, nil
+	return b, nil
 }
 
 // MarshalJSON writes the request body: the structured values in their wire
