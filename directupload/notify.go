@@ -69,7 +69,7 @@ func NewNotificationHandler(cfg client.Config, fn NotificationFunc, opts ...Opti
 	if s.maxAge <= 0 || s.maxSkew < 0 || s.maxBody <= 0 {
 		return nil, errors.New("directupload: WithWindow needs a positive maximum age and a skew of 0 or more, WithMaxBodyBytes a positive size")
 	}
-	return &NotificationHandler{secret: cfg.APISecret, fn: fn, s: s, }, nil
+	return &NotificationHandler{secret: cfg.APISecret, fn: fn, s: s}, nil
 }
 
 // ServeHTTP handles one notification.
