@@ -96,26 +96,11 @@ func checkID(op, what, id string) error {
 }
 
 func checkIDs(op, what string, ids []string) error {
-	if len(ids) > MaxIDsPerCall {
-		return invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, MaxIDsPerCall)
-	}
-	for i, id := range ids {
-		if id == "" {
-			return invalid(op, "%s #%d is empty", what, i+1)
-		}
-	}
-	return nil
+	return apicall.CheckIDs("account."+op, what, ids, MaxIDsPerCall)
 }
 
 // MaxIDsPerCall is the most IDs one list call filters on.
 const MaxIDsPerCall = 100
 
-// copyOpts returns a copy of *p (or a zero value) so calls never modify the
-// caller's options.
-func copyOpts[T any](p *T) *T {
-	var c T
-	if p != nil {
-		c = *p
-	}
-	return &c
-}
+// copyOpts returns a copy of *p (apicall.CopyOpts).
+func copyOpts[T any](p *T) *T { return apicall.CopyOpts(p) }

@@ -296,13 +296,5 @@ func checkIDs(op, what string, ids []string) error {
 	if len(ids) == 0 {
 		return invalid(op, "no %ss given; pass at least one", what)
 	}
-	if len(ids) > MaxIDsPerCall {
-		return invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, MaxIDsPerCall)
-	}
-	for i, id := range ids {
-		if id == "" {
-			return invalid(op, "%s #%d is empty", what, i+1)
-		}
-	}
-	return nil
+	return apicall.CheckIDs("admin."+op, what, ids, MaxIDsPerCall)
 }

@@ -231,31 +231,23 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-// The structured values are defined once, in package cld, and shared with
-// package admin; these aliases keep their upload names.
+// The structured values are defined once, in package cld, where their wire
+// and JSON forms are documented; these aliases keep their upload names (and
+// package admin has the same ones).
 type (
-	// Context is contextual metadata (cld.Context): sent as key=value pairs
-	// joined with "|", keys sorted, "=" "|" and "\" in values escaped with a
-	// backslash. An empty value removes the key (context action, command
-	// add). In results it decodes Cloudinary's {"custom": {...}} object and
-	// its other shapes.
+	// Context is cld.Context: contextual metadata, key to value.
 	Context = cld.Context
 	// ContextMap is the former name of Context in results.
 	//
 	// Deprecated: use Context; both name cld.Context.
 	ContextMap = cld.Context
-	// Metadata is structured metadata by external field ID (cld.Metadata).
-	// Values may be strings, numbers, time.Time (sent as YYYY-MM-DD) or
-	// []string (for set fields, sent as a JSON array). Pairs are joined with
-	// "|", keys sorted, values escaped like Context.
+	// Metadata is cld.Metadata: structured metadata by external field ID.
 	Metadata = cld.Metadata
-	// Rect is one rectangle of face or custom coordinates (cld.Rect).
+	// Rect is cld.Rect: one rectangle of face or custom coordinates.
 	Rect = cld.Rect
-	// Coordinates are rectangles sent as "x,y,w,h|x,y,w,h" (cld.Coordinates).
+	// Coordinates is cld.Coordinates: rectangles.
 	Coordinates = cld.Coordinates
-	// Time is a timestamp from a Cloudinary response (cld.Time): RFC 3339
-	// with "Z" or "+00:00" offsets, and an empty string or null as the zero
-	// time.
+	// Time is cld.Time: a timestamp in a response.
 	Time = cld.Time
 )
 

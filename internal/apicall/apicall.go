@@ -88,3 +88,27 @@ func Path(segments ...string) string {
 func ValidSegment(v string) bool {
 	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\ ") && utf8.ValidString(v)
 }
+
+// CopyOpts returns a copy of *p (or a zero value for nil), so calls and
+// iterators never modify the caller's options.
+func CopyOpts[T any](p *T) *T {
+	var c T
+	if p != nil {
+		c = *p
+	}
+	return &c
+}
+
+// CheckIDs refuses more than limit ids, or an empty one; what names them
+// ("public ID", "user ID") and op the method ("admin.Users").
+func CheckIDs(op, what string, ids []string, limit int) error {
+	if len(ids) > limit {
+		return Invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, limit)
+	}
+	for i, id := range ids {
+		if id == "" {
+			return Invalid(op, "%s #%d is empty", what, i+1)
+		}
+	}
+	return nil
+}

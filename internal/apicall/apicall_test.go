@@ -31,3 +31,32 @@ func TestPath(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckIDs(t *testing.T) {
+	for _, tc := range []struct {
+		ids  []string
+		want string // "" for no error
+	}{
+		{nil, ""},
+		{[]string{"a", "b"}, ""},
+		{[]string{"a", "b", "c"}, "x.Op: 3 user IDs given, at most 2 per call; split the list"},
+		{[]string{"a", ""}, "x.Op: user ID #2 is empty"},
+	} {
+		err := CheckIDs("x.Op", "user ID", tc.ids, 2)
+		if got := ""; err != nil {
+			got = err.Error()
+			if got != tc.want {
+				t.Errorf("CheckIDs(%q) = %q, want %q", tc.ids, got, tc.want)
+			}
+		} else if tc.want != "" {
+			t.Errorf("CheckIDs(%q) = nil, want %q", tc.ids, tc.want)
+		}
+	}
+	if p := CopyOpts[struct{ N int }](nil); p == nil || p.N != 0 {
+		t.Errorf("CopyOpts(nil) = %v", p)
+	}
+	in := &struct{ N int }{1}
+	if out := CopyOpts(in); out == in || out.N != 1 {
+		t.Errorf("CopyOpts did not copy: %p %p %v", in, out, out)
+	}
+}
