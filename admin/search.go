@@ -3,16 +3,16 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/http"
-	"strings"
 
 	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 )
 
-// MaxSearchResults is the largest page Search accepts.
-const MaxSearchResults = 500
+// MaxSearchResults is the largest page Search accepts (cld.MaxSearchResults).
+const MaxSearchResults = cld.MaxSearchResults
 
 // SortBy orders search results by one field (cld.SortBy).
 type SortBy = cld.SortBy
@@ -22,20 +22,18 @@ type SortBy = cld.SortBy
 // quoted safely) or write it by hand; empty matches everything.
 type SearchQuery = cld.SearchQuery
 
+// searchReason is the text of a cld.SearchQuery.Check error without the
+// parameter name (the reason names the field).
+func searchReason(err error) string {
+	if ve, ok := errors.AsType[*cld.ValueError](err); ok {
+		return ve.Reason
+	}
+	return err.Error()
+}
+
 func checkSearch(op string, q *SearchQuery) error {
-	if strings.TrimSpace(q.Expression) == "*" {
-		return invalid(op, "the API rejects the bare expression \"*\"; leave Expression empty to match everything")
-	}
-	if q.MaxResults < 0 || q.MaxResults > MaxSearchResults {
-		return invalid(op, "MaxResults %d out of range; use 1 to %d (0 for the default 50)", q.MaxResults, MaxSearchResults)
-	}
-	for _, s := range q.SortBy {
-		if s.Field == "" {
-			return invalid(op, "SortBy entry with an empty field; name the field to sort by")
-		}
-		if err := checkDirection(op, "sort direction", s.Direction); err != nil {
-			return err
-		}
+	if err := q.Check(); err != nil {
+		return invalid(op, "%s", searchReason(err))
 	}
 	return nil
 }

@@ -1,6 +1,13 @@
 package cld
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// MaxSearchResults is the largest page a search returns (SearchQuery.MaxResults).
+const MaxSearchResults = 500
 
 // Direction orders listings and search results.
 type Direction string
@@ -49,4 +56,25 @@ type SearchQuery struct {
 	// MaxResults is the page size (default 50, at most 500).
 	MaxResults int    `json:"max_results,omitempty"`
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Check reports the first part of q the Search API refuses, as a
+// *ValueError whose Reason says how to fix it, or nil. admin.Service.Search
+// and delivery.Builder.SearchURL both call it.
+func (q *SearchQuery) Check() error {
+	if strings.TrimSpace(q.Expression) == "*" {
+		return &ValueError{Param: "expression", Reason: `the API rejects the bare expression "*"; leave Expression empty to match everything`}
+	}
+	if q.MaxResults < 0 || q.MaxResults > MaxSearchResults {
+		return &ValueError{Param: "max_results", Reason: fmt.Sprintf("MaxResults %d out of range; use 1 to %d (0 for the default 50)", q.MaxResults, MaxSearchResults)}
+	}
+	for _, s := range q.SortBy {
+		if s.Field == "" {
+			return &ValueError{Param: "sort_by", Reason: "SortBy entry with an empty field; name the field to sort by"}
+		}
+		if !s.Direction.Valid() {
+			return &ValueError{Param: "sort_by", Reason: fmt.Sprintf("sort direction %q; use asc or desc", s.Direction)}
+		}
+	}
+	return nil
 }

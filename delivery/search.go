@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/cld"
+	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -43,6 +44,9 @@ func (b *Builder) SearchURL(q *cld.SearchQuery, ttl time.Duration, opts ...Optio
 	var query cld.SearchQuery
 	if q != nil {
 		query = *q
+	}
+	if err := query.Check(); err != nil {
+		return "", &client.InputError{Op: "delivery", What: "search query", Reason: err.Error(), Err: err}
 	}
 	cursor := query.NextCursor
 	query.NextCursor = ""

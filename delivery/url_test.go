@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/delivery"
 	"github.com/cldrest/cldrest/signer"
@@ -122,6 +123,18 @@ func TestSpecSearchVector(t *testing.T) {
 	for _, ttl := range []time.Duration{-time.Second, 1500 * time.Millisecond} {
 		if _, err := b.SearchURL(q, ttl); !errors.Is(err, delivery.ErrInvalidInput) {
 			t.Fatalf("ttl %s: %v", ttl, err)
+		}
+	}
+	// The query is checked by the rule admin.Search uses (cld.SearchQuery.Check):
+	// a URL the Search API would refuse is not signed.
+	for _, bad := range []cld.SearchQuery{
+		{Expression: " * "},
+		{MaxResults: 501},
+		{SortBy: []cld.SortBy{{Field: "created_at", Direction: "up"}}},
+		{SortBy: []cld.SortBy{{Direction: cld.Asc}}},
+	} {
+		if u, err := b.SearchURL(&bad, 0); !errors.Is(err, client.ErrInvalidInput) || u != "" {
+			t.Errorf("SearchURL(%+v) = %q, %v; want an input error", bad, u, err)
 		}
 	}
 }
