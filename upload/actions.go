@@ -47,8 +47,8 @@ func checkPublicIDs(ids []string) error {
 	if len(ids) == 0 {
 		return inputErr(ErrInvalidParam, "public_ids", "none given", "pass at least one public ID")
 	}
-	if len(ids) > 1000 {
-		return inputErr(ErrInvalidParam, "public_ids", fmt.Sprintf("%d given, at most 1000 allowed", len(ids)), "split the call into batches of 1000")
+	if len(ids) > MaxTagIDs {
+		return inputErr(ErrInvalidParam, "public_ids", fmt.Sprintf("%d given, at most %d allowed", len(ids), MaxTagIDs), fmt.Sprintf("split the call into batches of %d", MaxTagIDs))
 	}
 	for _, id := range ids {
 		if id == "" {
