@@ -72,7 +72,7 @@ func (s *Service) AccessKeys(ctx context.Context, subAccountID string, opts *Acc
 		return nil, err
 	}
 	var r AccessKeyList
-	if err := s.do(ctx, op, call{path: path("sub_accounts", subAccountID, "access_keys"), query: o}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: path("sub_accounts", subAccountID, "access_keys"), Query: o}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -113,7 +113,7 @@ func (s *Service) GenerateAccessKey(ctx context.Context, subAccountID string, p 
 		return nil, err
 	}
 	var r AccessKey
-	if err := s.do(ctx, op, call{method: http.MethodPost, path: path("sub_accounts", subAccountID, "access_keys"), body: copyOpts(p)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPost, Path: path("sub_accounts", subAccountID, "access_keys"), Body: copyOpts(p)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -143,7 +143,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, subAccountID, apiKey stri
 		return nil, invalid(op, "nil params; pass the attributes to change")
 	}
 	var r AccessKey
-	if err := s.do(ctx, op, call{method: http.MethodPut, path: path("sub_accounts", subAccountID, "access_keys", apiKey), body: p}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("sub_accounts", subAccountID, "access_keys", apiKey), Body: p}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -161,7 +161,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, subAccountID, apiKey stri
 		return nil, err
 	}
 	var r MessageResult
-	if err := s.do(ctx, op, call{method: http.MethodDelete, path: path("sub_accounts", subAccountID, "access_keys", apiKey)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("sub_accounts", subAccountID, "access_keys", apiKey)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -182,7 +182,7 @@ func (s *Service) DeleteAccessKeyByName(ctx context.Context, subAccountID, name 
 		Name string `url:"name"`
 	}{name}
 	var r MessageResult
-	if err := s.do(ctx, op, call{method: http.MethodDelete, path: path("sub_accounts", subAccountID, "access_keys"), query: q}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("sub_accounts", subAccountID, "access_keys"), Query: q}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

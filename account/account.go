@@ -2,14 +2,9 @@ package account
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
-
-	"github.com/google/go-querystring/query"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apicall"
 )
 
 // Service calls the Provisioning API of one account. It is safe for
@@ -68,7 +63,7 @@ func (s *Service) AccountID() string { return s.id }
 var ErrInvalidInput = client.ErrInvalidInput
 
 func invalid(op, format string, args ...any) error {
-	return &client.InputError{Op: "account." + op, Reason: fmt.Sprintf(format, args...)}
+	return apicall.Invalid("account."+op, format, args...)
 }
 
 // MessageResult is the answer of the delete calls ({"message":"ok"}).
@@ -77,87 +72,35 @@ type MessageResult struct {
 	Message string `json:"message"`
 }
 
-// call is one Provisioning API request: query (a struct with url tags or
-// nil) goes into the query string, body (JSON) into the request body.
-type call struct {
-	method string
-	path   string
-	query  any
-	body   any
-	// safe marks a POST that can be repeated after an ambiguous failure
-	// without a second effect; GET, PUT and DELETE always can.
-	safe bool
-}
+// call is one Provisioning API request (apicall.Call).
+type call = apicall.Call
 
 func (s *Service) do(ctx context.Context, op string, c call, v any) error {
 	if s == nil || s.c == nil {
 		return invalid(op, "the Service has no client; create it with account.New")
 	}
-	if ctx == nil {
-		return invalid(op, "nil context; pass context.Background() or a request context")
-	}
-	var params url.Values
-	if c.query != nil {
-		vals, err := query.Values(c.query)
-		if err != nil {
-			return invalid(op, "cannot encode options: %v", err)
-		}
-		params = vals
-	}
-	method := c.method
-	if method == "" {
-		method = http.MethodGet
-	}
-	_, err := s.c.Do(ctx, &client.Request{
-		Method:     method,
-		API:        client.AdminAPI, // HTTP Basic with the provisioning key and secret
-		Root:       s.root,
-		Path:       c.path,
-		Params:     params,
-		Body:       c.body,
-		Idempotent: method != http.MethodPost || c.safe,
-	}, v)
+	c.Root = s.root
+	_, err := apicall.Do(ctx, s.c, "account."+op, c, v)
 	return err
 }
 
-// path joins escaped path segments.
-func path(segments ...string) string {
-	out := make([]string, len(segments))
-	for i, s := range segments {
-		out[i] = client.PathEscape(s)
-	}
-	return strings.Join(out, "/")
-}
+// path joins escaped path segments (apicall.Path).
+func path(segments ...string) string { return apicall.Path(segments...) }
 
 // checkID refuses an empty ID or one that would change the path.
 func checkID(op, what, id string) error {
-	if id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/?#%\\ ") {
+	if !apicall.ValidSegment(id) {
 		return invalid(op, "%s %q is not valid; pass the %s as the API returned it", what, id, what)
 	}
 	return nil
 }
 
 func checkIDs(op, what string, ids []string) error {
-	if len(ids) > MaxIDsPerCall {
-		return invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, MaxIDsPerCall)
-	}
-	for i, id := range ids {
-		if id == "" {
-			return invalid(op, "%s #%d is empty", what, i+1)
-		}
-	}
-	return nil
+	return apicall.CheckIDs("account."+op, what, ids, MaxIDsPerCall)
 }
 
 // MaxIDsPerCall is the most IDs one list call filters on.
 const MaxIDsPerCall = 100
 
-// copyOpts returns a copy of *p (or a zero value) so calls never modify the
-// caller's options.
-func copyOpts[T any](p *T) *T {
-	var c T
-	if p != nil {
-		c = *p
-	}
-	return &c
-}
+// copyOpts returns a copy of *p (apicall.CopyOpts).
+func copyOpts[T any](p *T) *T { return apicall.CopyOpts(p) }

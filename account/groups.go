@@ -72,7 +72,7 @@ type UserGroupsOptions struct {
 // GET /user_groups
 func (s *Service) UserGroups(ctx context.Context, opts *UserGroupsOptions) (*UserGroupList, error) {
 	var r UserGroupList
-	if err := s.do(ctx, "UserGroups", call{path: "user_groups", query: copyOpts(opts)}, &r); err != nil {
+	if err := s.do(ctx, "UserGroups", call{Path: "user_groups", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -98,7 +98,7 @@ func (s *Service) UserGroup(ctx context.Context, id string, opts *UserGroupsOpti
 		return nil, err
 	}
 	var r UserGroup
-	if err := s.do(ctx, op, call{path: path("user_groups", id), query: copyOpts(opts)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: path("user_groups", id), Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -118,7 +118,7 @@ func (s *Service) CreateUserGroup(ctx context.Context, name string) (*UserGroup,
 	}
 	var r UserGroup
 	// A repeated create is refused (409, the name exists): safe to retry.
-	if err := s.do(ctx, op, call{method: http.MethodPost, path: "user_groups", body: groupBody{name}, safe: true}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPost, Path: "user_groups", Body: groupBody{name}, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -136,7 +136,7 @@ func (s *Service) UpdateUserGroup(ctx context.Context, id, name string) (*UserGr
 		return nil, invalid(op, "empty name; pass the group's new name")
 	}
 	var r UserGroup
-	if err := s.do(ctx, op, call{method: http.MethodPut, path: path("user_groups", id), body: groupBody{name}}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("user_groups", id), Body: groupBody{name}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -151,7 +151,7 @@ func (s *Service) DeleteUserGroup(ctx context.Context, id string) (*MessageResul
 		return nil, err
 	}
 	var r MessageResult
-	if err := s.do(ctx, op, call{method: http.MethodDelete, path: path("user_groups", id)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("user_groups", id)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -166,7 +166,7 @@ func (s *Service) UserGroupUsers(ctx context.Context, groupID string) (*GroupUse
 		return nil, err
 	}
 	var r GroupUsers
-	if err := s.do(ctx, op, call{path: path("user_groups", groupID, "users")}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: path("user_groups", groupID, "users")}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -207,7 +207,7 @@ func (s *Service) membership(ctx context.Context, op, method, groupID, userID st
 	}
 	var r GroupUsers
 	// Membership is set-to-value: adding twice is harmless.
-	if err := s.do(ctx, op, call{method: method, path: path("user_groups", groupID, "users", userID), safe: true}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: method, Path: path("user_groups", groupID, "users", userID), Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

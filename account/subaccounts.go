@@ -59,7 +59,7 @@ func (s *Service) SubAccounts(ctx context.Context, opts *SubAccountsOptions) (*S
 		return nil, err
 	}
 	var r SubAccountList
-	if err := s.do(ctx, op, call{path: "sub_accounts", query: o}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: "sub_accounts", Query: o}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -86,7 +86,7 @@ func (s *Service) SubAccount(ctx context.Context, id string) (*SubAccount, error
 		return nil, err
 	}
 	var r SubAccount
-	if err := s.do(ctx, op, call{path: path("sub_accounts", id)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: path("sub_accounts", id)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -118,7 +118,7 @@ func (s *Service) CreateSubAccount(ctx context.Context, p *CreateSubAccountParam
 		return nil, invalid(op, "a sub-account needs a Name")
 	}
 	var r SubAccount
-	if err := s.do(ctx, op, call{method: http.MethodPost, path: "sub_accounts", body: p}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPost, Path: "sub_accounts", Body: p}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -147,7 +147,7 @@ func (s *Service) UpdateSubAccount(ctx context.Context, id string, p *UpdateSubA
 		return nil, invalid(op, "nil params; pass the attributes to change")
 	}
 	var r SubAccount
-	if err := s.do(ctx, op, call{method: http.MethodPut, path: path("sub_accounts", id), body: p}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("sub_accounts", id), Body: p}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -163,7 +163,7 @@ func (s *Service) DeleteSubAccount(ctx context.Context, id string) (*MessageResu
 		return nil, err
 	}
 	var r MessageResult
-	if err := s.do(ctx, op, call{method: http.MethodDelete, path: path("sub_accounts", id)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("sub_accounts", id)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -154,7 +154,7 @@ func (s *Service) Users(ctx context.Context, opts *UsersOptions) (*UserList, err
 		return nil, invalid(op, "UnionType %q; use include or exclude", o.UnionType)
 	}
 	var r UserList
-	if err := s.do(ctx, op, call{path: "users", query: o}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: "users", Query: o}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -186,7 +186,7 @@ func (s *Service) User(ctx context.Context, id string) (*User, error) {
 		return nil, err
 	}
 	var r User
-	if err := s.do(ctx, op, call{path: path("users", id)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Path: path("users", id)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -245,7 +245,7 @@ func (s *Service) CreateUser(ctx context.Context, p *UserParams) (*User, error) 
 	}
 	var r User
 	// A repeated create is refused (409, the email exists): safe to retry.
-	if err := s.do(ctx, op, call{method: http.MethodPost, path: "users", body: p, safe: true}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPost, Path: "users", Body: p, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -263,7 +263,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, p *UserParams) (*Us
 		return nil, err
 	}
 	var r User
-	if err := s.do(ctx, op, call{method: http.MethodPut, path: path("users", id), body: p}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("users", id), Body: p}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -278,7 +278,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string) (*MessageResult, er
 		return nil, err
 	}
 	var r MessageResult
-	if err := s.do(ctx, op, call{method: http.MethodDelete, path: path("users", id)}, &r); err != nil {
+	if err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("users", id)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -21,6 +21,7 @@ func TestInvalidInput(t *testing.T) {
 		want string
 	}{
 		{"sub-account id with slash", func(ctx context.Context) error { _, err := s.SubAccount(ctx, "a/b"); return err }, "sub-account ID"},
+		{"sub-account id not UTF-8", func(ctx context.Context) error { _, err := s.SubAccount(ctx, "a\xffb"); return err }, "sub-account ID"},
 		{"empty sub-account id", func(ctx context.Context) error { _, err := s.DeleteSubAccount(ctx, ""); return err }, "sub-account ID"},
 		{"too many ids", func(ctx context.Context) error {
 			_, err := s.SubAccounts(ctx, &SubAccountsOptions{IDs: many})

@@ -2,14 +2,10 @@ package admin
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
-	"github.com/google/go-querystring/query"
+	"github.com/cldrest/cldrest/internal/apicall"
 )
 
 // Service calls the Cloudinary Admin API through a *client.Client. It is safe
@@ -47,7 +43,7 @@ var ErrInvalidInput = client.ErrInvalidInput
 // invalid builds a one-line input error naming the method, what is wrong and
 // how to fix it.
 func invalid(op, format string, args ...any) error {
-	return &client.InputError{Op: "admin." + op, Reason: fmt.Sprintf(format, args...)}
+	return apicall.Invalid("admin."+op, format, args...)
 }
 
 // ResourceType is an asset's resource type (cld.ResourceType).
@@ -73,14 +69,23 @@ const (
 	List          = cld.List
 )
 
-// Direction orders listings.
-type Direction string
+// Direction orders listings (cld.Direction).
+type Direction = cld.Direction
 
 // Sort directions.
 const (
-	Asc  Direction = "asc"
-	Desc Direction = "desc"
+	Asc  = cld.Asc
+	Desc = cld.Desc
 )
+
+// checkDirection refuses a direction other than asc, desc or empty; what
+// names the argument ("direction", "sort direction").
+func checkDirection(op, what string, d Direction) error {
+	if !d.Valid() {
+		return invalid(op, "%s %q; use asc or desc", what, d)
+	}
+	return nil
+}
 
 func rtOrDefault(rt ResourceType) ResourceType {
 	if rt == "" {
@@ -96,79 +101,25 @@ func dtOrDefault(dt DeliveryType) DeliveryType {
 	return dt
 }
 
-// validName reports whether v can be used as a path segment of a
-// resource type or delivery type (no separators, no dots-only names).
-func validName(v string) bool {
-	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\ ")
-}
-
 func checkTypes(op string, rt ResourceType, dt DeliveryType) error {
-	if rt != "" && !validName(string(rt)) {
+	if rt != "" && !apicall.ValidSegment(string(rt)) {
 		return invalid(op, "resource type %q is not valid; use image, video or raw", rt)
 	}
-	if dt != "" && !validName(string(dt)) {
+	if dt != "" && !apicall.ValidSegment(string(dt)) {
 		return invalid(op, "delivery type %q is not valid; use upload, private, authenticated, ...", dt)
 	}
 	return nil
 }
 
-// path joins escaped path segments.
-func path(segments ...string) string {
-	out := make([]string, 0, len(segments))
-	for _, s := range segments {
-		if s == "" {
-			continue
-		}
-		out = append(out, client.PathEscape(s))
-	}
-	return strings.Join(out, "/")
-}
+// path joins escaped path segments, leaving out empty ones (apicall.Path).
+func path(segments ...string) string { return apicall.Path(segments...) }
 
-// call is one Admin request: query (a struct with url tags, url.Values or nil)
-// goes into the query string, body (JSON) into the request body.
-type call struct {
-	method string
-	root   string // client.Request.Root; empty for v1_1/<cloud_name>
-	path   string
-	query  any
-	body   any
-	// safe marks a POST that can be repeated after an ambiguous failure
-	// without a second effect (reads such as search, set-to-value updates,
-	// creates that answer 409 when repeated). GET, PUT and DELETE always are.
-	safe bool
-}
+// call is one Admin request (apicall.Call).
+type call = apicall.Call
 
 func (s *Service) do(ctx context.Context, op string, c call, v any) (*client.Response, error) {
 	if s == nil || s.c == nil {
 		return nil, invalid(op, "the Service has no client; create it with admin.New(client)")
 	}
-	if ctx == nil {
-		return nil, invalid(op, "nil context; pass context.Background() or a request context")
-	}
-	var params url.Values
-	switch q := c.query.(type) {
-	case nil:
-	case url.Values:
-		params = q
-	default:
-		vals, err := query.Values(q)
-		if err != nil {
-			return nil, invalid(op, "cannot encode options: %v", err)
-		}
-		params = vals
-	}
-	method := c.method
-	if method == "" {
-		method = http.MethodGet
-	}
-	resp, err := s.c.Do(ctx, &client.Request{
-		Method:     method,
-		API:        client.AdminAPI,
-		Root:       c.root,
-		Path:       c.path,
-		Params:     params,
-		Body:       c.body,
-		Idempotent: method != http.MethodPost || c.safe,
-	}, v)
-	return resp, err
+	return apicall.Do(ctx, s.c, "admin."+op, c, v)
 }

@@ -92,7 +92,7 @@ func (s *Service) Analyze(ctx context.Context, p *AnalyzeParams) (*AnalyzeResult
 	}
 	var r AnalyzeResult
 	// An analysis reads the asset and changes nothing: safe to repeat.
-	c := call{method: http.MethodPost, root: path("v2", s.c.Config().CloudName), path: "analysis/analyze/uri", body: b, safe: true}
+	c := call{Method: http.MethodPost, Root: path("v2", s.c.Config().CloudName), Path: "analysis/analyze/uri", Body: b, Safe: true}
 	if _, err := s.do(ctx, op, c, &r); err != nil {
 		return nil, err
 	}

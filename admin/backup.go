@@ -35,7 +35,7 @@ func (s *Service) DeleteBackedUpAssets(ctx context.Context, assetID string, vers
 		VersionIDs []string `json:"version_ids"`
 	}{versionIDs}
 	var r DeleteBackupResult
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: path("resources", "backup", assetID), body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("resources", "backup", assetID), Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

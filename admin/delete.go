@@ -67,7 +67,7 @@ func (o *DeleteOptions) body() deleteBody {
 
 func (s *Service) deleteCall(ctx context.Context, op, p string, b deleteBody) (*DeleteResult, error) {
 	var r DeleteResult
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: p, body: b}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: p, Body: b}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -176,7 +176,7 @@ func (s *Service) DeleteDerivedResources(ctx context.Context, derivedIDs []strin
 	body := struct {
 		IDs []string `json:"derived_resource_ids"`
 	}{derivedIDs}
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: "derived_resources", body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: "derived_resources", Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

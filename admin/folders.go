@@ -39,7 +39,7 @@ type FoldersOptions struct {
 // GET /folders
 func (s *Service) RootFolders(ctx context.Context, opts *FoldersOptions) (*FolderList, error) {
 	var r FolderList
-	if _, err := s.do(ctx, "RootFolders", call{path: "folders", query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, "RootFolders", call{Path: "folders", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -67,7 +67,7 @@ func (s *Service) SubFolders(ctx context.Context, folder string, opts *FoldersOp
 		return nil, err
 	}
 	var r FolderList
-	if _, err := s.do(ctx, op, call{path: folderPath(folder), query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: folderPath(folder), Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -105,7 +105,7 @@ func (s *Service) CreateFolder(ctx context.Context, folder string) (*CreateFolde
 		return nil, err
 	}
 	var r CreateFolderResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: folderPath(folder), body: struct{}{}, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: folderPath(folder), Body: struct{}{}, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -133,7 +133,7 @@ func (s *Service) RenameFolder(ctx context.Context, from, to string) (*RenameFol
 	body := struct {
 		To string `json:"to_folder"`
 	}{to}
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: folderPath(from), body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: folderPath(from), Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -155,7 +155,7 @@ func (s *Service) DeleteFolder(ctx context.Context, folder string) (*DeleteFolde
 		return nil, err
 	}
 	var r DeleteFolderResult
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: folderPath(folder), body: struct{}{}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: folderPath(folder), Body: struct{}{}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

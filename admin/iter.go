@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+
+	"github.com/cldrest/cldrest/internal/apicall"
 )
 
 // paginate follows next_cursor: fetch is called with the cursor to request
@@ -41,12 +43,5 @@ func paginate[T any](ctx context.Context, op, first string, fetch func(cursor st
 	}
 }
 
-// copyOpts returns a copy of *p (or a zero value) so iterators never modify
-// the caller's options.
-func copyOpts[T any](p *T) *T {
-	var c T
-	if p != nil {
-		c = *p
-	}
-	return &c
-}
+// copyOpts returns a copy of *p (apicall.CopyOpts).
+func copyOpts[T any](p *T) *T { return apicall.CopyOpts(p) }

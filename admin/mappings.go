@@ -34,7 +34,7 @@ type ListOptions struct {
 // GET /upload_mappings
 func (s *Service) UploadMappings(ctx context.Context, opts *ListOptions) (*UploadMappingList, error) {
 	var r UploadMappingList
-	if _, err := s.do(ctx, "UploadMappings", call{path: "upload_mappings", query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, "UploadMappings", call{Path: "upload_mappings", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -62,7 +62,7 @@ func (s *Service) UploadMapping(ctx context.Context, folder string) (*UploadMapp
 		return nil, err
 	}
 	var r UploadMapping
-	if _, err := s.do(ctx, op, call{path: "upload_mappings", query: url.Values{"folder": {folder}}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: "upload_mappings", Query: url.Values{"folder": {folder}}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -94,7 +94,7 @@ func (s *Service) mapping(ctx context.Context, op, method, folder, template stri
 	if template == "" {
 		return nil, invalid(op, "empty template; pass the URL prefix to map, e.g. https://example.com/images/")
 	}
-	return s.message(ctx, op, call{method: method, path: "upload_mappings", body: mappingBody{folder, template}})
+	return s.message(ctx, op, call{Method: method, Path: "upload_mappings", Body: mappingBody{folder, template}})
 }
 
 // DeleteUploadMapping deletes the mapping of folder.
@@ -105,5 +105,5 @@ func (s *Service) DeleteUploadMapping(ctx context.Context, folder string) (*Mess
 	if err := checkName(op, "mapping folder", folder); err != nil {
 		return nil, err
 	}
-	return s.message(ctx, op, call{method: http.MethodDelete, path: "upload_mappings", query: url.Values{"folder": {folder}}})
+	return s.message(ctx, op, call{Method: http.MethodDelete, Path: "upload_mappings", Query: url.Values{"folder": {folder}}})
 }

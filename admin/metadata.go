@@ -62,7 +62,7 @@ type MetadataFieldList struct {
 // GET /metadata_fields
 func (s *Service) MetadataFields(ctx context.Context) (*MetadataFieldList, error) {
 	var r MetadataFieldList
-	if _, err := s.do(ctx, "MetadataFields", call{path: "metadata_fields"}, &r); err != nil {
+	if _, err := s.do(ctx, "MetadataFields", call{Path: "metadata_fields"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -77,7 +77,7 @@ func (s *Service) MetadataField(ctx context.Context, externalID string) (*Metada
 		return nil, err
 	}
 	var r MetadataField
-	if _, err := s.do(ctx, op, call{path: path("metadata_fields", externalID)}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: path("metadata_fields", externalID)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -93,7 +93,7 @@ func (s *Service) CreateMetadataField(ctx context.Context, field *MetadataField)
 		return nil, invalid(op, "a field needs a Type (string, integer, date, enum, set) and a Label")
 	}
 	var r MetadataField
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "metadata_fields", body: field}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "metadata_fields", Body: field}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -111,7 +111,7 @@ func (s *Service) UpdateMetadataField(ctx context.Context, externalID string, fi
 		return nil, invalid(op, "nil field; pass the attributes to change")
 	}
 	var r MetadataField
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("metadata_fields", externalID), body: field}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("metadata_fields", externalID), Body: field}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -126,7 +126,7 @@ func (s *Service) DeleteMetadataField(ctx context.Context, externalID string) (*
 		return nil, err
 	}
 	var r MessageResult
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: path("metadata_fields", externalID), body: struct{}{}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("metadata_fields", externalID), Body: struct{}{}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -203,7 +203,7 @@ func (s *Service) ReorderMetadataFields(ctx context.Context, orderBy string, dir
 		return nil, err
 	}
 	var r MetadataFieldList
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: "metadata_fields/order", body: orderBody{orderBy, direction}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: "metadata_fields/order", Body: orderBody{orderBy, direction}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -222,7 +222,7 @@ func (s *Service) datasource(ctx context.Context, op, method, p string, body any
 	var r Datasource
 	// Every datasource call (update, delete, restore, order) sets state,
 	// so repeating it is harmless.
-	if _, err := s.do(ctx, op, call{method: method, path: p, body: body, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: method, Path: p, Body: body, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -239,8 +239,5 @@ func checkOrder(op, orderBy string, d Direction) error {
 	if orderBy == "" {
 		return invalid(op, "empty order_by; use value, label, external_id or created_at")
 	}
-	if d != "" && d != Asc && d != Desc {
-		return invalid(op, "direction %q; use asc or desc", d)
-	}
-	return nil
+	return checkDirection(op, "direction", d)
 }

@@ -56,7 +56,7 @@ type SuccessResult struct {
 // GET /metadata_rules
 func (s *Service) MetadataRules(ctx context.Context) (*MetadataRuleList, error) {
 	var r MetadataRuleList
-	if _, err := s.do(ctx, "MetadataRules", call{path: "metadata_rules"}, &r); err != nil {
+	if _, err := s.do(ctx, "MetadataRules", call{Path: "metadata_rules"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -76,7 +76,7 @@ func (s *Service) AddMetadataRule(ctx context.Context, rule *MetadataRule) (*Met
 	}
 	body := ruleBody(rule)
 	var r MetadataRule
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "metadata_rules", body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "metadata_rules", Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -104,7 +104,7 @@ func (s *Service) UpdateMetadataRule(ctx context.Context, externalID string, rul
 	}
 	body := ruleBody(rule)
 	var r MetadataRule
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("metadata_rules", externalID), body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("metadata_rules", externalID), Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -119,7 +119,7 @@ func (s *Service) DeleteMetadataRule(ctx context.Context, externalID string) (*S
 		return nil, invalid(op, "empty external ID; pass the rule's external_id")
 	}
 	var r SuccessResult
-	if _, err := s.do(ctx, op, call{method: http.MethodDelete, path: path("metadata_rules", externalID), body: struct{}{}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodDelete, Path: path("metadata_rules", externalID), Body: struct{}{}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -19,7 +19,7 @@ type PingResult struct {
 // GET /ping
 func (s *Service) Ping(ctx context.Context) (*PingResult, error) {
 	var r PingResult
-	if _, err := s.do(ctx, "Ping", call{path: "ping"}, &r); err != nil {
+	if _, err := s.do(ctx, "Ping", call{Path: "ping"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -46,7 +46,7 @@ type ConfigResult struct {
 // GET /config
 func (s *Service) Config(ctx context.Context, opts *ConfigOptions) (*ConfigResult, error) {
 	var r ConfigResult
-	if _, err := s.do(ctx, "Config", call{path: "config", query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, "Config", call{Path: "config", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -98,7 +98,7 @@ func (s *Service) Usage(ctx context.Context, opts *UsageOptions) (*UsageResult, 
 		p = path("usage", opts.Date.Format("02-01-2006"))
 	}
 	var r UsageResult
-	if _, err := s.do(ctx, "Usage", call{path: p}, &r); err != nil {
+	if _, err := s.do(ctx, "Usage", call{Path: p}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -115,7 +115,7 @@ type ResourceTypesResult struct {
 // GET /resources
 func (s *Service) ResourceTypes(ctx context.Context) (*ResourceTypesResult, error) {
 	var r ResourceTypesResult
-	if _, err := s.do(ctx, "ResourceTypes", call{path: "resources"}, &r); err != nil {
+	if _, err := s.do(ctx, "ResourceTypes", call{Path: "resources"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -147,7 +147,7 @@ func (s *Service) Tags(ctx context.Context, opts *TagsOptions) (*TagList, error)
 		return nil, err
 	}
 	var r TagList
-	if _, err := s.do(ctx, "Tags", call{path: path("tags", string(rtOrDefault(o.ResourceType))), query: o}, &r); err != nil {
+	if _, err := s.do(ctx, "Tags", call{Path: path("tags", string(rtOrDefault(o.ResourceType))), Query: o}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -63,7 +63,7 @@ func (p UploadPresetParams) MarshalJSON() ([]byte, error) {
 // GET /upload_presets
 func (s *Service) UploadPresets(ctx context.Context, opts *ListOptions) (*UploadPresetList, error) {
 	var r UploadPresetList
-	if _, err := s.do(ctx, "UploadPresets", call{path: "upload_presets", query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, "UploadPresets", call{Path: "upload_presets", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -91,7 +91,7 @@ func (s *Service) UploadPreset(ctx context.Context, name string) (*UploadPreset,
 		return nil, err
 	}
 	var r UploadPreset
-	if _, err := s.do(ctx, op, call{path: path("upload_presets", name)}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: path("upload_presets", name)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -103,7 +103,7 @@ func (s *Service) UploadPreset(ctx context.Context, name string) (*UploadPreset,
 // POST /upload_presets
 func (s *Service) CreateUploadPreset(ctx context.Context, params *UploadPresetParams) (*MessageResult, error) {
 	p := copyOpts(params)
-	return s.message(ctx, "CreateUploadPreset", call{method: http.MethodPost, path: "upload_presets", body: p})
+	return s.message(ctx, "CreateUploadPreset", call{Method: http.MethodPost, Path: "upload_presets", Body: p})
 }
 
 // UpdateUploadPreset changes an upload preset.
@@ -116,7 +116,7 @@ func (s *Service) UpdateUploadPreset(ctx context.Context, name string, params *U
 	}
 	p := copyOpts(params)
 	p.Name = ""
-	return s.message(ctx, op, call{method: http.MethodPut, path: path("upload_presets", name), body: p})
+	return s.message(ctx, op, call{Method: http.MethodPut, Path: path("upload_presets", name), Body: p})
 }
 
 // DeleteUploadPreset deletes an upload preset.
@@ -127,5 +127,5 @@ func (s *Service) DeleteUploadPreset(ctx context.Context, name string) (*Message
 	if err := checkName(op, "upload preset", name); err != nil {
 		return nil, err
 	}
-	return s.message(ctx, op, call{method: http.MethodDelete, path: path("upload_presets", name), body: struct{}{}})
+	return s.message(ctx, op, call{Method: http.MethodDelete, Path: path("upload_presets", name), Body: struct{}{}})
 }

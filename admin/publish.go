@@ -84,7 +84,7 @@ func (s *Service) publish(ctx context.Context, op string, b publishBody, opts *P
 	var r PublishResult
 	// Publishing sets the delivery type to upload: repeating it is harmless.
 	p := path("resources", string(rtOrDefault(b.ResourceType)), "publish_resources")
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: p, body: b, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: p, Body: b, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -175,7 +175,7 @@ func (s *Service) accessMode(ctx context.Context, op string, b accessModeBody, o
 	var r AccessModeResult
 	// Setting a mode is a set-to-value: repeating it is harmless.
 	p := path("resources", string(rtOrDefault(o.ResourceType)), string(dtOrDefault(o.Type)), "update_access_mode")
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: p, body: b, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: p, Body: b, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

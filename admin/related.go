@@ -98,7 +98,7 @@ func (s *Service) related(ctx context.Context, op, method, publicID, assetID str
 		p = path("resources", "related_assets", string(rtOrDefault(o.ResourceType)), string(dtOrDefault(o.Type)), publicID)
 	}
 	var r RelatedAssetsResult
-	if _, err := s.do(ctx, op, call{method: method, path: p, body: b, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: method, Path: p, Body: b, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -141,7 +141,7 @@ func (s *Service) complementary(ctx context.Context, op, method, assetID string,
 		return nil, invalid(op, "pass RelatedAssetIDs and a ComplementaryType")
 	}
 	var r RelatedAssetsResult
-	if _, err := s.do(ctx, op, call{method: method, path: path("resources", "related_complementary_assets", assetID), body: params, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: method, Path: path("resources", "related_complementary_assets", assetID), Body: params, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -3,14 +3,15 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/google/go-querystring/query"
-
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apicall"
 )
 
 // ResourceOptions selects an asset's type and the optional details Resource
@@ -56,7 +57,7 @@ func (s *Service) Resource(ctx context.Context, publicID string, opts *ResourceO
 	}
 	var r ResourceDetails
 	p := path("resources", string(rtOrDefault(o.ResourceType)), string(dtOrDefault(o.Type)), publicID)
-	if _, err := s.do(ctx, op, call{path: p, query: o}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: p, Query: o}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -71,7 +72,7 @@ func (s *Service) ResourceByAssetID(ctx context.Context, assetID string, opts *R
 		return nil, err
 	}
 	var r ResourceDetails
-	if _, err := s.do(ctx, op, call{path: path("resources", assetID), query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: path("resources", assetID), Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -134,7 +135,7 @@ func (s *Service) UpdateResource(ctx context.Context, publicID string, params *U
 	}
 	var r ResourceDetails
 	pp := path("resources", string(rtOrDefault(p.ResourceType)), string(dtOrDefault(p.Type)), publicID)
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: pp, body: body, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: pp, Body: body, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -153,7 +154,7 @@ func (s *Service) UpdateResourceByAssetID(ctx context.Context, assetID string, p
 		return nil, invalid(op, "%v", err)
 	}
 	var r ResourceDetails
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("resources", assetID), body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("resources", assetID), Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -210,7 +211,7 @@ func (s *Service) RestoreResources(ctx context.Context, publicIDs []string, opts
 	}
 	var r RestoreResult
 	p := path("resources", string(rtOrDefault(o.ResourceType)), string(dtOrDefault(o.Type)), "restore")
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: p, body: restoreBody{PublicIDs: publicIDs, Versions: o.Versions}, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: p, Body: restoreBody{PublicIDs: publicIDs, Versions: o.Versions}, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -228,7 +229,7 @@ func (s *Service) RestoreResourcesByAssetIDs(ctx context.Context, assetIDs []str
 		return nil, invalid(op, "%d versions for %d asset IDs; give one version per asset ID or none", len(versions), len(assetIDs))
 	}
 	var r RestoreResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/restore", body: restoreBody{AssetIDs: assetIDs, Versions: versions}, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "resources/restore", Body: restoreBody{AssetIDs: assetIDs, Versions: versions}, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -254,28 +255,28 @@ type updateBody struct {
 // updateParams has UpdateResourceParams' fields without its MarshalJSON.
 type updateParams UpdateResourceParams
 
-// structuredParams are the structured values of UpdateResourceParams,
-// encoded by cld like every other form parameter.
-type structuredParams struct {
-	Context           Context     `url:"context,omitempty"`
-	Metadata          Metadata    `url:"metadata,omitempty"`
-	FaceCoordinates   Coordinates `url:"face_coordinates,omitempty"`
-	CustomCoordinates Coordinates `url:"custom_coordinates,omitempty"`
-}
-
 // body encodes p, refusing a structured value that has no wire form.
 func (p *UpdateResourceParams) body() (*updateBody, error) {
-	vals, err := query.Values(structuredParams{p.Context, p.Metadata, p.FaceCoordinates, p.CustomCoordinates})
-	if err != nil {
-		return nil, err
+	b := &updateBody{updateParams: (*updateParams)(p)}
+	for _, f := range []struct {
+		param  string
+		encode func() (string, error)
+		dst    *string
+	}{
+		{"context", p.Context.Encode, &b.Context},
+		{"metadata", p.Metadata.Encode, &b.Metadata},
+		{"face_coordinates", p.FaceCoordinates.Encode, &b.FaceCoordinates},
+		{"custom_coordinates", p.CustomCoordinates.Encode, &b.CustomCoordinates},
+	} {
+		s, err := f.encode()
+		if ve, ok := errors.AsType[*cld.ValueError](err); ok {
+			return nil, &cld.ValueError{Param: f.param, Reason: ve.Reason}
+		} else if err != nil {
+			return nil, err
+		}
+		*f.dst = s
 	}
-	return &updateBody{
-		Context:           vals.Get("context"),
-		Metadata:          vals.Get("metadata"),
-		FaceCoordinates:   vals.Get("face_coordinates"),
-		CustomCoordinates: vals.Get("custom_coordinates"),
-		updateParams:      (*updateParams)(p),
-	}, nil
+	return b, nil
 }
 
 // MarshalJSON writes the request body: the structured values in their wire
@@ -296,7 +297,7 @@ func checkPublicID(op, id string) error {
 }
 
 func checkAssetID(op, id string) error {
-	if !validName(id) {
+	if !apicall.ValidSegment(id) {
 		return invalid(op, "asset ID %q is not valid; pass the 32-hex asset_id of the asset", id)
 	}
 	return nil

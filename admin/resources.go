@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/apicall"
 )
 
 // MaxIDsPerCall is the most public IDs or asset IDs one listing, restore or
@@ -200,7 +202,7 @@ type ResourcesByModerationOptions struct {
 func (s *Service) ResourcesByModeration(ctx context.Context, kind, status string, opts *ResourcesByModerationOptions) (*ResourceList, error) {
 	const op = "ResourcesByModeration"
 	o := copyOpts(opts)
-	if !validName(kind) || !validName(status) {
+	if !apicall.ValidSegment(kind) || !apicall.ValidSegment(status) {
 		return nil, invalid(op, "moderation kind %q and status %q must both be set (e.g. manual, pending)", kind, status)
 	}
 	if err := checkTypes(op, o.ResourceType, ""); err != nil {
@@ -272,7 +274,7 @@ func (s *Service) VisualSearch(ctx context.Context, opts *VisualSearchOptions) (
 
 func (s *Service) list(ctx context.Context, op, p string, q any) (*ResourceList, error) {
 	var r ResourceList
-	if _, err := s.do(ctx, op, call{path: p, query: q}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: p, Query: q}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -294,13 +296,5 @@ func checkIDs(op, what string, ids []string) error {
 	if len(ids) == 0 {
 		return invalid(op, "no %ss given; pass at least one", what)
 	}
-	if len(ids) > MaxIDsPerCall {
-		return invalid(op, "%d %ss given, at most %d per call; split the list", len(ids), what, MaxIDsPerCall)
-	}
-	for i, id := range ids {
-		if id == "" {
-			return invalid(op, "%s #%d is empty", what, i+1)
-		}
-	}
-	return nil
+	return apicall.CheckIDs("admin."+op, what, ids, MaxIDsPerCall)
 }

@@ -3,64 +3,37 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/http"
-	"strings"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 )
 
-// MaxSearchResults is the largest page Search accepts.
-const MaxSearchResults = 500
+// MaxSearchResults is the largest page Search accepts (cld.MaxSearchResults).
+const MaxSearchResults = cld.MaxSearchResults
 
-// SortBy orders search results by one field.
-type SortBy struct {
-	Field     string
-	Direction Direction
+// SortBy orders search results by one field (cld.SortBy).
+type SortBy = cld.SortBy
+
+// SearchQuery is a search request (resources or folders), cld.SearchQuery.
+// Build Expression with the Expr helpers (Field, And, Or, Not: values are
+// quoted safely) or write it by hand; empty matches everything.
+type SearchQuery = cld.SearchQuery
+
+// searchReason is the text of a cld.SearchQuery.Check error without the
+// parameter name (the reason names the field).
+func searchReason(err error) string {
+	if ve, ok := errors.AsType[*cld.ValueError](err); ok {
+		return ve.Reason
+	}
+	return err.Error()
 }
 
-// MarshalJSON writes {"<field>":"<direction>"} (direction default desc).
-func (s SortBy) MarshalJSON() ([]byte, error) {
-	d := s.Direction
-	if d == "" {
-		d = Desc
-	}
-	return json.Marshal(map[string]Direction{s.Field: d})
-}
-
-// SearchQuery is a search request (resources or folders). Build Expression
-// with the Expr helpers (Field, And, Or, Not: values are quoted safely) or
-// write it by hand; empty matches everything.
-type SearchQuery struct {
-	Expression string   `json:"expression,omitempty"`
-	SortBy     []SortBy `json:"sort_by,omitempty"`
-	// Aggregate asks for counts by these fields (resource_type, type,
-	// format, bytes, pixels, duration, ...).
-	Aggregate []string `json:"aggregate,omitempty"`
-	// WithField adds these attributes to each asset (tags, context,
-	// metadata, image_metadata, image_analysis, ...).
-	WithField []string `json:"with_field,omitempty"`
-	// Fields keeps only these attributes of each asset.
-	Fields []string `json:"fields,omitempty"`
-	// MaxResults is the page size (default 50, at most 500).
-	MaxResults int    `json:"max_results,omitempty"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-func (q *SearchQuery) check(op string) error {
-	if strings.TrimSpace(q.Expression) == "*" {
-		return invalid(op, "the API rejects the bare expression \"*\"; leave Expression empty to match everything")
-	}
-	if q.MaxResults < 0 || q.MaxResults > MaxSearchResults {
-		return invalid(op, "MaxResults %d out of range; use 1 to %d (0 for the default 50)", q.MaxResults, MaxSearchResults)
-	}
-	for _, s := range q.SortBy {
-		if s.Field == "" {
-			return invalid(op, "SortBy entry with an empty field; name the field to sort by")
-		}
-		if s.Direction != "" && s.Direction != Asc && s.Direction != Desc {
-			return invalid(op, "sort direction %q; use asc or desc", s.Direction)
-		}
+func checkSearch(op string, q *SearchQuery) error {
+	if err := q.Check(); err != nil {
+		return invalid(op, "%s", searchReason(err))
 	}
 	return nil
 }
@@ -97,11 +70,11 @@ func (r *SearchResult) Counts(field string) map[string]int64 {
 func (s *Service) Search(ctx context.Context, q *SearchQuery) (*SearchResult, error) {
 	const op = "Search"
 	o := copyOpts(q)
-	if err := o.check(op); err != nil {
+	if err := checkSearch(op, o); err != nil {
 		return nil, err
 	}
 	var r SearchResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "resources/search", body: o, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "resources/search", Body: o, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -128,11 +101,11 @@ func (s *Service) SearchAll(ctx context.Context, q *SearchQuery) iter.Seq2[Resou
 func (s *Service) SearchFolders(ctx context.Context, q *SearchQuery) (*FolderList, error) {
 	const op = "SearchFolders"
 	o := copyOpts(q)
-	if err := o.check(op); err != nil {
+	if err := checkSearch(op, o); err != nil {
 		return nil, err
 	}
 	var r FolderList
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "folders/search", body: o, safe: true}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "folders/search", Body: o, Safe: true}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

@@ -70,7 +70,7 @@ func (p *StreamingProfileParams) body(name string) (streamingBody, error) {
 // GET /streaming_profiles
 func (s *Service) StreamingProfiles(ctx context.Context) (*StreamingProfileList, error) {
 	var r StreamingProfileList
-	if _, err := s.do(ctx, "StreamingProfiles", call{path: "streaming_profiles"}, &r); err != nil {
+	if _, err := s.do(ctx, "StreamingProfiles", call{Path: "streaming_profiles"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -99,7 +99,7 @@ func (s *Service) CreateStreamingProfile(ctx context.Context, name string, param
 		return nil, invalid(op, "%v", err)
 	}
 	var r StreamingProfileResult
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "streaming_profiles", body: b}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "streaming_profiles", Body: b}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -133,7 +133,7 @@ func (s *Service) streaming(ctx context.Context, op, method, name string, body a
 		return nil, err
 	}
 	var r StreamingProfileResult
-	if _, err := s.do(ctx, op, call{method: method, path: path("streaming_profiles", name), body: body}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: method, Path: path("streaming_profiles", name), Body: body}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil

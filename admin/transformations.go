@@ -37,7 +37,7 @@ type TransformationsOptions struct {
 // GET /transformations
 func (s *Service) Transformations(ctx context.Context, opts *TransformationsOptions) (*TransformationList, error) {
 	var r TransformationList
-	if _, err := s.do(ctx, "Transformations", call{path: "transformations", query: copyOpts(opts)}, &r); err != nil {
+	if _, err := s.do(ctx, "Transformations", call{Path: "transformations", Query: copyOpts(opts)}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -87,7 +87,7 @@ func (s *Service) Transformation(ctx context.Context, transformation string, opt
 		return nil, err
 	}
 	var r TransformationDetails
-	if _, err := s.do(ctx, op, call{path: "transformations", query: transformationQuery{transformation, copyOpts(opts)}}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Path: "transformations", Query: transformationQuery{transformation, copyOpts(opts)}}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -108,7 +108,7 @@ func (s *Service) CreateTransformation(ctx context.Context, name, transformation
 		Name           string `json:"name"`
 		Transformation string `json:"transformation"`
 	}{name, transformation}
-	return s.message(ctx, op, call{method: http.MethodPost, path: "transformations", body: body})
+	return s.message(ctx, op, call{Method: http.MethodPost, Path: "transformations", Body: body})
 }
 
 // UpdateTransformationParams changes a stored transformation.
@@ -135,7 +135,7 @@ func (s *Service) UpdateTransformation(ctx context.Context, transformation strin
 		Transformation string `json:"transformation"`
 		*UpdateTransformationParams
 	}{transformation, p}
-	return s.message(ctx, op, call{method: http.MethodPut, path: "transformations", body: body})
+	return s.message(ctx, op, call{Method: http.MethodPut, Path: "transformations", Body: body})
 }
 
 // DeleteTransformation deletes a stored transformation (and its derived assets).
@@ -149,7 +149,7 @@ func (s *Service) DeleteTransformation(ctx context.Context, transformation strin
 	body := struct {
 		Transformation string `json:"transformation"`
 	}{transformation}
-	return s.message(ctx, op, call{method: http.MethodDelete, path: "transformations", body: body})
+	return s.message(ctx, op, call{Method: http.MethodDelete, Path: "transformations", Body: body})
 }
 
 func (s *Service) message(ctx context.Context, op string, c call) (*MessageResult, error) {

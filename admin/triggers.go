@@ -47,7 +47,7 @@ type TriggerParams struct {
 // GET /triggers
 func (s *Service) Triggers(ctx context.Context) (*TriggerList, error) {
 	var r TriggerList
-	if _, err := s.do(ctx, "Triggers", call{path: "triggers"}, &r); err != nil {
+	if _, err := s.do(ctx, "Triggers", call{Path: "triggers"}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -62,7 +62,7 @@ func (s *Service) CreateTrigger(ctx context.Context, params *TriggerParams) (*Tr
 		return nil, invalid(op, "a trigger needs a URI and an EventType (e.g. upload)")
 	}
 	var r Trigger
-	if _, err := s.do(ctx, op, call{method: http.MethodPost, path: "triggers", body: params}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPost, Path: "triggers", Body: params}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -80,7 +80,7 @@ func (s *Service) UpdateTrigger(ctx context.Context, id string, params *TriggerP
 		return nil, invalid(op, "nil params; pass the attributes to change")
 	}
 	var r Trigger
-	if _, err := s.do(ctx, op, call{method: http.MethodPut, path: path("triggers", id), body: params}, &r); err != nil {
+	if _, err := s.do(ctx, op, call{Method: http.MethodPut, Path: path("triggers", id), Body: params}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -94,5 +94,5 @@ func (s *Service) DeleteTrigger(ctx context.Context, id string) (*MessageResult,
 	if err := checkName(op, "trigger ID", id); err != nil {
 		return nil, err
 	}
-	return s.message(ctx, op, call{method: http.MethodDelete, path: path("triggers", id), body: struct{}{}})
+	return s.message(ctx, op, call{Method: http.MethodDelete, Path: path("triggers", id), Body: struct{}{}})
 }

@@ -48,29 +48,23 @@ type Resource struct {
 	Error            string            `json:"error,omitempty"`
 }
 
-// The structured values are defined once, in package cld, and shared with
-// package upload; these aliases keep their admin names.
+// The structured values are defined once, in package cld, where their wire
+// and JSON forms are documented; these aliases keep their admin names (and
+// package upload has the same ones).
 type (
-	// Context is an asset's contextual metadata (cld.Context). It decodes
-	// every shape the API answers: {"custom":{"k":"v"}} (resource details),
-	// {"k":"v"} (search results) and [{"key":"k","value":"v"}]; values that
-	// are not JSON strings keep their JSON text. It is sent as "k=v|k2=v2"
-	// with "\", "=" and "|" in values escaped.
+	// Context is cld.Context: contextual metadata, key to value.
 	Context = cld.Context
 	// ContextMap is the former name of Context in parameters.
 	//
 	// Deprecated: use Context; both name cld.Context.
 	ContextMap = cld.Context
-	// Metadata is structured metadata by external field ID (cld.Metadata),
-	// sent in the pipe form of Context with strings, numbers, dates and
-	// sets ([]string) as values.
+	// Metadata is cld.Metadata: structured metadata by external field ID.
 	Metadata = cld.Metadata
-	// Rect is one rectangle of face or custom coordinates (cld.Rect).
+	// Rect is cld.Rect: one rectangle of face or custom coordinates.
 	Rect = cld.Rect
-	// Coordinates are rectangles, sent as "x,y,w,h|x,y,w,h" (cld.Coordinates).
+	// Coordinates is cld.Coordinates: rectangles.
 	Coordinates = cld.Coordinates
-	// Time is a timestamp in a response (cld.Time): RFC 3339 with "Z" or a
-	// numeric offset, "" or null for the zero time.
+	// Time is cld.Time: a timestamp in a response.
 	Time = cld.Time
 )
 

@@ -39,6 +39,10 @@ func TestInvalidInput(t *testing.T) {
 			_, err := s.ListResources(ctx, &ListResourcesOptions{ResourceType: "im/age"})
 			return err
 		}, "resource type"},
+		{"resource type not UTF-8", func(ctx context.Context) error {
+			_, err := s.ListResources(ctx, &ListResourcesOptions{ResourceType: "im\xffage"})
+			return err
+		}, "resource type"},
 		{"bad delivery type", func(ctx context.Context) error {
 			_, err := s.Resource(ctx, "x", &ResourceOptions{Type: ".."})
 			return err

@@ -50,12 +50,17 @@ func valueErr(param string, err error) error {
 	return &ValueError{Param: param, Reason: err.Error()}
 }
 
-// setValue sets key to s in v, or leaves v alone for an empty s (so empty
-// values are not sent).
-func setValue(v *url.Values, key, s string) {
+// setValue is the EncodeValues of every type: it sets key to the wire form
+// s in v, or leaves v alone for an empty s (so empty values are not sent);
+// err, the encoder's, is returned as a *ValueError naming key.
+func setValue(v *url.Values, key, s string, err error) error {
+	if err != nil {
+		return valueErr(key, err)
+	}
 	if s != "" {
 		v.Set(key, s)
 	}
+	return nil
 }
 
 // Context is an asset's contextual metadata, key to value. An empty value
@@ -87,11 +92,7 @@ func (c Context) Encode() (string, error) {
 // form, and sends nothing for an empty Context.
 func (c Context) EncodeValues(key string, v *url.Values) error {
 	s, err := cldvalue.EncodePairs(c)
-	if err != nil {
-		return valueErr(key, err)
-	}
-	setValue(v, key, s)
-	return nil
+	return setValue(v, key, s, err)
 }
 
 // MarshalJSON writes Cloudinary's response shape {"custom":{...}} (null for
@@ -150,11 +151,7 @@ func (m Metadata) Encode() (string, error) {
 // form, and sends nothing for an empty Metadata.
 func (m Metadata) EncodeValues(key string, v *url.Values) error {
 	s, err := cldvalue.EncodeMetadata(m)
-	if err != nil {
-		return valueErr(key, err)
-	}
-	setValue(v, key, s)
-	return nil
+	return setValue(v, key, s, err)
 }
 
 // Rect is one rectangle of face or custom coordinates, in pixels of the
@@ -197,11 +194,7 @@ func (c Coordinates) encode() (string, error) {
 // form, and sends nothing for no rectangles.
 func (c Coordinates) EncodeValues(key string, v *url.Values) error {
 	s, err := c.encode()
-	if err != nil {
-		return valueErr(key, err)
-	}
-	setValue(v, key, s)
-	return nil
+	return setValue(v, key, s, err)
 }
 
 // Time is a timestamp from a response. Decoding accepts RFC 3339 with "Z"

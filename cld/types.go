@@ -14,6 +14,14 @@ const (
 	All   ResourceType = "all"
 )
 
+// AssetResourceTypes returns the resource types an asset can have: Image,
+// Video and Raw, the ones the Upload API's actions accept.
+func AssetResourceTypes() []ResourceType { return []ResourceType{Image, Video, Raw} }
+
+// UploadResourceTypes returns the resource types an upload may name: the
+// AssetResourceTypes and Auto (Cloudinary detects the type).
+func UploadResourceTypes() []ResourceType { return append(AssetResourceTypes(), Auto) }
+
 // DeliveryType is an asset's delivery type (the "type" field) such as
 // upload or private.
 type DeliveryType string

@@ -2,6 +2,7 @@ package cld_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/cldrest/cldrest/cld"
@@ -23,5 +24,29 @@ func TestDerivedDecodesBothAPIs(t *testing.T) {
 	}
 	if admin.ID != "d1" || admin.PublicID != "p" || cld.ResourceType(admin.ResourceType) != cld.Image || cld.DeliveryType(admin.Type) != cld.Upload {
 		t.Errorf("admin %+v", admin)
+	}
+}
+
+func TestSearchQueryCheck(t *testing.T) {
+	for _, tc := range []struct {
+		q     cld.SearchQuery
+		param string // "" for valid
+	}{
+		{cld.SearchQuery{}, ""},
+		{cld.SearchQuery{Expression: "tags=cat", MaxResults: cld.MaxSearchResults, SortBy: []cld.SortBy{{Field: "created_at"}, {Field: "bytes", Direction: cld.Asc}}}, ""},
+		{cld.SearchQuery{Expression: "*"}, "expression"},
+		{cld.SearchQuery{MaxResults: -1}, "max_results"},
+		{cld.SearchQuery{MaxResults: cld.MaxSearchResults + 1}, "max_results"},
+		{cld.SearchQuery{SortBy: []cld.SortBy{{Direction: cld.Desc}}}, "sort_by"},
+		{cld.SearchQuery{SortBy: []cld.SortBy{{Field: "x", Direction: "DESC"}}}, "sort_by"},
+	} {
+		err := tc.q.Check()
+		ve, ok := errors.AsType[*cld.ValueError](err)
+		switch {
+		case tc.param == "" && err != nil:
+			t.Errorf("Check(%+v) = %v, want nil", tc.q, err)
+		case tc.param != "" && (!ok || ve.Param != tc.param):
+			t.Errorf("Check(%+v) = %v, want a *cld.ValueError for %s", tc.q, err, tc.param)
+		}
 	}
 }

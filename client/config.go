@@ -274,31 +274,9 @@ func parseURL(orig string) (Config, urlShape, error) {
 		// quote the whole input, secret included, so never show them.
 		return fail("malformed URL", urlFix)
 	}
-	var opts []queryOption
-	if q := strings.IndexByte(raw, '?'); q >= 0 {
-		for i := q + 1; i <= len(raw); {
-			pair := raw[i:]
-			if j := strings.IndexByte(pair, '&'); j >= 0 {
-				pair = pair[:j]
-			}
-			if j := strings.IndexByte(pair, ';'); j >= 0 {
-				return fail(fmt.Sprintf("';' at position %d in the options", pos(i+j)), "separate options with '&' and percent-encode ';' in values as %3B")
-			}
-			k, v, eq := strings.Cut(pair, "=")
-			key, kerr := url.QueryUnescape(k)
-			value, verr := url.QueryUnescape(v)
-			if kerr != nil || verr != nil {
-				return fail(fmt.Sprintf("malformed option at position %d", pos(i)), "percent-encode the values of upload_prefix and the other options")
-			}
-			valueAt := i + len(k)
-			if eq {
-				valueAt++
-			}
-			if key != "" {
-				opts = append(opts, queryOption{key: key, value: value, pos: pos(valueAt)})
-			}
-			i += len(pair) + 1
-		}
+	opts, err := splitOptions(raw, pos)
+	if err != nil {
+		return Config{}, urlShape{}, err
 	}
 
 	var cfg Config
@@ -318,6 +296,42 @@ func parseURL(orig string) (Config, urlShape, error) {
 		return Config{}, urlShape{}, &ConfigError{Field: "cloud_name", Reason: "missing from CLOUDINARY_URL", Fix: urlFix}
 	}
 	return cfg, shape, nil
+}
+
+// splitOptions splits the query of raw (a trimmed CLOUDINARY_URL) into its
+// options, unescaped, in order, with pos giving the character position of
+// a byte offset of raw. It is the one reading of the options: ParseURL
+// applies them and UnknownURLOptions names the ones it ignores.
+func splitOptions(raw string, pos func(int) int) ([]queryOption, error) {
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
+		return nil, nil
+	}
+	var opts []queryOption
+	for i := q + 1; i <= len(raw); {
+		pair := raw[i:]
+		if j := strings.IndexByte(pair, '&'); j >= 0 {
+			pair = pair[:j]
+		}
+		if j := strings.IndexByte(pair, ';'); j >= 0 {
+			return nil, urlError(fmt.Sprintf("';' at position %d in the options", pos(i+j)), "separate options with '&' and percent-encode ';' in values as %3B")
+		}
+		k, v, eq := strings.Cut(pair, "=")
+		key, kerr := url.QueryUnescape(k)
+		value, verr := url.QueryUnescape(v)
+		if kerr != nil || verr != nil {
+			return nil, urlError(fmt.Sprintf("malformed option at position %d", pos(i)), "percent-encode the values of upload_prefix and the other options")
+		}
+		valueAt := i + len(k)
+		if eq {
+			valueAt++
+		}
+		if key != "" {
+			opts = append(opts, queryOption{key: key, value: value, pos: pos(valueAt)})
+		}
+		i += len(pair) + 1
+	}
+	return opts, nil
 }
 
 func isHex(c byte) bool {
@@ -433,8 +447,31 @@ func parseSeconds(v string) (time.Duration, error) {
 	return time.Duration(f * float64(time.Second)), nil
 }
 
-// EnvVars lists the environment variables ConfigFromEnv reads.
-var EnvVars = []string{"CLOUDINARY_URL", "CLOUDINARY_CLOUD_NAME", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_UPLOAD_PREFIX"}
+// envURL is the variable that holds the whole configuration.
+const envURL = "CLOUDINARY_URL"
+
+// envOverrides are the variables ConfigFromEnv applies over CLOUDINARY_URL,
+// in order, each with the field it sets. With envURL they are the one list
+// of the CLOUDINARY_* variables (EnvVars is built from it).
+var envOverrides = []struct {
+	name  string
+	apply func(c *Config, v string)
+}{
+	{"CLOUDINARY_CLOUD_NAME", func(c *Config, v string) { c.CloudName = v }},
+	{"CLOUDINARY_API_KEY", func(c *Config, v string) { c.APIKey = v }},
+	{"CLOUDINARY_API_SECRET", func(c *Config, v string) { c.APISecret = NewSecret(v) }},
+	{"CLOUDINARY_UPLOAD_PREFIX", func(c *Config, v string) { c.UploadPrefix = strings.TrimRight(v, "/") }},
+}
+
+// EnvVars lists the environment variables ConfigFromEnv reads:
+// CLOUDINARY_URL, then the overrides it applies over it.
+var EnvVars = func() []string {
+	names := []string{envURL}
+	for _, o := range envOverrides {
+		names = append(names, o.name)
+	}
+	return names
+}()
 
 // EnvOption changes how ConfigFromEnv reads the environment.
 type EnvOption func(*envOptions)
@@ -511,7 +548,7 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	raw, _ := lookup("CLOUDINARY_URL")
+	raw, _ := lookup(envURL)
 	if cfg.CloudName == "" && strings.TrimSpace(raw) == "" {
 		return Config{}, &ConfigError{Field: "CLOUDINARY_URL", Reason: "not set", Fix: "export CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME (or CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY, CLOUDINARY_API_SECRET)"}
 	}
@@ -529,23 +566,16 @@ func configFromLookup(lookup func(string) (string, bool)) (Config, error) {
 func readEnv(lookup func(string) (string, bool)) (Config, urlShape, error) {
 	var cfg Config
 	var shape urlShape
-	if raw, ok := lookup("CLOUDINARY_URL"); ok && strings.TrimSpace(raw) != "" {
+	if raw, ok := lookup(envURL); ok && strings.TrimSpace(raw) != "" {
 		var err error
 		if cfg, shape, err = parseURL(raw); err != nil {
 			return Config{}, urlShape{}, err
 		}
 	}
-	if v, ok := lookup("CLOUDINARY_CLOUD_NAME"); ok && v != "" {
-		cfg.CloudName = v
-	}
-	if v, ok := lookup("CLOUDINARY_API_KEY"); ok && v != "" {
-		cfg.APIKey = v
-	}
-	if v, ok := lookup("CLOUDINARY_API_SECRET"); ok && v != "" {
-		cfg.APISecret = NewSecret(v)
-	}
-	if v, ok := lookup("CLOUDINARY_UPLOAD_PREFIX"); ok && v != "" {
-		cfg.UploadPrefix = strings.TrimRight(v, "/")
+	for _, o := range envOverrides {
+		if v, ok := lookup(o.name); ok && v != "" {
+			o.apply(&cfg, v)
+		}
 	}
 	return cfg, shape, nil
 }

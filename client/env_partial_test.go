@@ -95,3 +95,27 @@ func TestIsRetryable(t *testing.T) {
 		}
 	}
 }
+
+// EnvVars is what ConfigFromEnv reads: every variable it looks up is
+// listed, and every listed one is looked up.
+func TestEnvVarsAreTheVariablesRead(t *testing.T) {
+	asked := map[string]bool{}
+	lookup := func(k string) (string, bool) {
+		asked[k] = true
+		return map[string]string{"CLOUDINARY_URL": "cloudinary://k:s@demo"}[k], k == "CLOUDINARY_URL"
+	}
+	if _, err := client.ConfigFromEnv(client.WithLookup(lookup)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.ConfigFromEnv(client.WithLookup(lookup), client.Partial()); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != len(client.EnvVars) {
+		t.Errorf("looked up %v, EnvVars = %v", asked, client.EnvVars)
+	}
+	for _, k := range client.EnvVars {
+		if !asked[k] {
+			t.Errorf("EnvVars lists %s, ConfigFromEnv never reads it", k)
+		}
+	}
+}

@@ -120,8 +120,8 @@ func serverWait(resp *http.Response, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	if resp.StatusCode == 420 || resp.StatusCode == http.StatusTooManyRequests {
-		if t, ok := parseResetTime(resp.Header.Get("X-FeatureRateLimit-Reset")); ok {
-			return max(t.Sub(now), 0), true
+		if rl := parseRateLimit(resp.Header); !rl.Reset.IsZero() {
+			return max(rl.Reset.Sub(now), 0), true
 		}
 	}
 	return 0, false

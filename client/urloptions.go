@@ -1,7 +1,6 @@
 package client
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -23,17 +22,18 @@ type UnknownURLOption struct {
 
 // UnknownURLOptions lists the query options of a CLOUDINARY_URL that are
 // not in URLOptions (ParseURL ignores them silently), so a caller can warn
-// about a misspelling. Only keys are returned, never values.
+// about a misspelling. Only keys are returned, never values. The options
+// are read as ParseURL reads them; a query ParseURL refuses (a ';', a bad
+// percent-escape) gives nil, ParseURL's error says what is wrong.
 func UnknownURLOptions(raw string) []UnknownURLOption {
-	_, query, ok := strings.Cut(strings.TrimSpace(raw), "?")
-	if !ok {
+	opts, err := splitOptions(strings.TrimSpace(raw), func(i int) int { return i + 1 })
+	if err != nil {
 		return nil
 	}
 	var out []UnknownURLOption
-	for _, pair := range strings.Split(query, "&") {
-		k, _, _ := strings.Cut(pair, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil || key == "" || slices.Contains(URLOptions, key) {
+	for _, o := range opts {
+		key := o.key
+		if slices.Contains(URLOptions, key) {
 			continue
 		}
 		u := UnknownURLOption{Key: key}

@@ -21,3 +21,23 @@ func TestUnknownURLOptions(t *testing.T) {
 		t.Errorf("no options: %+v", got)
 	}
 }
+
+// UnknownURLOptions reads the options as ParseURL does: a query ParseURL
+// refuses has no options to warn about (it used to name "a;b").
+func TestUnknownURLOptionsParsesLikeParseURL(t *testing.T) {
+	for _, raw := range []string{
+		"cloudinary://k:s@demo?a;b=1",
+		"cloudinary://k:s@demo?frobnicate=%zz",
+	} {
+		if _, err := ParseURL(raw); err == nil {
+			t.Fatalf("ParseURL(%q) accepted it", raw)
+		}
+		if got := UnknownURLOptions(raw); got != nil {
+			t.Errorf("UnknownURLOptions(%q) = %+v, want nil (ParseURL refuses the query)", raw, got)
+		}
+	}
+	got := UnknownURLOptions("  cloudinary://k:s@demo?frob%6Eicate=1&&timeout=5  ")
+	if want := []UnknownURLOption{{Key: "frobnicate"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}

@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
+	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -26,7 +27,7 @@ const DefaultSearchTTL = 300 * time.Second
 // page to read. The query is written with sorted keys, as the SDKs do.
 // The host options (WithSecure, WithPrivateCDN, WithSecureDistribution,
 // WithCNAME) apply; other options are ignored.
-func (b *Builder) SearchURL(q *admin.SearchQuery, ttl time.Duration, opts ...Option) (string, error) {
+func (b *Builder) SearchURL(q *cld.SearchQuery, ttl time.Duration, opts ...Option) (string, error) {
 	s := b.base
 	for _, o := range opts {
 		o(&s)
@@ -40,9 +41,12 @@ func (b *Builder) SearchURL(q *admin.SearchQuery, ttl time.Duration, opts ...Opt
 	if b.secret.IsZero() {
 		return "", invalid("a search URL needs the API secret; set CLOUDINARY_URL=cloudinary://API_KEY:API_SECRET@CLOUD_NAME")
 	}
-	var query admin.SearchQuery
+	var query cld.SearchQuery
 	if q != nil {
 		query = *q
+	}
+	if err := query.Check(); err != nil {
+		return "", &client.InputError{Op: "delivery", What: "search query", Reason: err.Error(), Err: err}
 	}
 	cursor := query.NextCursor
 	query.NextCursor = ""
@@ -98,8 +102,8 @@ func uniqueNonEmpty(values []string) []string {
 
 // mergeSortBy keeps one entry per field, at its first position, with the
 // last direction given, as the SDKs' sort_by does.
-func mergeSortBy(sorts []admin.SortBy) []admin.SortBy {
-	var out []admin.SortBy
+func mergeSortBy(sorts []cld.SortBy) []cld.SortBy {
+	var out []cld.SortBy
 	at := map[string]int{}
 	for _, s := range sorts {
 		if i, ok := at[s.Field]; ok {

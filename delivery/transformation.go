@@ -132,7 +132,7 @@ func (t Transformation) setIn(key, value string, reopen bool) Transformation {
 
 func (t Transformation) fail(format string, args ...any) Transformation {
 	if t.err == nil {
-		t.err = fmt.Errorf("delivery: "+format+": %w", append(args, ErrInvalidInput)...)
+		t.err = invalid(format, args...)
 	}
 	return t
 }

@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"regexp"
@@ -12,15 +11,18 @@ import (
 
 	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apicall"
 	"github.com/cldrest/cldrest/signer"
 )
 
 // ErrInvalidInput is matched (errors.Is) by every error the package
-// returns for input it cannot turn into a URL.
-var ErrInvalidInput = errors.New("invalid delivery URL input")
+// returns for input it cannot turn into a URL (a *client.InputError). It is
+// client.ErrInvalidInput, shared by every package of the module.
+var ErrInvalidInput = client.ErrInvalidInput
 
+// invalid builds the one-line input error of the package.
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("delivery: "+format+": %w", append(args, ErrInvalidInput)...)
+	return &client.InputError{Op: "delivery", Reason: fmt.Sprintf(format, args...)}
 }
 
 // Hosts of Cloudinary's shared delivery network.
@@ -282,10 +284,10 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 	if typ == "" {
 		typ = cld.Upload
 	}
-	if !pathName(string(rt)) {
+	if !apicall.ValidSegment(string(rt)) {
 		return "", invalid("resource type %q is not valid; use image, video or raw", rt)
 	}
-	if !pathName(string(typ)) {
+	if !apicall.ValidSegment(string(typ)) {
 		return "", invalid("delivery type %q is not valid; use upload, private, authenticated, fetch, list, ...", typ)
 	}
 	tr := s.transformation
@@ -335,17 +337,11 @@ func (b *Builder) URL(publicID string, opts ...Option) (string, error) {
 		}
 		v, err := signer.AuthToken(tok, now())
 		if err != nil {
-			return "", fmt.Errorf("delivery: %w: %w", err, ErrInvalidInput)
+			return "", &client.InputError{Op: "delivery", Reason: err.Error(), Err: err}
 		}
 		u += "?" + signer.TokenParam + "=" + v
 	}
 	return u, nil
-}
-
-// pathName reports whether v can be a path segment naming a resource or
-// delivery type.
-func pathName(v string) bool {
-	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\ ") && utf8.ValidString(v)
 }
 
 // hasLast reports whether the last component of t sets the parameter key.

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/delivery"
 	"github.com/cldrest/cldrest/signer"
@@ -124,6 +125,18 @@ func TestSpecSearchVector(t *testing.T) {
 			t.Fatalf("ttl %s: %v", ttl, err)
 		}
 	}
+	// The query is checked by the rule admin.Search uses (cld.SearchQuery.Check):
+	// a URL the Search API would refuse is not signed.
+	for _, bad := range []cld.SearchQuery{
+		{Expression: " * "},
+		{MaxResults: 501},
+		{SortBy: []cld.SortBy{{Field: "created_at", Direction: "up"}}},
+		{SortBy: []cld.SortBy{{Direction: cld.Asc}}},
+	} {
+		if u, err := b.SearchURL(&bad, 0); !errors.Is(err, client.ErrInvalidInput) || u != "" {
+			t.Errorf("SearchURL(%+v) = %q, %v; want an input error", bad, u, err)
+		}
+	}
 }
 
 // Options given to New apply to every URL; options given to URL win.
@@ -230,6 +243,11 @@ func TestBadInput(t *testing.T) {
 			u, err := delivery.URL(tc.cfg, tc.id, tc.opts...)
 			if !errors.Is(err, delivery.ErrInvalidInput) || !strings.Contains(err.Error(), tc.msg) || u != "" {
 				t.Fatalf("got %q, %v; want an error saying %q", u, err, tc.msg)
+			}
+			// The module's one input error: the same sentinel and type as
+			// admin, upload and account (delivery had its own sentinel).
+			if _, ok := errors.AsType[*client.InputError](err); !ok || !errors.Is(err, client.ErrInvalidInput) {
+				t.Fatalf("%v (%T) is not a *client.InputError matching client.ErrInvalidInput", err, err)
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("error is not one line: %q", err)

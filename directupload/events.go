@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cldrest/cldrest/cld"
 )
 
 // Event is a decoded notification: *UploadEvent, *EagerEvent,
@@ -274,30 +276,17 @@ func (f *flexTags) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// flexContext accepts {"custom": {k: v}} (the Upload API's form) or a flat
-// {k: v}; non-string values are rendered as JSON.
+// flexContext reads a context in every shape cld.Context decodes
+// ({"custom": {k: v}}, the Upload API's form, a flat {k: v}, a list of
+// key/value objects, a pipe string); values that are not strings keep
+// their JSON text. A context it cannot read is left empty rather than
+// failing the notification.
 type flexContext map[string]string
 
 func (f *flexContext) UnmarshalJSON(b []byte) error {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(b, &obj); err != nil {
-		return nil
+	var c cld.Context
+	if c.UnmarshalJSON(b) == nil {
+		*f = flexContext(c)
 	}
-	if custom, ok := obj["custom"]; ok && len(obj) == 1 {
-		obj = nil
-		if err := json.Unmarshal(custom, &obj); err != nil {
-			return nil
-		}
-	}
-	out := make(flexContext, len(obj))
-	for k, raw := range obj {
-		var s string
-		if err := json.Unmarshal(raw, &s); err == nil {
-			out[k] = s
-		} else {
-			out[k] = string(raw)
-		}
-	}
-	*f = out
 	return nil
 }

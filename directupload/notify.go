@@ -69,7 +69,7 @@ func NewNotificationHandler(cfg client.Config, fn NotificationFunc, opts ...Opti
 	if s.maxAge <= 0 || s.maxSkew < 0 || s.maxBody <= 0 {
 		return nil, errors.New("directupload: WithWindow needs a positive maximum age and a skew of 0 or more, WithMaxBodyBytes a positive size")
 	}
-	return &NotificationHandler{secret: cfg.APISecret, fn: fn, s: s, seen: replayCache{m: map[string]replayEntry{}}}, nil
+	return &NotificationHandler{secret: cfg.APISecret, fn: fn, s: s}, nil
 }
 
 // ServeHTTP handles one notification.
@@ -142,15 +142,26 @@ func (h *NotificationHandler) answer(ctx context.Context, w http.ResponseWriter,
 	writeRefusal(w, r)
 }
 
-// replayCache remembers the notifications handled inside the window.
+// replayCache remembers the notifications handled inside the window, at
+// most max (maxReplayEntries) at once. Entries leave in the order they came
+// (order is a FIFO of the keys): each start first drops the expired entries
+// at the head, so expiring costs O(1) amortised per notification and the
+// cache never rescans. A key is queued once for as long as it is in m (a
+// notification's expiry is fixed by its timestamp, part of the key), so the
+// queue holds exactly len(m) keys. An entry that expired behind one that
+// has not yet stays until that one expires, at most one validity window
+// past its own insertion.
 type replayCache struct {
-	mu sync.Mutex
-	m  map[string]replayEntry
+	mu    sync.Mutex
+	m     map[string]replayEntry
+	order []string // keys in insertion order; order[head:] are in m
+	head  int
+	max   int // 0: maxReplayEntries
 }
 
 type replayEntry struct {
 	expires time.Time
-	done    bool
+	state   replayState // replayInFlight, replayDone or replayNew (callback failed: handle again)
 }
 
 type replayState int
@@ -166,37 +177,60 @@ const (
 func (c *replayCache) start(key string, expires, now time.Time) replayState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.m[key]; ok && now.Before(e.expires) {
-		if e.done {
-			return replayDone
+	c.expire(now)
+	if e, ok := c.m[key]; ok {
+		if now.Before(e.expires) && e.state != replayNew {
+			return e.state
 		}
-		return replayInFlight
+		e.state = replayInFlight // failed before, or expired behind the head: handle again
+		c.m[key] = e
+		return replayNew
 	}
-	if len(c.m) >= maxReplayEntries {
-		for k, e := range c.m {
-			if !now.Before(e.expires) {
-				delete(c.m, k)
-			}
-		}
-		if len(c.m) >= maxReplayEntries {
-			return replayFull
-		}
+	limit := c.max
+	if limit <= 0 {
+		limit = maxReplayEntries
 	}
-	c.m[key] = replayEntry{expires: expires}
+	if len(c.m) >= limit {
+		return replayFull
+	}
+	if c.m == nil {
+		c.m = map[string]replayEntry{}
+	}
+	c.m[key] = replayEntry{expires: expires, state: replayInFlight}
+	c.order = append(c.order, key)
 	return replayNew
 }
 
-func (c *replayCache) finish(key string) {
+// expire drops the expired entries at the head of the queue and, once the
+// dropped part is the larger half, moves the live keys to the front.
+func (c *replayCache) expire(now time.Time) {
+	for c.head < len(c.order) {
+		k := c.order[c.head]
+		if now.Before(c.m[k].expires) {
+			break
+		}
+		delete(c.m, k)
+		c.order[c.head] = ""
+		c.head++
+	}
+	if c.head > 0 && c.head >= len(c.order)/2 {
+		n := copy(c.order, c.order[c.head:])
+		clear(c.order[n:])
+		c.order, c.head = c.order[:n], 0
+	}
+}
+
+func (c *replayCache) set(key string, state replayState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.m[key]; ok {
-		e.done = true
+		e.state = state
 		c.m[key] = e
 	}
 }
 
-func (c *replayCache) forget(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.m, key)
-}
+// finish records that key was handled: repeats answer "duplicate".
+func (c *replayCache) finish(key string) { c.set(key, replayDone) }
+
+// forget lets key be handled again (its callback failed).
+func (c *replayCache) forget(key string) { c.set(key, replayNew) }

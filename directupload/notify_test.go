@@ -282,6 +282,24 @@ func TestParseNotificationShapes(t *testing.T) {
 				u, ok := ev.(*directupload.UploadEvent)
 				return ok && u.Version == 1555337587 && u.Width == 1000 && u.Height == 800 && len(u.Tags) == 2 && u.Context["alt"] == "x" && u.Overwritten
 			}},
+		// The context is read with cld's one decoder, so every shape
+		// Cloudinary answers decodes (the list and pipe forms used to give
+		// an empty context), and a broken one is left empty.
+		{`{"notification_type":"upload","public_id":"l","context":[{"key":"alt","value":"x"},{"key":"n","value":5}]}`,
+			func(ev directupload.Event) bool {
+				u, ok := ev.(*directupload.UploadEvent)
+				return ok && len(u.Context) == 2 && u.Context["alt"] == "x" && u.Context["n"] == "5"
+			}},
+		{`{"notification_type":"upload","public_id":"p","context":"alt=a\\|b|caption=c"}`,
+			func(ev directupload.Event) bool {
+				u, ok := ev.(*directupload.UploadEvent)
+				return ok && len(u.Context) == 2 && u.Context["alt"] == "a|b" && u.Context["caption"] == "c"
+			}},
+		{`{"notification_type":"upload","public_id":"b","context":[1]}`,
+			func(ev directupload.Event) bool {
+				u, ok := ev.(*directupload.UploadEvent)
+				return ok && u.PublicID == "b" && len(u.Context) == 0
+			}},
 		{`{"notification_type":"moderation","public_id":"x","moderation_status":"approved"}`,
 			func(ev directupload.Event) bool {
 				o, ok := ev.(*directupload.OtherEvent)

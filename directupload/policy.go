@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cldrest/cldrest/cld"
 )
 
 // Policy decides what the signature service may sign. It is plain data (it
@@ -154,7 +156,6 @@ var serverParams = map[string]string{
 var (
 	paramName     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 	callerIDChars = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$`)
-	resourceTypes = []string{"image", "video", "raw", "auto"}
 )
 
 // Limits on what a caller may send.
@@ -233,8 +234,8 @@ func (p Policy) compile(version int) (*compiledPolicy, error) {
 		c.hosts[h] = true
 	}
 	for _, rt := range p.ResourceTypes {
-		if !slices.Contains(resourceTypes, rt) {
-			return nil, fmt.Errorf("directupload: Policy.ResourceTypes: %q is not one of image, video, raw, auto", rt)
+		if allowed := cld.UploadResourceTypes(); !slices.Contains(allowed, cld.ResourceType(rt)) {
+			return nil, fmt.Errorf("directupload: Policy.ResourceTypes: %q is not one of %s", rt, joinTypes(allowed))
 		}
 	}
 	c.resourceTypes = p.ResourceTypes
@@ -457,3 +458,12 @@ func mergeTags(callerTags, forced string) string {
 // randomID returns 20 random lowercase letters and digits (100 bits), like
 // the public IDs Cloudinary generates.
 func randomID() string { return strings.ToLower(rand.Text())[:generatedLen] }
+
+// joinTypes lists resource types as "image, video, raw, auto".
+func joinTypes(types []cld.ResourceType) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
+}

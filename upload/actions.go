@@ -47,8 +47,8 @@ func checkPublicIDs(ids []string) error {
 	if len(ids) == 0 {
 		return inputErr(ErrInvalidParam, "public_ids", "none given", "pass at least one public ID")
 	}
-	if len(ids) > 1000 {
-		return inputErr(ErrInvalidParam, "public_ids", fmt.Sprintf("%d given, at most 1000 allowed", len(ids)), "split the call into batches of 1000")
+	if len(ids) > MaxTagIDs {
+		return inputErr(ErrInvalidParam, "public_ids", fmt.Sprintf("%d given, at most %d allowed", len(ids), MaxTagIDs), fmt.Sprintf("split the call into batches of %d", MaxTagIDs))
 	}
 	for _, id := range ids {
 		if id == "" {
@@ -68,7 +68,7 @@ func (s *Service) Explicit(ctx context.Context, publicID string, p *Params) (*Re
 	if err := required("public_id", publicID, "pass the public ID of an existing asset"); err != nil {
 		return nil, err
 	}
-	var rtIn string
+	var rtIn ResourceType
 	if p != nil {
 		rtIn = p.ResourceType
 	}
@@ -86,10 +86,10 @@ func (s *Service) Explicit(ctx context.Context, publicID string, p *Params) (*Re
 
 // DestroyParams are the optional parameters of Destroy.
 type DestroyParams struct {
-	ResourceType    string `url:"-"` // image (default), video, raw
-	Type            string `url:"type,omitempty"`
-	Invalidate      bool   `url:"invalidate,omitempty"`
-	NotificationURL string `url:"notification_url,omitempty"`
+	ResourceType    ResourceType `url:"-"` // image (default), video, raw
+	Type            string       `url:"type,omitempty"`
+	Invalidate      bool         `url:"invalidate,omitempty"`
+	NotificationURL string       `url:"notification_url,omitempty"`
 }
 
 // Destroy deletes the asset publicID (POST <resource_type>/destroy). A
@@ -111,14 +111,14 @@ func (s *Service) Destroy(ctx context.Context, publicID string, p *DestroyParams
 
 // RenameParams are the optional parameters of Rename.
 type RenameParams struct {
-	ResourceType    string `url:"-"` // image (default), video, raw
-	Type            string `url:"type,omitempty"`
-	ToType          string `url:"to_type,omitempty"`
-	Overwrite       bool   `url:"overwrite,omitempty"`
-	Invalidate      bool   `url:"invalidate,omitempty"`
-	Context         bool   `url:"context,omitempty"`  // include the context in the result
-	Metadata        bool   `url:"metadata,omitempty"` // include the metadata in the result
-	NotificationURL string `url:"notification_url,omitempty"`
+	ResourceType    ResourceType `url:"-"` // image (default), video, raw
+	Type            string       `url:"type,omitempty"`
+	ToType          string       `url:"to_type,omitempty"`
+	Overwrite       bool         `url:"overwrite,omitempty"`
+	Invalidate      bool         `url:"invalidate,omitempty"`
+	Context         bool         `url:"context,omitempty"`  // include the context in the result
+	Metadata        bool         `url:"metadata,omitempty"` // include the metadata in the result
+	NotificationURL string       `url:"notification_url,omitempty"`
 }
 
 // Rename changes an asset's public ID from from to to (POST
@@ -145,8 +145,8 @@ func (s *Service) Rename(ctx context.Context, from, to string, p *RenameParams) 
 
 // TagParams are the optional parameters of the tags and context actions.
 type TagParams struct {
-	ResourceType string `url:"-"` // image (default), video, raw
-	Type         string `url:"type,omitempty"`
+	ResourceType ResourceType `url:"-"` // image (default), video, raw
+	Type         string       `url:"type,omitempty"`
 }
 
 // TagCommand is a command of the tags action.
@@ -242,7 +242,7 @@ func (s *Service) RemoveAllContext(ctx context.Context, publicIDs []string, p *T
 
 // MetadataParams are the optional parameters of UpdateMetadata.
 type MetadataParams struct {
-	ResourceType string // image (default), video, raw
+	ResourceType ResourceType // image (default), video, raw
 	Type         string
 	ClearInvalid bool
 }
@@ -259,7 +259,7 @@ func (s *Service) UpdateMetadata(ctx context.Context, m Metadata, publicIDs []st
 	return s.bulk(ctx, "metadata", p.ResourceType, publicIDs, bulkParams{Type: p.Type, Metadata: m, ClearInvalid: p.ClearInvalid})
 }
 
-func (s *Service) bulk(ctx context.Context, action, rtIn string, publicIDs []string, bp bulkParams) (*PublicIDsResult, error) {
+func (s *Service) bulk(ctx context.Context, action string, rtIn ResourceType, publicIDs []string, bp bulkParams) (*PublicIDsResult, error) {
 	rt, err := resourceType(rtIn, "image", actionResourceTypes)
 	if err != nil {
 		return nil, err
@@ -278,13 +278,13 @@ func (s *Service) bulk(ctx context.Context, action, rtIn string, publicIDs []str
 // MultiParams select the images of Multi or Sprite: exactly one of Tag and
 // URLs.
 type MultiParams struct {
-	ResourceType    string   `url:"-"` // image (default), video
-	Tag             string   `url:"tag,omitempty"`
-	URLs            []string `url:"urls,omitempty,brackets"`
-	Transformation  string   `url:"transformation,omitempty"`
-	Format          string   `url:"format,omitempty"`
-	Async           bool     `url:"async,omitempty"`
-	NotificationURL string   `url:"notification_url,omitempty"`
+	ResourceType    ResourceType `url:"-"` // image (default), video
+	Tag             string       `url:"tag,omitempty"`
+	URLs            []string     `url:"urls,omitempty,brackets"`
+	Transformation  string       `url:"transformation,omitempty"`
+	Format          string       `url:"format,omitempty"`
+	Async           bool         `url:"async,omitempty"`
+	NotificationURL string       `url:"notification_url,omitempty"`
 }
 
 func (p *MultiParams) check() error {
@@ -401,26 +401,26 @@ func (s *Service) Text(ctx context.Context, text string, p *TextParams, opts ...
 // ArchiveParams select the assets of an archive and shape it. At least one
 // of PublicIDs, Tags, Prefixes and FullyQualifiedPublicIDs must be set.
 type ArchiveParams struct {
-	ResourceType            string    `url:"-"` // image (default), video, raw, all
-	PublicIDs               []string  `url:"public_ids,omitempty,brackets"`
-	Tags                    []string  `url:"tags,omitempty,brackets"`
-	Prefixes                []string  `url:"prefixes,omitempty,brackets"`
-	FullyQualifiedPublicIDs []string  `url:"fully_qualified_public_ids,omitempty,brackets"`
-	Type                    string    `url:"type,omitempty"`
-	Transformations         []string  `url:"transformations,omitempty" del:"|"`
-	TargetFormat            string    `url:"target_format,omitempty"` // zip (default) or tgz
-	TargetPublicID          string    `url:"target_public_id,omitempty"`
-	TargetAssetFolder       string    `url:"target_asset_folder,omitempty"`
-	TargetTags              []string  `url:"target_tags,omitempty,brackets"`
-	FlattenFolders          bool      `url:"flatten_folders,omitempty"`
-	FlattenTransformations  bool      `url:"flatten_transformations,omitempty"`
-	SkipTransformationName  bool      `url:"skip_transformation_name,omitempty"`
-	AllowMissing            bool      `url:"allow_missing,omitempty"`
-	KeepDerived             bool      `url:"keep_derived,omitempty"`
-	UseOriginalFilename     bool      `url:"use_original_filename,omitempty"`
-	ExpiresAt               time.Time `url:"expires_at,omitempty,unix"` // download URLs only
-	Async                   bool      `url:"async,omitempty"`
-	NotificationURL         string    `url:"notification_url,omitempty"`
+	ResourceType            ResourceType `url:"-"` // image (default), video, raw, all
+	PublicIDs               []string     `url:"public_ids,omitempty,brackets"`
+	Tags                    []string     `url:"tags,omitempty,brackets"`
+	Prefixes                []string     `url:"prefixes,omitempty,brackets"`
+	FullyQualifiedPublicIDs []string     `url:"fully_qualified_public_ids,omitempty,brackets"`
+	Type                    string       `url:"type,omitempty"`
+	Transformations         []string     `url:"transformations,omitempty" del:"|"`
+	TargetFormat            string       `url:"target_format,omitempty"` // zip (default) or tgz
+	TargetPublicID          string       `url:"target_public_id,omitempty"`
+	TargetAssetFolder       string       `url:"target_asset_folder,omitempty"`
+	TargetTags              []string     `url:"target_tags,omitempty,brackets"`
+	FlattenFolders          bool         `url:"flatten_folders,omitempty"`
+	FlattenTransformations  bool         `url:"flatten_transformations,omitempty"`
+	SkipTransformationName  bool         `url:"skip_transformation_name,omitempty"`
+	AllowMissing            bool         `url:"allow_missing,omitempty"`
+	KeepDerived             bool         `url:"keep_derived,omitempty"`
+	UseOriginalFilename     bool         `url:"use_original_filename,omitempty"`
+	ExpiresAt               time.Time    `url:"expires_at,omitempty,unix"` // download URLs only
+	Async                   bool         `url:"async,omitempty"`
+	NotificationURL         string       `url:"notification_url,omitempty"`
 }
 
 func (p *ArchiveParams) encode(mode string) (string, url.Values, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func Bool(b bool) *bool { return &b }
 type Params struct {
 	// ResourceType goes into the URL path: image, video, raw or auto.
 	// Empty means auto for uploads and image for the other actions.
-	ResourceType string `url:"-"`
+	ResourceType ResourceType `url:"-"`
 
 	PublicID                       string `url:"public_id,omitempty"`
 	PublicIDPrefix                 string `url:"public_id_prefix,omitempty"`
@@ -128,24 +129,31 @@ func idempotent(vals url.Values) bool {
 	return vals.Get("public_id") != "" && vals.Get("overwrite") == "true"
 }
 
-var uploadResourceTypes = map[string]bool{"image": true, "video": true, "raw": true, "auto": true}
-var actionResourceTypes = map[string]bool{"image": true, "video": true, "raw": true}
-var archiveResourceTypes = map[string]bool{"image": true, "video": true, "raw": true, "all": true}
+// ResourceType is the resource type of an upload or an action
+// (cld.ResourceType): image, video, raw, and auto for uploads.
+type ResourceType = cld.ResourceType
+
+// The resource types each call accepts, from cld's one list.
+var (
+	uploadResourceTypes  = cld.UploadResourceTypes()
+	actionResourceTypes  = cld.AssetResourceTypes()
+	archiveResourceTypes = append(cld.AssetResourceTypes(), cld.All)
+)
 
 // resourceType validates rt against allowed, returning def for "".
-func resourceType(rt, def string, allowed map[string]bool) (string, error) {
+func resourceType(rt, def ResourceType, allowed []ResourceType) (string, error) {
 	if rt == "" {
-		return def, nil
+		return string(def), nil
 	}
-	if !allowed[rt] {
-		names := make([]string, 0, len(allowed))
-		for k := range allowed {
-			names = append(names, k)
+	if !slices.Contains(allowed, rt) {
+		names := make([]string, len(allowed))
+		for i, t := range allowed {
+			names[i] = string(t)
 		}
-		sort.Strings(names)
+		slices.Sort(names)
 		return "", inputErr(ErrResourceType, "resource type", fmt.Sprintf("%q is not one of %s", rt, strings.Join(names, ", ")), "use one of "+strings.Join(names, ", "))
 	}
-	return rt, nil
+	return string(rt), nil
 }
 
 // values encodes p (without the resource type) into form values.
@@ -166,8 +174,8 @@ func (p *Params) values() (url.Values, error) {
 // empty values dropped, keys the client adds itself rejected.
 // actionValues checks an action's resource type (image by default) and
 // encodes its parameters.
-func actionValues(rt string, p any) (string, url.Values, error) {
-	rt, err := resourceType(rt, "image", actionResourceTypes)
+func actionValues(rtIn ResourceType, p any) (string, url.Values, error) {
+	rt, err := resourceType(rtIn, "image", actionResourceTypes)
 	if err != nil {
 		return "", nil, err
 	}
@@ -223,31 +231,23 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	return keys
 }
 
-// The structured values are defined once, in package cld, and shared with
-// package admin; these aliases keep their upload names.
+// The structured values are defined once, in package cld, where their wire
+// and JSON forms are documented; these aliases keep their upload names (and
+// package admin has the same ones).
 type (
-	// Context is contextual metadata (cld.Context): sent as key=value pairs
-	// joined with "|", keys sorted, "=" "|" and "\" in values escaped with a
-	// backslash. An empty value removes the key (context action, command
-	// add). In results it decodes Cloudinary's {"custom": {...}} object and
-	// its other shapes.
+	// Context is cld.Context: contextual metadata, key to value.
 	Context = cld.Context
 	// ContextMap is the former name of Context in results.
 	//
 	// Deprecated: use Context; both name cld.Context.
 	ContextMap = cld.Context
-	// Metadata is structured metadata by external field ID (cld.Metadata).
-	// Values may be strings, numbers, time.Time (sent as YYYY-MM-DD) or
-	// []string (for set fields, sent as a JSON array). Pairs are joined with
-	// "|", keys sorted, values escaped like Context.
+	// Metadata is cld.Metadata: structured metadata by external field ID.
 	Metadata = cld.Metadata
-	// Rect is one rectangle of face or custom coordinates (cld.Rect).
+	// Rect is cld.Rect: one rectangle of face or custom coordinates.
 	Rect = cld.Rect
-	// Coordinates are rectangles sent as "x,y,w,h|x,y,w,h" (cld.Coordinates).
+	// Coordinates is cld.Coordinates: rectangles.
 	Coordinates = cld.Coordinates
-	// Time is a timestamp from a Cloudinary response (cld.Time): RFC 3339
-	// with "Z" or "+00:00" offsets, and an empty string or null as the zero
-	// time.
+	// Time is cld.Time: a timestamp in a response.
 	Time = cld.Time
 )
 

@@ -48,7 +48,7 @@ type Result struct {
 	Width            int            `json:"width"`
 	Height           int            `json:"height"`
 	Format           string         `json:"format"`
-	ResourceType     string         `json:"resource_type"`
+	ResourceType     ResourceType   `json:"resource_type"`
 	CreatedAt        Time           `json:"created_at"`
 	Tags             []string       `json:"tags"`
 	Context          ContextMap     `json:"context"`
@@ -212,33 +212,33 @@ type SpriteResult struct {
 // ArchiveResult is the answer to CreateArchive (a raw asset holding the archive).
 type ArchiveResult struct {
 	client.Meta
-	AssetID           string   `json:"asset_id"`
-	PublicID          string   `json:"public_id"`
-	Version           int64    `json:"version"`
-	VersionID         string   `json:"version_id"`
-	Signature         string   `json:"signature"`
-	ResourceType      string   `json:"resource_type"`
-	CreatedAt         Time     `json:"created_at"`
-	Tags              []string `json:"tags"`
-	Bytes             int64    `json:"bytes"`
-	Type              string   `json:"type"`
-	Etag              string   `json:"etag"`
-	Placeholder       bool     `json:"placeholder"`
-	URL               string   `json:"url"`
-	SecureURL         string   `json:"secure_url"`
-	ResourceCount     int      `json:"resource_count"`
-	FileCount         int      `json:"file_count"`
-	MissingPublicIDs  []string `json:"missing_public_ids"`
-	Status            string   `json:"status"`
-	BatchID           string   `json:"batch_id"`
-	AssetFolder       string   `json:"asset_folder"`
-	DisplayName       string   `json:"display_name"`
-	OriginalFilename  string   `json:"original_filename"`
-	AccessMode        string   `json:"access_mode"`
-	NotificationURL   string   `json:"notification_url"`
-	ExpiresAt         Time     `json:"expires_at"`
-	DownloadURL       string   `json:"download_url"`
-	Overwritten       bool     `json:"overwritten"`
-	APIKey            string   `json:"api_key"`
-	ProcessedAssetIDs []string `json:"processed_asset_ids"`
+	AssetID           string       `json:"asset_id"`
+	PublicID          string       `json:"public_id"`
+	Version           int64        `json:"version"`
+	VersionID         string       `json:"version_id"`
+	Signature         string       `json:"signature"`
+	ResourceType      ResourceType `json:"resource_type"`
+	CreatedAt         Time         `json:"created_at"`
+	Tags              []string     `json:"tags"`
+	Bytes             int64        `json:"bytes"`
+	Type              string       `json:"type"`
+	Etag              string       `json:"etag"`
+	Placeholder       bool         `json:"placeholder"`
+	URL               string       `json:"url"`
+	SecureURL         string       `json:"secure_url"`
+	ResourceCount     int          `json:"resource_count"`
+	FileCount         int          `json:"file_count"`
+	MissingPublicIDs  []string     `json:"missing_public_ids"`
+	Status            string       `json:"status"`
+	BatchID           string       `json:"batch_id"`
+	AssetFolder       string       `json:"asset_folder"`
+	DisplayName       string       `json:"display_name"`
+	OriginalFilename  string       `json:"original_filename"`
+	AccessMode        string       `json:"access_mode"`
+	NotificationURL   string       `json:"notification_url"`
+	ExpiresAt         Time         `json:"expires_at"`
+	DownloadURL       string       `json:"download_url"`
+	Overwritten       bool         `json:"overwritten"`
+	APIKey            string       `json:"api_key"`
+	ProcessedAssetIDs []string     `json:"processed_asset_ids"`
 }

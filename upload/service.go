@@ -219,7 +219,7 @@ func (s *Service) upload(ctx context.Context, src Source, p *Params, preset stri
 	if err != nil {
 		return nil, err
 	}
-	var rtIn string
+	var rtIn ResourceType
 	if p != nil {
 		rtIn = p.ResourceType
 	}

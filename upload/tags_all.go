@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// MaxTagIDs is the most public IDs one tags call takes.
+// MaxTagIDs is the most public IDs one tags, context or metadata call takes.
 const MaxTagIDs = 1000
 
 // TagsAll runs a tags command on any number of assets, MaxTagIDs per call,

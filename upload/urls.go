@@ -7,10 +7,10 @@ import (
 
 // DownloadParams are the optional parameters of PrivateDownloadURL.
 type DownloadParams struct {
-	ResourceType string    `url:"-"`                         // image (default), video, raw
-	Type         string    `url:"type,omitempty"`            // upload, private, authenticated
-	Attachment   bool      `url:"attachment,omitempty"`      // make the browser save the file
-	ExpiresAt    time.Time `url:"expires_at,omitempty,unix"` // default: one hour, decided by Cloudinary
+	ResourceType ResourceType `url:"-"`                         // image (default), video, raw
+	Type         string       `url:"type,omitempty"`            // upload, private, authenticated
+	Attachment   bool         `url:"attachment,omitempty"`      // make the browser save the file
+	ExpiresAt    time.Time    `url:"expires_at,omitempty,unix"` // default: one hour, decided by Cloudinary
 }
 
 // signedURL signs vals with the client's credentials and returns

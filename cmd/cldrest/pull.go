@@ -301,7 +301,7 @@ func newFetcher(sess *session, transformation string, concurrency int) (pull.Fet
 		var err error
 		switch {
 		case transformation == "" && (a.Type == "private" || a.Type == "authenticated"):
-			u, err = up.PrivateDownloadURL(a.PublicID, a.Format, &upload.DownloadParams{ResourceType: a.ResourceType, Type: a.Type})
+			u, err = up.PrivateDownloadURL(a.PublicID, a.Format, &upload.DownloadParams{ResourceType: upload.ResourceType(a.ResourceType), Type: a.Type})
 		default:
 			opts := []delivery.Option{delivery.WithResourceType(admin.ResourceType(a.ResourceType)), delivery.WithType(admin.DeliveryType(a.Type))}
 			if a.Version > 0 {

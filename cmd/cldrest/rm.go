@@ -337,7 +337,7 @@ the new public ID. Without --resource-type the asset's type is looked up first
 					}
 					rt = string(d.ResourceType)
 				}
-				res, err := up.Rename(ctx, args[0], args[1], &upload.RenameParams{ResourceType: rt, Type: af.typ,
+				res, err := up.Rename(ctx, args[0], args[1], &upload.RenameParams{ResourceType: upload.ResourceType(rt), Type: af.typ,
 					ToType: toType, Overwrite: overwrite, Invalidate: invalidate})
 				if err != nil {
 					return err

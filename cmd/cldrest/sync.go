@@ -145,7 +145,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 
 	// Upload what changed, with the engine and uploader of "cldrest upload".
 	up := &serviceUploader{svc: upload.New(sess.client), verify: true,
-		params: upload.Params{ResourceType: f.resourceType, Overwrite: upload.Bool(true)}}
+		params: upload.Params{ResourceType: upload.ResourceType(f.resourceType), Overwrite: upload.Bool(true)}}
 	var observers []batch.Observer
 	progress, w := progressDisplay(stderr, stdout, f.progress, f.quiet, 5*time.Second)
 	if progress != nil {

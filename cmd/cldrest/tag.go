@@ -70,7 +70,7 @@ others and prints its summary, then names the missed IDs and exits 1.`,
 						if len(notFound) == 0 {
 							break
 						}
-						res, err := up.TagsAll(ctx, sub.tc, tags, notFound, &upload.TagParams{ResourceType: string(rt), Type: af.typ})
+						res, err := up.TagsAll(ctx, sub.tc, tags, notFound, &upload.TagParams{ResourceType: rt, Type: af.typ})
 						if err != nil {
 							return err
 						}

@@ -295,7 +295,7 @@ func (f *uploadFlags) validate(cmd *cobra.Command) (*uploadPlan, error) {
 	if err := p.sel.Validate(); err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
-	p.params = upload.Params{ResourceType: f.resourceType, Tags: tags, UploadPreset: f.preset}
+	p.params = upload.Params{ResourceType: upload.ResourceType(f.resourceType), Tags: tags, UploadPreset: f.preset}
 	if f.unsignedPreset == "" {
 		p.params.Overwrite = upload.Bool(f.overwrite)
 	}
@@ -427,7 +427,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 func optionsKey(p upload.Params, unsignedPreset string) string {
 	var parts []string
 	if p.ResourceType != "" && p.ResourceType != "auto" {
-		parts = append(parts, "resource_type="+p.ResourceType)
+		parts = append(parts, "resource_type="+string(p.ResourceType))
 	}
 	if len(p.Tags) > 0 {
 		parts = append(parts, "tags="+strings.Join(slices.Sorted(slices.Values(p.Tags)), ","))

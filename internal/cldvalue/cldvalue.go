@@ -63,18 +63,28 @@ func CheckKey(k string) error {
 // empty value is kept ("k="): for the context action it removes the key.
 // An empty map gives "".
 func EncodePairs(m map[string]string) (string, error) {
+	return encode(m, func(v string) (string, error) { return v, nil })
+}
+
+// encode is the one pipe-form encoder: keys checked and sorted, each value
+// turned into text by format (a failure names the key), escaped.
+func encode[V any](m map[string]V, format func(V) (string, error)) (string, error) {
 	keys, err := sortedKeys(m)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
 	for i, k := range keys {
+		s, err := format(m[k])
+		if err != nil {
+			return "", fmt.Errorf("field %q: %w", k, err)
+		}
 		if i > 0 {
 			b.WriteByte('|')
 		}
 		b.WriteString(k)
 		b.WriteByte('=')
-		b.WriteString(Escape(m[k]))
+		b.WriteString(Escape(s))
 	}
 	return b.String(), nil
 }
@@ -215,24 +225,7 @@ func jsonText(raw json.RawMessage) (string, error) {
 // EncodeMetadata renders structured metadata values in the pipe form, keys
 // sorted, each value formatted by FormatMetadataValue and escaped.
 func EncodeMetadata(m map[string]any) (string, error) {
-	keys, err := sortedKeys(m)
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	for i, k := range keys {
-		s, err := FormatMetadataValue(m[k])
-		if err != nil {
-			return "", fmt.Errorf("field %q: %w", k, err)
-		}
-		if i > 0 {
-			b.WriteByte('|')
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(Escape(s))
-	}
-	return b.String(), nil
+	return encode(m, FormatMetadataValue)
 }
 
 // FormatMetadataValue renders one metadata value: a string as itself;

@@ -244,13 +244,13 @@ var nodeSDKMap = map[string]string{
 	// Search (lib/v2/search.js, lib/v2/search_folders.js): a builder there,
 	// a struct here.
 	"search instance":         "admin.SearchQuery",
-	"search expression":       "admin.SearchQuery.Expression, admin.Field, admin.And, admin.Or, admin.Not, admin.RawExpr",
-	"search max_results":      "admin.SearchQuery.MaxResults",
-	"search next_cursor":      "admin.SearchQuery.NextCursor",
-	"search aggregate":        "admin.SearchQuery.Aggregate",
-	"search with_field":       "admin.SearchQuery.WithField",
-	"search fields":           "admin.SearchQuery.Fields",
-	"search sort_by":          "admin.SearchQuery.SortBy, admin.SortBy",
+	"search expression":       "cld.SearchQuery.Expression, admin.Field, admin.And, admin.Or, admin.Not, admin.RawExpr",
+	"search max_results":      "cld.SearchQuery.MaxResults",
+	"search next_cursor":      "cld.SearchQuery.NextCursor",
+	"search aggregate":        "cld.SearchQuery.Aggregate",
+	"search with_field":       "cld.SearchQuery.WithField",
+	"search fields":           "cld.SearchQuery.Fields",
+	"search sort_by":          "cld.SearchQuery.SortBy, admin.SortBy",
 	"search to_query":         "admin.SearchQuery — the struct is the query; it marshals to the request body",
 	"search execute":          "admin.Service.Search, admin.Service.SearchAll",
 	"search to_url":           "delivery.Builder.SearchURL — the cached search URL is a delivery URL",
@@ -288,7 +288,7 @@ var nodeSDKMap = map[string]string{
 }
 
 // ourPackages are the cldrest packages mapping targets may name.
-var ourPackages = []string{"admin", "upload", "account", "client", "signer", "delivery"}
+var ourPackages = []string{"admin", "upload", "account", "client", "signer", "delivery", "cld"}
 
 // repoRoot is the module root, two levels up from internal/parity.
 const repoRoot = "../.."
