@@ -133,9 +133,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		o.BreakAfter = DefaultBreakAfter
 	}
 	if o.Retryable == nil {
-		o.Retryable = func(err error) bool {
-			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-		}
+		o.Retryable = DefaultRetryable
 	}
 	r := &runner{o: o, up: up, obs: o.Observer, start: time.Now()}
 	if r.obs == nil {
@@ -161,31 +159,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	defer cancel(nil)
 	r.cancel = cancel
 
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	workers := min(o.Concurrency, max(len(files), 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				r.process(runCtx, files[i])
-			}
-		}()
-	}
-dispatch:
-	for i := range files {
-		if runCtx.Err() != nil {
-			break
-		}
-		select {
-		case jobs <- i:
-		case <-runCtx.Done():
-			break dispatch
-		}
-	}
-	close(jobs)
-	wg.Wait()
+	Pool(runCtx, len(files), o.Concurrency, func(i int) { r.process(runCtx, files[i]) })
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -213,6 +187,47 @@ dispatch:
 	}
 	r.obs.End(&r.sum)
 	return &r.sum, err
+}
+
+// DefaultRetryable is the retry rule of a run without RunOptions.Retryable
+// (and of the download engine): every failure is tried again except the
+// end of the context.
+func DefaultRetryable(err error) bool {
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// Pool calls work(i) for every i in [0, n), in order, on at most
+// concurrency goroutines (DefaultConcurrency when concurrency < 1), and
+// returns when every call has returned. Once ctx ends no further call is
+// started. Run and the download engine share it.
+func Pool(ctx context.Context, n, concurrency int, work func(i int)) {
+	if concurrency < 1 {
+		concurrency = DefaultConcurrency
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(concurrency, max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				work(i)
+			}
+		}()
+	}
+dispatch:
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
+	}
+	close(jobs)
+	wg.Wait()
 }
 
 type runner struct {

@@ -134,8 +134,9 @@ type Options struct {
 	DryRun      bool          // report what would be downloaded; write nothing
 	MaxAttempts int           // tries per asset (default 3)
 	RetryWait   time.Duration // wait before the second try, doubled per try up to 15 s (default 1 s)
-	// Retryable decides whether a failed try is tried again (default: every
-	// error except a context's).
+	// Retryable decides whether a failed try is tried again (default
+	// batch.DefaultRetryable). It also sets FileResult.Retryable, which
+	// the summary's advice follows.
 	Retryable func(error) bool
 	// Observer gets the run's events for progress displays (the batch
 	// package's PlainProgress and TTYProgress): each asset is a batch.File
@@ -159,9 +160,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 		o.RetryWait = batch.DefaultRetryWait
 	}
 	if o.Retryable == nil {
-		o.Retryable = func(err error) bool {
-			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-		}
+		o.Retryable = batch.DefaultRetryable
 	}
 	obs := o.Observer
 	if obs == nil {
@@ -191,70 +190,55 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 	file := func(a Asset) batch.File {
 		return batch.File{Path: filepath.Join(dir, filepath.FromSlash(a.Path)), Rel: a.Path, Size: a.Bytes, PublicID: a.Key()}
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(o.Concurrency, max(len(assets), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				a := assets[i]
-				f := file(a)
-				mu.Lock()
-				obs.FileStarted(f)
-				mu.Unlock()
-				var res FileResult
-				if first, ok := collision[i]; ok {
-					res = FileResult{Status: StatusFailed, Reason: ReasonCollision,
-						Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
-				} else {
-					res = one(ctx, f.Path, a, fetch, &o, func(acked int64) {
-						mu.Lock()
-						obs.FileProgress(f, acked, a.Bytes)
-						mu.Unlock()
-					})
-				}
-				res.Type, res.PublicID, res.ResourceType, res.DeliveryType, res.Path = "file", a.PublicID, a.ResourceType, a.Type, f.Path
-				if res.Etag == "" {
-					res.Etag = a.Etag
-				}
-				mu.Lock()
-				finished++
-				switch res.Status {
-				case StatusDownloaded:
-					sum.Downloaded++
-					sum.BytesDownloaded += res.Bytes
-				case StatusSkipped:
-					sum.Skipped++
-				case StatusFailed:
-					sum.Failed++
-				case StatusPlanned:
-					sum.Planned++
-				case StatusCanceled:
-					sum.Canceled++
-				}
-				bs := batch.StatusUploaded
-				if res.Status == StatusFailed {
-					bs = batch.StatusFailed
-				}
-				obs.FileDone(f, batch.FileResult{Status: bs, Bytes: res.Bytes})
-				if o.Done != nil {
-					o.Done(res)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-dispatch:
-	for i := range assets {
-		select {
-		case <-ctx.Done():
-			break dispatch
-		case jobs <- i:
+	batch.Pool(ctx, len(assets), o.Concurrency, func(i int) {
+		if ctx.Err() != nil {
+			return // not started
 		}
-	}
-	close(jobs)
-	wg.Wait()
+		a := assets[i]
+		f := file(a)
+		mu.Lock()
+		obs.FileStarted(f)
+		mu.Unlock()
+		var res FileResult
+		if first, ok := collision[i]; ok {
+			res = FileResult{Status: StatusFailed, Reason: ReasonCollision,
+				Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
+		} else {
+			res = one(ctx, f.Path, a, fetch, &o, func(acked int64) {
+				mu.Lock()
+				obs.FileProgress(f, acked, a.Bytes)
+				mu.Unlock()
+			})
+		}
+		res.Type, res.PublicID, res.ResourceType, res.DeliveryType, res.Path = "file", a.PublicID, a.ResourceType, a.Type, f.Path
+		if res.Etag == "" {
+			res.Etag = a.Etag
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		finished++
+		switch res.Status {
+		case StatusDownloaded:
+			sum.Downloaded++
+			sum.BytesDownloaded += res.Bytes
+		case StatusSkipped:
+			sum.Skipped++
+		case StatusFailed:
+			sum.Failed++
+		case StatusPlanned:
+			sum.Planned++
+		case StatusCanceled:
+			sum.Canceled++
+		}
+		bs := batch.StatusUploaded
+		if res.Status == StatusFailed {
+			bs = batch.StatusFailed
+		}
+		obs.FileDone(f, batch.FileResult{Status: bs, Bytes: res.Bytes})
+		if o.Done != nil {
+			o.Done(res)
+		}
+	})
 
 	sum.NotStarted = len(assets) - finished
 	sum.Seconds = time.Since(start).Seconds()
