@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cldrest/cldrest/upload"
+)
+
+// TestE2ESyncDeleteListIsOutput: the extras of sync --delete are the
+// command's output, on stdout, the same line (or --json object) whether
+// it is a dry run or asks; only the question goes to stderr. The list used
+// to be part of the question on stderr.
+func TestE2ESyncDeleteListIsOutput(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seedMock(t, m.url, map[string]string{"sd/extra.txt": "x"}, upload.Params{ResourceType: "raw"})
+	line := "1 remote asset under sd/ has no local file and would be deleted: sd/extra.txt (raw)\n"
+	obj := `{"public_ids":["sd/extra.txt (raw)"],"type":"delete","would_delete":1}` + "\n"
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		stdout      string
+		question    bool
+	}{
+		{"dry run", "", []string{"--dry-run"}, line, false},
+		{"asked", "no\n", nil, line, true},
+		{"dry run json", "", []string{"--dry-run", "--json"}, obj, false},
+		{"asked json", "no\n", []string{"--json"}, obj, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"sync", "--delete", "--progress", "none"}, tc.args...), dir, "sd")
+			r := runBinStdin(t, env, tc.stdin, args...)
+			if !strings.HasSuffix(r.stdout, tc.stdout) {
+				t.Errorf("stdout does not end with the list %q:\n%s", tc.stdout, r.stdout)
+			}
+			if strings.Contains(r.stderr, "sd/extra.txt") {
+				t.Errorf("the list went to stderr:\n%s", r.stderr)
+			}
+			asked := strings.Contains(r.stderr, "Delete it? Type yes to confirm: ")
+			if asked != tc.question || (tc.question && r.code != 1) || (!tc.question && r.code != 0) {
+				t.Errorf("exit %d, asked %v; stderr %q", r.code, asked, r.stderr)
+			}
+		})
+	}
+	if ids := remoteIDs(t, m); !strings.Contains(strings.Join(ids, " "), "raw:sd/extra.txt") {
+		t.Fatalf("the extra was deleted: %v", ids)
+	}
+}
