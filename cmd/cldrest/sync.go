@@ -140,19 +140,11 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		Stop:     stopAdvice,
 		Observer: f.observer(stdout, stderr)}
 	sum, err := batch.Run(ctx, files, up, run)
-	switch {
-	case err != nil && sum.Interrupted:
-		return &exitError{code: exitInterrupted, err: err}
-	case errors.Is(err, batch.ErrStopped):
-		return &exitError{code: exitUsage, err: err}
-	case err != nil:
-		return &exitError{code: exitFailed, err: err}
-	case sum.Failed > 0:
-		msg := fmt.Sprintf("%d of %d files failed", sum.Failed, sum.Files)
-		if f.del {
-			msg += "; nothing was deleted (a failed upload must not cost the remote copy); run the same command again"
+	if err := uploadRunErr(sum, err); err != nil {
+		if f.del && sum.Failed > 0 && !sum.Interrupted {
+			err.err = fmt.Errorf("%w; nothing was deleted (a failed upload must not cost the remote copy)", err.err)
 		}
-		return &exitError{code: exitFailed, err: errors.New(msg)}
+		return err
 	}
 	if !f.del {
 		return nil

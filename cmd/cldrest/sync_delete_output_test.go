@@ -53,3 +53,25 @@ func TestE2ESyncDeleteListIsOutput(t *testing.T) {
 		t.Fatalf("the extra was deleted: %v", ids)
 	}
 }
+
+// TestE2ESyncStoppedLikeUpload: a sync stopped by a failure no file can
+// escape ends as an upload does (uploadRunErr): exit 2, how many files are
+// not done, and the advice. sync used to print the bare stop error.
+func TestE2ESyncStoppedLikeUpload(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	dir := t.TempDir()
+	for _, name := range []string{"a.txt", "b.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.ctl(t, "POST", "faults", []map[string]any{{"route": "upload", "kind": "status", "status": 401, "message": "scripted"}}, nil)
+	defer m.ctl(t, "DELETE", "faults", nil, nil)
+	for _, cmd := range [][]string{{"upload", "--no-journal", dir}, {"sync", dir, "st"}} {
+		r := runBin(t, env, "", append([]string{cmd[0], "--progress", "none", "--concurrency", "1"}, cmd[1:]...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, "cldrest: stopped, 2 of 2 files not done: Cloudinary rejected the credentials (401)") {
+			t.Errorf("%s: exit %d, stderr %q", cmd[0], r.code, r.stderr)
+		}
+	}
+}

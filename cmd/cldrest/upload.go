@@ -389,6 +389,16 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	}
 
 	sum, err := batch.Run(cmd.Context(), files, up, run)
+	if err := uploadRunErr(sum, err); err != nil {
+		return err
+	}
+	return nil
+}
+
+// uploadRunErr turns the end of an upload run (batch.Run) into the
+// command's error and exit code: 130 interrupted, 2 stopped by a failure no
+// file can escape (with the advice), 1 a journal failure or failed files.
+func uploadRunErr(sum *batch.Summary, err error) *exitError {
 	var se *batch.StoppedError
 	switch {
 	case err != nil && sum.Interrupted:
