@@ -201,7 +201,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 		mu.Unlock()
 		var res FileResult
 		if first, ok := collision[i]; ok {
-			res = FileResult{Status: StatusFailed, Reason: ReasonCollision,
+			res = FileResult{Status: StatusFailed, Reason: ReasonCollision, Bytes: a.Bytes,
 				Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
 		} else {
 			res = one(ctx, f.Path, a, fetch, &o, func(acked int64) {
