@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,5 +74,29 @@ func TestE2ESyncStoppedLikeUpload(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, "cldrest: stopped, 2 of 2 files not done: Cloudinary rejected the credentials (401)") {
 			t.Errorf("%s: exit %d, stderr %q", cmd[0], r.code, r.stderr)
 		}
+	}
+}
+
+// TestE2ERmListIsOutput: rm follows the same rule as sync --delete: the
+// assets it is about to delete are listed on stdout, only the question
+// goes to stderr. The list used to go to stderr.
+func TestE2ERmListIsOutput(t *testing.T) {
+	m := startMockProc(t)
+	env := e2eEnv(m.url)
+	assets := map[string]string{}
+	for i := range 12 {
+		assets[fmt.Sprintf("tmp/f%02d.txt", i)] = "x"
+	}
+	seedMock(t, m.url, assets, upload.Params{ResourceType: "raw"})
+	r := runBinStdin(t, env, "no\n", "rm", "--prefix", "tmp/")
+	if r.code != 1 || strings.Count(r.stdout, "  tmp/f") != 10 || !strings.Contains(r.stdout, "  ... and 2 more (--dry-run lists them all)\n") {
+		t.Errorf("exit %d, stdout lacks the list:\n%s", r.code, r.stdout)
+	}
+	if strings.Contains(r.stderr, "tmp/f") || !strings.Contains(r.stderr, `Delete 12 assets with prefix "tmp/"`) {
+		t.Errorf("stderr should hold only the question:\n%s", r.stderr)
+	}
+	r = runBinStdin(t, env, "", "rm", "--tag", "none", "--resource-type", "raw")
+	if r.code != 0 || !strings.Contains(r.stdout, "nothing to delete") {
+		t.Errorf("rm --tag none: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
