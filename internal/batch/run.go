@@ -425,10 +425,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		} else {
 			res.Reason = ""
 		}
-		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || localFileErr(err) || !r.o.Retryable(err) {
-			return fail(err)
-		}
-		if !backoff.Wait(ctx) {
+		if !backoff.Again(ctx, attempt, r.o.MaxAttempts, !localFileErr(err) && r.o.Retryable(err)) {
 			return fail(err)
 		}
 	}
@@ -441,6 +438,17 @@ type Backoff struct{ next time.Duration }
 
 // NewBackoff returns a Backoff whose first wait is first.
 func NewBackoff(first time.Duration) *Backoff { return &Backoff{next: first} }
+
+// Again is the rule for another try of an item after its attempt-th try
+// failed: none when ctx has ended, after maxAttempts tries, or for a
+// failure that is not retryable; otherwise it waits (Wait) and reports
+// whether ctx is still alive.
+func (b *Backoff) Again(ctx context.Context, attempt, maxAttempts int, retryable bool) bool {
+	if ctx.Err() != nil || attempt >= maxAttempts || !retryable {
+		return false
+	}
+	return b.Wait(ctx)
+}
 
 // Wait sleeps for the current wait and doubles the next one. It returns
 // false, at once, when ctx ends first.

@@ -302,10 +302,7 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 		if errors.Is(err, ErrEtagMismatch) {
 			res.Reason, res.MD5 = ReasonEtagMismatch, sum
 		}
-		if ctx.Err() != nil || attempt >= o.MaxAttempts || !o.Retryable(err) {
-			return fail(err)
-		}
-		if !backoff.Wait(ctx) {
+		if !backoff.Again(ctx, attempt, o.MaxAttempts, o.Retryable(err)) {
 			return fail(err)
 		}
 	}
