@@ -54,6 +54,10 @@ hashed, and renamed into place only when its MD5 equals the asset's etag; a
 mismatch is a failed try (reason etag_mismatch), retried, and never leaves a
 complete file with the wrong bytes. Memory stays flat whatever the sizes.
 Private and authenticated originals come through signed download URLs.
+Each try follows the client's timeouts (timeout and upload_timeout in
+CLOUDINARY_URL): the answer must start, and its body must not pause, for longer
+than timeout (default 60s); with upload_timeout the whole transfer must end
+within it. Both failures are retried.
 
 Resume: a file that already exists with the MD5 of the asset's etag is skipped
 (unchanged), so running the same command again finishes an interrupted or partly
@@ -66,7 +70,9 @@ existing file is skipped (reason exists).
 --json prints one object per asset on stdout (type, public_id, resource_type,
 delivery_type, path, status, reason, bytes, md5, etag, error, attempts,
 retryable) and a summary object; statuses are downloaded, skipped, failed,
-planned (--dry-run) and canceled. Progress goes to stderr. Exit codes: 0 every
+planned (--dry-run) and canceled. Progress goes to stderr (as upload's:
+--progress, --progress-interval; -q keeps only the bar and the failures); the
+human summary names the first 10 failures. Exit codes: 0 every
 asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`,
 		Example: `  # Every asset under products/ into ./backup
   cldrest pull products/ ./backup

@@ -47,7 +47,8 @@ etag), so the output, --json objects and statuses are upload's.
 
 --delete also removes the remote assets under PREFIX/ that no longer have a
 local file (of the same public ID and resource type). They are listed first
-(the first 10 and a count) and deleted only after a yes on stdin, or with --yes
+on stdout (the first 10 and a count; the question goes to stderr) and deleted
+only after a yes on stdin, or with --yes
 (for jobs); nothing is deleted when an upload failed. --delete needs a PREFIX,
 so a sync never deletes outside one folder. --dry-run lists what would be
 uploaded and deleted, and changes nothing.
