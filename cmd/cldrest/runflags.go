@@ -96,3 +96,22 @@ func (f *runFlags) observer(stdout, stderr io.Writer) batch.Observer {
 	}
 	return batch.Observers(progress, out)
 }
+
+// selectFlags choose the local files of upload and sync (batch.SelectOptions):
+// --resource-type, --include, --exclude and --hidden.
+type selectFlags struct {
+	resourceType     string
+	include, exclude []string
+	hidden           bool
+}
+
+// addSelectFlags registers the selection flags; verb says what the command
+// does with a file ("upload"), excludeNote what an exclusion means besides.
+func addSelectFlags(cmd *cobra.Command, verb, excludeNote string) *selectFlags {
+	f, fl := &selectFlags{}, cmd.Flags()
+	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
+	fl.StringArrayVar(&f.include, "include", nil, verb+" only files matching this glob (repeatable; *, ?, [..], **; no / means base name)")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable"+excludeNote+")")
+	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
+	return f
+}

@@ -23,11 +23,9 @@ func init() { register(newSyncCmd) }
 
 type syncFlags struct {
 	*runFlags
-	resourceType     string
-	include, exclude []string
-	hidden           bool
-	del, yes         bool
-	dryRun           bool
+	*selectFlags
+	del, yes bool
+	dryRun   bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -72,11 +70,8 @@ files failed or the deletion was declined, 2 usage or configuration error,
 		},
 	}
 	f.runFlags = addRunFlags(cmd, "files uploaded", "one JSON object per file, a summary and a delete object on stdout")
+	f.selectFlags = addSelectFlags(cmd, "sync", "; an excluded file's asset counts as an extra for --delete")
 	fl := cmd.Flags()
-	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
-	fl.StringArrayVar(&f.include, "include", nil, "sync only files matching this glob (repeatable)")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out files and directories matching this glob (repeatable; an excluded file's asset counts as an extra for --delete)")
-	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	fl.BoolVar(&f.del, "delete", false, "delete remote assets under PREFIX/ that have no local file (asks first)")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "delete without asking")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded and deleted; change nothing")

@@ -33,28 +33,26 @@ func init() { register(newUploadCmd) }
 
 type uploadFlags struct {
 	*runFlags
-	folder           string
-	overwrite        bool
-	verify           bool
-	resourceType     string
-	tags             []string
-	context          []string
-	preset           string
-	unsignedPreset   string
-	failedFile       string
-	wait             bool
-	chunkSize        string
-	include, exclude []string
-	hidden           bool
-	keepExtension    bool
-	followSymlinks   bool
-	journal          string
-	noJournal        bool
-	skipExisting     string
-	dryRun           bool
-	shard            string
-	retries          int
-	retryWait        time.Duration
+	*selectFlags
+	folder         string
+	overwrite      bool
+	verify         bool
+	tags           []string
+	context        []string
+	preset         string
+	unsignedPreset string
+	failedFile     string
+	wait           bool
+	chunkSize      string
+	keepExtension  bool
+	followSymlinks bool
+	journal        string
+	noJournal      bool
+	skipExisting   string
+	dryRun         bool
+	shard          string
+	retries        int
+	retryWait      time.Duration
 }
 
 func newUploadCmd() *cobra.Command {
@@ -157,19 +155,16 @@ journal in use by another run), 130 interrupted.`,
 		},
 	}
 	f.runFlags = addRunFlags(cmd, "files uploaded", "one JSON object per file and a summary object on stdout")
+	f.selectFlags = addSelectFlags(cmd, "upload", "")
 	fl := cmd.Flags()
 	fl.StringVar(&f.folder, "folder", "", "prefix every public ID with this folder (e.g. shop/shoes)")
 	fl.BoolVar(&f.overwrite, "overwrite", true, "replace existing assets with the same public ID (--overwrite=false keeps them: status exists)")
 	fl.BoolVar(&f.verify, "verify", true, "fail a file whose stored etag differs from its MD5 (--verify=false for presets with incoming transformations)")
-	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
 	fl.StringSliceVar(&f.tags, "tags", nil, "tags to add to every asset (comma-separated or repeated)")
 	fl.StringArrayVar(&f.context, "context", nil, "contextual metadata key=value for every asset (repeatable)")
 	fl.StringVar(&f.preset, "preset", "", "upload preset to apply")
 	fl.StringVar(&f.unsignedPreset, "unsigned-preset", "", "upload without an API key or secret through this unsigned upload preset (existing assets are kept: status exists)")
 	fl.StringVar(&f.chunkSize, "chunk-size", "", "chunk size of large uploads, e.g. 20MB or 64MiB (at least 5MiB; default 20MB)")
-	fl.StringArrayVar(&f.include, "include", nil, "upload only files matching this glob (repeatable; *, ?, [..], **; no / means base name)")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable)")
-	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	fl.BoolVar(&f.keepExtension, "keep-extension", false, "keep file extensions in public IDs (photo.jpg -> photo.jpg), e.g. when a.jpg and a.png sit side by side")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "walk symbolic links to directories (loops are detected and reported); links to files are always followed")
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
