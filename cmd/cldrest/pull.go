@@ -168,18 +168,36 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 
 	progress, w := f.display(cmd.OutOrStdout(), stderr)
 	out := pull.NewOutput(w, f.json, f.quiet)
-	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable, Done: out.Done, Observer: progress}
+	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable, Done: out.Done, Observer: progress,
+		Stop: downloadStopAdvice}
 	sum, err := pull.Run(ctx, dir, assets, fetch, opts)
 	out.End(sum)
+	var se *batch.StoppedError
 	switch {
 	case err != nil && sum.Interrupted:
 		return &exitError{code: exitInterrupted, err: err}
+	case errors.As(err, &se):
+		return stoppedErr(se, sum.NotStarted+sum.Canceled+sum.Failed, sum.Assets, "assets")
 	case err != nil:
 		return &exitError{code: exitFailed, err: err}
 	case sum.Failed > 0:
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d assets failed", sum.Failed, sum.Assets)}
 	}
 	return nil
+}
+
+// downloadStopAdvice is pull's circuit-breaker rule (pull.Options.Stop):
+// upload's network rule (stopAdvice), for the download host. An answer,
+// whatever its status, is about its asset only: a 403 for one asset must
+// not stop the others.
+func downloadStopAdvice(err error) (string, bool) {
+	if _, ok := errors.AsType[*client.APIError](err); ok {
+		return "", false
+	}
+	if advice, _ := stopAdvice(err); advice == "" {
+		return "", false
+	}
+	return "cannot reach the download host: check the network and proxy settings (and upload_prefix or secure_distribution in CLOUDINARY_URL)", false
 }
 
 // listPull finds the assets to pull with the Search API, largest first (so

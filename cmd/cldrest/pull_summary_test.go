@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -148,5 +149,38 @@ func TestE2EPullTimeouts(t *testing.T) {
 				t.Errorf("a timed-out download left files: %v", got)
 			}
 		})
+	}
+}
+
+// TestE2EPullStopsOnNetworkFailures: pull has upload's circuit breaker
+// (batch.Breaker): downloads that get no answer five tries in a row stop
+// the run with exit 2 and one line of advice, starting no more assets,
+// while an answer (a 404) fails only its asset. pull used to try every
+// asset three times.
+func TestE2EPullStopsOnNetworkFailures(t *testing.T) {
+	m := startMockProc(t)
+	assets := map[string]string{}
+	for i := range 12 {
+		assets[fmt.Sprintf("net/f%02d.txt", i)] = fmt.Sprintf("asset %d", i)
+	}
+	seedMock(t, m.url, assets, upload.Params{ResourceType: "raw"})
+	prefix := deliveryProxy(t, m, func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // close with a reset
+		}
+		_ = conn.Close()
+	})
+	r := runBin(t, e2eEnv(withUploadPrefix(t, m.url, prefix)), "", "pull", "--json", "--concurrency", "1", "net/", t.TempDir())
+	files, sum := jsonLines(t, r.stdout)
+	if r.code != 2 || !strings.Contains(r.stderr, "cldrest: stopped, 12 of 12 assets not done: cannot reach the download host") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if sum["failed"] != 2.0 || sum["not_started"] != 10.0 || sum["exit_code"] != 2.0 || len(files) != 2 {
+		t.Errorf("summary %v after %d assets; want 2 failed (3 tries and 2), 10 not started", sum, len(files))
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -114,4 +115,10 @@ func addSelectFlags(cmd *cobra.Command, verb, excludeNote string) *selectFlags {
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable"+excludeNote+")")
 	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	return f
+}
+
+// stoppedErr is the error of a run its circuit breaker stopped: exit 2,
+// how many items are not done, the advice and the failure behind it.
+func stoppedErr(se *batch.StoppedError, notDone, total int, items string) *exitError {
+	return &exitError{code: exitUsage, err: fmt.Errorf("stopped, %d of %d %s not done: %s (%v)", notDone, total, items, se.Advice, se.Err)}
 }

@@ -399,7 +399,7 @@ func uploadRunErr(sum *batch.Summary, err error) *exitError {
 	case err != nil && sum.Interrupted:
 		return &exitError{code: exitInterrupted, err: err}
 	case errors.As(err, &se):
-		return &exitError{code: exitUsage, err: fmt.Errorf("stopped, %d of %d files not done: %s (%v)", sum.NotStarted+sum.Canceled+sum.Failed, sum.Files, se.Advice, se.Err)}
+		return stoppedErr(se, sum.NotStarted+sum.Canceled+sum.Failed, sum.Files, "files")
 	case err != nil:
 		return &exitError{code: exitFailed, err: err}
 	case sum.Failed > 0:

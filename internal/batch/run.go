@@ -158,6 +158,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.cancel = cancel
+	r.breaker = NewBreaker(o.Stop, o.BreakAfter, cancel)
 
 	Pool(runCtx, len(files), o.Concurrency, func(i int) { r.process(runCtx, files[i]) })
 
@@ -241,27 +242,48 @@ type runner struct {
 	sum      Summary
 	finished int // files with a FileDone (or skipped as not started)
 
-	breakMu     sync.Mutex
-	consecutive int // failed tries in a row that Stop calls global
+	breaker *Breaker
 }
 
-// tried feeds the circuit breaker with the outcome of one try (err nil:
-// success) and reports whether the run is stopping.
-func (r *runner) tried(err error) bool {
-	r.breakMu.Lock()
-	defer r.breakMu.Unlock()
-	if err == nil || r.o.Stop == nil {
-		r.consecutive = 0
+// Breaker is a run's circuit breaker (RunOptions.Stop and BreakAfter): it
+// is told the outcome of every try and cancels the run with a
+// *StoppedError when a failure no other item can escape comes (at once
+// for an immediate one, after BreakAfter in a row otherwise). Run and the
+// download engine share it. It is safe for concurrent use.
+type Breaker struct {
+	stop        func(error) (string, bool)
+	after       int
+	cancel      context.CancelCauseFunc
+	mu          sync.Mutex
+	consecutive int // failed tries in a row that stop calls global
+}
+
+// NewBreaker returns the breaker of a run that cancel stops; stop nil never
+// stops, after < 1 means DefaultBreakAfter.
+func NewBreaker(stop func(error) (advice string, immediate bool), after int, cancel context.CancelCauseFunc) *Breaker {
+	if after < 1 {
+		after = DefaultBreakAfter
+	}
+	return &Breaker{stop: stop, after: after, cancel: cancel}
+}
+
+// Tried feeds the breaker with the outcome of one try (err nil: success)
+// and reports whether that try stopped the run.
+func (b *Breaker) Tried(err error) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil || b.stop == nil {
+		b.consecutive = 0
 		return false
 	}
-	advice, now := r.o.Stop(err)
+	advice, now := b.stop(err)
 	if advice == "" {
-		r.consecutive = 0
+		b.consecutive = 0
 		return false
 	}
-	r.consecutive++
-	if now || r.consecutive >= r.o.BreakAfter {
-		r.cancel(&StoppedError{Advice: advice, Err: err})
+	b.consecutive++
+	if now || b.consecutive >= b.after {
+		b.cancel(&StoppedError{Advice: advice, Err: err})
 		return true
 	}
 	return false
@@ -395,7 +417,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		out, err := r.up.Upload(ctx, f, progress)
 		res.Attempts += max(out.Attempts, 1)
-		if ctx.Err() == nil && r.tried(err) {
+		if ctx.Err() == nil && r.breaker.Tried(err) {
 			// This try stopped the run: the file failed (it is not one
 			// canceled by someone else's failure).
 			res.Status, res.Error, res.err, res.Retryable = StatusFailed, err.Error(), err, true

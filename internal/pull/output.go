@@ -81,7 +81,7 @@ func (o *Output) End(s *Summary) {
 	}
 	done := batch.DoneLine(batch.DoneWord(s.Interrupted, s.DryRun, "downloaded"), s.Seconds, s.BytesDownloaded)
 	batch.WriteSummary(o.w, report, rows, batch.Totals{Items: s.Assets, Bytes: s.Bytes, Canceled: s.Canceled,
-		CanceledBytes: o.bytes[StatusCanceled], NotStarted: s.NotStarted}, done, failed)
+		CanceledBytes: o.bytes[StatusCanceled], NotStarted: s.NotStarted, Stopped: s.ExitCode == batch.ExitUsage}, done, failed)
 }
 
 // report is how the download summary names its assets and failures.

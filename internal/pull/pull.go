@@ -144,11 +144,17 @@ type Options struct {
 	Observer batch.Observer
 	// Done is called with each asset's outcome, one call at a time.
 	Done func(FileResult)
+	// Stop and BreakAfter are the circuit breaker, as in
+	// batch.RunOptions: a stopped run starts no more assets and returns
+	// a *batch.StoppedError.
+	Stop       func(err error) (advice string, immediate bool)
+	BreakAfter int
 }
 
 // Run downloads assets into dir and returns the summary. It returns an
-// error only when ctx ends (no asset is started after that; those in
-// flight are reported canceled); failed assets are counted in the summary.
+// error only when ctx ends or the circuit breaker (Options.Stop) stops
+// the run (no asset is started after that; those in flight are reported
+// canceled); failed assets are counted in the summary.
 func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Options) (*Summary, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = batch.DefaultConcurrency
@@ -190,6 +196,10 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 	file := func(a Asset) batch.File {
 		return batch.File{Path: filepath.Join(dir, filepath.FromSlash(a.Path)), Rel: a.Path, Size: a.Bytes, PublicID: a.Key()}
 	}
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	breaker := batch.NewBreaker(o.Stop, o.BreakAfter, cancel)
 	batch.Pool(ctx, len(assets), o.Concurrency, func(i int) {
 		if ctx.Err() != nil {
 			return // not started
@@ -204,7 +214,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 			res = FileResult{Status: StatusFailed, Reason: ReasonCollision, Bytes: a.Bytes,
 				Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
 		} else {
-			res = one(ctx, f.Path, a, fetch, &o, func(acked int64) {
+			res = one(ctx, f.Path, a, fetch, &o, breaker, func(acked int64) {
 				mu.Lock()
 				obs.FileProgress(f, acked, a.Bytes)
 				mu.Unlock()
@@ -243,11 +253,15 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 	sum.NotStarted = len(assets) - finished
 	sum.Seconds = time.Since(start).Seconds()
 	var err error
-	if ctx.Err() != nil && (sum.NotStarted > 0 || sum.Canceled > 0) {
+	if cause := context.Cause(ctx); errors.Is(cause, batch.ErrStopped) {
+		err = cause
+	} else if parent.Err() != nil && (sum.NotStarted > 0 || sum.Canceled > 0) {
 		sum.Interrupted = true
-		err = fmt.Errorf("interrupted: %d of %d assets not done; run the same command again to resume: %w", sum.NotStarted+sum.Canceled, len(assets), ctx.Err())
+		err = fmt.Errorf("interrupted: %d of %d assets not done; run the same command again to resume: %w", sum.NotStarted+sum.Canceled, len(assets), parent.Err())
 	}
 	switch {
+	case err != nil && !sum.Interrupted:
+		sum.ExitCode = batch.ExitUsage
 	case sum.Interrupted:
 		sum.ExitCode = batch.ExitInterrupted
 	case sum.Failed > 0:
@@ -258,7 +272,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 }
 
 // one handles one asset: skip, plan, or download with retries.
-func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, progress func(int64)) FileResult {
+func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, breaker *batch.Breaker, progress func(int64)) FileResult {
 	res := FileResult{Bytes: a.Bytes}
 	fail := func(err error) FileResult {
 		if ctx.Err() != nil {
@@ -294,6 +308,12 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
 		n, sum, err := download(ctx, dest, a, fetch, progress)
+		if ctx.Err() == nil && breaker.Tried(err) {
+			// This try stopped the run: the asset failed (it is not one
+			// canceled by another's failure).
+			res.Status, res.Error, res.Retryable = StatusFailed, err.Error(), true
+			return res
+		}
 		if err == nil {
 			res.Status, res.Reason, res.Bytes, res.MD5 = StatusDownloaded, "", n, sum
 			return res
