@@ -12,8 +12,9 @@ import (
 // TestE2ERunFlagsShared: upload, pull and sync share one set of run flags
 // (runFlags): the same checks with the same messages, --progress-interval
 // on each, and the same -q rule (it keeps a live bar and drops the
-// per-item lines). pull and sync used to drop the bar, and sync had no
-// --progress-interval.
+// per-item lines), and the displays count what the command counts (pull's
+// assets). pull and sync used to drop the bar, sync had no
+// --progress-interval, and pull's progress counted "files".
 func TestE2ERunFlagsShared(t *testing.T) {
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
@@ -55,6 +56,10 @@ func TestE2ERunFlagsShared(t *testing.T) {
 				if strings.HasPrefix(l, "uploaded  ") || strings.HasPrefix(l, "downloaded ") || strings.HasPrefix(l, "skipped ") {
 					t.Errorf("-q printed a per-item line: %q", l)
 				}
+			}
+			noun := map[string]string{"upload": "/2 files", "pull": "/2 assets", "sync": "/2 files"}[name]
+			if !strings.Contains(r.stderr, noun) {
+				t.Errorf("the bar does not count %q: %q", noun, r.stderr)
 			}
 			if !strings.Contains(r.stdout, "total") {
 				t.Errorf("-q dropped the summary:\n%s", r.stdout)

@@ -96,7 +96,7 @@ asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`
 			return runPull(cmd, args, &f, mf)
 		},
 	}
-	f.runFlags = addRunFlags(cmd, "downloads", "one JSON object per asset and a summary object on stdout")
+	f.runFlags = addRunFlags(cmd, "assets", "downloads", "one JSON object per asset and a summary object on stdout")
 	fl := cmd.Flags()
 	fl.StringVar(&f.tag, "tag", "", "only assets with this tag")
 	fl.StringVar(&f.folder, "folder", "", "only assets in this folder")

@@ -21,13 +21,15 @@ type runFlags struct {
 	quiet            bool
 	progress         string
 	progressInterval time.Duration
+	noun             string // what the progress displays count: "files", "assets"
 }
 
 // addRunFlags registers --concurrency, --json, --quiet, --progress and
-// --progress-interval. items names what the command works on ("files
-// uploaded", "downloads"); jsonHelp describes its --json output.
-func addRunFlags(cmd *cobra.Command, items, jsonHelp string) *runFlags {
-	f, fl := &runFlags{}, cmd.Flags()
+// --progress-interval. noun is what the progress displays count ("files",
+// "assets"), items what the command works on ("files uploaded",
+// "downloads"); jsonHelp describes its --json output.
+func addRunFlags(cmd *cobra.Command, noun, items, jsonHelp string) *runFlags {
+	f, fl := &runFlags{noun: noun}, cmd.Flags()
 	fl.IntVarP(&f.concurrency, "concurrency", "c", batch.DefaultConcurrency, items+" at the same time")
 	fl.BoolVar(&f.json, "json", false, jsonHelp)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "only the live bar (on a terminal) and failures: no per-item lines, no plain progress lines")
@@ -75,13 +77,13 @@ func (f *runFlags) display(stdout, stderr io.Writer) (batch.Observer, io.Writer)
 				width = w
 			}
 		}
-		p := batch.NewTTYProgress(stderr, width, 0)
+		p := batch.NewTTYProgress(stderr, width, 0, f.noun)
 		if isTerminal(stdout) {
 			return p, p.Printer(stdout)
 		}
 		return p, stdout
 	case "plain":
-		return batch.PlainProgress(stderr, f.progressInterval), stdout
+		return batch.PlainProgress(stderr, f.progressInterval, f.noun), stdout
 	}
 	return nil, stdout
 }

@@ -69,7 +69,7 @@ files failed or the deletion was declined, 2 usage or configuration error,
 			return runSync(cmd, args, &f, mf)
 		},
 	}
-	f.runFlags = addRunFlags(cmd, "files uploaded", "one JSON object per file, a summary and a delete object on stdout")
+	f.runFlags = addRunFlags(cmd, "files", "files uploaded", "one JSON object per file, a summary and a delete object on stdout")
 	f.selectFlags = addSelectFlags(cmd, "sync", "; an excluded file's asset counts as an extra for --delete")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.del, "delete", false, "delete remote assets under PREFIX/ that have no local file (asks first)")

@@ -154,7 +154,7 @@ journal in use by another run), 130 interrupted.`,
 			return runUpload(cmd, args, &f, mf)
 		},
 	}
-	f.runFlags = addRunFlags(cmd, "files uploaded", "one JSON object per file and a summary object on stdout")
+	f.runFlags = addRunFlags(cmd, "files", "files uploaded", "one JSON object per file and a summary object on stdout")
 	f.selectFlags = addSelectFlags(cmd, "upload", "")
 	fl := cmd.Flags()
 	fl.StringVar(&f.folder, "folder", "", "prefix every public ID with this folder (e.g. shop/shoes)")
