@@ -119,8 +119,8 @@ func TestRmPartlyFailed(t *testing.T) {
 	if stdout, stderr, code := cli(t, "", "rm", "--prefix", "p/", "--resource-type", "raw", "--yes", "--json"); code != 0 || strings.Contains(stdout, "not_found_ids") {
 		t.Errorf("rm --prefix --yes (nothing left): exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
-	if _, stderr, code := cli(t, "", "rm", "--tag", "none", "--resource-type", "raw"); code != 0 || !strings.Contains(stderr, "nothing to delete") {
-		t.Errorf("rm --tag (none): exit %d\nstderr %s", code, stderr)
+	if stdout, _, code := cli(t, "", "rm", "--tag", "none", "--resource-type", "raw"); code != 0 || !strings.Contains(stdout, "nothing to delete") {
+		t.Errorf("rm --tag (none): exit %d\nstdout %s", code, stdout)
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
@@ -28,16 +27,13 @@ import (
 func init() { register(newPullCmd) }
 
 type pullFlags struct {
-	tag, folder      string
-	resourceType     string
-	typ              string
-	transformation   string
-	concurrency      int
-	dryRun, json     bool
-	quiet            bool
-	progress         string
-	progressInterval time.Duration
-	shard            string
+	*runFlags
+	tag, folder    string
+	resourceType   string
+	typ            string
+	transformation string
+	dryRun         bool
+	shard          string
 }
 
 func newPullCmd() *cobra.Command {
@@ -58,6 +54,10 @@ hashed, and renamed into place only when its MD5 equals the asset's etag; a
 mismatch is a failed try (reason etag_mismatch), retried, and never leaves a
 complete file with the wrong bytes. Memory stays flat whatever the sizes.
 Private and authenticated originals come through signed download URLs.
+Each try follows the client's timeouts (timeout and upload_timeout in
+CLOUDINARY_URL): the answer must start, and its body must not pause, for longer
+than timeout (default 60s); with upload_timeout the whole transfer must end
+within it. Both failures are retried.
 
 Resume: a file that already exists with the MD5 of the asset's etag is skipped
 (unchanged), so running the same command again finishes an interrupted or partly
@@ -70,7 +70,9 @@ existing file is skipped (reason exists).
 --json prints one object per asset on stdout (type, public_id, resource_type,
 delivery_type, path, status, reason, bytes, md5, etag, error, attempts,
 retryable) and a summary object; statuses are downloaded, skipped, failed,
-planned (--dry-run) and canceled. Progress goes to stderr. Exit codes: 0 every
+planned (--dry-run) and canceled. Progress goes to stderr (as upload's:
+--progress, --progress-interval; -q keeps only the bar and the failures); the
+human summary names the first 10 failures. Exit codes: 0 every
 asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`,
 		Example: `  # Every asset under products/ into ./backup
   cldrest pull products/ ./backup
@@ -94,18 +96,14 @@ asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`
 			return runPull(cmd, args, &f, mf)
 		},
 	}
+	f.runFlags = addRunFlags(cmd, "assets", "downloads", "one JSON object per asset and a summary object on stdout")
 	fl := cmd.Flags()
 	fl.StringVar(&f.tag, "tag", "", "only assets with this tag")
 	fl.StringVar(&f.folder, "folder", "", "only assets in this folder")
 	fl.StringVar(&f.resourceType, "resource-type", "all", "all, image, video or raw")
 	fl.StringVar(&f.typ, "type", "all", "delivery type: all, upload, private or authenticated")
 	fl.StringVar(&f.transformation, "transformation", "", "download this transformation (e.g. c_fill,w_300) instead of the original")
-	fl.IntVarP(&f.concurrency, "concurrency", "c", batch.DefaultConcurrency, "downloads at the same time")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be downloaded; write nothing")
-	fl.BoolVar(&f.json, "json", false, "one JSON object per asset and a summary object on stdout")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no per-asset lines except failures")
-	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto (bar on a terminal, plain lines otherwise), bar, plain or none")
-	fl.DurationVar(&f.progressInterval, "progress-interval", 5*time.Second, "interval of plain progress lines")
 	fl.StringVar(&f.shard, "shard", "", "pull only shard i of n (i/n, by a hash of the local path, as upload's --shard)")
 	mf = addMockFlags(cmd)
 	return cmd
@@ -122,8 +120,8 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return usageErr("%s is not a directory: give the directory to download into (it is created when missing)", dir)
 	}
-	if f.concurrency < 1 || f.concurrency > 1024 {
-		return usageErr("--concurrency %d: use a number between 1 and 1024", f.concurrency)
+	if err := f.runFlags.validate(); err != nil {
+		return err
 	}
 	if !slices.Contains([]string{"all", "image", "video", "raw"}, f.resourceType) {
 		return usageErr("--resource-type %q: use all, image, video or raw", f.resourceType)
@@ -133,14 +131,6 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	}
 	if strings.Trim(f.transformation, "/ ") == "" && f.transformation != "" {
 		return usageErr("--transformation is empty; give components such as c_fill,w_300")
-	}
-	switch f.progress {
-	case "auto", "bar", "plain", "none":
-	default:
-		return usageErr("--progress=%s: use auto, bar, plain or none", f.progress)
-	}
-	if f.progressInterval <= 0 {
-		return usageErr("--progress-interval must be positive, e.g. 5s")
 	}
 
 	shard, err := batch.ParseShard(f.shard)
@@ -176,14 +166,18 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 		return err
 	}
 
-	progress, w := progressDisplay(stderr, cmd.OutOrStdout(), f.progress, f.quiet, f.progressInterval)
+	progress, w := f.display(cmd.OutOrStdout(), stderr)
 	out := pull.NewOutput(w, f.json, f.quiet)
-	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable, Done: out.Done, Observer: progress}
+	opts := pull.Options{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable, Done: out.Done, Observer: progress,
+		Stop: downloadStopAdvice}
 	sum, err := pull.Run(ctx, dir, assets, fetch, opts)
 	out.End(sum)
+	var se *batch.StoppedError
 	switch {
 	case err != nil && sum.Interrupted:
 		return &exitError{code: exitInterrupted, err: err}
+	case errors.As(err, &se):
+		return stoppedErr(se, sum.NotStarted+sum.Canceled+sum.Failed, sum.Assets, "assets")
 	case err != nil:
 		return &exitError{code: exitFailed, err: err}
 	case sum.Failed > 0:
@@ -192,36 +186,18 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	return nil
 }
 
-// progressDisplay returns the progress display --progress asks for (nil
-// for none: a bar on a terminal, plain lines otherwise) and the writer for
-// per-item lines, which goes through the bar when both are on a terminal.
-func progressDisplay(stderr, stdout io.Writer, mode string, quiet bool, interval time.Duration) (batch.Observer, io.Writer) {
-	if quiet {
-		mode = "none"
+// downloadStopAdvice is pull's circuit-breaker rule (pull.Options.Stop):
+// upload's network rule (stopAdvice), for the download host. An answer,
+// whatever its status, is about its asset only: a 403 for one asset must
+// not stop the others.
+func downloadStopAdvice(err error) (string, bool) {
+	if _, ok := errors.AsType[*client.APIError](err); ok {
+		return "", false
 	}
-	if mode == "auto" {
-		mode = "plain"
-		if isTerminal(stderr) {
-			mode = "bar"
-		}
+	if advice, _ := stopAdvice(err); advice == "" {
+		return "", false
 	}
-	switch mode {
-	case "bar":
-		width := 80
-		if fd, ok := stderr.(*os.File); ok {
-			if w, _, err := term.GetSize(int(fd.Fd())); err == nil && w > 20 {
-				width = w
-			}
-		}
-		p := batch.NewTTYProgress(stderr, width, 0)
-		if isTerminal(stdout) {
-			return p, p.Printer(stdout)
-		}
-		return p, stdout
-	case "plain":
-		return batch.PlainProgress(stderr, interval), stdout
-	}
-	return nil, stdout
+	return "cannot reach the download host: check the network and proxy settings (and upload_prefix or secure_distribution in CLOUDINARY_URL)", false
 }
 
 // listPull finds the assets to pull with the Search API, largest first (so
@@ -273,7 +249,7 @@ func listPull(ctx context.Context, adm *admin.Service, prefix string, f *pullFla
 		assets = append(assets, a)
 	}
 	if len(bad) > 0 {
-		return nil, usageErr("%d public ID(s) cannot be file names below DIR (empty, '.' or '..' segments): %s; narrow PREFIX, --tag or --folder to leave them out", len(bad), listIDs(bad))
+		return nil, usageErr("%s cannot be file names below DIR (empty, '.' or '..' segments): %s; narrow PREFIX, --tag or --folder to leave them out", plural(len(bad), "public ID", "public IDs"), listIDs(bad))
 	}
 	slices.SortStableFunc(assets, func(a, b pull.Asset) int { return cmp.Compare(b.Bytes, a.Bytes) })
 	return assets, nil
@@ -296,6 +272,7 @@ func newFetcher(sess *session, transformation string, concurrency int) (pull.Fet
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = concurrency
 	hc := &http.Client{Transport: tr}
+	limits := limitsOf(sess.cfg)
 	return func(ctx context.Context, a pull.Asset) (io.ReadCloser, int64, error) {
 		var u string
 		var err error
@@ -321,27 +298,110 @@ func newFetcher(sess *session, transformation string, concurrency int) (pull.Fet
 		if err != nil {
 			return nil, 0, fmt.Errorf("building the URL of %s: %w", a.Key(), err)
 		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil, 0, fmt.Errorf("building the request of %s: %w", a.Key(), err)
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			// The URL may carry a signature; name the asset, not the URL.
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return nil, 0, fmt.Errorf("downloading %s: %w", a.Key(), err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			_ = resp.Body.Close()
-			// Typed like every API error, so that retryable classifies it.
-			return nil, 0, &client.APIError{Method: http.MethodGet, Path: "download of " + a.Key(), StatusCode: resp.StatusCode,
-				Message: resp.Header.Get("X-Cld-Error"), Header: resp.Header}
-		}
-		return resp.Body, resp.ContentLength, nil
+		return get(ctx, hc, u, a.Key(), limits)
 	}, nil
+}
+
+// downloadLimits bound one try of a download by the client's timeout rule
+// (client.Config): Timeout, the bound of an attempt without a file, is
+// how long the answer may take to start and how long its body may stop
+// flowing (client.ErrStalled); UploadTimeout, the bound of an attempt
+// that carries a file, bounds the whole transfer when set
+// (client.ErrAttemptTimeout). Both are retryable (client.IsRetryable).
+type downloadLimits struct{ stall, whole time.Duration }
+
+func limitsOf(cfg client.Config) downloadLimits {
+	cfg = cfg.WithDefaults()
+	return downloadLimits{stall: cfg.Timeout, whole: cfg.UploadTimeout}
+}
+
+// get starts the download of one asset: the body it returns aborts a read
+// with client.ErrStalled or client.ErrAttemptTimeout past the limits, and
+// a non-200 answer is the client's *APIError (client.NewAPIError) naming
+// the asset, never the URL (it may carry a signature).
+func get(ctx context.Context, hc *http.Client, u, key string, lim downloadLimits) (io.ReadCloser, int64, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	var stall, whole *time.Timer
+	if lim.stall > 0 {
+		stall = time.AfterFunc(lim.stall, func() { cancel(client.ErrStalled) })
+	}
+	if lim.whole > 0 {
+		whole = time.AfterFunc(lim.whole, func() { cancel(client.ErrAttemptTimeout) })
+	}
+	stop := func() {
+		if stall != nil {
+			stall.Stop()
+		}
+		if whole != nil {
+			whole.Stop()
+		}
+		cancel(nil)
+	}
+	fail := func(err error) error {
+		if cause := context.Cause(actx); ctx.Err() == nil && cause != nil && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+		return fmt.Errorf("downloading %s: %w", key, err)
+	}
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
+	if err != nil {
+		stop()
+		return nil, 0, fmt.Errorf("building the request of %s: %w", key, err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		err = fail(stripURL(err))
+		stop()
+		return nil, 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+		stop()
+		// Typed like every API error, so that retryable classifies it.
+		ae := client.NewAPIError(resp.StatusCode, resp.Header, body)
+		ae.Method, ae.Path = http.MethodGet, "download of "+key
+		if ae.Message == "" {
+			ae.Message = resp.Header.Get("X-Cld-Error") // delivery errors say it in a header
+		}
+		return nil, 0, ae
+	}
+	return &stallBody{rc: resp.Body, stall: stall, d: lim.stall, stop: stop, fail: fail}, resp.ContentLength, nil
+}
+
+// stallBody restarts the stall timer on every byte and names the limit
+// that cut a read short.
+type stallBody struct {
+	rc    io.ReadCloser
+	stall *time.Timer
+	d     time.Duration
+	stop  func()
+	fail  func(error) error
+}
+
+func (b *stallBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 && b.stall != nil {
+		b.stall.Reset(b.d)
+	}
+	if err != nil && err != io.EOF {
+		err = b.fail(stripURL(err))
+	}
+	return n, err
+}
+
+func (b *stallBody) Close() error {
+	err := b.rc.Close()
+	b.stop()
+	return err
+}
+
+// stripURL drops the URL from a *url.Error: it may carry a signature.
+func stripURL(err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		return ue.Err
+	}
+	return err
 }
 
 // loopbackHost returns the host:port of an upload prefix on a loopback

@@ -148,9 +148,9 @@ func printReport(w io.Writer, s *reportSummary) {
 	for _, j := range s.Journals {
 		torn += j.Torn
 	}
-	fmt.Fprintf(w, "%d journal(s), %d target(s): %s\n", len(s.Journals), len(s.Targets), strings.Join(s.Targets, ", "))
+	fmt.Fprintf(w, "%s, %s: %s\n", plural(len(s.Journals), "journal", "journals"), plural(len(s.Targets), "target", "targets"), strings.Join(s.Targets, ", "))
 	if torn > 0 {
-		fmt.Fprintf(w, "ignored %d unreadable line(s) (cut short by a crash)\n", torn)
+		fmt.Fprintf(w, "ignored %s (cut short by a crash)\n", plural(torn, "unreadable line", "unreadable lines"))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)

@@ -43,7 +43,7 @@ func TestReportMergesLatestEntries(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 	out, _, _ = cli(t, "", "report", j1, j2, j3)
-	for _, want := range []string{"3 journal(s), 2 target(s): demo@x, other@y", "ignored 1 unreadable line(s)", "failed in their latest run:", "b.txt -> b.txt: etag differs"} {
+	for _, want := range []string{"3 journals, 2 targets: demo@x, other@y", "ignored 1 unreadable line (cut short by a crash)", "failed in their latest run:", "b.txt -> b.txt: etag differs"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
 		}

@@ -126,15 +126,17 @@ finds fewer assets than it counted is no failure.`,
 					return nil
 				}
 				if seq != nil && !yes {
+					// The list is the command's output (stdout), the
+					// question is not (stderr), as in sync --delete.
 					if len(listed) == 0 {
-						fmt.Fprintf(errOut, "no assets %s: nothing to delete\n", what)
+						fmt.Fprintf(out, "no assets %s: nothing to delete\n", what)
 						return nil
 					}
 					for _, k := range listed[:min(len(listed), maxListedIDs)] {
-						fmt.Fprintln(errOut, "  "+k.String())
+						fmt.Fprintln(out, "  "+k.String())
 					}
 					if n := len(listed) - maxListedIDs; n > 0 {
-						fmt.Fprintf(errOut, "  ... and %d more (--dry-run lists them all)\n", n)
+						fmt.Fprintf(out, "  ... and %d more (--dry-run lists them all)\n", n)
 					}
 					ok, err := confirm(cmd.InOrStdin(), errOut, fmt.Sprintf("Delete %s %s? Type yes to confirm: ", plural(len(listed), "asset", "assets"), what))
 					if err != nil {

@@ -65,7 +65,7 @@ func TestUploadCollisionsAndKeepExtension(t *testing.T) {
 	startMock(t)
 	dir := writeFiles(t, map[string]string{"a.jpg": "1", "a.png": "2", "b.gif": "3", "b.webp": "4"})
 	_, stderr, code := cli(t, "", "upload", "--no-journal", dir)
-	if code != exitUsage || !strings.Contains(stderr, "2 public ID collision(s)") || !strings.Contains(stderr, `"a"`) || !strings.Contains(stderr, `"b"`) || !strings.Contains(stderr, "--keep-extension") {
+	if code != exitUsage || !strings.Contains(stderr, "2 public ID collisions") || !strings.Contains(stderr, `"a"`) || !strings.Contains(stderr, `"b"`) || !strings.Contains(stderr, "--keep-extension") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	stdout, stderr, code := cli(t, "", "upload", "--no-journal", "--json", "--keep-extension", dir)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,14 +22,10 @@ import (
 func init() { register(newSyncCmd) }
 
 type syncFlags struct {
-	concurrency      int
-	resourceType     string
-	include, exclude []string
-	hidden           bool
-	del, yes         bool
-	dryRun, json     bool
-	quiet            bool
-	progress         string
+	*runFlags
+	*selectFlags
+	del, yes bool
+	dryRun   bool
 }
 
 func newSyncCmd() *cobra.Command {
@@ -50,7 +45,8 @@ etag), so the output, --json objects and statuses are upload's.
 
 --delete also removes the remote assets under PREFIX/ that no longer have a
 local file (of the same public ID and resource type). They are listed first
-(the first 10 and a count) and deleted only after a yes on stdin, or with --yes
+on stdout (the first 10 and a count; the question goes to stderr) and deleted
+only after a yes on stdin, or with --yes
 (for jobs); nothing is deleted when an upload failed. --delete needs a PREFIX,
 so a sync never deletes outside one folder. --dry-run lists what would be
 uploaded and deleted, and changes nothing.
@@ -73,18 +69,12 @@ files failed or the deletion was declined, 2 usage or configuration error,
 			return runSync(cmd, args, &f, mf)
 		},
 	}
+	f.runFlags = addRunFlags(cmd, "files", "files uploaded", "one JSON object per file, a summary and a delete object on stdout")
+	f.selectFlags = addSelectFlags(cmd, "sync", "; an excluded file's asset counts as an extra for --delete")
 	fl := cmd.Flags()
-	fl.IntVarP(&f.concurrency, "concurrency", "c", batch.DefaultConcurrency, "files uploaded at the same time")
-	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
-	fl.StringArrayVar(&f.include, "include", nil, "sync only files matching this glob (repeatable)")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "leave out files and directories matching this glob (repeatable; an excluded file's asset counts as an extra for --delete)")
-	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	fl.BoolVar(&f.del, "delete", false, "delete remote assets under PREFIX/ that have no local file (asks first)")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "delete without asking")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded and deleted; change nothing")
-	fl.BoolVar(&f.json, "json", false, "one JSON object per file, a summary and a delete object on stdout")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no per-file lines except failures")
-	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto, bar, plain or none")
 	mf = addMockFlags(cmd)
 	return cmd
 }
@@ -97,19 +87,14 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usageErr("%s is not a directory: sync pushes a directory (give its path first, then the PREFIX)", dir)
 	}
-	if f.concurrency < 1 || f.concurrency > 1024 {
-		return usageErr("--concurrency %d: use a number between 1 and 1024", f.concurrency)
+	if err := f.runFlags.validate(); err != nil {
+		return err
 	}
 	if f.del && prefix == "" {
 		return usageErr("--delete needs a PREFIX: without one it would delete every asset of the cloud that is not in %s", dir)
 	}
 	if f.yes && !f.del {
 		return usageErr("--yes only answers the question of --delete; pass --delete too, or leave --yes out")
-	}
-	switch f.progress {
-	case "auto", "bar", "plain", "none":
-	default:
-		return usageErr("--progress=%s: use auto, bar, plain or none", f.progress)
 	}
 	sel := batch.SelectOptions{Include: f.include, Exclude: f.exclude, Hidden: f.hidden, Folder: prefix, ResourceType: f.resourceType,
 		Ignore: []string{filepath.Join(dir, batch.DefaultJournalName)}}
@@ -146,34 +131,16 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	// Upload what changed, with the engine and uploader of "cldrest upload".
 	up := &serviceUploader{svc: upload.New(sess.client), verify: true,
 		params: upload.Params{ResourceType: upload.ResourceType(f.resourceType), Overwrite: upload.Bool(true)}}
-	var observers []batch.Observer
-	progress, w := progressDisplay(stderr, stdout, f.progress, f.quiet, 5*time.Second)
-	if progress != nil {
-		observers = append(observers, progress)
-	}
-	if f.json {
-		observers = append(observers, batch.JSONOutput(w))
-	} else {
-		observers = append(observers, batch.HumanOutput(w, f.quiet))
-	}
 	run := batch.RunOptions{Concurrency: f.concurrency, DryRun: f.dryRun, Retryable: retryable,
 		Lookup:   remoteLookup{etags: remote, rt: rtOf},
 		Stop:     stopAdvice,
-		Observer: batch.Observers(observers...)}
+		Observer: f.observer(stdout, stderr)}
 	sum, err := batch.Run(ctx, files, up, run)
-	switch {
-	case err != nil && sum.Interrupted:
-		return &exitError{code: exitInterrupted, err: err}
-	case errors.Is(err, batch.ErrStopped):
-		return &exitError{code: exitUsage, err: err}
-	case err != nil:
-		return &exitError{code: exitFailed, err: err}
-	case sum.Failed > 0:
-		msg := fmt.Sprintf("%d of %d files failed", sum.Failed, sum.Files)
-		if f.del {
-			msg += "; nothing was deleted (a failed upload must not cost the remote copy); run the same command again"
+	if err := uploadRunErr(sum, err); err != nil {
+		if f.del && sum.Failed > 0 && !sum.Interrupted {
+			err.err = fmt.Errorf("%w; nothing was deleted (a failed upload must not cost the remote copy)", err.err)
 		}
-		return &exitError{code: exitFailed, err: errors.New(msg)}
+		return err
 	}
 	if !f.del {
 		return nil
@@ -206,6 +173,15 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		}
 		return json.NewEncoder(stdout).Encode(map[string]any{"type": "delete", key: n, "public_ids": nonNil(names)})
 	}
+	// The extras are the command's output (stdout, as text or --json); the
+	// question is not (stderr). --dry-run stops after the list.
+	list := func() error {
+		if f.json {
+			return report("would_delete", len(extras))
+		}
+		_, err := fmt.Fprintf(stdout, "%s under %s/ %s no local file and would be deleted: %s\n", remoteAssets(len(extras)), prefix, have(len(extras)), listIDs(names))
+		return err
+	}
 	switch {
 	case len(extras) == 0:
 		if !f.json {
@@ -213,12 +189,12 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		}
 		return report("deleted", 0)
 	case f.dryRun:
-		if !f.json {
-			fmt.Fprintf(stdout, "%s under %s/ %s no local file and would be deleted: %s\n", remoteAssets(len(extras)), prefix, have(len(extras)), listIDs(names))
-		}
-		return report("would_delete", len(extras))
+		return list()
 	case !f.yes:
-		ok, err := confirm(cmd.InOrStdin(), stderr, fmt.Sprintf("%s under %s/ %s no local file: %s. Delete %s? Type yes to confirm: ", remoteAssets(len(extras)), prefix, have(len(extras)), listIDs(names), map[bool]string{true: "it", false: "them"}[len(extras) == 1]))
+		if err := list(); err != nil {
+			return err
+		}
+		ok, err := confirm(cmd.InOrStdin(), stderr, fmt.Sprintf("Delete %s? Type yes to confirm: ", map[bool]string{true: "it", false: "them"}[len(extras) == 1]))
 		if err != nil {
 			return err
 		}

@@ -98,7 +98,7 @@ func TestE2ESyncDelete(t *testing.T) {
 
 	// Declined: nothing deleted, exit 1, the extras were named.
 	r = runBinStdin(t, env, "no\n", "sync", "--delete", dir, "site")
-	if r.code != 1 || !strings.Contains(r.stderr, "5 remote assets under site/ have no local file") || !strings.Contains(r.stderr, "site/extra.txt (raw)") {
+	if r.code != 1 || !strings.Contains(r.stdout, "5 remote assets under site/ have no local file") || !strings.Contains(r.stdout, "site/extra.txt (raw)") || !strings.Contains(r.stderr, "Delete them? Type yes to confirm: ") {
 		t.Fatalf("declined: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	if !strings.Contains(r.stdout, "uploaded  "+filepath.Join(dir, "d0", "f00.txt")) || strings.Count("\n"+r.stdout, "\nuploaded  ") != 1 {

@@ -32,33 +32,27 @@ import (
 func init() { register(newUploadCmd) }
 
 type uploadFlags struct {
-	concurrency      int
-	folder           string
-	overwrite        bool
-	verify           bool
-	resourceType     string
-	tags             []string
-	context          []string
-	preset           string
-	unsignedPreset   string
-	failedFile       string
-	wait             bool
-	chunkSize        string
-	include, exclude []string
-	hidden           bool
-	keepExtension    bool
-	followSymlinks   bool
-	journal          string
-	noJournal        bool
-	skipExisting     string
-	dryRun           bool
-	json             bool
-	shard            string
-	quiet            bool
-	progress         string
-	progressInterval time.Duration
-	retries          int
-	retryWait        time.Duration
+	*runFlags
+	*selectFlags
+	folder         string
+	overwrite      bool
+	verify         bool
+	tags           []string
+	context        []string
+	preset         string
+	unsignedPreset string
+	failedFile     string
+	wait           bool
+	chunkSize      string
+	keepExtension  bool
+	followSymlinks bool
+	journal        string
+	noJournal      bool
+	skipExisting   string
+	dryRun         bool
+	shard          string
+	retries        int
+	retryWait      time.Duration
 }
 
 func newUploadCmd() *cobra.Command {
@@ -160,20 +154,17 @@ journal in use by another run), 130 interrupted.`,
 			return runUpload(cmd, args, &f, mf)
 		},
 	}
+	f.runFlags = addRunFlags(cmd, "files", "files uploaded", "one JSON object per file and a summary object on stdout")
+	f.selectFlags = addSelectFlags(cmd, "upload", "")
 	fl := cmd.Flags()
-	fl.IntVarP(&f.concurrency, "concurrency", "c", batch.DefaultConcurrency, "files uploaded at the same time")
 	fl.StringVar(&f.folder, "folder", "", "prefix every public ID with this folder (e.g. shop/shoes)")
 	fl.BoolVar(&f.overwrite, "overwrite", true, "replace existing assets with the same public ID (--overwrite=false keeps them: status exists)")
 	fl.BoolVar(&f.verify, "verify", true, "fail a file whose stored etag differs from its MD5 (--verify=false for presets with incoming transformations)")
-	fl.StringVar(&f.resourceType, "resource-type", "auto", "auto, image, video or raw")
 	fl.StringSliceVar(&f.tags, "tags", nil, "tags to add to every asset (comma-separated or repeated)")
 	fl.StringArrayVar(&f.context, "context", nil, "contextual metadata key=value for every asset (repeatable)")
 	fl.StringVar(&f.preset, "preset", "", "upload preset to apply")
 	fl.StringVar(&f.unsignedPreset, "unsigned-preset", "", "upload without an API key or secret through this unsigned upload preset (existing assets are kept: status exists)")
 	fl.StringVar(&f.chunkSize, "chunk-size", "", "chunk size of large uploads, e.g. 20MB or 64MiB (at least 5MiB; default 20MB)")
-	fl.StringArrayVar(&f.include, "include", nil, "upload only files matching this glob (repeatable; *, ?, [..], **; no / means base name)")
-	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and directories matching this glob (repeatable)")
-	fl.BoolVar(&f.hidden, "hidden", false, "include files and directories whose names start with a dot")
 	fl.BoolVar(&f.keepExtension, "keep-extension", false, "keep file extensions in public IDs (photo.jpg -> photo.jpg), e.g. when a.jpg and a.png sit side by side")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "walk symbolic links to directories (loops are detected and reported); links to files are always followed")
 	fl.StringVar(&f.journal, "journal", "", "resume journal path (default .cldrest-journal.jsonl in the first directory argument, or the current directory)")
@@ -182,11 +173,7 @@ journal in use by another run), 130 interrupted.`,
 	fl.StringVar(&f.skipExisting, "skip-existing", "", `"etag": skip files whose MD5 equals the existing asset's etag (one search call per 100 files)`)
 	fl.StringVar(&f.failedFile, "failed", "", "write the paths of failed files to this file, as a list that 'cldrest upload -' reads back (same public IDs)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be uploaded; send no upload")
-	fl.BoolVar(&f.json, "json", false, "one JSON object per file and a summary object on stdout")
 	fl.StringVar(&f.shard, "shard", "", "process only shard i of n (i/n, by a hash of the relative path)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "only the live bar (on a terminal) and failures: no per-file lines, no plain progress lines")
-	fl.StringVar(&f.progress, "progress", "auto", "progress display: auto (bar on a terminal, plain lines otherwise), bar, plain or none")
-	fl.DurationVar(&f.progressInterval, "progress-interval", 5*time.Second, "interval of plain progress lines")
 	fl.IntVar(&f.retries, "retries", client.DefaultMaxAttempts, "HTTP attempts per request before a file's try fails (each file gets 3 tries)")
 	fl.DurationVar(&f.retryWait, "retry-wait", client.DefaultMinWait, "first backoff between HTTP attempts (doubles up to 30s)")
 	mf = addMockFlags(cmd)
@@ -228,8 +215,8 @@ type uploadPlan struct {
 // usage error (exit 2).
 func (f *uploadFlags) validate(cmd *cobra.Command) (*uploadPlan, error) {
 	p := &uploadPlan{}
-	if f.concurrency < 1 || f.concurrency > 1024 {
-		return nil, usageErr("--concurrency %d: use a number between 1 and 1024", f.concurrency)
+	if err := f.runFlags.validate(); err != nil {
+		return nil, err
 	}
 	if f.chunkSize != "" {
 		n, err := parseSize(f.chunkSize)
@@ -245,14 +232,6 @@ func (f *uploadFlags) validate(cmd *cobra.Command) (*uploadPlan, error) {
 	case "", "etag":
 	default:
 		return nil, usageErr("--skip-existing=%s: the only supported check is etag", f.skipExisting)
-	}
-	switch f.progress {
-	case "auto", "bar", "plain", "none":
-	default:
-		return nil, usageErr("--progress=%s: use auto, bar, plain or none", f.progress)
-	}
-	if f.progressInterval <= 0 {
-		return nil, usageErr("--progress-interval must be positive, e.g. 5s")
 	}
 	if f.retries < 1 || f.retries > 100 {
 		return nil, usageErr("--retries %d: use a number between 1 and 100", f.retries)
@@ -384,7 +363,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		}
 		defer journal.Close()
 		if n := journal.Torn(); n > 0 {
-			fmt.Fprintf(stderr, "cldrest: warning: ignored %d unreadable line(s) of journal %s (a crash cut them short); their files are checked again\n", n, journalPath)
+			fmt.Fprintf(stderr, "cldrest: warning: ignored %s of journal %s (a crash cut them short); their files are checked again\n", plural(n, "unreadable line", "unreadable lines"), journalPath)
 		}
 	}
 
@@ -395,7 +374,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
 	}
-	run.Observer = uploadOutput(cmd, f)
+	run.Observer = f.observer(cmd.OutOrStdout(), cmd.ErrOrStderr())
 	if f.failedFile != "" {
 		// Created before the first upload, so a bad path fails now.
 		ff, err := os.Create(f.failedFile)
@@ -407,12 +386,22 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	}
 
 	sum, err := batch.Run(cmd.Context(), files, up, run)
+	if err := uploadRunErr(sum, err); err != nil {
+		return err
+	}
+	return nil
+}
+
+// uploadRunErr turns the end of an upload run (batch.Run) into the
+// command's error and exit code: 130 interrupted, 2 stopped by a failure no
+// file can escape (with the advice), 1 a journal failure or failed files.
+func uploadRunErr(sum *batch.Summary, err error) *exitError {
 	var se *batch.StoppedError
 	switch {
 	case err != nil && sum.Interrupted:
 		return &exitError{code: exitInterrupted, err: err}
 	case errors.As(err, &se):
-		return &exitError{code: exitUsage, err: fmt.Errorf("stopped, %d of %d files not done: %s (%v)", sum.NotStarted+sum.Canceled+sum.Failed, sum.Files, se.Advice, se.Err)}
+		return stoppedErr(se, sum.NotStarted+sum.Canceled+sum.Failed, sum.Files, "files")
 	case err != nil:
 		return &exitError{code: exitFailed, err: err}
 	case sum.Failed > 0:
@@ -447,48 +436,6 @@ func optionsKey(p upload.Params, unsignedPreset string) string {
 	b, _ := json.Marshal(parts)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
-}
-
-// uploadOutput selects the outputs: per-file results (text or --json) on
-// stdout, progress (a bar, plain lines or nothing) on stderr.
-func uploadOutput(cmd *cobra.Command, f *uploadFlags) batch.Observer {
-	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	var observers []batch.Observer
-	out := stdout
-	mode := f.progress
-	if mode == "auto" {
-		mode = "plain"
-		if isTerminal(stderr) {
-			mode = "bar"
-		}
-	}
-	if f.quiet && mode == "plain" {
-		mode = "none" // quiet keeps only a live bar
-	}
-	switch mode {
-	case "bar":
-		width := 80
-		if fd, ok := stderr.(*os.File); ok {
-			if w, _, err := term.GetSize(int(fd.Fd())); err == nil && w > 0 {
-				width = w
-			}
-		}
-		p := batch.NewTTYProgress(stderr, width, 0)
-		if isTerminal(stdout) {
-			out = p.Printer(stdout)
-		}
-		observers = append(observers, p)
-	case "plain":
-		observers = append(observers, batch.PlainProgress(stderr, f.progressInterval))
-	}
-	// Progress displays come first so that they are erased (End) before the
-	// summary is printed.
-	if f.json {
-		observers = append(observers, batch.JSONOutput(out))
-	} else {
-		observers = append(observers, batch.HumanOutput(out, f.quiet))
-	}
-	return batch.Observers(observers...)
 }
 
 // preflight checks what can be checked before the first file: credentials

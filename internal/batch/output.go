@@ -79,71 +79,134 @@ func FormatLine(r FileResult) string {
 }
 
 func (h *humanOutput) End(s *Summary) {
-	fmt.Fprintln(h.w)
-	tw := tabwriter.NewWriter(h.w, 0, 0, 3, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "STATUS\tFILES\tBYTES\t")
-	row := func(name string, n int, b int64) {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t\n", name, n, HumanBytes(b))
-	}
+	rows := []SummaryRow{{"uploaded", s.Uploaded, h.bytes[StatusUploaded]}}
 	if s.DryRun {
-		row("would upload", s.Planned, h.bytes[StatusPlanned])
-	} else {
-		row("uploaded", s.Uploaded, h.bytes[StatusUploaded])
+		rows[0] = SummaryRow{"would upload", s.Planned, h.bytes[StatusPlanned]}
 	}
 	if s.Exists > 0 {
-		row("exists", s.Exists, h.bytes[StatusExists])
+		rows = append(rows, SummaryRow{"exists", s.Exists, h.bytes[StatusExists]})
 	}
-	row("skipped", s.Skipped, h.bytes[StatusSkipped])
-	row("failed", s.Failed, h.bytes[StatusFailed])
-	if s.Canceled > 0 || s.NotStarted > 0 {
-		row("canceled", s.Canceled, h.bytes[StatusCanceled])
-		fmt.Fprintf(tw, "not started\t%d\t\t\n", s.NotStarted)
-	}
-	row("total", s.Files, s.Bytes)
-	_ = tw.Flush()
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s in %s", doneWord(s), formatSeconds(s.Seconds))
-	if s.BytesUploaded > 0 && s.Seconds > 0 {
-		fmt.Fprintf(&b, " (%s/s)", HumanBytes(int64(float64(s.BytesUploaded)/s.Seconds)))
-	}
+	rows = append(rows, SummaryRow{"skipped", s.Skipped, h.bytes[StatusSkipped]}, SummaryRow{"failed", s.Failed, h.bytes[StatusFailed]})
+	done := DoneLine(doneWord(s, "uploaded"), s.Seconds, s.BytesUploaded)
 	if s.Journal != "" {
-		fmt.Fprintf(&b, "; journal %s", s.Journal)
+		done += "; journal " + s.Journal
 	}
-	fmt.Fprintln(h.w, b.String())
-	if n := len(h.failed); n > 0 {
-		fmt.Fprintf(h.w, "failed (%d):\n", n)
-		for _, r := range h.failed[:min(n, MaxListedFailures)] {
-			fmt.Fprintf(h.w, "  %s", r.Path)
-			if r.Reason != "" {
-				fmt.Fprintf(h.w, " (%s)", r.Reason)
-			}
-			fmt.Fprintln(h.w)
+	failed := make([]Failure, len(h.failed))
+	for i, r := range h.failed {
+		failed[i] = Failure{Name: r.Path, Reason: r.Reason, Retryable: r.Retryable}
+	}
+	WriteSummary(h.w, uploadReport, rows, Totals{Items: s.Files, Bytes: s.Bytes, Canceled: s.Canceled,
+		CanceledBytes: h.bytes[StatusCanceled], NotStarted: s.NotStarted, Stopped: s.ExitCode == ExitUsage}, done, failed)
+}
+
+// uploadReport is how the upload summary names its files and failures.
+var uploadReport = Report{Unit: "FILES", One: "file", Many: "files",
+	ListAll: "--json or --failed FILE lists them all", LeaveOut: "fix those files or leave them out with --exclude",
+	LeaveOutSome: "fix the others or leave them out with --exclude"}
+
+// Report names what a summary counts and how its failures can be dealt
+// with; the upload and download summaries differ only in these words.
+type Report struct {
+	Unit      string // column header of the counts: "FILES"
+	One, Many string // "file", "files"
+	ListAll   string // how to see every failure: "--json or --failed FILE lists them all"
+	// LeaveOut ends the advice when no failure can be fixed by a rerun,
+	// LeaveOutSome when only some can.
+	LeaveOut, LeaveOutSome string
+}
+
+// SummaryRow is one status line of the summary table.
+type SummaryRow struct {
+	Status string
+	Count  int
+	Bytes  int64
+}
+
+// Totals are the figures of a summary that every command has.
+type Totals struct {
+	Items         int   // every item of the run
+	Bytes         int64 // their size
+	Canceled      int
+	CanceledBytes int64
+	NotStarted    int
+	Stopped       bool // the run was stopped (exit 2) by a failure no item can escape
+}
+
+// Failure is one failed item as the summary lists it.
+type Failure struct {
+	Name      string
+	Reason    string
+	Retryable bool // a rerun may fix it
+}
+
+// WriteSummary writes the end of a run's human output: a blank line, the
+// table (rows, then canceled and not started when there are any, then the
+// total), the done line, the failures (the first MaxListedFailures
+// and a count) and one line of advice: run the command again when every
+// failure is retryable, fix them when none is, say how many may succeed
+// otherwise. A stopped run gets no advice: its error says what to fix.
+func WriteSummary(w io.Writer, rep Report, rows []SummaryRow, t Totals, done string, failed []Failure) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "STATUS\t%s\tBYTES\t\n", rep.Unit)
+	row := func(r SummaryRow) { fmt.Fprintf(tw, "%s\t%d\t%s\t\n", r.Status, r.Count, HumanBytes(r.Bytes)) }
+	for _, r := range rows {
+		row(r)
+	}
+	if t.Canceled > 0 || t.NotStarted > 0 {
+		row(SummaryRow{"canceled", t.Canceled, t.CanceledBytes})
+		fmt.Fprintf(tw, "not started\t%d\t\t\n", t.NotStarted)
+	}
+	row(SummaryRow{"total", t.Items, t.Bytes})
+	_ = tw.Flush()
+	fmt.Fprintln(w, done)
+	n := len(failed)
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "failed (%d):\n", n)
+	for _, r := range failed[:min(n, MaxListedFailures)] {
+		fmt.Fprintf(w, "  %s", r.Name)
+		if r.Reason != "" {
+			fmt.Fprintf(w, " (%s)", r.Reason)
 		}
-		if n > MaxListedFailures {
-			fmt.Fprintf(h.w, "  ... and %d more (--json or --failed FILE lists them all)\n", n-MaxListedFailures)
+		fmt.Fprintln(w)
+	}
+	if n > MaxListedFailures {
+		fmt.Fprintf(w, "  ... and %d more (%s)\n", n-MaxListedFailures, rep.ListAll)
+	}
+	if t.Stopped {
+		return
+	}
+	again := 0
+	for _, r := range failed {
+		if r.Retryable {
+			again++
 		}
 	}
-	// A stopped run (ExitUsage) ends with an error that says what to fix.
-	if n := len(h.failed); n > 0 && s.ExitCode != ExitUsage {
-		again := 0
-		for _, r := range h.failed {
-			if r.Retryable {
-				again++
-			}
-		}
-		files := Plural(n, "file", "files")
-		switch again {
-		case n:
-			fmt.Fprintf(h.w, "%s failed; run the same command again to retry them\n", files)
-		case 0:
-			fmt.Fprintf(h.w, "%s failed with errors a rerun cannot fix (see above); fix those files or leave them out with --exclude\n", files)
-		default:
-			fmt.Fprintf(h.w, "%s failed: %d may succeed if you run the same command again; fix the others or leave them out with --exclude (see above)\n", files, again)
-		}
+	items := Plural(n, rep.One, rep.Many)
+	switch again {
+	case n:
+		fmt.Fprintf(w, "%s failed; run the same command again to retry them\n", items)
+	case 0:
+		fmt.Fprintf(w, "%s failed with errors a rerun cannot fix (see above); %s\n", items, rep.LeaveOut)
+	default:
+		fmt.Fprintf(w, "%s failed: %d may succeed if you run the same command again; %s (see above)\n", items, again, rep.LeaveOutSome)
 	}
 }
 
-// MaxListedFailures is how many failed files the summary names.
+// DoneLine is the line after the summary table: word ("done",
+// "interrupted", ...), the duration and, when bytes were transferred, the
+// throughput.
+func DoneLine(word string, seconds float64, transferred int64) string {
+	line := fmt.Sprintf("%s in %s", word, formatSeconds(seconds))
+	if transferred > 0 && seconds > 0 {
+		line += fmt.Sprintf(" (%s/s)", HumanBytes(int64(float64(transferred)/seconds)))
+	}
+	return line
+}
+
+// MaxListedFailures is how many failed items a summary names.
 const MaxListedFailures = 10
 
 // Plural formats n with the singular or plural noun: "1 file", "2 files".
@@ -186,12 +249,18 @@ func (f *failedList) End(*Summary) {
 	}
 }
 
-func doneWord(s *Summary) string {
+func doneWord(s *Summary, verb string) string {
+	return DoneWord(s.Interrupted, s.DryRun, verb)
+}
+
+// DoneWord is the first word of the done line: "interrupted", "dry run,
+// nothing <verb>," or "done".
+func DoneWord(interrupted, dryRun bool, verb string) string {
 	switch {
-	case s.Interrupted:
+	case interrupted:
 		return "interrupted"
-	case s.DryRun:
-		return "dry run, nothing uploaded,"
+	case dryRun:
+		return "dry run, nothing " + verb + ","
 	}
 	return "done"
 }

@@ -195,7 +195,7 @@ func TestPlainProgress(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = Run(context.Background(), files, up, RunOptions{Concurrency: 2, Observer: PlainProgress(w, 5*time.Millisecond)})
+		_, _ = Run(context.Background(), files, up, RunOptions{Concurrency: 2, Observer: PlainProgress(w, 5*time.Millisecond, "")})
 	}()
 	// After 4 and after 8 files, wait for the ticker to print a line: two
 	// periodic lines by event, however slowly the machine runs.
@@ -227,7 +227,7 @@ func TestPlainProgress(t *testing.T) {
 
 func TestTTYProgressFrame(t *testing.T) {
 	var out syncBuffer
-	p := NewTTYProgress(&out, 100, 1000)
+	p := NewTTYProgress(&out, 100, 1000, "")
 	p.refresh = time.Millisecond
 	small := File{Path: "small.jpg", PublicID: "small", Size: 10}
 	big := File{Path: "videos/big.mp4", PublicID: "videos/big", Size: 5000}
@@ -337,7 +337,7 @@ func TestFailedListAndSummary(t *testing.T) {
 
 func TestTTYProgressFitsNarrowTerminals(t *testing.T) {
 	for _, width := range []int{20, 32, 50, 80, 200} {
-		p := NewTTYProgress(io.Discard, width, 1<<30)
+		p := NewTTYProgress(io.Discard, width, 1<<30, "")
 		p.Begin(300, 300<<20)
 		for i := range 120 {
 			f := File{Path: fmt.Sprint(i), PublicID: fmt.Sprint(i), Size: 1 << 20}

@@ -27,6 +27,15 @@ type progressState struct {
 	failed    int
 	doneBytes int64
 	inFlight  map[string]*flight // by public ID
+	noun      string             // what is counted: "files" (upload), "assets" (pull)
+}
+
+// countNoun is the noun the displays count with, "files" unless set.
+func countNoun(noun string) string {
+	if noun == "" {
+		return "files"
+	}
+	return noun
 }
 
 type flight struct {
@@ -103,11 +112,14 @@ func (p *progressState) etaLocked() (eta time.Duration, ok bool) {
 	return (time.Duration(sec * float64(time.Second))).Round(time.Second), true
 }
 
-func PlainProgress(w io.Writer, interval time.Duration) Observer {
+// PlainProgress returns an Observer that writes one progress line to w
+// every interval (default 5 s), counting the items as noun ("" means
+// "files").
+func PlainProgress(w io.Writer, interval time.Duration, noun string) Observer {
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
-	return &plainProgress{w: w, interval: interval}
+	return &plainProgress{w: w, interval: interval, progressState: progressState{noun: countNoun(noun)}}
 }
 
 type plainProgress struct {
@@ -143,7 +155,7 @@ func (p *plainProgress) line() string {
 	defer p.mu.Unlock()
 	doneBytes, rate := p.snapshotLocked()
 	var b strings.Builder
-	fmt.Fprintf(&b, "progress: %d/%d files, %s of %s, %s/s", p.done, p.files,
+	fmt.Fprintf(&b, "progress: %d/%d %s, %s of %s, %s/s", p.done, p.files, p.noun,
 		HumanBytes(doneBytes), HumanBytes(p.bytes), HumanBytes(int64(rate)))
 	if eta, ok := p.etaLocked(); ok && p.done < p.files {
 		fmt.Fprintf(&b, ", ETA %s", eta)
@@ -189,15 +201,16 @@ type TTYProgress struct {
 
 // NewTTYProgress returns a display writing to w (a terminal width columns
 // wide; 0 means 80). Files of at least largeFile bytes get their own line
-// (0 means DefaultLargeFile).
-func NewTTYProgress(w io.Writer, width int, largeFile int64) *TTYProgress {
+// (0 means DefaultLargeFile). The items are counted as noun ("" means
+// "files").
+func NewTTYProgress(w io.Writer, width int, largeFile int64, noun string) *TTYProgress {
 	if width <= 0 {
 		width = 80
 	}
 	if largeFile <= 0 {
 		largeFile = DefaultLargeFile
 	}
-	return &TTYProgress{w: w, width: width, largeFile: largeFile, refresh: 150 * time.Millisecond,
+	return &TTYProgress{w: w, width: width, largeFile: largeFile, refresh: 150 * time.Millisecond, progressState: progressState{noun: countNoun(noun)},
 		bars: map[string]*progressbar.ProgressBar{}}
 }
 
@@ -334,7 +347,7 @@ func (t *TTYProgress) frameLocked() []string {
 	doneBytes, _ := t.snapshotLocked()
 	eta, etaOK := t.etaLocked()
 	etaOK = etaOK && t.done < t.files
-	desc := fmt.Sprintf("%d/%d files", t.done, t.files)
+	desc := fmt.Sprintf("%d/%d %s", t.done, t.files, t.noun)
 	if t.failed > 0 {
 		desc += fmt.Sprintf(" (%d failed)", t.failed)
 	}
@@ -352,7 +365,7 @@ func (t *TTYProgress) frameLocked() []string {
 	const maxLines = 8
 	for i, fl := range large {
 		if i == maxLines {
-			lines = append(lines, fmt.Sprintf("  ... and %d more large files", len(large)-maxLines))
+			lines = append(lines, fmt.Sprintf("  ... and %d more large %s", len(large)-maxLines, t.noun))
 			break
 		}
 		id := fl.f.PublicID

@@ -133,9 +133,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		o.BreakAfter = DefaultBreakAfter
 	}
 	if o.Retryable == nil {
-		o.Retryable = func(err error) bool {
-			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-		}
+		o.Retryable = DefaultRetryable
 	}
 	r := &runner{o: o, up: up, obs: o.Observer, start: time.Now()}
 	if r.obs == nil {
@@ -160,32 +158,9 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.cancel = cancel
+	r.breaker = NewBreaker(o.Stop, o.BreakAfter, cancel)
 
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	workers := min(o.Concurrency, max(len(files), 1))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				r.process(runCtx, files[i])
-			}
-		}()
-	}
-dispatch:
-	for i := range files {
-		if runCtx.Err() != nil {
-			break
-		}
-		select {
-		case jobs <- i:
-		case <-runCtx.Done():
-			break dispatch
-		}
-	}
-	close(jobs)
-	wg.Wait()
+	Pool(runCtx, len(files), o.Concurrency, func(i int) { r.process(runCtx, files[i]) })
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -215,6 +190,47 @@ dispatch:
 	return &r.sum, err
 }
 
+// DefaultRetryable is the retry rule of a run without RunOptions.Retryable
+// (and of the download engine): every failure is tried again except the
+// end of the context.
+func DefaultRetryable(err error) bool {
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// Pool calls work(i) for every i in [0, n), in order, on at most
+// concurrency goroutines (DefaultConcurrency when concurrency < 1), and
+// returns when every call has returned. Once ctx ends no further call is
+// started. Run and the download engine share it.
+func Pool(ctx context.Context, n, concurrency int, work func(i int)) {
+	if concurrency < 1 {
+		concurrency = DefaultConcurrency
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(concurrency, max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				work(i)
+			}
+		}()
+	}
+dispatch:
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break dispatch
+		}
+	}
+	close(jobs)
+	wg.Wait()
+}
+
 type runner struct {
 	o      RunOptions
 	up     Uploader
@@ -226,27 +242,48 @@ type runner struct {
 	sum      Summary
 	finished int // files with a FileDone (or skipped as not started)
 
-	breakMu     sync.Mutex
-	consecutive int // failed tries in a row that Stop calls global
+	breaker *Breaker
 }
 
-// tried feeds the circuit breaker with the outcome of one try (err nil:
-// success) and reports whether the run is stopping.
-func (r *runner) tried(err error) bool {
-	r.breakMu.Lock()
-	defer r.breakMu.Unlock()
-	if err == nil || r.o.Stop == nil {
-		r.consecutive = 0
+// Breaker is a run's circuit breaker (RunOptions.Stop and BreakAfter): it
+// is told the outcome of every try and cancels the run with a
+// *StoppedError when a failure no other item can escape comes (at once
+// for an immediate one, after BreakAfter in a row otherwise). Run and the
+// download engine share it. It is safe for concurrent use.
+type Breaker struct {
+	stop        func(error) (string, bool)
+	after       int
+	cancel      context.CancelCauseFunc
+	mu          sync.Mutex
+	consecutive int // failed tries in a row that stop calls global
+}
+
+// NewBreaker returns the breaker of a run that cancel stops; stop nil never
+// stops, after < 1 means DefaultBreakAfter.
+func NewBreaker(stop func(error) (advice string, immediate bool), after int, cancel context.CancelCauseFunc) *Breaker {
+	if after < 1 {
+		after = DefaultBreakAfter
+	}
+	return &Breaker{stop: stop, after: after, cancel: cancel}
+}
+
+// Tried feeds the breaker with the outcome of one try (err nil: success)
+// and reports whether that try stopped the run.
+func (b *Breaker) Tried(err error) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil || b.stop == nil {
+		b.consecutive = 0
 		return false
 	}
-	advice, now := r.o.Stop(err)
+	advice, now := b.stop(err)
 	if advice == "" {
-		r.consecutive = 0
+		b.consecutive = 0
 		return false
 	}
-	r.consecutive++
-	if now || r.consecutive >= r.o.BreakAfter {
-		r.cancel(&StoppedError{Advice: advice, Err: err})
+	b.consecutive++
+	if now || b.consecutive >= b.after {
+		b.cancel(&StoppedError{Advice: advice, Err: err})
 		return true
 	}
 	return false
@@ -380,7 +417,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		}
 		out, err := r.up.Upload(ctx, f, progress)
 		res.Attempts += max(out.Attempts, 1)
-		if ctx.Err() == nil && r.tried(err) {
+		if ctx.Err() == nil && r.breaker.Tried(err) {
 			// This try stopped the run: the file failed (it is not one
 			// canceled by someone else's failure).
 			res.Status, res.Error, res.err, res.Retryable = StatusFailed, err.Error(), err, true
@@ -410,10 +447,7 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 		} else {
 			res.Reason = ""
 		}
-		if ctx.Err() != nil || attempt >= r.o.MaxAttempts || localFileErr(err) || !r.o.Retryable(err) {
-			return fail(err)
-		}
-		if !backoff.Wait(ctx) {
+		if !backoff.Again(ctx, attempt, r.o.MaxAttempts, !localFileErr(err) && r.o.Retryable(err)) {
 			return fail(err)
 		}
 	}
@@ -426,6 +460,17 @@ type Backoff struct{ next time.Duration }
 
 // NewBackoff returns a Backoff whose first wait is first.
 func NewBackoff(first time.Duration) *Backoff { return &Backoff{next: first} }
+
+// Again is the rule for another try of an item after its attempt-th try
+// failed: none when ctx has ended, after maxAttempts tries, or for a
+// failure that is not retryable; otherwise it waits (Wait) and reports
+// whether ctx is still alive.
+func (b *Backoff) Again(ctx context.Context, attempt, maxAttempts int, retryable bool) bool {
+	if ctx.Err() != nil || attempt >= maxAttempts || !retryable {
+		return false
+	}
+	return b.Wait(ctx)
+}
 
 // Wait sleeps for the current wait and doubles the next one. It returns
 // false, at once, when ctx ends first.

@@ -325,7 +325,7 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 		if n := len(w.collisions) - maxCollisions; n > 0 {
 			msg += fmt.Sprintf("; and %d more", n)
 		}
-		return nil, usagef("%d public ID collision(s): %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", len(w.collisions), msg)
+		return nil, usagef("%s: %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", Plural(len(w.collisions), "public ID collision", "public ID collisions"), msg)
 	}
 	files := slices.DeleteFunc(all, func(f File) bool { return !o.Shard.Contains(f.Rel) })
 	return &Selection{Files: slices.Clip(files), Problems: w.problems}, nil

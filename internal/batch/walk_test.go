@@ -179,7 +179,7 @@ func TestRetryPathRoundTrip(t *testing.T) {
 func TestCollisionsNamedInOnePass(t *testing.T) {
 	root := writeTree(t, map[string]string{"a.jpg": "1", "a.png": "2", "b.gif": "3", "b.webp": "4", "c.jpg": "5"})
 	_, err := Select([]Source{{Path: root}}, SelectOptions{})
-	if err == nil || !strings.Contains(err.Error(), `"a"`) || !strings.Contains(err.Error(), `"b"`) || !strings.Contains(err.Error(), "2 public ID collision(s)") {
+	if err == nil || !strings.Contains(err.Error(), `"a"`) || !strings.Contains(err.Error(), `"b"`) || !strings.Contains(err.Error(), "2 public ID collisions") {
 		t.Fatalf("err = %v, want both collisions named", err)
 	}
 	files, err := Select([]Source{{Path: root}}, SelectOptions{KeepExtension: true})

@@ -4,14 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/cldrest/cldrest/internal/batch"
 )
-
-// maxListed is how many failed assets the summary names.
-const maxListed = 20
 
 // Output prints outcomes: one line (or, with asJSON, one JSON object) per
 // asset and a summary at End. quiet keeps only failures. It is not safe
@@ -67,51 +62,29 @@ func FormatLine(r FileResult) string {
 	return fmt.Sprintf("%-10s %s -> %s (%s)", r.Status, key, r.Path, batch.HumanBytes(r.Bytes))
 }
 
-// End prints the summary: a table, the failed assets (the first 20 and a
-// count) and what to do about them; with JSON, the Summary object.
+// End prints the summary: a table, the failed assets and what to do about
+// them, as batch's upload summary does; with JSON, the Summary object.
 func (o *Output) End(s *Summary) {
 	if o.json != nil {
 		_ = o.json.Encode(s)
 		return
 	}
-	fmt.Fprintln(o.w)
-	tw := tabwriter.NewWriter(o.w, 0, 0, 3, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "STATUS\tASSETS\tBYTES\t")
-	row := func(name string, n int, b int64) { fmt.Fprintf(tw, "%s\t%d\t%s\t\n", name, n, batch.HumanBytes(b)) }
+	rows := []batch.SummaryRow{{Status: "downloaded", Count: s.Downloaded, Bytes: o.bytes[StatusDownloaded]}}
 	if s.DryRun {
-		row("would pull", s.Planned, o.bytes[StatusPlanned])
-	} else {
-		row("downloaded", s.Downloaded, o.bytes[StatusDownloaded])
+		rows[0] = batch.SummaryRow{Status: "would pull", Count: s.Planned, Bytes: o.bytes[StatusPlanned]}
 	}
-	row("skipped", s.Skipped, o.bytes[StatusSkipped])
-	row("failed", s.Failed, o.bytes[StatusFailed])
-	if s.Canceled > 0 || s.NotStarted > 0 {
-		row("canceled", s.Canceled, o.bytes[StatusCanceled])
-		fmt.Fprintf(tw, "not started\t%d\t\t\n", s.NotStarted)
+	rows = append(rows, batch.SummaryRow{Status: "skipped", Count: s.Skipped, Bytes: o.bytes[StatusSkipped]},
+		batch.SummaryRow{Status: "failed", Count: s.Failed, Bytes: o.bytes[StatusFailed]})
+	failed := make([]batch.Failure, len(o.failed))
+	for i, r := range o.failed {
+		failed[i] = batch.Failure{Name: r.ResourceType + "/" + r.DeliveryType + "/" + r.PublicID, Reason: r.Reason, Retryable: r.Retryable}
 	}
-	row("total", s.Assets, s.Bytes)
-	_ = tw.Flush()
-	word := "done"
-	switch {
-	case s.Interrupted:
-		word = "interrupted"
-	case s.DryRun:
-		word = "dry run, nothing downloaded,"
-	}
-	line := fmt.Sprintf("%s in %.2fs", word, s.Seconds)
-	if s.BytesDownloaded > 0 && s.Seconds > 0 {
-		line += fmt.Sprintf(" (%s/s)", batch.HumanBytes(int64(float64(s.BytesDownloaded)/s.Seconds)))
-	}
-	fmt.Fprintln(o.w, line)
-	if n := len(o.failed); n > 0 {
-		names := make([]string, 0, min(n, maxListed))
-		for _, r := range o.failed[:min(n, maxListed)] {
-			names = append(names, r.PublicID)
-		}
-		more := ""
-		if n > maxListed {
-			more = fmt.Sprintf(" and %d more", n-maxListed)
-		}
-		fmt.Fprintf(o.w, "%d asset(s) failed: %s%s; run the same command again to retry them (files already complete are skipped)\n", n, strings.Join(names, ", "), more)
-	}
+	done := batch.DoneLine(batch.DoneWord(s.Interrupted, s.DryRun, "downloaded"), s.Seconds, s.BytesDownloaded)
+	batch.WriteSummary(o.w, report, rows, batch.Totals{Items: s.Assets, Bytes: s.Bytes, Canceled: s.Canceled,
+		CanceledBytes: o.bytes[StatusCanceled], NotStarted: s.NotStarted, Stopped: s.ExitCode == batch.ExitUsage}, done, failed)
 }
+
+// report is how the download summary names its assets and failures.
+var report = batch.Report{Unit: "ASSETS", One: "asset", Many: "assets", ListAll: "--json lists them all",
+	LeaveOut:     "fix them, or leave them out by narrowing PREFIX, --tag, --folder, --resource-type or --type",
+	LeaveOutSome: "fix the others, or leave them out by narrowing PREFIX, --tag, --folder, --resource-type or --type"}

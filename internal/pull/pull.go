@@ -134,8 +134,9 @@ type Options struct {
 	DryRun      bool          // report what would be downloaded; write nothing
 	MaxAttempts int           // tries per asset (default 3)
 	RetryWait   time.Duration // wait before the second try, doubled per try up to 15 s (default 1 s)
-	// Retryable decides whether a failed try is tried again (default: every
-	// error except a context's).
+	// Retryable decides whether a failed try is tried again (default
+	// batch.DefaultRetryable). It also sets FileResult.Retryable, which
+	// the summary's advice follows.
 	Retryable func(error) bool
 	// Observer gets the run's events for progress displays (the batch
 	// package's PlainProgress and TTYProgress): each asset is a batch.File
@@ -143,11 +144,17 @@ type Options struct {
 	Observer batch.Observer
 	// Done is called with each asset's outcome, one call at a time.
 	Done func(FileResult)
+	// Stop and BreakAfter are the circuit breaker, as in
+	// batch.RunOptions: a stopped run starts no more assets and returns
+	// a *batch.StoppedError.
+	Stop       func(err error) (advice string, immediate bool)
+	BreakAfter int
 }
 
 // Run downloads assets into dir and returns the summary. It returns an
-// error only when ctx ends (no asset is started after that; those in
-// flight are reported canceled); failed assets are counted in the summary.
+// error only when ctx ends or the circuit breaker (Options.Stop) stops
+// the run (no asset is started after that; those in flight are reported
+// canceled); failed assets are counted in the summary.
 func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Options) (*Summary, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = batch.DefaultConcurrency
@@ -159,9 +166,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 		o.RetryWait = batch.DefaultRetryWait
 	}
 	if o.Retryable == nil {
-		o.Retryable = func(err error) bool {
-			return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
-		}
+		o.Retryable = batch.DefaultRetryable
 	}
 	obs := o.Observer
 	if obs == nil {
@@ -191,79 +196,72 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 	file := func(a Asset) batch.File {
 		return batch.File{Path: filepath.Join(dir, filepath.FromSlash(a.Path)), Rel: a.Path, Size: a.Bytes, PublicID: a.Key()}
 	}
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(o.Concurrency, max(len(assets), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				a := assets[i]
-				f := file(a)
-				mu.Lock()
-				obs.FileStarted(f)
-				mu.Unlock()
-				var res FileResult
-				if first, ok := collision[i]; ok {
-					res = FileResult{Status: StatusFailed, Reason: ReasonCollision,
-						Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
-				} else {
-					res = one(ctx, f.Path, a, fetch, &o, func(acked int64) {
-						mu.Lock()
-						obs.FileProgress(f, acked, a.Bytes)
-						mu.Unlock()
-					})
-				}
-				res.Type, res.PublicID, res.ResourceType, res.DeliveryType, res.Path = "file", a.PublicID, a.ResourceType, a.Type, f.Path
-				if res.Etag == "" {
-					res.Etag = a.Etag
-				}
-				mu.Lock()
-				finished++
-				switch res.Status {
-				case StatusDownloaded:
-					sum.Downloaded++
-					sum.BytesDownloaded += res.Bytes
-				case StatusSkipped:
-					sum.Skipped++
-				case StatusFailed:
-					sum.Failed++
-				case StatusPlanned:
-					sum.Planned++
-				case StatusCanceled:
-					sum.Canceled++
-				}
-				bs := batch.StatusUploaded
-				if res.Status == StatusFailed {
-					bs = batch.StatusFailed
-				}
-				obs.FileDone(f, batch.FileResult{Status: bs, Bytes: res.Bytes})
-				if o.Done != nil {
-					o.Done(res)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-dispatch:
-	for i := range assets {
-		select {
-		case <-ctx.Done():
-			break dispatch
-		case jobs <- i:
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	breaker := batch.NewBreaker(o.Stop, o.BreakAfter, cancel)
+	batch.Pool(ctx, len(assets), o.Concurrency, func(i int) {
+		if ctx.Err() != nil {
+			return // not started
 		}
-	}
-	close(jobs)
-	wg.Wait()
+		a := assets[i]
+		f := file(a)
+		mu.Lock()
+		obs.FileStarted(f)
+		mu.Unlock()
+		var res FileResult
+		if first, ok := collision[i]; ok {
+			res = FileResult{Status: StatusFailed, Reason: ReasonCollision, Bytes: a.Bytes,
+				Error: fmt.Sprintf("%s maps to the same file as %s; pull them into different directories (e.g. with --resource-type or --type)", a.Key(), first)}
+		} else {
+			res = one(ctx, f.Path, a, fetch, &o, breaker, func(acked int64) {
+				mu.Lock()
+				obs.FileProgress(f, acked, a.Bytes)
+				mu.Unlock()
+			})
+		}
+		res.Type, res.PublicID, res.ResourceType, res.DeliveryType, res.Path = "file", a.PublicID, a.ResourceType, a.Type, f.Path
+		if res.Etag == "" {
+			res.Etag = a.Etag
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		finished++
+		switch res.Status {
+		case StatusDownloaded:
+			sum.Downloaded++
+			sum.BytesDownloaded += res.Bytes
+		case StatusSkipped:
+			sum.Skipped++
+		case StatusFailed:
+			sum.Failed++
+		case StatusPlanned:
+			sum.Planned++
+		case StatusCanceled:
+			sum.Canceled++
+		}
+		bs := batch.StatusUploaded
+		if res.Status == StatusFailed {
+			bs = batch.StatusFailed
+		}
+		obs.FileDone(f, batch.FileResult{Status: bs, Bytes: res.Bytes})
+		if o.Done != nil {
+			o.Done(res)
+		}
+	})
 
 	sum.NotStarted = len(assets) - finished
 	sum.Seconds = time.Since(start).Seconds()
 	var err error
-	if ctx.Err() != nil && (sum.NotStarted > 0 || sum.Canceled > 0) {
+	if cause := context.Cause(ctx); errors.Is(cause, batch.ErrStopped) {
+		err = cause
+	} else if parent.Err() != nil && (sum.NotStarted > 0 || sum.Canceled > 0) {
 		sum.Interrupted = true
-		err = fmt.Errorf("interrupted: %d of %d assets not done; run the same command again to resume: %w", sum.NotStarted+sum.Canceled, len(assets), ctx.Err())
+		err = fmt.Errorf("interrupted: %d of %d assets not done; run the same command again to resume: %w", sum.NotStarted+sum.Canceled, len(assets), parent.Err())
 	}
 	switch {
+	case err != nil && !sum.Interrupted:
+		sum.ExitCode = batch.ExitUsage
 	case sum.Interrupted:
 		sum.ExitCode = batch.ExitInterrupted
 	case sum.Failed > 0:
@@ -274,7 +272,7 @@ dispatch:
 }
 
 // one handles one asset: skip, plan, or download with retries.
-func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, progress func(int64)) FileResult {
+func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, breaker *batch.Breaker, progress func(int64)) FileResult {
 	res := FileResult{Bytes: a.Bytes}
 	fail := func(err error) FileResult {
 		if ctx.Err() != nil {
@@ -310,6 +308,12 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
 		n, sum, err := download(ctx, dest, a, fetch, progress)
+		if ctx.Err() == nil && breaker.Tried(err) {
+			// This try stopped the run: the asset failed (it is not one
+			// canceled by another's failure).
+			res.Status, res.Error, res.Retryable = StatusFailed, err.Error(), true
+			return res
+		}
 		if err == nil {
 			res.Status, res.Reason, res.Bytes, res.MD5 = StatusDownloaded, "", n, sum
 			return res
@@ -318,10 +322,7 @@ func one(ctx context.Context, dest string, a Asset, fetch Fetcher, o *Options, p
 		if errors.Is(err, ErrEtagMismatch) {
 			res.Reason, res.MD5 = ReasonEtagMismatch, sum
 		}
-		if ctx.Err() != nil || attempt >= o.MaxAttempts || !o.Retryable(err) {
-			return fail(err)
-		}
-		if !backoff.Wait(ctx) {
+		if !backoff.Again(ctx, attempt, o.MaxAttempts, o.Retryable(err)) {
 			return fail(err)
 		}
 	}
