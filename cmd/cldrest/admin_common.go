@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/upload"
@@ -108,9 +109,7 @@ func (f *assetFlags) validate() error {
 	if f.single && f.resourceType == allResourceTypes {
 		return usageErr("--resource-type all: this command needs one type; use image, video or raw")
 	}
-	switch f.resourceType {
-	case "image", "video", "raw", allResourceTypes:
-	default:
+	if f.resourceType != allResourceTypes && !slices.Contains(cld.AssetResourceTypes(), cld.ResourceType(f.resourceType)) {
 		return usageErr("--resource-type %q: use image, video, raw or all", f.resourceType)
 	}
 	if !slices.Contains(deliveryTypes, f.typ) {
@@ -124,7 +123,7 @@ func (f *assetFlags) validate() error {
 // every management command.
 func (f *assetFlags) types() []admin.ResourceType {
 	if f.resourceType == allResourceTypes {
-		return []admin.ResourceType{"image", "video", "raw"}
+		return cld.AssetResourceTypes()
 	}
 	return []admin.ResourceType{admin.ResourceType(f.resourceType)}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/admin"
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/delivery"
 	"github.com/cldrest/cldrest/internal/batch"
@@ -123,7 +124,7 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	if err := f.runFlags.validate(); err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"all", "image", "video", "raw"}, f.resourceType) {
+	if f.resourceType != "all" && !slices.Contains(cld.AssetResourceTypes(), cld.ResourceType(f.resourceType)) {
 		return usageErr("--resource-type %q: use all, image, video or raw", f.resourceType)
 	}
 	if !slices.Contains([]string{"all", "upload", "private", "authenticated"}, f.typ) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/signer"
 )
@@ -175,9 +177,7 @@ func resolveTimestamp(params url.Values, flagTS int64, flagSet bool) error {
 // Parameter values go through --form-string so curl never interprets a
 // leading @ or <, and every word is single-quoted.
 func printCurl(w, errW io.Writer, cfg client.Config, f signFlags, params url.Values, sig string) error {
-	switch f.resourceType {
-	case "image", "video", "raw", "auto":
-	default:
+	if !slices.Contains(cld.UploadResourceTypes(), cld.ResourceType(f.resourceType)) {
 		return usageErr("--resource-type %q is unknown; use image, video, raw or auto", f.resourceType)
 	}
 	if cfg.CloudName == "" {

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/cldrest/cldrest/cld"
 )
 
 // ErrUsage is matched (errors.Is) by every error caused by bad arguments:
@@ -173,9 +175,7 @@ func (o *SelectOptions) Validate() error {
 			}
 		}
 	}
-	switch o.ResourceType {
-	case "", "auto", "image", "video", "raw":
-	default:
+	if o.ResourceType != "" && !slices.Contains(cld.UploadResourceTypes(), cld.ResourceType(o.ResourceType)) {
 		return usagef("invalid resource type %q: use auto, image, video or raw", o.ResourceType)
 	}
 	f := strings.Trim(o.Folder, "/")
