@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cldrest/cldrest/internal/cldvalue"
 )
@@ -238,7 +240,13 @@ func parseRequest(r *http.Request, o parseOptions) (*params, error) {
 		if mparams["boundary"] == "" {
 			return nil, badRequest("multipart/form-data Content-Type without a boundary")
 		}
-		return p, parseMultipart(p, multipart.NewReader(r.Body, mparams["boundary"]), o)
+		br := bodyReaders.Get().(*bufio.Reader)
+		br.Reset(r.Body)
+		defer func() {
+			br.Reset(nil)
+			bodyReaders.Put(br)
+		}()
+		return p, parseMultipart(p, multipart.NewReader(br, mparams["boundary"]), o)
 	case "application/json":
 		b, err := readLimited(r.Body, maxJSONBytes, r.ContentLength, o.hold)
 		if err != nil {
@@ -289,6 +297,10 @@ func parseRequest(r *http.Request, o parseOptions) (*params, error) {
 	}
 	return nil, badRequest("Unsupported Content-Type %q: send multipart/form-data, application/x-www-form-urlencoded or application/json", mt)
 }
+
+// bodyReaders recycles the buffers multipart bodies are read through: large
+// reads from the connection, whatever the multipart reader asks for.
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
 
 // readLimited reads all of r as text, at most limit bytes, charging h; size
 // is the announced length (a Content-Length, -1 when unknown).

@@ -340,6 +340,7 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	p := rc.p
 	hs := sp.state()
 	det := sniff(hs.prefix)
+	hs.releasePrefix() // nothing reads it again
 	rt := rtPath
 	switch rtPath {
 	case "auto":
