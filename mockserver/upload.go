@@ -478,6 +478,12 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	key := assetKey{rt, typ, publicID}
+	if !overwrite { // an existing asset answers before any work on the new one (storing, rendering)
+		if res := s.existingAnswer(rc, key); res != nil {
+			sp.abort()
+			return res, nil
+		}
+	}
 
 	a := &asset{
 		AssetID:          s.newHexID(),
@@ -520,11 +526,9 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st.assets[key]
-	if old != nil && !overwrite {
+	if old != nil && !overwrite { // created while this one rendered
 		s.blobs.remove(a.Blob)
-		res := s.assetResponse(rc, old, true)
-		res["existing"] = true
-		return res, nil
+		return existingResponse(s.assetResponse(rc, old, true)), nil
 	}
 	a.Version = now.Unix()
 	if old != nil && a.Version <= old.Version {
@@ -549,6 +553,22 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 		return s.pending(a), nil
 	}
 	return res, nil
+}
+
+// existingAnswer is the answer to an upload with overwrite=false of an
+// asset that exists (nil when it does not): that asset, marked existing.
+func (s *Server) existingAnswer(rc *reqCtx, key assetKey) map[string]any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if old := s.st.assets[key]; old != nil {
+		return existingResponse(s.assetResponse(rc, old, true))
+	}
+	return nil
+}
+
+func existingResponse(res map[string]any) map[string]any {
+	res["existing"] = true
+	return res
 }
 
 // pending is the answer to an async request (spec §7.2): Cloudinary
