@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
@@ -70,10 +69,6 @@ func (s *Server) folderCreated(f string) time.Time {
 var folderSortable = map[string]bool{"name": true, "path": true, "created_at": true}
 
 func (s *Server) folderSearch(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodPost && m != http.MethodGet {
-		return nil, methodNotAllowed(m)
-	}
 	p := rc.p
 	start := time.Now()
 	expr, max, sorts, err := parseSearch(p, func(field string) error {
@@ -140,10 +135,6 @@ func (s *Server) folderSearch(rc *reqCtx) (any, error) {
 //   - any other image_url: images whose public ID ends with the URL's file
 //     name (without extension).
 func (s *Server) visualSearch(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodGet && m != http.MethodPost {
-		return nil, methodNotAllowed(m)
-	}
 	p := rc.p
 	text, assetID, imageURL := p.get("text"), p.get("image_asset_id"), p.get("image_url")
 	n := 0
