@@ -545,10 +545,17 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if old != nil {
 		res["overwritten"] = true
 	}
+	return s.finishAnswer(rc, "upload", a, media, res, async)
+}
+
+// finishAnswer completes the answer of an upload or explicit call: the
+// media fields, the notification (event), then the pending answer instead
+// when the call was async.
+func (s *Server) finishAnswer(rc *reqCtx, event string, a *asset, media *mediaRequest, res map[string]any, async bool) (any, error) {
 	if err := s.answerMedia(rc, a, media, res); err != nil {
 		return nil, err
 	}
-	s.notify(rc, "upload", res)
+	s.notify(rc, event, res)
 	if async {
 		return s.pending(a), nil
 	}
