@@ -120,15 +120,7 @@ func (s *Server) handleExplicit(rc *reqCtx) (any, error) {
 		}
 		rc.applied = true
 	}
-	res := s.assetResponse(rc, a, true)
-	if err := s.answerMedia(rc, a, media, res); err != nil {
-		return nil, err
-	}
-	s.notify(rc, "explicit", res)
-	if async {
-		return s.pending(a), nil
-	}
-	return res, nil
+	return s.finishAnswer(rc, "explicit", a, media, s.assetResponse(rc, a, true), async)
 }
 
 // trashLocked moves a live asset to the trash (kept for restore) and

@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"time"
 )
@@ -61,12 +60,9 @@ type analysisCaption struct {
 // runs no model: the answer has Cloudinary's envelope and a deterministic,
 // empty result for the type (no tags, an empty caption).
 func (s *Server) adminAnalysis(rc *reqCtx) (any, error) {
-	m, segs := rc.method(), rc.segs[1:]
+	segs := rc.segs[1:]
 	if len(segs) != 2 || segs[0] != "analyze" || segs[1] != "uri" {
 		return nil, notFound("Unknown Analysis API route %s", rc.r.URL.Path)
-	}
-	if m != http.MethodPost {
-		return nil, methodNotAllowed(m)
 	}
 	p := rc.p
 	uri, typ := p.get("uri"), p.get("analysis_type")

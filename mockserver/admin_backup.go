@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"net/http"
 	"path"
 	"strings"
 )
@@ -32,10 +31,7 @@ type deleteBackupResponse struct {
 // the current version of a live asset and the last version of a deleted
 // one; deleting the latter makes a later restore answer no_backup.
 func (s *Server) deleteBackup(rc *reqCtx) (any, error) {
-	m, assetID := rc.method(), rc.pv("asset_id")
-	if m != http.MethodDelete {
-		return nil, methodNotAllowed(m)
-	}
+	assetID := rc.pv("asset_id")
 	ids := rc.p.list("version_ids")
 	if len(ids) == 0 {
 		return nil, missingParam("version_ids")

@@ -161,10 +161,6 @@ func (s *Server) adminDatasource(rc *reqCtx) (any, error) {
 // reorderMetadataFields serves PUT metadata_fields/order: order_by label,
 // external_id or created_at, direction asc or desc.
 func (s *Server) reorderMetadataFields(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodPut {
-		return nil, methodNotAllowed(m)
-	}
 	orderBy, dir := rc.p.get("order_by"), firstNonEmpty(rc.p.get("direction"), "asc")
 	if orderBy != "label" && orderBy != "external_id" && orderBy != "created_at" {
 		return nil, badRequest("Invalid order_by %s: use label, external_id or created_at", orderBy)

@@ -71,11 +71,8 @@ func (s *Server) relateLocked(a, b string, add bool) bool {
 // related_assets/<rt>/<type>/<public_id> and
 // related_complementary_assets/<asset_id>.
 func (s *Server) adminRelated(rc *reqCtx) (any, error) {
-	m, complementary, segs := rc.method(), rc.segs[1] == "related_complementary_assets", rc.segs[2:]
-	if m != http.MethodPost && m != http.MethodDelete {
-		return nil, methodNotAllowed(m)
-	}
-	add := m == http.MethodPost
+	complementary, segs := rc.segs[1] == "related_complementary_assets", rc.segs[2:]
+	add := rc.method() == http.MethodPost // else DELETE (the route table)
 	p := rc.p
 	var list []string
 	byAssetID := len(segs) == 1
@@ -166,10 +163,6 @@ type deleteDerivedResult struct {
 // are removed; an ID the mock does not know is answered not_found, as
 // Cloudinary answers it.
 func (s *Server) handleDeleteDerived(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodDelete {
-		return nil, methodNotAllowed(m)
-	}
 	ids := rc.p.list("derived_resource_ids")
 	if len(ids) == 0 {
 		return nil, missingParam("derived_resource_ids")

@@ -685,25 +685,35 @@ func (s *Server) deleteByType(rc *reqCtx) (any, error) {
 				deleted[id] = "not_found"
 				continue
 			}
-			deleted[id] = "deleted"
-			if keepOriginal || only != nil {
-				n := s.media.dropDerived(a, only)
-				counts[id] = deleteCounts{Derived: n}
-				rc.applied = rc.applied || n > 0
-				continue
-			}
-			derived, err := s.trashLocked(a)
+			c, err := s.deleteAssetLocked(rc, a, keepOriginal, only)
 			if err != nil {
 				return nil, err
 			}
-			rc.applied = true
-			counts[id] = deleteCounts{Original: 1, Derived: derived}
+			deleted[id], counts[id] = "deleted", c
 		}
 		return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 	}
 	return s.deleteMatching(rc, func(a *asset) bool {
 		return a.ResourceType == rt && a.Type == typ && (all || strings.HasPrefix(a.PublicID, prefix))
 	})
+}
+
+// deleteAssetLocked deletes one asset for a delete call: its derived
+// assets only (those of the only transformations, all without) with
+// keepOriginal or only, else the asset itself into the trash with its
+// derived assets. Caller holds s.mu.
+func (s *Server) deleteAssetLocked(rc *reqCtx, a *asset, keepOriginal bool, only map[string]bool) (deleteCounts, error) {
+	if keepOriginal || only != nil {
+		n := s.media.dropDerived(a, only)
+		rc.applied = rc.applied || n > 0
+		return deleteCounts{Derived: n}, nil
+	}
+	derived, err := s.trashLocked(a)
+	if err != nil {
+		return deleteCounts{}, err
+	}
+	rc.applied = true
+	return deleteCounts{Original: 1, Derived: derived}, nil
 }
 
 type deleteCounts struct {
@@ -749,19 +759,11 @@ func (s *Server) deleteMatching(rc *reqCtx, match func(*asset) bool) (any, error
 	deleted := map[string]string{}
 	counts := map[string]deleteCounts{}
 	for _, a := range sel {
-		deleted[a.PublicID] = "deleted"
-		if keepOriginal || only != nil {
-			n := s.media.dropDerived(a, only)
-			counts[a.PublicID] = deleteCounts{Derived: n}
-			rc.applied = rc.applied || n > 0
-			continue
-		}
-		derived, err := s.trashLocked(a)
+		c, err := s.deleteAssetLocked(rc, a, keepOriginal, only)
 		if err != nil {
 			return nil, err
 		}
-		rc.applied = true
-		counts[a.PublicID] = deleteCounts{Original: 1, Derived: derived}
+		deleted[a.PublicID], counts[a.PublicID] = "deleted", c
 	}
 	res := deleteResult{Deleted: deleted, DeletedCounts: counts, Partial: partial}
 	if partial {
@@ -793,13 +795,11 @@ func (s *Server) deleteByAssetIDs(rc *reqCtx) (any, error) {
 			deleted[id] = "not_found"
 			continue
 		}
-		derived, err := s.trashLocked(a)
+		c, err := s.deleteAssetLocked(rc, a, false, nil)
 		if err != nil {
 			return nil, err
 		}
-		rc.applied = true
-		deleted[id] = "deleted"
-		counts[id] = deleteCounts{Original: 1, Derived: derived}
+		deleted[id], counts[id] = "deleted", c
 	}
 	return deleteResult{Deleted: deleted, DeletedCounts: counts}, nil
 }

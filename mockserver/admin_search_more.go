@@ -1,7 +1,6 @@
 package mockserver
 
 import (
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
@@ -52,28 +51,31 @@ func (m folderMatcher) Match(field, op, value string) bool {
 
 func (m folderMatcher) Text(value string) bool { return m.Match("path", ":", value) }
 
-// folderCreated is when folder f was created: when it was made explicitly,
-// else when its oldest asset arrived. Caller holds s.mu.
-func (s *Server) folderCreated(f string) time.Time {
-	if t, ok := s.st.cfg.Folders[f]; ok {
-		return t
+// folderTimes returns every folder (see folderSet) with when it was
+// created: when it was made explicitly, else when the oldest asset in it
+// or below it was uploaded (zero when there is none). One pass over the
+// assets. Caller holds s.mu.
+func (s *Server) folderTimes() map[string]time.Time {
+	out := map[string]time.Time{}
+	for f := range s.folderSet() {
+		out[f] = s.st.cfg.Folders[f]
 	}
-	var oldest time.Time
 	for _, a := range s.st.assets {
-		if af := s.folderOf(a); (af == f || strings.HasPrefix(af, f+"/")) && (oldest.IsZero() || a.CreatedAt.Before(oldest)) {
-			oldest = a.CreatedAt
+		for f := s.folderOf(a); f != "" && f != "."; f = path.Dir(f) {
+			if _, made := s.st.cfg.Folders[f]; made {
+				continue
+			}
+			if t := out[f]; t.IsZero() || a.CreatedAt.Before(t) {
+				out[f] = a.CreatedAt
+			}
 		}
 	}
-	return oldest
+	return out
 }
 
 var folderSortable = map[string]bool{"name": true, "path": true, "created_at": true}
 
 func (s *Server) folderSearch(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodPost && m != http.MethodGet {
-		return nil, methodNotAllowed(m)
-	}
 	p := rc.p
 	start := time.Now()
 	expr, max, sorts, err := parseSearch(p, func(field string) error {
@@ -92,8 +94,8 @@ func (s *Server) folderSearch(rc *reqCtx) (any, error) {
 		created time.Time
 	}
 	var sel []hit
-	for f := range s.folderSet() {
-		h := hit{f, s.folderCreated(f)}
+	for f, created := range s.folderTimes() {
+		h := hit{f, created}
 		if expr.Eval(folderMatcher{path: f, created: h.created, now: now}) {
 			sel = append(sel, h)
 		}
@@ -140,10 +142,6 @@ func (s *Server) folderSearch(rc *reqCtx) (any, error) {
 //   - any other image_url: images whose public ID ends with the URL's file
 //     name (without extension).
 func (s *Server) visualSearch(rc *reqCtx) (any, error) {
-	m := rc.method()
-	if m != http.MethodGet && m != http.MethodPost {
-		return nil, methodNotAllowed(m)
-	}
 	p := rc.p
 	text, assetID, imageURL := p.get("text"), p.get("image_asset_id"), p.get("image_url")
 	n := 0

@@ -1,17 +1,18 @@
 package mockserver
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cldrest/cldrest/internal/cldvalue"
 )
@@ -238,7 +239,13 @@ func parseRequest(r *http.Request, o parseOptions) (*params, error) {
 		if mparams["boundary"] == "" {
 			return nil, badRequest("multipart/form-data Content-Type without a boundary")
 		}
-		return p, parseMultipart(p, multipart.NewReader(r.Body, mparams["boundary"]), o)
+		br := bodyReaders.Get().(*bufio.Reader)
+		br.Reset(r.Body)
+		defer func() {
+			br.Reset(nil)
+			bodyReaders.Put(br)
+		}()
+		return p, parseMultipart(p, newFormReader(br, mparams["boundary"]), o)
 	case "application/json":
 		b, err := readLimited(r.Body, maxJSONBytes, r.ContentLength, o.hold)
 		if err != nil {
@@ -290,6 +297,10 @@ func parseRequest(r *http.Request, o parseOptions) (*params, error) {
 	return nil, badRequest("Unsupported Content-Type %q: send multipart/form-data, application/x-www-form-urlencoded or application/json", mt)
 }
 
+// bodyReaders recycles the buffers multipart bodies are read through: large
+// reads from the connection, whatever the multipart reader asks for.
+var bodyReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
 // readLimited reads all of r as text, at most limit bytes, charging h; size
 // is the announced length (a Content-Length, -1 when unknown).
 func readLimited(r io.Reader, limit, size int64, h *hold) (string, error) {
@@ -329,21 +340,19 @@ func paramsTooLarge() error {
 	return badRequest("Request body too large: more than %d bytes of parameters besides file", maxParamsBytes)
 }
 
-func parseMultipart(p *params, mr *multipart.Reader, o parseOptions) error {
+func parseMultipart(p *params, fr *formReader, o parseOptions) error {
 	var params int64
 	fileSeen := false
 	for {
-		part, err := mr.NextPart()
+		name, filename, part, err := fr.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return badRequest("Malformed multipart body: %v", err)
 		}
-		name := part.FormName()
 		if name == "" {
-			_ = part.Close()
-			continue
+			continue // the next call skips it
 		}
 		if name == "file" && !fileSeen {
 			fileSeen = true
@@ -351,21 +360,20 @@ func parseMultipart(p *params, mr *multipart.Reader, o parseOptions) error {
 				o.beforeFile(p)
 			}
 		}
-		if part.FileName() != "" {
+		if filename != "" {
 			er := &errReader{r: part}
 			if o.sink == nil {
 				_, err = io.Copy(io.Discard, er)
 			} else {
-				err = o.sink(filePart{field: name, filename: part.FileName(), r: er})
+				err = o.sink(filePart{field: name, filename: filename, r: er})
 			}
 			if er.err != nil && !errors.Is(er.err, io.EOF) {
 				// A broken body is the client's fault, whatever the sink made of it.
 				return badRequest("Malformed multipart body: %v", er.err)
 			}
 			if err != nil {
-				return err // without part.Close, which would read the rest
+				return err // without reading the rest of the part
 			}
-			_ = part.Close()
 			continue
 		}
 		limit := int64(maxFieldBytes)
@@ -374,7 +382,6 @@ func parseMultipart(p *params, mr *multipart.Reader, o parseOptions) error {
 		} else if rest := maxParamsBytes - params; rest < limit {
 			limit = rest
 		}
-		// Not part.Close on failure: it would read the rest of the part.
 		v, tooLarge, err := readText(part, limit, -1, o.hold)
 		if err != nil {
 			if ae := (*apiError)(nil); errors.As(err, &ae) {
@@ -388,7 +395,6 @@ func parseMultipart(p *params, mr *multipart.Reader, o parseOptions) error {
 			}
 			return checkFieldSize(name, int(limit)+1)
 		}
-		_ = part.Close()
 		if name != "file" {
 			params += int64(len(v))
 		}

@@ -3,6 +3,8 @@ package mockserver
 import (
 	"net/http"
 	"strings"
+
+	"github.com/cldrest/cldrest/internal/apiroute"
 )
 
 var resourceTypes = map[string]bool{"image": true, "video": true, "raw": true}
@@ -76,43 +78,10 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 			return nil, unauthorized("Invalid cloud_name %s", rc.cloud)
 		}
 		head := rest[0]
-		switch {
-		case resourceTypes[head] || head == "auto" || head == "all":
-			if len(rest) < 2 {
-				rc.label = "upload/unknown"
-				return nil, notFound("Not found: expected /v1_1/%s/%s/<action>", rc.cloud, head)
-			}
-			action := rest[1]
-			rc.label = "upload/" + action
-			if len(rest) > 2 {
-				return nil, notFound("Unknown Upload API route %s", rc.r.URL.Path)
-			}
-			if h, ok := s.uploadAction(action); ok {
-				if head == "all" && action != "generate_archive" && action != "download" {
-					return nil, badRequest("Invalid resource_type all for %s", action)
-				}
-				if head == "auto" && action != "upload" && action != "upload_chunked" {
-					return nil, badRequest("Invalid resource_type auto for %s", action)
-				}
-				// Signed download URLs GET these (mode=download).
-				getOK := action == "download" || action == "generate_archive" || action == "sprite" || action == "multi"
-				return s.methodPOST(h, getOK), nil
-			}
-			return nil, notFound("Unknown Upload API action %s", action)
-		case head == "upload" && len(rest) == 1:
-			rc.label = "upload/upload"
-			rc.segs = []string{"auto", "upload"}
-			return s.methodPOST(s.handleUpload, false), nil
-		case head == "asset" && len(rest) == 2:
-			rc.label = "upload/asset_" + rest[1]
-			if rest[1] == "destroy" {
-				return s.methodPOST(signedAction(s.handleAssetDestroy), false), nil
-			}
-			return nil, unsupported("/asset/" + rest[1])
-		case head == "download_backup":
-			rc.label = "upload/download_backup"
-			return s.methodPOST(signedAction(s.handleDownloadBackup), true), nil
-		case s.admin.roots[head]:
+		if apiroute.IsUpload(head) {
+			return s.routeUpload(rc, head, rest)
+		}
+		if s.admin.roots[head] {
 			rc.label = "admin/" + head
 			return s.adminEntry, nil
 		}
@@ -134,6 +103,51 @@ func (s *Server) route(rc *reqCtx) (handlerFunc, error) {
 	}
 	rc.label = "unknown"
 	return nil, notFound("Not found: the mock serves cloud %q under /v1_1/%s/ and /%s/", s.cfg.cloud, s.cfg.cloud, s.cfg.cloud)
+}
+
+// routeUpload picks the handler of an Upload API path (one that
+// apiroute.IsUpload accepts): rest is the path after /v1_1/<cloud>/, head
+// its first segment.
+func (s *Server) routeUpload(rc *reqCtx, head string, rest []string) (handlerFunc, error) {
+	switch {
+	case resourceTypes[head] || head == "auto" || head == "all":
+		if len(rest) < 2 {
+			rc.label = "upload/unknown"
+			return nil, notFound("Not found: expected /v1_1/%s/%s/<action>", rc.cloud, head)
+		}
+		action := rest[1]
+		rc.label = "upload/" + action
+		if len(rest) > 2 {
+			return nil, notFound("Unknown Upload API route %s", rc.r.URL.Path)
+		}
+		if h, ok := s.uploadAction(action); ok {
+			if head == "all" && action != "generate_archive" && action != "download" {
+				return nil, badRequest("Invalid resource_type all for %s", action)
+			}
+			if head == "auto" && action != "upload" && action != "upload_chunked" {
+				return nil, badRequest("Invalid resource_type auto for %s", action)
+			}
+			// Signed download URLs GET these (mode=download).
+			getOK := action == "download" || action == "generate_archive" || action == "sprite" || action == "multi"
+			return s.methodPOST(h, getOK), nil
+		}
+		return nil, notFound("Unknown Upload API action %s", action)
+	case head == "upload" && len(rest) == 1:
+		rc.label = "upload/upload"
+		rc.segs = []string{"auto", "upload"}
+		return s.methodPOST(s.handleUpload, false), nil
+	case head == "asset" && len(rest) == 2:
+		rc.label = "upload/asset_" + rest[1]
+		if rest[1] == "destroy" {
+			return s.methodPOST(signedAction(s.handleAssetDestroy), false), nil
+		}
+		return nil, unsupported("/asset/" + rest[1])
+	case head == "download_backup":
+		rc.label = "upload/download_backup"
+		return s.methodPOST(signedAction(s.handleDownloadBackup), true), nil
+	}
+	rc.label = "api/unknown"
+	return nil, notFound("Unknown API route %s", rc.r.URL.Path)
 }
 
 // signedAction parses a request and checks its signature (or Basic or Bearer

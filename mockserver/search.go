@@ -274,40 +274,40 @@ func parseSortBy(p *params) ([]sortSpec, error) {
 		}
 		return nil
 	}
-	if raw, ok := p.json["sort_by"]; ok {
+	// addJSON adds [{"field":"dir"},...] or {"field":"dir"}; false when raw
+	// is neither.
+	addJSON := func(raw []byte) (bool, error) {
 		var arr []map[string]string
 		if json.Unmarshal(raw, &arr) != nil {
 			var one map[string]string
 			if json.Unmarshal(raw, &one) != nil {
-				return nil, badRequest("Invalid sort_by: use [{\"field\":\"asc\"}]")
+				return false, nil
 			}
 			arr = []map[string]string{one}
 		}
 		for _, m := range arr {
 			for f, d := range m {
 				if err := add(f, d); err != nil {
-					return nil, err
+					return true, err
 				}
 			}
+		}
+		return true, nil
+	}
+	if raw, ok := p.json["sort_by"]; ok {
+		if ok, err := addJSON(raw); !ok {
+			return nil, badRequest("Invalid sort_by: use [{\"field\":\"asc\"}]")
+		} else if err != nil {
+			return nil, err
 		}
 		return out, nil
 	}
 	for _, v := range p.values("sort_by") {
 		if strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{") {
-			var arr []map[string]string
-			if json.Unmarshal([]byte(v), &arr) != nil {
-				var one map[string]string
-				if json.Unmarshal([]byte(v), &one) != nil {
-					return nil, badRequest("Invalid sort_by %q", v)
-				}
-				arr = []map[string]string{one}
-			}
-			for _, m := range arr {
-				for f, d := range m {
-					if err := add(f, d); err != nil {
-						return nil, err
-					}
-				}
+			if ok, err := addJSON([]byte(v)); !ok {
+				return nil, badRequest("Invalid sort_by %q", v)
+			} else if err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -318,12 +318,6 @@ func parseSortBy(p *params) ([]sortSpec, error) {
 	}
 	return out, nil
 }
-
-// sortable are the fields search sorts by (those sortAssets orders).
-var sortable = map[string]bool{"created_at": true, "uploaded_at": true, "public_id": true, "bytes": true,
-	"width": true, "height": true, "display_name": true, "format": true, "version": true, "updated_at": true,
-	"last_updated": true, "asset_id": true, "asset_folder": true, "resource_type": true, "type": true,
-	"access_mode": true, "pixels": true, "aspect_ratio": true, "filename": true}
 
 // parseSearch reads what every search endpoint takes: the expression,
 // max_results (default 50, at most 500) and sort_by, each sort field
@@ -357,7 +351,7 @@ func (s *Server) adminSearch(rc *reqCtx) (any, error) {
 	p := rc.p
 	start := time.Now()
 	expr, max, sorts, err := parseSearch(p, func(field string) error {
-		if !sortable[field] {
+		if assetOrders[field] == nil {
 			return badRequest("Invalid sort_by field %s", field)
 		}
 		return nil

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -512,15 +511,23 @@ func drainBody(r *http.Request) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	buf := jsonBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= 1<<20 { // not pinning one huge answer
+			jsonBuffers.Put(buf)
+		}
+	}()
+	b, err := appendJSON((*buf)[:0], v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"message":"Internal mock server error: cannot encode response"}}`)
+		b = append(b[:0], `{"error":{"message":"Internal mock server error: cannot encode response"}}`...)
 	}
+	b = append(b, '\n')
+	*buf = b
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(b)
 }
 
 func writeError(w http.ResponseWriter, err error) {

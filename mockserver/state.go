@@ -250,52 +250,50 @@ func (st *state) sortedAssets() []*asset {
 	return out
 }
 
+// assetOrders compares two assets by each field assets sort by (search's
+// sort_by, listings); created_at and uploaded_at are the default.
+var assetOrders = map[string]func(a, b *asset) int{
+	"created_at":    byCreated,
+	"uploaded_at":   byCreated,
+	"public_id":     func(a, b *asset) int { return strings.Compare(a.PublicID, b.PublicID) },
+	"bytes":         func(a, b *asset) int { return cmpInt(a.Bytes, b.Bytes) },
+	"width":         func(a, b *asset) int { return cmpInt(int64(a.Width), int64(b.Width)) },
+	"height":        func(a, b *asset) int { return cmpInt(int64(a.Height), int64(b.Height)) },
+	"display_name":  func(a, b *asset) int { return strings.Compare(a.DisplayName, b.DisplayName) },
+	"format":        func(a, b *asset) int { return strings.Compare(a.Format, b.Format) },
+	"version":       func(a, b *asset) int { return cmpInt(a.Version, b.Version) },
+	"updated_at":    byUpdated,
+	"last_updated":  byUpdated,
+	"asset_id":      func(a, b *asset) int { return strings.Compare(a.AssetID, b.AssetID) },
+	"asset_folder":  func(a, b *asset) int { return strings.Compare(a.AssetFolder, b.AssetFolder) },
+	"resource_type": func(a, b *asset) int { return strings.Compare(a.ResourceType, b.ResourceType) },
+	"type":          func(a, b *asset) int { return strings.Compare(a.Type, b.Type) },
+	"access_mode":   func(a, b *asset) int { return strings.Compare(a.AccessMode, b.AccessMode) },
+	"pixels": func(a, b *asset) int {
+		return cmpInt(int64(a.Width)*int64(a.Height), int64(b.Width)*int64(b.Height))
+	},
+	"aspect_ratio": func(a, b *asset) int {
+		return cmpInt(int64(a.Width)*int64(b.Height), int64(b.Width)*int64(a.Height))
+	},
+	"filename": func(a, b *asset) int { return strings.Compare(path.Base(a.PublicID), path.Base(b.PublicID)) },
+}
+
+func byCreated(a, b *asset) int { return a.CreatedAt.Compare(b.CreatedAt) }
+func byUpdated(a, b *asset) int { return a.UpdatedAt.Compare(b.UpdatedAt) }
+
+// sortAssets orders as by field (see assetOrders; created_at when it is not
+// one), ties in creation order following the direction.
 func sortAssets(as []*asset, field string, desc bool) {
-	less := func(a, b *asset) int {
-		var c int
-		switch field {
-		case "public_id":
-			c = strings.Compare(a.PublicID, b.PublicID)
-		case "bytes":
-			c = cmpInt(a.Bytes, b.Bytes)
-		case "width":
-			c = cmpInt(int64(a.Width), int64(b.Width))
-		case "height":
-			c = cmpInt(int64(a.Height), int64(b.Height))
-		case "display_name":
-			c = strings.Compare(a.DisplayName, b.DisplayName)
-		case "format":
-			c = strings.Compare(a.Format, b.Format)
-		case "version":
-			c = cmpInt(a.Version, b.Version)
-		case "updated_at", "last_updated":
-			c = a.UpdatedAt.Compare(b.UpdatedAt)
-		case "asset_id":
-			c = strings.Compare(a.AssetID, b.AssetID)
-		case "asset_folder":
-			c = strings.Compare(a.AssetFolder, b.AssetFolder)
-		case "resource_type":
-			c = strings.Compare(a.ResourceType, b.ResourceType)
-		case "type":
-			c = strings.Compare(a.Type, b.Type)
-		case "access_mode":
-			c = strings.Compare(a.AccessMode, b.AccessMode)
-		case "pixels":
-			c = cmpInt(int64(a.Width)*int64(a.Height), int64(b.Width)*int64(b.Height))
-		case "aspect_ratio":
-			c = cmpInt(int64(a.Width)*int64(b.Height), int64(b.Width)*int64(a.Height))
-		case "filename":
-			c = strings.Compare(path.Base(a.PublicID), path.Base(b.PublicID))
-		default: // created_at, uploaded_at
-			c = a.CreatedAt.Compare(b.CreatedAt)
-		}
+	cmp := assetOrders[field]
+	if cmp == nil {
+		cmp = byCreated
+	}
+	sort.SliceStable(as, func(i, j int) bool {
+		c := cmp(as[i], as[j])
 		if desc {
 			c = -c
 		}
-		return c
-	}
-	sort.SliceStable(as, func(i, j int) bool {
-		if c := less(as[i], as[j]); c != 0 {
+		if c != 0 {
 			return c < 0
 		}
 		if as[i].Seq != as[j].Seq { // same value: creation order, following the direction

@@ -68,21 +68,130 @@ const sniffLimit = 256 << 10
 type hashState struct {
 	h      hash.Hash
 	n      int64
-	prefix []byte
+	prefix []byte // at most sniffLimit bytes; from prefixPool
 }
 
 func newHashState() *hashState { return &hashState{h: md5.New()} }
 
+// prefixPool recycles the sniffLimit-byte arrays that hold blob prefixes.
+var prefixPool = sync.Pool{New: func() any { return new([sniffLimit]byte) }}
+
 func (s *hashState) Write(p []byte) (int, error) {
 	s.h.Write(p)
 	s.n += int64(len(p))
-	if room := sniffLimit - len(s.prefix); room > 0 {
-		if room > len(p) {
-			room = len(p)
+	if room := sniffLimit - len(s.prefix); room > 0 && len(p) > 0 {
+		if s.prefix == nil {
+			s.prefix = prefixPool.Get().(*[sniffLimit]byte)[:0]
 		}
-		s.prefix = append(s.prefix, p[:room]...)
+		s.prefix = append(s.prefix, p[:min(room, len(p))]...)
 	}
 	return len(p), nil
+}
+
+// releasePrefix gives the prefix's array back for another blob. Call it
+// only when nothing reads the prefix again.
+func (s *hashState) releasePrefix() {
+	if cap(s.prefix) == sniffLimit {
+		prefixPool.Put((*[sniffLimit]byte)(s.prefix[:sniffLimit]))
+	}
+	s.prefix = nil
+}
+
+// Hashing large blobs overlaps with reading them: readFrom hands blocks of
+// hashBlock bytes to a second goroutine, at most hashDepth at a time.
+const (
+	hashBlock = 256 << 10
+	hashDepth = 4
+)
+
+// blockPool recycles readFrom's blocks.
+var blockPool = sync.Pool{New: func() any { return new([hashBlock]byte) }}
+
+// ReadFrom hashes r to its end (io.Copy calls it); see readFrom.
+func (s *hashState) ReadFrom(r io.Reader) (int64, error) { return s.readFrom(r, nil) }
+
+// readFrom reads r to its end, writes every byte to w (when not nil) and
+// hashes it. A blob that fits in one block is hashed in line; a larger one
+// is hashed by a second goroutine while the next blocks are read, so that
+// it costs about the slower of reading and hashing rather than their sum.
+// It returns when every byte read has been hashed, with the number of
+// bytes read and the first error (io.EOF is not one).
+func (s *hashState) readFrom(r io.Reader, w io.Writer) (int64, error) {
+	blk := blockPool.Get().(*[hashBlock]byte)
+	n, err := fillBlock(r, blk[:])
+	if w != nil && n > 0 {
+		if _, werr := w.Write(blk[:n]); werr != nil {
+			blockPool.Put(blk)
+			return int64(n), werr
+		}
+	}
+	if err != nil { // all of it in one block (or a failure): hash it in line
+		_, _ = s.Write(blk[:n])
+		blockPool.Put(blk)
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+		return int64(n), err
+	}
+	total := int64(n)
+	work := make(chan []byte, hashDepth)
+	free := make(chan *[hashBlock]byte, hashDepth)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range work {
+			_, _ = s.Write(b)
+			free <- (*[hashBlock]byte)(b[:hashBlock])
+		}
+	}()
+	work <- blk[:n]
+	blocks := 1
+	for {
+		if len(free) == 0 && blocks < hashDepth {
+			blk = blockPool.Get().(*[hashBlock]byte)
+			blocks++
+		} else {
+			blk = <-free
+		}
+		n, err = fillBlock(r, blk[:])
+		if w != nil && n > 0 {
+			if _, werr := w.Write(blk[:n]); werr != nil {
+				err = werr
+				n = 0
+			}
+		}
+		total += int64(n)
+		if n > 0 {
+			work <- blk[:n]
+		} else {
+			free <- blk
+		}
+		if err != nil {
+			break
+		}
+	}
+	close(work)
+	<-done
+	for range blocks {
+		blockPool.Put(<-free)
+	}
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return total, err
+}
+
+// fillBlock reads from r until b is full or r fails (io.EOF included).
+func fillBlock(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := r.Read(b[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 func (s *hashState) clone() *hashState {
@@ -148,7 +257,8 @@ func (s *memSpool) Write(p []byte) (int, error) {
 	s.hs.Write(p)
 	return s.buf.Write(p)
 }
-func (s *memSpool) state() *hashState { return s.hs }
+func (s *memSpool) ReadFrom(r io.Reader) (int64, error) { return s.hs.readFrom(r, &s.buf) }
+func (s *memSpool) state() *hashState                   { return s.hs }
 func (s *memSpool) commit(key string) error {
 	s.m.mu.Lock()
 	s.m.blobs[key] = s.buf.Bytes()
@@ -237,7 +347,8 @@ func (s *fileSpool) Write(p []byte) (int, error) {
 	s.hs.Write(p)
 	return s.tmp.Write(p)
 }
-func (s *fileSpool) state() *hashState { return s.hs }
+func (s *fileSpool) ReadFrom(r io.Reader) (int64, error) { return s.hs.readFrom(r, s.tmp) }
+func (s *fileSpool) state() *hashState                   { return s.hs }
 func (s *fileSpool) commit(key string) error {
 	dst, err := s.f.path(key)
 	if err != nil {
@@ -309,6 +420,7 @@ type metaSpool struct{ hs *hashState }
 
 func (m *metaStore) newSpool() (spool, error)               { return &metaSpool{hs: newHashState()}, nil }
 func (s *metaSpool) Write(p []byte) (int, error)            { return s.hs.Write(p) }
+func (s *metaSpool) ReadFrom(r io.Reader) (int64, error)    { return s.hs.ReadFrom(r) }
 func (s *metaSpool) state() *hashState                      { return s.hs }
 func (s *metaSpool) commit(string) error                    { return nil }
 func (s *metaSpool) abort()                                 {}

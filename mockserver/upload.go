@@ -340,6 +340,7 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	p := rc.p
 	hs := sp.state()
 	det := sniff(hs.prefix)
+	hs.releasePrefix() // nothing reads it again
 	rt := rtPath
 	switch rtPath {
 	case "auto":
@@ -477,6 +478,12 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	}
 	now := s.Now().UTC().Truncate(time.Second)
 	key := assetKey{rt, typ, publicID}
+	if !overwrite { // an existing asset answers before any work on the new one (storing, rendering)
+		if res := s.existingAnswer(rc, key); res != nil {
+			sp.abort()
+			return res, nil
+		}
+	}
 
 	a := &asset{
 		AssetID:          s.newHexID(),
@@ -519,11 +526,9 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.st.assets[key]
-	if old != nil && !overwrite {
+	if old != nil && !overwrite { // created while this one rendered
 		s.blobs.remove(a.Blob)
-		res := s.assetResponse(rc, old, true)
-		res["existing"] = true
-		return res, nil
+		return existingResponse(s.assetResponse(rc, old, true)), nil
 	}
 	a.Version = now.Unix()
 	if old != nil && a.Version <= old.Version {
@@ -540,14 +545,37 @@ func (s *Server) createAsset(rc *reqCtx, rtPath string, sp spool, filename strin
 	if old != nil {
 		res["overwritten"] = true
 	}
+	return s.finishAnswer(rc, "upload", a, media, res, async)
+}
+
+// finishAnswer completes the answer of an upload or explicit call: the
+// media fields, the notification (event), then the pending answer instead
+// when the call was async.
+func (s *Server) finishAnswer(rc *reqCtx, event string, a *asset, media *mediaRequest, res map[string]any, async bool) (any, error) {
 	if err := s.answerMedia(rc, a, media, res); err != nil {
 		return nil, err
 	}
-	s.notify(rc, "upload", res)
+	s.notify(rc, event, res)
 	if async {
 		return s.pending(a), nil
 	}
 	return res, nil
+}
+
+// existingAnswer is the answer to an upload with overwrite=false of an
+// asset that exists (nil when it does not): that asset, marked existing.
+func (s *Server) existingAnswer(rc *reqCtx, key assetKey) map[string]any {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if old := s.st.assets[key]; old != nil {
+		return existingResponse(s.assetResponse(rc, old, true))
+	}
+	return nil
+}
+
+func existingResponse(res map[string]any) map[string]any {
+	res["existing"] = true
+	return res
 }
 
 // pending is the answer to an async request (spec §7.2): Cloudinary

@@ -1,10 +1,11 @@
-package apiroute
+package apiroute_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/cldrest/cldrest/internal/apiroute"
 	"github.com/cldrest/cldrest/mockserver"
 )
 
@@ -36,7 +37,7 @@ func TestIsUpload(t *testing.T) {
 		{"images/upload", false},
 		{"", false},
 	} {
-		if got := IsUpload(tc.path); got != tc.want {
+		if got := apiroute.IsUpload(tc.path); got != tc.want {
 			t.Errorf("IsUpload(%q) = %v, want %v", tc.path, got, tc.want)
 		}
 	}
@@ -61,8 +62,8 @@ func TestMockAgrees(t *testing.T) {
 		resp.Body.Close()
 		entries := m.Journal()
 		route := entries[len(entries)-1].Route
-		if got := strings.HasPrefix(route, "upload/"); got != IsUpload(p) {
-			t.Errorf("%s: the mock routes it to %s, IsUpload says %v", p, route, IsUpload(p))
+		if got := strings.HasPrefix(route, "upload/"); got != apiroute.IsUpload(p) {
+			t.Errorf("%s: the mock routes it to %s, IsUpload says %v", p, route, apiroute.IsUpload(p))
 		}
 	}
 }
