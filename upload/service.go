@@ -283,6 +283,7 @@ func (c *call) send(ctx context.Context) (*Result, error) {
 		return c.stream(ctx)
 	case op.size <= min(st.chunkSize, client.MaxUploadSize):
 		h := newMD5At(op.ra, op.size, !st.noChecksum)
+		defer h.close()
 		res, err := c.single(ctx, &client.File{Name: op.name, ReaderAt: h, Size: op.size}, op.size)
 		if err != nil {
 			return nil, err
