@@ -397,7 +397,9 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 			res.Etag, res.SecureURL = out.Etag, out.SecureURL
 			if out.MD5 != "" {
 				res.MD5 = out.MD5
-			} else if res.MD5 == "" {
+			} else if res.MD5 == "" && r.o.Journal != nil {
+				// Only the journal needs an MD5 the Uploader did not
+				// compute (its entry lets a rerun skip the file).
 				if res.MD5, err = FileMD5(ctx, f.Path); err != nil {
 					return fail(err)
 				}
