@@ -168,8 +168,12 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var recorded chan struct{} // the worker's last journal record
 			for i := range jobs {
-				r.process(runCtx, files[i])
+				recorded = r.process(runCtx, files[i], recorded)
+			}
+			if recorded != nil {
+				<-recorded
 			}
 		}()
 	}
@@ -258,9 +262,14 @@ func (r *runner) event(fn func()) {
 	fn()
 }
 
-func (r *runner) process(ctx context.Context, f File) {
+// process handles f. A journal record is written while the worker goes on
+// with its next file (the file is reported once its record is durable):
+// prev is closed when the worker's previous record was, and process waits
+// for it before recording f, so each worker has at most one record in
+// flight; it returns the channel of f's record (prev if f wrote none).
+func (r *runner) process(ctx context.Context, f File, prev chan struct{}) chan struct{} {
 	if ctx.Err() != nil {
-		return // not started
+		return prev // not started
 	}
 	r.event(func() { r.obs.FileStarted(f) })
 	began := time.Now()
@@ -273,12 +282,22 @@ func (r *runner) process(ctx context.Context, f File) {
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
-			if err := r.o.Journal.Record(e); err != nil {
-				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
+			if prev != nil {
+				<-prev
 			}
+			done := make(chan struct{})
+			r.o.Journal.RecordAsync(e, func(err error) {
+				defer close(done)
+				if err != nil {
+					r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
+				}
+				r.event(func() { r.count(f, res) })
+			})
+			return done
 		}
 	}
 	r.event(func() { r.count(f, res) })
+	return prev
 }
 
 // count adds one file's outcome to the summary and reports it; r.mu held.
