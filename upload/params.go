@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/cldrest/cldrest/cld"
 )
 
@@ -179,7 +177,7 @@ func actionValues(rt string, p any) (string, url.Values, error) {
 }
 
 func encode(v any, extra url.Values) (url.Values, error) {
-	vals, err := query.Values(v)
+	vals, err := structValues(v)
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {
