@@ -13,7 +13,6 @@
 package multipartbody
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
@@ -181,19 +180,59 @@ func (b *Body) Len() int64 {
 // io.ErrUnexpectedEOF or ErrTooLong, so the declared Content-Length is
 // never violated silently.
 func (b *Body) Reader() io.Reader {
-	parts := []io.Reader{bytes.NewReader(b.head)}
+	r := &bodyReader{head: b.head, tail: b.tail}
 	if f := b.file; f != nil {
 		switch {
 		case f.ReaderAt != nil:
-			parts = append(parts, &exactReader{r: io.NewSectionReader(f.ReaderAt, 0, f.Size), want: f.Size})
+			r.file, r.fill = &exactReader{r: io.NewSectionReader(f.ReaderAt, 0, f.Size), want: f.Size}, true
 		case f.Size >= 0:
-			parts = append(parts, &exactReader{r: f.Stream, want: f.Size})
+			r.file = &exactReader{r: f.Stream, want: f.Size}
 		default:
-			parts = append(parts, f.Stream)
+			r.file = f.Stream
 		}
 	}
-	parts = append(parts, strings.NewReader(b.tail))
-	return io.MultiReader(parts...)
+	return r
+}
+
+// bodyReader reads the head, the file and the tail, filling each Read as
+// far as it can (io.MultiReader ends a Read at every part's end), so that
+// a small upload's body leaves in one write instead of one per part. A
+// Stream file is read once per call: a slow stream is never waited on to
+// fill a buffer.
+type bodyReader struct {
+	head []byte
+	file io.Reader // nil when there is none, or it is done
+	fill bool      // read the file until p is full (a ReaderAt)
+	tail string
+}
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	n := copy(p, r.head)
+	r.head = r.head[n:]
+	for r.file != nil && n < len(p) {
+		m, err := r.file.Read(p[n:])
+		n += m
+		if err == io.EOF {
+			r.file = nil
+			break
+		}
+		if err != nil {
+			return n, err
+		}
+		if !r.fill || m == 0 {
+			return n, nil
+		}
+	}
+	if r.file != nil || len(r.head) > 0 {
+		return n, nil
+	}
+	k := copy(p[n:], r.tail)
+	r.tail = r.tail[k:]
+	n += k
+	if len(r.tail) == 0 {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // ErrTooLong reports a file source longer than its declared Size.

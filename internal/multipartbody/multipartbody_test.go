@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/cldrest/cldrest/internal/multipartbody"
 )
@@ -152,5 +153,55 @@ func TestContentTypeQuotesBoundaryLikeStdlib(t *testing.T) {
 	}
 	if _, err := multipartbody.New(nil, nil, "bad\x00boundary"); err == nil {
 		t.Error("an invalid boundary was accepted")
+	}
+}
+
+// TestReaderFillsEachRead: with a ReaderAt file one Read returns the whole
+// body when the buffer holds it (one write on the wire, not one per part);
+// a Stream file is read once per Read, never waited on to fill it.
+func TestReaderFillsEachRead(t *testing.T) {
+	content := strings.Repeat("0123456789", 1000)
+	b, err := multipartbody.New(url.Values{"k": {"v"}}, &multipartbody.File{ReaderAt: strings.NewReader(content), Size: int64(len(content))}, "bnd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, b.Len()+10)
+	n, err := b.Reader().Read(buf)
+	if int64(n) != b.Len() || (err != nil && err != io.EOF) {
+		t.Fatalf("one Read returned %d of %d bytes (%v)", n, b.Len(), err)
+	}
+	whole, _ := io.ReadAll(b.Reader())
+	if !bytes.Equal(buf[:n], whole) {
+		t.Fatal("the filled Read differs from the body")
+	}
+	// Small buffers: every byte in order, whatever the boundaries.
+	for _, size := range []int{1, 7, 100, 4096} {
+		var got bytes.Buffer
+		r := b.Reader()
+		p := make([]byte, size)
+		for {
+			n, err := r.Read(p)
+			got.Write(p[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(got.Bytes(), whole) {
+			t.Fatalf("reads of %d bytes: body differs", size)
+		}
+	}
+
+	s, err := multipartbody.New(url.Values{"k": {"v"}}, &multipartbody.File{Stream: iotest.OneByteReader(strings.NewReader(content)), Size: -1}, "bnd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Reader()
+	head := int(b.Len()) - len(content) - len("\r\n--bnd--\r\n")
+	n, err = r.Read(make([]byte, 1<<20))
+	if err != nil || n != head+1 {
+		t.Fatalf("stream: first Read %d bytes (%v), want the head and one stream read (%d)", n, err, head+1)
 	}
 }
