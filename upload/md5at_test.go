@@ -212,3 +212,24 @@ func TestBGHasherIsBounded(t *testing.T) {
 		t.Fatalf("hash %s, want %s", got, want)
 	}
 }
+
+// TestHashBeside: large and small buffers are hashed (the large one on a
+// goroutine that has ended when wait returns); with checksums off nothing
+// runs.
+func TestHashBeside(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, n := range []int{10, bgHashMin, 2*bgHashMin + 2} {
+		b := testBytes(n)
+		whole := md5.New()
+		hashBeside(whole, b)()
+		halves := md5.New()
+		hashBeside(halves, b[:n/2])()
+		hashBeside(halves, b[n/2:])()
+		for _, h := range []hash.Hash{whole, halves} {
+			if got := hex.EncodeToString(h.Sum(nil)); got != md5Hex(b) {
+				t.Errorf("%d bytes: %s, want %s", n, got, md5Hex(b))
+			}
+		}
+	}
+	hashBeside(noHash{}, testBytes(bgHashMin))()
+}
