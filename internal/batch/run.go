@@ -168,12 +168,12 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var recorded chan struct{} // the worker's last journal record
+			var records []chan struct{} // the worker's journal records in flight
 			for i := range jobs {
-				recorded = r.process(runCtx, files[i], recorded)
+				records = r.process(runCtx, files[i], records)
 			}
-			if recorded != nil {
-				<-recorded
+			for _, done := range records {
+				<-done
 			}
 		}()
 	}
@@ -262,14 +262,19 @@ func (r *runner) event(fn func()) {
 	fn()
 }
 
+// recordsInFlight is how many journal records of one worker may wait for
+// their fsync while it goes on with its next files: enough for the fsync
+// to take a few uploads' time without stalling the worker.
+const recordsInFlight = 16
+
 // process handles f. A journal record is written while the worker goes on
-// with its next file (the file is reported once its record is durable):
-// prev is closed when the worker's previous record was, and process waits
-// for it before recording f, so each worker has at most one record in
-// flight; it returns the channel of f's record (prev if f wrote none).
-func (r *runner) process(ctx context.Context, f File, prev chan struct{}) chan struct{} {
+// with its next files (the file is reported once its record is durable):
+// records holds the worker's records in flight (each channel closed when
+// its record is durable and reported); process waits for the oldest when
+// there are recordsInFlight, and returns records with f's added.
+func (r *runner) process(ctx context.Context, f File, records []chan struct{}) []chan struct{} {
 	if ctx.Err() != nil {
-		return prev // not started
+		return records // not started
 	}
 	r.event(func() { r.obs.FileStarted(f) })
 	began := time.Now()
@@ -282,8 +287,9 @@ func (r *runner) process(ctx context.Context, f File, prev chan struct{}) chan s
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
-			if prev != nil {
-				<-prev
+			if len(records) == recordsInFlight {
+				<-records[0]
+				records = records[1:]
 			}
 			done := make(chan struct{})
 			r.o.Journal.RecordAsync(e, func(err error) {
@@ -293,11 +299,11 @@ func (r *runner) process(ctx context.Context, f File, prev chan struct{}) chan s
 				}
 				r.event(func() { r.count(f, res) })
 			})
-			return done
+			return append(records, done)
 		}
 	}
 	r.event(func() { r.count(f, res) })
-	return prev
+	return records
 }
 
 // count adds one file's outcome to the summary and reports it; r.mu held.
