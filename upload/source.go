@@ -139,23 +139,16 @@ func (s Source) open() (*opened, error) {
 		if s.path == "" {
 			return nil, inputErr(ErrFileNotFound, "source", "empty file path", "pass the path of the file to upload")
 		}
-		fi, err := os.Stat(s.path)
+		// No stat before the open: openFile's Stat of the open file
+		// tells a directory, and the open's error a missing file.
+		f, err := os.Open(s.path)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				e := inputErr(ErrFileNotFound, what, "no such file", "check the path")
 				e.Err = err
 				return nil, e
 			}
-			e := inputErr(ErrUnreadable, what, "cannot stat: "+causeText(err), "check the path and its permissions")
-			e.Err = err
-			return nil, e
-		}
-		if fi.IsDir() {
-			return nil, inputErr(ErrIsDirectory, what, "is a directory", "pass a file, or upload the directory's files one by one")
-		}
-		f, err := os.Open(s.path)
-		if err != nil {
-			e := inputErr(ErrUnreadable, what, "cannot open: "+causeText(err), "check the file's permissions")
+			e := inputErr(ErrUnreadable, what, "cannot open: "+causeText(err), "check the path and the file's permissions")
 			e.Err = err
 			return nil, e
 		}
