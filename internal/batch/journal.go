@@ -91,6 +91,10 @@ type Journal struct {
 	sync    func(*os.File) error
 }
 
+// groupWindow is how long the committer lets a group gather records
+// before writing and syncing it.
+const groupWindow = 5 * time.Millisecond
+
 // commitGroup is the records one fsync makes durable.
 type commitGroup struct {
 	buf       []byte
@@ -232,6 +236,15 @@ func (j *Journal) commit() {
 	for {
 		select {
 		case <-j.kick:
+			// Let the group fill for a moment: the run's workers do not
+			// wait for it (RecordAsync), and each fsync saved is one
+			// less slow disk flush.
+			t := time.NewTimer(groupWindow)
+			select {
+			case <-t.C:
+			case <-j.quit:
+				t.Stop()
+			}
 			j.flush()
 		case <-j.quit:
 			j.flush()
