@@ -58,6 +58,13 @@ type callState struct {
 
 	boundary string
 	jsonBody []byte
+
+	// The body: build makes one per attempt; ready is the one built
+	// before the first attempt; sizing is set while SetBody asks for the
+	// length (see attemptReader).
+	build  bodyBuilder
+	ready  *attemptBody
+	sizing bool
 }
 
 // attemptBody is the body of one attempt; the transport reads its length.
@@ -356,8 +363,9 @@ func (st *callState) request(ctx context.Context) (*retryablehttp.Request, error
 	} else if err != nil {
 		return nil, bad(err.Error(), "check the request parameters")
 	}
+	var first *attemptBody
 	if body != nil {
-		if _, err := body(); err != nil {
+		if first, err = body(); err != nil {
 			return nil, bad(err.Error(), "check the request parameters")
 		}
 	}
@@ -368,7 +376,14 @@ func (st *callState) request(ctx context.Context) (*retryablehttp.Request, error
 	hreq.Header = header
 	rreq := &retryablehttp.Request{Request: hreq}
 	if body != nil {
-		if err := rreq.SetBody(body); err != nil {
+		// SetBody calls the ReaderFunc once to learn the length (a
+		// LenReader): it gets the length alone, and the first attempt
+		// gets the body built above.
+		st.build, st.ready = body, first
+		st.sizing = true
+		err := rreq.SetBody(retryablehttp.ReaderFunc(st.attemptReader))
+		st.sizing = false
+		if err != nil {
 			return nil, bad(err.Error(), "check the request parameters")
 		}
 	}
@@ -376,10 +391,35 @@ func (st *callState) request(ctx context.Context) (*retryablehttp.Request, error
 	return rreq, nil
 }
 
+// bodyBuilder builds the body of one attempt.
+type bodyBuilder func() (*attemptBody, error)
+
+// attemptReader is the request's retryablehttp.ReaderFunc: the length
+// alone while SetBody sizes the request, then the body built before the
+// first attempt, then a fresh body (freshly signed) for every later
+// attempt or transport rewind.
+func (st *callState) attemptReader() (io.Reader, error) {
+	switch {
+	case st.sizing:
+		return lenOnly(st.ready.Len()), nil
+	case st.ready != nil:
+		b := st.ready
+		st.ready = nil
+		return b, nil
+	}
+	return st.build()
+}
+
+// lenOnly is what SetBody reads the length from; it is never sent.
+type lenOnly int
+
+func (n lenOnly) Read([]byte) (int, error) { return 0, io.EOF }
+func (n lenOnly) Len() int                 { return int(n) }
+
 // bodyFunc encodes the call's fields: in u's query (Admin API, and signed
 // Upload GETs), as a JSON body (Admin Body), as multipart (a File) or as a
-// form. It returns the function retryablehttp calls for every attempt.
-func (st *callState) bodyFunc(u *url.URL, header http.Header) (retryablehttp.ReaderFunc, error) {
+// form. It returns the function that builds the body of an attempt.
+func (st *callState) bodyFunc(u *url.URL, header http.Header) (bodyBuilder, error) {
 	req := st.req
 	switch {
 	case st.signedQuery():
@@ -422,7 +462,7 @@ func (st *callState) form() (url.Values, error) {
 	return st.c.sign(p)
 }
 
-func (st *callState) formReader() (io.Reader, error) {
+func (st *callState) formReader() (*attemptBody, error) {
 	p, err := st.form()
 	if err != nil {
 		return nil, err
@@ -431,11 +471,11 @@ func (st *callState) formReader() (io.Reader, error) {
 	return &attemptBody{r: strings.NewReader(enc), n: int64(len(enc))}, nil
 }
 
-func (st *callState) jsonReader() (io.Reader, error) {
+func (st *callState) jsonReader() (*attemptBody, error) {
 	return &attemptBody{r: bytes.NewReader(st.jsonBody), n: int64(len(st.jsonBody))}, nil
 }
 
-func (st *callState) multipartReader() (io.Reader, error) {
+func (st *callState) multipartReader() (*attemptBody, error) {
 	f := st.req.File
 	p, err := st.form()
 	if err != nil {

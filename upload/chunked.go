@@ -105,6 +105,7 @@ func (c *call) sized(ctx context.Context) (res *Result, err error) {
 	}
 	size := c.src.size
 	h := newMD5At(c.src.ra, size, !c.set.noChecksum)
+	defer h.close()
 	chunks := planChunks(size, c.set.chunkSize)
 	tr := newTracker(id, chunks, size, c.set.progress)
 

@@ -141,3 +141,11 @@ func oneLine(t *testing.T, err error) {
 		t.Errorf("error is not one line: %q", err)
 	}
 }
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/cldrest/cldrest/cld"
 )
 
@@ -187,7 +185,7 @@ func actionValues(rtIn ResourceType, p any) (string, url.Values, error) {
 }
 
 func encode(v any, extra url.Values) (url.Values, error) {
-	vals, err := query.Values(v)
+	vals, err := structValues(v)
 	if err != nil {
 		var ie *InputError
 		if errors.As(err, &ie) {

@@ -283,6 +283,7 @@ func (c *call) send(ctx context.Context) (*Result, error) {
 		return c.stream(ctx)
 	case op.size <= min(st.chunkSize, client.MaxUploadSize):
 		h := newMD5At(op.ra, op.size, !st.noChecksum)
+		defer h.close()
 		res, err := c.single(ctx, &client.File{Name: op.name, ReaderAt: h, Size: op.size}, op.size)
 		if err != nil {
 			return nil, err
@@ -319,14 +320,6 @@ func checkIntegrity(res *Result) error {
 	return &IntegrityError{PublicID: res.PublicID, Etag: res.Etag, LocalMD5: res.LocalMD5, Result: res}
 }
 
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
-
 // post sends one request of the upload (the whole source or one chunk) and
 // counts its attempts.
 func (c *call) post(ctx context.Context, f *client.File, h http.Header, idempotent bool) (*Result, error) {
@@ -334,7 +327,7 @@ func (c *call) post(ctx context.Context, f *client.File, h http.Header, idempote
 		Method:     http.MethodPost,
 		API:        client.UploadAPI,
 		Path:       c.path,
-		Params:     cloneValues(c.vals),
+		Params:     c.vals, // the client copies what it sends and never changes it
 		File:       f,
 		Header:     h,
 		Idempotent: idempotent,

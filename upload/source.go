@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // MaxDataURILength is the longest data URI Cloudinary accepts as the file
@@ -140,23 +139,16 @@ func (s Source) open() (*opened, error) {
 		if s.path == "" {
 			return nil, inputErr(ErrFileNotFound, "source", "empty file path", "pass the path of the file to upload")
 		}
-		fi, err := os.Stat(s.path)
+		// No stat before the open: openFile's Stat of the open file
+		// tells a directory, and the open's error a missing file.
+		f, err := os.Open(s.path)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				e := inputErr(ErrFileNotFound, what, "no such file", "check the path")
 				e.Err = err
 				return nil, e
 			}
-			e := inputErr(ErrUnreadable, what, "cannot stat: "+causeText(err), "check the path and its permissions")
-			e.Err = err
-			return nil, e
-		}
-		if fi.IsDir() {
-			return nil, inputErr(ErrIsDirectory, what, "is a directory", "pass a file, or upload the directory's files one by one")
-		}
-		f, err := os.Open(s.path)
-		if err != nil {
-			e := inputErr(ErrUnreadable, what, "cannot open: "+causeText(err), "check the file's permissions")
+			e := inputErr(ErrUnreadable, what, "cannot open: "+causeText(err), "check the path and the file's permissions")
 			e.Err = err
 			return nil, e
 		}
@@ -353,59 +345,6 @@ func dataURIMD5(raw string) string {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// md5At wraps a ReaderAt and hashes bytes in source order as the client
-// reads them, so a sequential upload computes its MD5 without a second
-// pass. Bytes read out of order (parallel chunks) are hashed by sum, which
-// reads the gap again.
-type md5At struct {
-	ra   io.ReaderAt
-	size int64
-
-	mu   sync.Mutex
-	h    hash.Hash
-	next int64
-}
-
-// newMD5At hashes when enabled; otherwise it passes reads through and sum
-// returns "".
-func newMD5At(ra io.ReaderAt, size int64, enabled bool) *md5At {
-	if !enabled {
-		return &md5At{ra: ra, size: size}
-	}
-	return &md5At{ra: ra, size: size, h: md5.New()}
-}
-
-func (m *md5At) ReadAt(p []byte, off int64) (int, error) {
-	n, err := m.ra.ReadAt(p, off)
-	if m.h == nil {
-		return n, err
-	}
-	m.mu.Lock()
-	if off <= m.next && off+int64(n) > m.next {
-		m.h.Write(p[m.next-off : n])
-		m.next = off + int64(n)
-	}
-	m.mu.Unlock()
-	return n, err
-}
-
-// sum finishes the hash (reading whatever was not yet hashed in order) and
-// returns it as lowercase hex.
-func (m *md5At) sum() (string, error) {
-	if m.h == nil {
-		return "", nil
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.next < m.size {
-		if _, err := io.Copy(m.h, io.NewSectionReader(m.ra, m.next, m.size-m.next)); err != nil {
-			return "", fmt.Errorf("upload: hashing source: %w", err)
-		}
-		m.next = m.size
-	}
-	return hex.EncodeToString(m.h.Sum(nil)), nil
 }
 
 // localHash returns MD5, or a hash that ignores its input and sums to

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"sync"
 
@@ -69,9 +70,10 @@ func (c *call) stream(ctx context.Context) (res *Result, err error) {
 	if err := peek(); err != nil {
 		return nil, fmt.Errorf("upload: reading source: %w", err)
 	}
-	sum.Write(buf)
 	if eof && int64(len(buf)) <= client.MaxUploadSize {
+		hashed := hashBeside(sum, buf)
 		res, err := c.single(ctx, &client.File{Name: c.src.name, ReaderAt: bytes.NewReader(buf), Size: int64(len(buf))}, int64(len(buf)))
+		hashed()
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +96,9 @@ func (c *call) stream(ctx context.Context) (res *Result, err error) {
 		// view is revoked before buf is refilled: a transport that still
 		// reads a finished request body gets an error, never new bytes.
 		ra := &bufferView{b: buf, base: off}
+		hashed := hashBeside(sum, buf) // buf is not refilled before hashed returns
 		res, err := c.sendChunk(ctx, id, ch, ra, total, eof)
+		hashed()
 		ra.revoke()
 		if err != nil {
 			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i, Range: contentRange(off, ch.n, total), Err: err}
@@ -126,8 +130,24 @@ func (c *call) stream(ctx context.Context) (res *Result, err error) {
 		if err != nil {
 			return nil, &ChunkError{UploadID: id, Offset: off, Chunk: i + 1, Err: fmt.Errorf("reading source: %w", err)}
 		}
-		sum.Write(buf)
 	}
+}
+
+// hashBeside writes b to h while the caller sends b: on a goroutine of its
+// own when b is large (bgHashMin), so that a chunk's wall time is the
+// larger of hashing and sending it. The returned function waits until b is
+// hashed; it must be called before b changes.
+func hashBeside(h hash.Hash, b []byte) (wait func()) {
+	if _, off := h.(noHash); off || len(b) < bgHashMin {
+		h.Write(b)
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.Write(b)
+	}()
+	return func() { <-done }
 }
 
 // fill reads into b until it is full or r reports EOF.

@@ -84,7 +84,8 @@ never stat'ed or opened. All public-ID collisions are named in one error.
 Integrity: Cloudinary answers each upload with the etag (MD5) of what it stored;
 a file whose etag differs from its local MD5 (corrupted on the way) is a failed,
 retryable file (reason etag_mismatch), never a completed one. --verify=false turns
-the check off, for presets with incoming transformations that rewrite the bytes.
+the check off, for presets with incoming transformations that rewrite the bytes;
+with --no-journal too, no MD5 is computed at all.
 
 --overwrite=false keeps assets that already exist: such files are reported as
 "exists" (sent, but not stored; not counted as uploaded) with the kept asset's
@@ -367,8 +368,10 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		}
 	}
 
+	// Without the check and without a journal nothing needs the MD5:
+	// --verify=false then computes none.
 	up := &serviceUploader{svc: upload.New(sess.client), chunk: plan.chunk, verify: f.verify, params: plan.params,
-		unsignedPreset: f.unsignedPreset}
+		unsignedPreset: f.unsignedPreset, noMD5: !f.verify && journal == nil}
 	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal,
 		KeepExisting: !f.overwrite, Retryable: retryable, Stop: stopAdvice, OptionsKey: optionsKey(plan.params, f.unsignedPreset)}
 	if f.skipExisting == "etag" {
@@ -543,12 +546,14 @@ func retryable(err error) bool { return client.IsRetryable(err) || errors.Is(err
 // serviceUploader adapts upload.Service to batch.Uploader: a fixed public ID
 // with an explicit overwrite, so the client may retry even after an
 // ambiguous failure, and (unless --verify=false) the library's integrity
-// check, so a corrupt asset is a failure.
+// check, so a corrupt asset is a failure. noMD5 skips the local MD5 too
+// (upload.WithoutChecksum), for a run that neither checks nor journals it.
 type serviceUploader struct {
 	svc            *upload.Service
 	params         upload.Params
 	chunk          int64
 	verify         bool
+	noMD5          bool
 	unsignedPreset string
 }
 
@@ -565,8 +570,11 @@ func (u *serviceUploader) Upload(ctx context.Context, f batch.File, progress bat
 	if u.chunk > 0 {
 		opts = append(opts, upload.WithChunkSize(u.chunk))
 	}
-	if u.verify {
+	switch {
+	case u.verify:
 		opts = append(opts, upload.WithIntegrityCheck())
+	case u.noMD5:
+		opts = append(opts, upload.WithoutChecksum())
 	}
 	var res *upload.Result
 	var err error

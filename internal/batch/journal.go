@@ -96,12 +96,17 @@ type Journal struct {
 	sync    func(*os.File) error
 }
 
+// groupWindow is how long the committer lets a group gather records
+// before writing and syncing it.
+const groupWindow = 5 * time.Millisecond
+
 // commitGroup is the records one fsync makes durable.
 type commitGroup struct {
-	buf     []byte
-	entries []Entry
-	done    chan struct{} // closed when the group is durable (or failed)
-	err     error
+	buf       []byte
+	entries   []Entry
+	callbacks []func(error) // of RecordAsync, called after done is closed
+	done      chan struct{} // closed when the group is durable (or failed)
+	err       error
 }
 
 // ErrJournalLocked is matched by the error OpenJournal returns when another
@@ -248,6 +253,15 @@ func (j *Journal) commit() {
 	for {
 		select {
 		case <-j.kick:
+			// Let the group fill for a moment: the run's workers do not
+			// wait for it (RecordAsync), and each fsync saved is one
+			// less slow disk flush.
+			t := time.NewTimer(groupWindow)
+			select {
+			case <-t.C:
+			case <-j.quit:
+				t.Stop()
+			}
 			j.flush()
 		case <-j.quit:
 			j.flush()
@@ -279,6 +293,9 @@ func (j *Journal) flush() {
 		j.mu.Unlock()
 	}
 	close(g.done)
+	for _, fn := range g.callbacks {
+		fn(g.err)
+	}
 }
 
 func (j *Journal) load(r io.Reader) error {
@@ -432,6 +449,28 @@ func (j *Journal) Kept(publicID string) (Entry, bool) {
 // in Completed and Kept. Record is safe for concurrent use. On a journal
 // opened read-only, or after Close, e is remembered in memory only.
 func (j *Journal) Record(e Entry) error {
+	g, err := j.enqueue(e, nil)
+	if g == nil {
+		return err
+	}
+	<-g.done
+	return g.err
+}
+
+// RecordAsync is Record without the wait: it queues e and returns at once;
+// done is called with Record's error once the line is durable (on the
+// journal's committer goroutine, one group's calls in order; at once, on
+// the caller's goroutine, when e is not written or cannot be encoded).
+// done must not call Record. Close returns after every done has returned.
+func (j *Journal) RecordAsync(e Entry, done func(error)) {
+	if g, err := j.enqueue(e, done); g == nil {
+		done(err)
+	}
+}
+
+// enqueue adds e to the pending group (with done, if any) and returns the
+// group, or nil when e was not queued (with the encoding error, if any).
+func (j *Journal) enqueue(e Entry, done func(error)) (*commitGroup, error) {
 	e.V = JournalVersion
 	e.Target = j.target
 	if e.Time.IsZero() {
@@ -442,13 +481,13 @@ func (j *Journal) Record(e Entry) error {
 	}
 	b, err := json.Marshal(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	j.mu.Lock()
 	if j.f == nil || j.closing {
 		j.apply(e)
 		j.mu.Unlock()
-		return nil
+		return nil, nil
 	}
 	g := j.pending
 	if g == nil {
@@ -457,13 +496,15 @@ func (j *Journal) Record(e Entry) error {
 	}
 	g.buf = append(append(g.buf, b...), '\n')
 	g.entries = append(g.entries, e)
+	if done != nil {
+		g.callbacks = append(g.callbacks, done)
+	}
 	j.mu.Unlock()
 	select {
 	case j.kick <- struct{}{}:
 	default: // a kick is already waiting; it will take this record too
 	}
-	<-g.done
-	return g.err
+	return g, nil
 }
 
 // Close makes every record queued so far durable, stops the committer and

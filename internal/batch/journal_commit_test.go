@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -151,5 +152,135 @@ func TestJournalRecordAfterClose(t *testing.T) {
 	entries, _, err := ReadJournal(path)
 	if err != nil || len(entries) != 1 || entries[0].PublicID != "a" {
 		t.Fatalf("entries %+v (err %v), want only a", entries, err)
+	}
+}
+
+// TestJournalRecordAsync: RecordAsync returns while the fsync is held, its
+// callback runs only after a sync covered the line (with that sync's
+// error), and Close returns after every callback.
+func TestJournalRecordAsync(t *testing.T) {
+	release := make(chan struct{})
+	var syncs atomic.Int64
+	syncErr := errors.New("disk gone")
+	j, err := OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), "demo", false, withSync(func(f *os.File) error {
+		switch syncs.Add(1) {
+		case 1:
+			<-release
+			return f.Sync()
+		case 2:
+			return syncErr
+		}
+		return f.Sync()
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		id        string
+		err       error
+		completed bool
+	}
+	got := make(chan outcome, 3)
+	record := func(id string) {
+		j.RecordAsync(Entry{PublicID: id, MD5: "m", Status: StatusUploaded}, func(err error) {
+			_, ok := j.Completed(id)
+			got <- outcome{id, err, ok}
+		})
+	}
+	record("a") // returns although the first sync is held
+	for syncs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case o := <-got:
+		t.Fatalf("callback of %s ran before its sync returned", o.id)
+	default:
+	}
+	close(release)
+	if o := <-got; o.id != "a" || o.err != nil || !o.completed {
+		t.Fatalf("first record: %+v, want a durable, completed entry", o)
+	}
+	record("b") // its sync fails
+	if o := <-got; o.id != "b" || !errors.Is(o.err, syncErr) || o.completed {
+		t.Fatalf("second record: %+v, want the sync error and no completed entry", o)
+	}
+	record("c")
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case o := <-got:
+		if o.id != "c" || o.err != nil {
+			t.Fatalf("third record: %+v", o)
+		}
+	default:
+		t.Fatal("Close returned before the callback of a queued record ran")
+	}
+	// After Close the entry is kept in memory and the callback runs at once.
+	record("d")
+	if o := <-got; o.id != "d" || o.err != nil || !o.completed {
+		t.Fatalf("record after Close: %+v", o)
+	}
+}
+
+// doneObserver sends the public ID of each reported file.
+type doneObserver struct {
+	nopObserver
+	done chan string
+}
+
+func (o doneObserver) FileDone(f File, _ FileResult) { o.done <- f.PublicID }
+
+// TestRunUploadsWhileTheRecordSyncs: a worker uploads its next file while
+// the journal syncs its previous record, and a file is reported only once
+// its record is durable.
+func TestRunUploadsWhileTheRecordSyncs(t *testing.T) {
+	files := selectAll(t, writeTree(t, tree(3)))
+	release, syncing := make(chan struct{}), make(chan struct{})
+	var syncs atomic.Int64
+	j, err := OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), "t", false, withSync(func(f *os.File) error {
+		if syncs.Add(1) == 1 {
+			close(syncing)
+			<-release
+		}
+		return f.Sync()
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	up := newFake()
+	up.started = make(chan string, len(files))
+	obs := doneObserver{done: make(chan string, len(files))}
+	type outcome struct {
+		sum *Summary
+		err error
+	}
+	ran := make(chan outcome, 1)
+	go func() {
+		sum, err := Run(context.Background(), files, up, RunOptions{Concurrency: 1, Journal: j, Observer: obs})
+		ran <- outcome{sum, err}
+	}()
+	<-up.started
+	<-syncing // the first file's record is being synced, and held
+	<-up.started
+	// The second upload started while the first record was not durable.
+	select {
+	case id := <-obs.done:
+		t.Fatalf("%s was reported before its record was durable", id)
+	default:
+	}
+	close(release)
+	o := <-ran
+	if o.err != nil || o.sum.Uploaded != len(files) {
+		t.Fatalf("Run: %+v, %v", o.sum, o.err)
+	}
+	if got := len(obs.done); got != len(files) {
+		t.Fatalf("%d files reported, want %d", got, len(files))
+	}
+	for _, f := range files {
+		if _, ok := j.Completed(f.PublicID); !ok {
+			t.Errorf("%s reported but not completed in the journal", f.PublicID)
+		}
 	}
 }

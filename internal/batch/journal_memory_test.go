@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/cldrest/cldrest/internal/memtest"
@@ -107,10 +108,22 @@ func TestJournalMemoryFlat(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop := memtest.HeapPeak()
+	// As a run records: without waiting for each group's fsync.
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
 	for i := range n {
-		if err := j.Record(entry(i)); err != nil {
-			t.Fatal(err)
-		}
+		wg.Add(1)
+		j.RecordAsync(entry(i), func(err error) {
+			if err != nil {
+				errs <- err
+			}
+			wg.Done()
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 	_, retained := stop()
 	if err := j.Close(); err != nil {

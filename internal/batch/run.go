@@ -160,7 +160,16 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	r.cancel = cancel
 	r.breaker = NewBreaker(o.Stop, o.BreakAfter, cancel)
 
-	Pool(runCtx, len(files), o.Concurrency, func(i int) { r.process(runCtx, files[i]) })
+	// Each worker's journal records in flight: the worker goes on with its
+	// next files while they sync (process bounds them), and Run returns
+	// once every one is durable and reported.
+	records := make([][]chan struct{}, max(o.Concurrency, 1))
+	Pool(runCtx, len(files), o.Concurrency, func(w, i int) { records[w] = r.process(runCtx, files[i], records[w]) })
+	for _, rs := range records {
+		for _, done := range rs {
+			<-done
+		}
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -197,22 +206,24 @@ func DefaultRetryable(err error) bool {
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
-// Pool calls work(i) for every i in [0, n), in order, on at most
+// Pool calls work(w, i) for every i in [0, n), in order, on at most
 // concurrency goroutines (DefaultConcurrency when concurrency < 1), and
-// returns when every call has returned. Once ctx ends no further call is
+// returns when every call has returned. w, in [0, concurrency), names the
+// goroutine making the call: calls with one w never overlap, so work may
+// keep per-worker state indexed by it. Once ctx ends no further call is
 // started. Run and the download engine share it.
-func Pool(ctx context.Context, n, concurrency int, work func(i int)) {
+func Pool(ctx context.Context, n, concurrency int, work func(w, i int)) {
 	if concurrency < 1 {
 		concurrency = DefaultConcurrency
 	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range min(concurrency, max(n, 1)) {
+	for w := range min(concurrency, max(n, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				work(i)
+				work(w, i)
 			}
 		}()
 	}
@@ -295,9 +306,19 @@ func (r *runner) event(fn func()) {
 	fn()
 }
 
-func (r *runner) process(ctx context.Context, f File) {
+// recordsInFlight is how many journal records of one worker may wait for
+// their fsync while it goes on with its next files: enough for the fsync
+// to take a few uploads' time without stalling the worker.
+const recordsInFlight = 16
+
+// process handles f. A journal record is written while the worker goes on
+// with its next files (the file is reported once its record is durable):
+// records holds the worker's records in flight (each channel closed when
+// its record is durable and reported); process waits for the oldest when
+// there are recordsInFlight, and returns records with f's added.
+func (r *runner) process(ctx context.Context, f File, records []chan struct{}) []chan struct{} {
 	if ctx.Err() != nil {
-		return // not started
+		return records // not started
 	}
 	r.event(func() { r.obs.FileStarted(f) })
 	began := time.Now()
@@ -310,12 +331,23 @@ func (r *runner) process(ctx context.Context, f File) {
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
-			if err := r.o.Journal.Record(e); err != nil {
-				r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
+			if len(records) == recordsInFlight {
+				<-records[0]
+				records = records[1:]
 			}
+			done := make(chan struct{})
+			r.o.Journal.RecordAsync(e, func(err error) {
+				defer close(done)
+				if err != nil {
+					r.cancel(fmt.Errorf("%w: %v", ErrJournal, err))
+				}
+				r.event(func() { r.count(f, res) })
+			})
+			return append(records, done)
 		}
 	}
 	r.event(func() { r.count(f, res) })
+	return records
 }
 
 // count adds one file's outcome to the summary and reports it; r.mu held.
@@ -434,7 +466,9 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 			res.Etag, res.SecureURL = out.Etag, out.SecureURL
 			if out.MD5 != "" {
 				res.MD5 = out.MD5
-			} else if res.MD5 == "" {
+			} else if res.MD5 == "" && r.o.Journal != nil {
+				// Only the journal needs an MD5 the Uploader did not
+				// compute (its entry lets a rerun skip the file).
 				if res.MD5, err = FileMD5(ctx, f.Path); err != nil {
 					return fail(err)
 				}

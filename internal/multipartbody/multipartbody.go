@@ -13,16 +13,16 @@
 package multipartbody
 
 import (
-	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/textproto"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // File is the file part of the body. Exactly one of ReaderAt and Stream is
@@ -38,9 +38,10 @@ type File struct {
 
 // Body is a multipart/form-data body ready to be streamed.
 type Body struct {
-	head, tail  []byte
-	file        *File
-	contentType string
+	head     []byte
+	tail     string
+	file     *File
+	boundary string
 }
 
 // RandomBoundary returns a fresh random boundary (30 hex characters, like
@@ -51,38 +52,21 @@ func RandomBoundary() string {
 	return hex.EncodeToString(b[:])
 }
 
-type switchWriter struct{ w *bytes.Buffer }
-
-func (s *switchWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
-
 // New builds the body for fields (sorted by key, values in order, empty
 // values skipped) followed by file (which may be nil for a fields-only
 // multipart body). An empty boundary means RandomBoundary.
+//
+// The head is encoded straight into one buffer of its exact size (no
+// mime/multipart.Writer, whose per-part header maps and formatting were
+// most of an upload's allocations); the bytes are the Writer's, which the
+// tests check.
 func New(fields url.Values, file *File, boundary string) (*Body, error) {
 	if boundary == "" {
 		boundary = RandomBoundary()
-	}
-	var head, tail bytes.Buffer
-	sw := &switchWriter{w: &head}
-	mw := multipart.NewWriter(sw)
-	if err := mw.SetBoundary(boundary); err != nil {
+	} else if err := new(multipart.Writer).SetBoundary(boundary); err != nil {
 		return nil, fmt.Errorf("multipart boundary %q: %w", boundary, err)
 	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		for _, v := range fields[k] {
-			if v == "" {
-				continue
-			}
-			if err := mw.WriteField(k, v); err != nil {
-				return nil, err
-			}
-		}
-	}
+	var name, fileName, ct string
 	if file != nil {
 		switch {
 		case file.ReaderAt != nil && file.Stream != nil:
@@ -92,30 +76,89 @@ func New(fields url.Values, file *File, boundary string) (*Body, error) {
 		case file.ReaderAt == nil && file.Stream == nil:
 			return nil, errors.New("multipart file: no ReaderAt or Stream")
 		}
-		name := file.FieldName
-		if name == "" {
-			name = "file"
-		}
-		ct := file.ContentType
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		h := make(textproto.MIMEHeader)
-		h.Set("Content-Disposition", multipart.FileContentDisposition(name, file.FileName))
-		h.Set("Content-Type", ct)
-		if _, err := mw.CreatePart(h); err != nil {
-			return nil, err
+		name = cmp.Or(file.FieldName, "file")
+		fileName = escapeQuotes(file.FileName)
+		ct = cmp.Or(file.ContentType, "application/octet-stream")
+		name = escapeQuotes(name)
+	}
+	var keyBuf [32]string
+	keys := keyBuf[:0]
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+
+	// Every part starts with a delimiter line, "\r\n--B\r\n" except the
+	// first ("--B\r\n"); the body ends with "\r\n--B--\r\n".
+	const fieldHead = "Content-Disposition: form-data; name=\"\"\r\n\r\n"
+	delim := len(boundary) + 6
+	size := 0
+	for _, k := range keys {
+		ek := escapeQuotes(k)
+		for _, v := range fields[k] {
+			if v != "" {
+				size += delim + len(fieldHead) + len(ek) + len(v)
+			}
 		}
 	}
-	sw.w = &tail
-	if err := mw.Close(); err != nil {
-		return nil, err
+	const fileHead = "Content-Disposition: form-data; name=\"\"; filename=\"\"\r\nContent-Type: \r\n\r\n"
+	if file != nil {
+		size += delim + len(fileHead) + len(name) + len(fileName) + len(ct)
 	}
-	return &Body{head: head.Bytes(), tail: tail.Bytes(), file: file, contentType: mw.FormDataContentType()}, nil
+	head := make([]byte, 0, size)
+	part := func() {
+		if len(head) > 0 {
+			head = append(head, "\r\n"...)
+		}
+		head = append(head, "--"...)
+		head = append(head, boundary...)
+		head = append(head, "\r\n"...)
+	}
+	for _, k := range keys {
+		ek := escapeQuotes(k)
+		for _, v := range fields[k] {
+			if v == "" {
+				continue
+			}
+			part()
+			head = append(head, `Content-Disposition: form-data; name="`...)
+			head = append(head, ek...)
+			head = append(head, "\"\r\n\r\n"...)
+			head = append(head, v...)
+		}
+	}
+	if file != nil {
+		part()
+		head = append(head, `Content-Disposition: form-data; name="`...)
+		head = append(head, name...)
+		head = append(head, `"; filename="`...)
+		head = append(head, fileName...)
+		head = append(head, "\"\r\nContent-Type: "...)
+		head = append(head, ct...)
+		head = append(head, "\r\n\r\n"...)
+	}
+	tail := "\r\n--" + boundary + "--\r\n"
+	return &Body{head: head, tail: tail, file: file, boundary: boundary}, nil
+}
+
+// quoteEscaper is mime/multipart's escaping of field parameter values
+// (its escapeQuotes, which is not exported): \ and " are \-escaped, CR
+// and LF percent-encoded.
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "%0D", "\n", "%0A")
+
+func escapeQuotes(s string) string {
+	if !strings.ContainsAny(s, "\\\"\r\n") {
+		return s
+	}
+	return quoteEscaper.Replace(s)
 }
 
 // ContentType returns "multipart/form-data; boundary=…".
-func (b *Body) ContentType() string { return b.contentType }
+func (b *Body) ContentType() string {
+	var w multipart.Writer // the stdlib's quoting of the boundary
+	_ = w.SetBoundary(b.boundary)
+	return w.FormDataContentType()
+}
 
 // Len returns the exact body length in bytes, or -1 when the file is a
 // Stream of unknown size.
@@ -137,19 +180,59 @@ func (b *Body) Len() int64 {
 // io.ErrUnexpectedEOF or ErrTooLong, so the declared Content-Length is
 // never violated silently.
 func (b *Body) Reader() io.Reader {
-	parts := []io.Reader{bytes.NewReader(b.head)}
+	r := &bodyReader{head: b.head, tail: b.tail}
 	if f := b.file; f != nil {
 		switch {
 		case f.ReaderAt != nil:
-			parts = append(parts, &exactReader{r: io.NewSectionReader(f.ReaderAt, 0, f.Size), want: f.Size})
+			r.file, r.fill = &exactReader{r: io.NewSectionReader(f.ReaderAt, 0, f.Size), want: f.Size}, true
 		case f.Size >= 0:
-			parts = append(parts, &exactReader{r: f.Stream, want: f.Size})
+			r.file = &exactReader{r: f.Stream, want: f.Size}
 		default:
-			parts = append(parts, f.Stream)
+			r.file = f.Stream
 		}
 	}
-	parts = append(parts, bytes.NewReader(b.tail))
-	return io.MultiReader(parts...)
+	return r
+}
+
+// bodyReader reads the head, the file and the tail, filling each Read as
+// far as it can (io.MultiReader ends a Read at every part's end), so that
+// a small upload's body leaves in one write instead of one per part. A
+// Stream file is read once per call: a slow stream is never waited on to
+// fill a buffer.
+type bodyReader struct {
+	head []byte
+	file io.Reader // nil when there is none, or it is done
+	fill bool      // read the file until p is full (a ReaderAt)
+	tail string
+}
+
+func (r *bodyReader) Read(p []byte) (int, error) {
+	n := copy(p, r.head)
+	r.head = r.head[n:]
+	for r.file != nil && n < len(p) {
+		m, err := r.file.Read(p[n:])
+		n += m
+		if err == io.EOF {
+			r.file = nil
+			break
+		}
+		if err != nil {
+			return n, err
+		}
+		if !r.fill || m == 0 {
+			return n, nil
+		}
+	}
+	if r.file != nil || len(r.head) > 0 {
+		return n, nil
+	}
+	k := copy(p[n:], r.tail)
+	r.tail = r.tail[k:]
+	n += k
+	if len(r.tail) == 0 {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // ErrTooLong reports a file source longer than its declared Size.

@@ -9,12 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/cldrest/cldrest/internal/multipartbody"
 )
 
 func TestMatchesStdlibWriterAndLength(t *testing.T) {
-	fields := url.Values{"b": {"2", "", "3"}, "a": {"1"}, "quote\"d": {"x"}}
+	fields := url.Values{"b": {"2", "", "3"}, "a": {"1"}, "quote\"d": {"x"}, "cr\r\nlf\\": {"y\r\n"}, "empty": {""}}
 	content := "file\r\n--bnd\r\ncontent"
 	cases := []struct {
 		name string
@@ -24,6 +25,7 @@ func TestMatchesStdlibWriterAndLength(t *testing.T) {
 		{"readerat", &multipartbody.File{FileName: "a \"b\".jpg", ContentType: "image/jpeg", ReaderAt: strings.NewReader(content), Size: int64(len(content))}},
 		{"stream known size", &multipartbody.File{FileName: "s", Stream: strings.NewReader(content), Size: int64(len(content))}},
 		{"empty file", &multipartbody.File{FileName: "e", ReaderAt: strings.NewReader(""), Size: 0}},
+		{"escaped names", &multipartbody.File{FieldName: "f\"\\", FileName: "new\r\nline\\\".jpg", ContentType: "text/plain", ReaderAt: strings.NewReader(content), Size: int64(len(content))}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,13 +47,18 @@ func TestMatchesStdlibWriterAndLength(t *testing.T) {
 			mw.WriteField("a", "1")
 			mw.WriteField("b", "2")
 			mw.WriteField("b", "3")
+			mw.WriteField("cr\r\nlf\\", "y\r\n")
 			mw.WriteField("quote\"d", "x")
 			if tc.file != nil {
 				ct := tc.file.ContentType
 				if ct == "" {
 					ct = "application/octet-stream"
 				}
-				h := map[string][]string{"Content-Disposition": {multipart.FileContentDisposition("file", tc.file.FileName)}, "Content-Type": {ct}}
+				name := tc.file.FieldName
+				if name == "" {
+					name = "file"
+				}
+				h := map[string][]string{"Content-Disposition": {multipart.FileContentDisposition(name, tc.file.FileName)}, "Content-Type": {ct}}
 				w, _ := mw.CreatePart(h)
 				if tc.file.Size > 0 {
 					io.WriteString(w, content)
@@ -127,5 +134,74 @@ func TestBadInput(t *testing.T) {
 	}
 	if a, b := multipartbody.RandomBoundary(), multipartbody.RandomBoundary(); a == b || len(a) != 30 {
 		t.Errorf("boundaries %q %q", a, b)
+	}
+}
+
+func TestContentTypeQuotesBoundaryLikeStdlib(t *testing.T) {
+	for _, bnd := range []string{"plain-123", "with=equals", "has space:colon"} {
+		b, err := multipartbody.New(url.Values{"k": {"v"}}, nil, bnd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mw := multipart.NewWriter(io.Discard)
+		if err := mw.SetBoundary(bnd); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := b.ContentType(), mw.FormDataContentType(); got != want {
+			t.Errorf("boundary %q: content type %q, want %q", bnd, got, want)
+		}
+	}
+	if _, err := multipartbody.New(nil, nil, "bad\x00boundary"); err == nil {
+		t.Error("an invalid boundary was accepted")
+	}
+}
+
+// TestReaderFillsEachRead: with a ReaderAt file one Read returns the whole
+// body when the buffer holds it (one write on the wire, not one per part);
+// a Stream file is read once per Read, never waited on to fill it.
+func TestReaderFillsEachRead(t *testing.T) {
+	content := strings.Repeat("0123456789", 1000)
+	b, err := multipartbody.New(url.Values{"k": {"v"}}, &multipartbody.File{ReaderAt: strings.NewReader(content), Size: int64(len(content))}, "bnd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, b.Len()+10)
+	n, err := b.Reader().Read(buf)
+	if int64(n) != b.Len() || (err != nil && err != io.EOF) {
+		t.Fatalf("one Read returned %d of %d bytes (%v)", n, b.Len(), err)
+	}
+	whole, _ := io.ReadAll(b.Reader())
+	if !bytes.Equal(buf[:n], whole) {
+		t.Fatal("the filled Read differs from the body")
+	}
+	// Small buffers: every byte in order, whatever the boundaries.
+	for _, size := range []int{1, 7, 100, 4096} {
+		var got bytes.Buffer
+		r := b.Reader()
+		p := make([]byte, size)
+		for {
+			n, err := r.Read(p)
+			got.Write(p[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(got.Bytes(), whole) {
+			t.Fatalf("reads of %d bytes: body differs", size)
+		}
+	}
+
+	s, err := multipartbody.New(url.Values{"k": {"v"}}, &multipartbody.File{Stream: iotest.OneByteReader(strings.NewReader(content)), Size: -1}, "bnd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Reader()
+	head := int(b.Len()) - len(content) - len("\r\n--bnd--\r\n")
+	n, err = r.Read(make([]byte, 1<<20))
+	if err != nil || n != head+1 {
+		t.Fatalf("stream: first Read %d bytes (%v), want the head and one stream read (%d)", n, err, head+1)
 	}
 }

@@ -200,7 +200,7 @@ func Run(ctx context.Context, dir string, assets []Asset, fetch Fetcher, o Optio
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	breaker := batch.NewBreaker(o.Stop, o.BreakAfter, cancel)
-	batch.Pool(ctx, len(assets), o.Concurrency, func(i int) {
+	batch.Pool(ctx, len(assets), o.Concurrency, func(_, i int) {
 		if ctx.Err() != nil {
 			return // not started
 		}
