@@ -44,6 +44,12 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	// A file tried again waits a millisecond, not a second, in this
+	// process and in every binary it runs.
+	if err := os.Setenv(batch.EnvRetryWait, "1ms"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "cldrest-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -791,6 +797,19 @@ func TestE2ENoConfig(t *testing.T) {
 	}
 	if r.stdout != "" {
 		t.Errorf("stdout %q", r.stdout)
+	}
+}
+
+// TestE2EBadRetryWait: a CLDREST_RETRY_WAIT that is not a duration stops
+// the commands that retry files before any work, with one line naming it.
+func TestE2EBadRetryWait(t *testing.T) {
+	dir, _ := makeFiles(t, 1, "")
+	for _, args := range [][]string{{"upload", "--mock", dir}, {"pull", "--mock", "x", t.TempDir()}} {
+		r := runBin(t, append(e2eEnv(""), batch.EnvRetryWait+"=fast"), "", args...)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, batch.EnvRetryWait+`="fast"`) || r.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q: want exit 2 and one line naming %s", args, r.code, r.stdout, r.stderr, batch.EnvRetryWait)
+		}
 	}
 }
 

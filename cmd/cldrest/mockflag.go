@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/mockserver"
 )
 
@@ -55,6 +56,9 @@ type session struct {
 // CLOUDINARY_* variables) and builds a client. It returns a usage error
 // (exit 2) when there is no configuration.
 func (m *mockFlags) open(cmd *cobra.Command, opts ...client.Option) (*session, error) {
+	if _, _, err := batch.RetryWaitFromEnv(); err != nil {
+		return nil, usageErr("%v", err)
+	}
 	if m.mock || m.dir != "" {
 		return m.openMock(cmd, opts...)
 	}
