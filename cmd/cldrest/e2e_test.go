@@ -381,6 +381,7 @@ func countStatus(files []map[string]any) map[string]int {
 }
 
 func TestE2EUploadWithFaults(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
 	dir, want := makeFiles(t, n, "faulty")
@@ -430,6 +431,7 @@ func TestE2EUploadWithFaults(t *testing.T) {
 }
 
 func TestE2EKillAndResume(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
 	dir, want := makeFiles(t, n, "")
@@ -508,6 +510,7 @@ func TestE2EKillAndResume(t *testing.T) {
 }
 
 func TestE2EDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 50, "")
 	m.ctl(t, "DELETE", "journal", nil, nil)
@@ -541,6 +544,7 @@ func TestE2EDryRunSendsNothing(t *testing.T) {
 }
 
 func TestE2EInterrupt(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
 	dir, _ := makeFiles(t, n, "")
@@ -618,6 +622,7 @@ var (
 )
 
 func TestE2EJSONOutput(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 40, "j")
 	// One file fails with a non-retryable 400; a slow start makes progress lines appear.
@@ -693,6 +698,7 @@ func TestE2EJSONOutput(t *testing.T) {
 }
 
 func TestE2EShards(t *testing.T) {
+	t.Parallel()
 	n := sizes(300, 150)
 	m := startMockProc(t)
 	dir, want := makeFiles(t, n, "")
@@ -743,6 +749,7 @@ func TestE2EShards(t *testing.T) {
 }
 
 func TestE2EPeakRSS(t *testing.T) {
+	t.Parallel()
 	n := sizes(2000, 500)
 	m := startMockProc(t, "--metadata-only")
 	dir, _ := makeFiles(t, n, "")
@@ -762,6 +769,7 @@ func TestE2EPeakRSS(t *testing.T) {
 }
 
 func TestE2EReadmeCommand(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -790,6 +798,7 @@ func TestE2EReadmeCommand(t *testing.T) {
 }
 
 func TestE2ENoConfig(t *testing.T) {
+	t.Parallel()
 	r := runBin(t, e2eEnv(""), t.TempDir(), "upload", ".")
 	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 	if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, "CLOUDINARY_URL") || !strings.Contains(r.stderr, "--mock") {
@@ -803,6 +812,7 @@ func TestE2ENoConfig(t *testing.T) {
 // TestE2EBadRetryWait: a CLDREST_RETRY_WAIT that is not a duration stops
 // the commands that retry files before any work, with one line naming it.
 func TestE2EBadRetryWait(t *testing.T) {
+	t.Parallel()
 	dir, _ := makeFiles(t, 1, "")
 	for _, args := range [][]string{{"upload", "--mock", dir}, {"pull", "--mock", "x", t.TempDir()}} {
 		r := runBin(t, append(e2eEnv(""), batch.EnvRetryWait+"=fast"), "", args...)
@@ -814,6 +824,7 @@ func TestE2EBadRetryWait(t *testing.T) {
 }
 
 func TestE2ECompletion(t *testing.T) {
+	t.Parallel()
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		r := runBin(t, e2eEnv(""), "", "completion", sh)
 		if r.code != 0 || !strings.Contains(r.stdout, "cldrest") || len(r.stdout) < 500 {
@@ -846,6 +857,7 @@ func tail(s string) string {
 // TestE2EMockSeed: the binary's --seed loads the repository's example
 // fixtures before it prints its URL, and the CLI lists what they hold.
 func TestE2EMockSeed(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t, "--seed", filepath.Join("..", "..", "testdata", "mock-seed"))
 	if n := m.assetCount(t); n != 3 {
 		t.Fatalf("seeded assets: %d, want 3", n)
