@@ -252,6 +252,7 @@ func TestFieldLimits(t *testing.T) {
 // and each gets a 408 or a closed connection once the body timeout passes,
 // while uploads that keep moving are never cut.
 func TestSlowBodiesTimeOut(t *testing.T) {
+	t.Parallel()
 	const timeout = 200 * time.Millisecond
 	tricklers := 300
 	if testing.Short() {
