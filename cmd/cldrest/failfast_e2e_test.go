@@ -51,7 +51,7 @@ func errorLines(stderr string) []string {
 func TestE2EFailFast(t *testing.T) {
 	t.Parallel()
 	n := sizes(1000, 300)
-	dir, _ := makeFiles(t, n, "")
+	dir, _ := sharedFiles(t, n, "")
 	m := startMockProc(t)
 	tests := []struct {
 		name        string
