@@ -383,14 +383,17 @@ func TestStallTimeoutAbortsAndRetriesIdempotent(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	}, ok(`{"ok":true}`))
-	c := newTestClient(t, rec, client.WithStallTimeout(150*time.Millisecond))
+	// A second long enough that the answered attempt cannot pass for a
+	// stall on a loaded machine (which would make a third attempt).
+	c := newTestClient(t, rec, client.WithStallTimeout(time.Second))
 	// Undetected, the stall would end after 5 s with an empty 200 answer
 	// to the first attempt.
 	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
 	if err != nil || resp.Attempts != 2 {
 		t.Fatalf("err %v resp %+v", err, resp)
 	}
-	// The same stall on an unmarked upload is ambiguous and names the cause.
+	// The same stall on an unmarked upload is ambiguous and names the cause
+	// (a stall seen early makes no difference here).
 	rec2 := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():

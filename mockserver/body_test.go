@@ -252,6 +252,7 @@ func TestFieldLimits(t *testing.T) {
 // and each gets a 408 or a closed connection once the body timeout passes,
 // while uploads that keep moving are never cut.
 func TestSlowBodiesTimeOut(t *testing.T) {
+	t.Parallel()
 	const timeout = 200 * time.Millisecond
 	tricklers := 300
 	if testing.Short() {
@@ -345,9 +346,9 @@ func TestSlowBodiesTimeOut(t *testing.T) {
 	t.Logf("%d trickling bodies: %v", tricklers, count)
 
 	// An upload that keeps moving is not cut, however long it takes in all:
-	// 32 KiB every 10 ms for 4 MiB, longer than a 500 ms timeout (which only
-	// a stall of half a second could break).
-	steady := Start(t, WithBodyTimeout(500*time.Millisecond), WithClock(func() time.Time { return testNow }))
+	// 32 KiB every 10 ms for 4 MiB takes at least 1.28 s, longer than a 1 s
+	// timeout (which only a stall of a second could break).
+	steady := Start(t, WithBodyTimeout(time.Second), WithClock(func() time.Time { return testNow }))
 	data := pngBytes(1, 1, 4<<20)
 	p := signed(t, url.Values{"public_id": {"steady"}}, DefaultAPIKey, DefaultAPISecret, testNow)
 	body, ct := multipartBody(t, p, "steady.png", data)

@@ -46,6 +46,7 @@ func storages(t *testing.T) map[string]func() *Server {
 }
 
 func TestChunkedUpload(t *testing.T) {
+	t.Parallel()
 	const c = MinChunkSize
 	data := randomBytes(3*c+1234, 7)
 	n := len(data)
@@ -224,6 +225,7 @@ func TestMaxUploadSizeWithoutChunks(t *testing.T) {
 // chunk stays a retry, and a chunk announcing another total is a conflict;
 // with every storage (metadata-only included, which keeps no bytes).
 func TestChunkConflicts(t *testing.T) {
+	t.Parallel()
 	const c = MinChunkSize
 	a := randomBytes(c+1000, 21)
 	b := randomBytes(c+1000, 22) // same size, other bytes

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDelivery(t *testing.T) {
+	t.Parallel()
 	s := New(fixedClock(), WithCredentials("a", "b"))
 	png := pngBytes(3, 3, 500)
 	upload := func(params url.Values) result {

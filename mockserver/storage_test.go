@@ -124,6 +124,7 @@ func TestPathTraversalContained(t *testing.T) {
 // TestConcurrentUploadsDeletesListings runs uploads, deletes, listings,
 // searches and chunk uploads at once (run with -race).
 func TestConcurrentUploadsDeletesListings(t *testing.T) {
+	t.Parallel()
 	for name, mk := range storages(t) {
 		t.Run(name, func(t *testing.T) {
 			s := mk()

@@ -91,6 +91,7 @@ func TestAPIRequestRouting(t *testing.T) {
 }
 
 func TestE2EAPI(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	seedMock(t, m.url, map[string]string{"api/one": "one", "api/two": "two"}, upload.Params{ResourceType: "raw"})
 	seedMock(t, m.url, map[string]string{"api/img": string(testPNG(t))}, upload.Params{})
@@ -166,6 +167,7 @@ func TestReadBuildVersion(t *testing.T) {
 }
 
 func TestE2EVersion(t *testing.T) {
+	t.Parallel()
 	a := runBin(t, e2eEnv(""), "", "version")
 	b := runBin(t, e2eEnv(""), "", "--version")
 	if a.code != 0 || b.code != 0 || a.stdout != b.stdout || !strings.HasPrefix(a.stdout, "cldrest ") {
@@ -193,6 +195,7 @@ func testPNG(t *testing.T) []byte {
 // access-key secrets print as [REDACTED] unless --show-secret, and an Upload
 // API path is a usage error.
 func TestE2EAPIAccount(t *testing.T) {
+	t.Parallel()
 	_, accountURL := startAccountMock(t)
 	env := append(e2eEnv(""), "CLOUDINARY_ACCOUNT_URL="+accountURL)
 

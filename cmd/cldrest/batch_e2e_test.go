@@ -56,6 +56,7 @@ func unprivileged(t *testing.T) (bin, dir string, attr *syscall.SysProcAttr) {
 // unprivileged) uploads everything else, names each bad path once, and
 // exits 1.
 func TestE2EMessyTree(t *testing.T) {
+	t.Parallel()
 	bin, scratch, attr := unprivileged(t)
 	root := filepath.Join(scratch, "tree")
 	for rel, content := range map[string]string{"a.jpg": "a", "sub/b.jpg": "bb", "sub/deep/c.txt": "c",

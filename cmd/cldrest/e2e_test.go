@@ -7,6 +7,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -27,26 +29,94 @@ import (
 	"github.com/cldrest/cldrest/internal/batch"
 )
 
-// The end-to-end tests run the real cldrest binary (built once in TestMain)
-// against "cldrest mock" running as a child process, offline.
+// The end-to-end tests run the cldrest binary against "cldrest mock"
+// running as a child process, offline.
+//
+// The binary is this test binary: run under the name "cldrest" (e2eBin, a
+// symbolic link to it), TestMain runs main instead of the tests, so no
+// second binary is linked. Under the race detector, whose binaries are
+// slower and several times larger in memory (which TestE2EPeakRSS
+// measures), TestMain builds a plain cldrest instead.
 
 var e2eBin string
 
 func TestMain(m *testing.M) {
+	switch filepath.Base(os.Args[0]) {
+	case "cldrest":
+		main()
+		return
+	case "maxrss":
+		os.Exit(runMeasured(os.Args[1:]))
+	}
+	// A file tried again waits a millisecond, not a second, in this
+	// process and in every binary it runs.
+	if err := os.Setenv(batch.EnvRetryWait, "1ms"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	dir, err := os.MkdirTemp("", "cldrest-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	e2eBin = filepath.Join(dir, "cldrest")
-	if out, err := exec.Command("go", "build", "-o", e2eBin, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building cldrest: %v\n%s", err, out)
+	maxrssBin = filepath.Join(dir, "maxrss")
+	err = linkE2EBin(e2eBin)
+	if self, serr := os.Executable(); err == nil {
+		err = errors.Join(serr, os.Symlink(self, maxrssBin))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// maxrssBin runs a command and reports its peak RSS (see runMeasured).
+var maxrssBin string
+
+// runMeasured runs argv with this process's stdio and writes the peak RSS
+// of its process, in KiB, to file descriptor 3; it returns argv's exit
+// code. A child's peak RSS as the kernel counts it includes the RSS of the
+// process it was forked from at the time of its exec, so a child of the
+// test process (tens of MiB, hundreds under -race) cannot be measured
+// directly: it is measured as a grandchild, through this small process.
+func runMeasured(argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	_ = cmd.Run()
+	if cmd.ProcessState == nil {
+		return 127
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		fmt.Fprintln(os.NewFile(3, "maxrss"), ru.Maxrss)
+	}
+	return cmd.ProcessState.ExitCode()
+}
+
+// linkE2EBin makes bin run cldrest: a symbolic link to this test binary, or
+// under the race detector a plain build of the command.
+func linkE2EBin(bin string) error {
+	race := false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			race = race || s.Key == "-race" && s.Value == "true"
+		}
+	}
+	if !race {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		return os.Symlink(self, bin)
+	}
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("building cldrest: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // sizes returns n, or small under -short.
@@ -233,15 +303,37 @@ type binResult struct {
 	stdout, stderr string
 	code           int
 	dur            time.Duration
-	maxRSSKiB      int64
 }
 
 // runBin runs the binary to completion (bounded by a timeout).
 func runBin(t *testing.T, env []string, dir string, args ...string) binResult {
 	t.Helper()
+	r, _ := runBinVia(t, env, dir, false, args...)
+	return r
+}
+
+// runBinRSS is runBin that also returns the binary's peak RSS in KiB.
+func runBinRSS(t *testing.T, env []string, dir string, args ...string) (binResult, int64) {
+	t.Helper()
+	return runBinVia(t, env, dir, true, args...)
+}
+
+func runBinVia(t *testing.T, env []string, dir string, measure bool, args ...string) (binResult, int64) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, e2eBin, args...)
+	var rss, rssW *os.File
+	if measure {
+		cmd = exec.CommandContext(ctx, maxrssBin, append([]string{e2eBin}, args...)...)
+		var err error
+		if rss, rssW, err = os.Pipe(); err != nil {
+			t.Fatal(err)
+		}
+		defer rss.Close()
+		defer rssW.Close()
+		cmd.ExtraFiles = []*os.File{rssW}
+	}
 	cmd.Env, cmd.Dir = env, dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -252,10 +344,15 @@ func runBin(t *testing.T, env []string, dir string, args ...string) binResult {
 		t.Fatalf("cldrest %v: %v", args, err)
 	}
 	r.code = cmd.ProcessState.ExitCode()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSSKiB = ru.Maxrss
+	var kib int64
+	if measure {
+		rssW.Close() // the reader sees EOF once the processes have exited
+		b, _ := io.ReadAll(rss)
+		if _, err := fmt.Sscan(string(b), &kib); err != nil {
+			t.Fatalf("no peak RSS from %s: %q", maxrssBin, b)
+		}
 	}
-	return r
+	return r, kib
 }
 
 // makeFiles writes n small files with distinct contents under a new
@@ -264,10 +361,38 @@ func runBin(t *testing.T, env []string, dir string, args ...string) binResult {
 func makeFiles(t *testing.T, n int, folder string) (string, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
-	want := map[string]string{}
+	return dir, writeNumbered(t, dir, n, folder)
+}
+
+// sharedFiles is makeFiles for a test that only reads the files (its
+// journal, if any, lives elsewhere): the tree of n files is written once
+// and shared by every such test of the process.
+func sharedFiles(t *testing.T, n int, folder string) (string, map[string]string) {
+	t.Helper()
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	dir := filepath.Join(filepath.Dir(e2eBin), fmt.Sprintf("files-%d", n))
+	if !shared.written[n] {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeNumbered(t, dir, n, "")
+		shared.written[n] = true
+	}
+	return dir, filesWant(n, folder)
+}
+
+var shared = struct {
+	mu      sync.Mutex
+	written map[int]bool
+}{written: map[int]bool{}}
+
+// writeNumbered writes the n files of makeFiles into dir and returns
+// filesWant(n, folder).
+func writeNumbered(t *testing.T, dir string, n int, folder string) map[string]string {
+	t.Helper()
 	for i := range n {
-		rel := fmt.Sprintf("d%02d/f%04d.txt", i%10, i)
-		content := fmt.Sprintf("file %d of %d: %s\n", i, n, strings.Repeat("x", i%97))
+		rel, content := fileAt(i, n)
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -275,10 +400,25 @@ func makeFiles(t *testing.T, n int, folder string) (string, map[string]string) {
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return filesWant(n, folder)
+}
+
+// fileAt is the relative path and content of file i of n.
+func fileAt(i, n int) (rel, content string) {
+	return fmt.Sprintf("d%02d/f%04d.txt", i%10, i), fmt.Sprintf("file %d of %d: %s\n", i, n, strings.Repeat("x", i%97))
+}
+
+// filesWant maps the public ID of each of the n files under folder to the
+// MD5 of its content.
+func filesWant(n int, folder string) map[string]string {
+	want := map[string]string{}
+	for i := range n {
+		rel, content := fileAt(i, n)
 		sum := md5.Sum([]byte(content))
 		want[batch.PublicID(rel, folder, "")] = hex.EncodeToString(sum[:])
 	}
-	return dir, want
+	return want
 }
 
 // checkAssets asserts the mock holds exactly the expected assets, each once,
@@ -342,9 +482,10 @@ func countStatus(files []map[string]any) map[string]int {
 }
 
 func TestE2EUploadWithFaults(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
-	dir, want := makeFiles(t, n, "faulty")
+	dir, want := sharedFiles(t, n, "faulty")
 	m.ctl(t, "POST", "faults", []map[string]any{
 		{"route": "upload", "kind": "status", "status": 503, "probability": 0.20, "seed": 1},
 		{"route": "upload", "kind": "reset", "probability": 0.05, "seed": 2},
@@ -391,9 +532,10 @@ func TestE2EUploadWithFaults(t *testing.T) {
 }
 
 func TestE2EKillAndResume(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
-	dir, want := makeFiles(t, n, "")
+	dir, want := sharedFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	// The last upload hangs until the kill, so the kill lands mid-run
 	// however late the test gets to send it; the others are slowed a little
@@ -469,6 +611,7 @@ func TestE2EKillAndResume(t *testing.T) {
 }
 
 func TestE2EDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 50, "")
 	m.ctl(t, "DELETE", "journal", nil, nil)
@@ -502,9 +645,10 @@ func TestE2EDryRunSendsNothing(t *testing.T) {
 }
 
 func TestE2EInterrupt(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
 	m := startMockProc(t)
-	dir, _ := makeFiles(t, n, "")
+	dir, _ := sharedFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	// The first 16 uploads go through; every later one hangs in the mock
 	// until its request is canceled. A cldrest that waited for its in-flight
@@ -579,6 +723,7 @@ var (
 )
 
 func TestE2EJSONOutput(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 40, "j")
 	// One file fails with a non-retryable 400; a slow start makes progress lines appear.
@@ -654,6 +799,7 @@ func TestE2EJSONOutput(t *testing.T) {
 }
 
 func TestE2EShards(t *testing.T) {
+	t.Parallel()
 	n := sizes(300, 150)
 	m := startMockProc(t)
 	dir, want := makeFiles(t, n, "")
@@ -704,25 +850,27 @@ func TestE2EShards(t *testing.T) {
 }
 
 func TestE2EPeakRSS(t *testing.T) {
+	t.Parallel()
 	n := sizes(2000, 500)
 	m := startMockProc(t, "--metadata-only")
 	dir, _ := makeFiles(t, n, "")
-	r := runBin(t, e2eEnv(m.url), "", "upload", "--concurrency", "16", "--no-journal", "--json", dir)
+	r, kib := runBinRSS(t, e2eEnv(m.url), "", "upload", "--concurrency", "16", "--no-journal", "--json", dir)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, tail(r.stderr))
 	}
 	_, summary := jsonLines(t, r.stdout)
-	mib := float64(r.maxRSSKiB) / 1024
+	mib := float64(kib) / 1024
 	t.Logf("%d files at concurrency 16: peak RSS %.1f MiB, %v", n, mib, r.dur)
 	if summary["uploaded"] != float64(n) {
 		t.Errorf("summary %v", summary)
 	}
-	if r.maxRSSKiB <= 0 || mib >= 100 {
+	if kib <= 0 || mib >= 100 {
 		t.Errorf("peak RSS %.1f MiB, want < 100 MiB", mib)
 	}
 }
 
 func TestE2EReadmeCommand(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -751,6 +899,7 @@ func TestE2EReadmeCommand(t *testing.T) {
 }
 
 func TestE2ENoConfig(t *testing.T) {
+	t.Parallel()
 	r := runBin(t, e2eEnv(""), t.TempDir(), "upload", ".")
 	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
 	if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, "CLOUDINARY_URL") || !strings.Contains(r.stderr, "--mock") {
@@ -761,7 +910,22 @@ func TestE2ENoConfig(t *testing.T) {
 	}
 }
 
+// TestE2EBadRetryWait: a CLDREST_RETRY_WAIT that is not a duration stops
+// the commands that retry files before any work, with one line naming it.
+func TestE2EBadRetryWait(t *testing.T) {
+	t.Parallel()
+	dir, _ := makeFiles(t, 1, "")
+	for _, args := range [][]string{{"upload", "--mock", dir}, {"pull", "--mock", "x", t.TempDir()}} {
+		r := runBin(t, append(e2eEnv(""), batch.EnvRetryWait+"=fast"), "", args...)
+		lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+		if r.code != 2 || len(lines) != 1 || !strings.Contains(r.stderr, batch.EnvRetryWait+`="fast"`) || r.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q: want exit 2 and one line naming %s", args, r.code, r.stdout, r.stderr, batch.EnvRetryWait)
+		}
+	}
+}
+
 func TestE2ECompletion(t *testing.T) {
+	t.Parallel()
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		r := runBin(t, e2eEnv(""), "", "completion", sh)
 		if r.code != 0 || !strings.Contains(r.stdout, "cldrest") || len(r.stdout) < 500 {
@@ -794,6 +958,7 @@ func tail(s string) string {
 // TestE2EMockSeed: the binary's --seed loads the repository's example
 // fixtures before it prints its URL, and the CLI lists what they hold.
 func TestE2EMockSeed(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t, "--seed", filepath.Join("..", "..", "testdata", "mock-seed"))
 	if n := m.assetCount(t); n != 3 {
 		t.Fatalf("seeded assets: %d, want 3", n)

@@ -49,8 +49,9 @@ func errorLines(stderr string) []string {
 // (or soon after) the first file, with exit 2 and one line of advice; the
 // count of upload requests the mock saw shows that it stopped early.
 func TestE2EFailFast(t *testing.T) {
+	t.Parallel()
 	n := sizes(1000, 300)
-	dir, _ := makeFiles(t, n, "")
+	dir, _ := sharedFiles(t, n, "")
 	m := startMockProc(t)
 	tests := []struct {
 		name        string
@@ -98,6 +99,7 @@ func TestE2EFailFast(t *testing.T) {
 // TestE2EUnsignedPreset uploads without any API key or secret through an
 // unsigned preset.
 func TestE2EUnsignedPreset(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	cfg, err := client.ParseURL(m.url)
 	if err != nil {
@@ -132,6 +134,7 @@ func TestE2EUnsignedPreset(t *testing.T) {
 // TestE2EFailedListRetry: --failed names the failed files in a list that
 // "upload -" reads back, retrying exactly those, under the same public IDs.
 func TestE2EFailedListRetry(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 30, "shop")
 	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "status", "status": 400, "message": "Invalid image file", "count": 4}, nil)
@@ -175,6 +178,7 @@ func TestE2EFailedListRetry(t *testing.T) {
 // every file again (the journal keys a file by its bytes and the options),
 // says so, and leaves every asset carrying the tag; a further rerun skips.
 func TestE2ERerunAppliesNewOptions(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 25, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")

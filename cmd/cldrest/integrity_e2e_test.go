@@ -80,6 +80,7 @@ func viaProxy(t *testing.T, m *mockProc, p *flipProxy) string {
 // proxy, so the same journal target: a completed entry would skip the
 // file) uploads every file, and the stored etags then equal the MD5s.
 func TestE2EEtagMismatchThroughCorruptingProxy(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 6, "")
 	big := make([]byte, 6<<20) // two chunks of 5 MiB and 1 MiB
@@ -187,6 +188,7 @@ func TestE2EEtagMismatchThroughCorruptingProxy(t *testing.T) {
 // journal lets a rerun with --overwrite=false skip them, and a rerun that
 // overwrites uploads them.
 func TestE2EOverwriteFalseReportsExists(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 5, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
@@ -280,6 +282,7 @@ func TestE2EOverwriteFalseReportsExists(t *testing.T) {
 // and --json says five attempts (default --retries 4: the first try of the
 // file ends after four resets, the second succeeds).
 func TestE2EAttemptsCountConnectionResets(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	dir, want := makeFiles(t, 1, "")
 	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "reset", "count": 4}, nil)

@@ -42,6 +42,7 @@ func exampleArgs(t *testing.T, name string) (args []string, completions int) {
 // against the mock; then the report Job's command merges the journals.
 // Every file must be uploaded exactly once across the shards.
 func TestE2EK8sShardsExample(t *testing.T) {
+	t.Parallel()
 	upArgs, completions := exampleArgs(t, "job.yaml")
 	reportArgs, _ := exampleArgs(t, "report-job.yaml")
 	if completions < 2 {

@@ -21,6 +21,7 @@ import (
 // TestMockRemoteDir runs "cldrest mock --remote-dir DIR": an upload of an
 // https:// URL gets the bytes of DIR/<path>, with their size and etag.
 func TestMockRemoteDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b bytes.Buffer
 	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 33, 21))); err != nil {

@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/mockserver"
 )
 
@@ -54,6 +56,9 @@ type session struct {
 // CLOUDINARY_* variables) and builds a client. It returns a usage error
 // (exit 2) when there is no configuration.
 func (m *mockFlags) open(cmd *cobra.Command, opts ...client.Option) (*session, error) {
+	if _, _, err := batch.RetryWaitFromEnv(); err != nil {
+		return nil, usageErr("%v", err)
+	}
 	if m.mock || m.dir != "" {
 		return m.openMock(cmd, opts...)
 	}
@@ -92,10 +97,30 @@ func (m *mockFlags) openMock(cmd *cobra.Command, opts ...client.Option) (*sessio
 		_ = srv.Close()
 		return nil, &exitError{code: exitFailed, err: fmt.Errorf("starting the mock: %w", err)}
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
+	// Shutdown waits for a connection that has not sent a request yet (the
+	// client's transport dials some it never uses) as if a request were on
+	// its way; when the command closes the session it sends none, so such
+	// connections are closed first and only handlers still running are
+	// waited for.
+	var mu sync.Mutex
+	unused := map[net.Conn]bool{}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, ConnState: func(c net.Conn, s http.ConnState) {
+		mu.Lock()
+		defer mu.Unlock()
+		if s == http.StateNew {
+			unused[c] = true
+		} else {
+			delete(unused, c)
+		}
+	}}
 	go func() { _ = hs.Serve(ln) }()
 	base := "http://" + ln.Addr().String()
 	closeAll := func() {
+		mu.Lock()
+		for c := range unused {
+			_ = c.Close()
+		}
+		mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		_ = hs.Shutdown(ctx)

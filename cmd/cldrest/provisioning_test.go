@@ -96,6 +96,7 @@ func startAccountMock(t *testing.T) (cloudinaryURL, accountURL string) {
 // commands, which create and list sub-accounts, users and access keys;
 // secrets stay redacted unless --show-secret.
 func TestE2EAccount(t *testing.T) {
+	t.Parallel()
 	cloudURL, accountURL := startAccountMock(t)
 	cu, err := url.Parse(cloudURL)
 	if err != nil || cu.Scheme != "cloudinary" {

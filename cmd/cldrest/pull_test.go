@@ -129,6 +129,7 @@ func filesMD5(t *testing.T, dir string) map[string]string {
 // always corrupt, failed without leaving a file), and that a rerun downloads
 // nothing.
 func TestE2EPull(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	n := sizes(300, 60)
 	raw := map[string]string{}
@@ -275,6 +276,7 @@ func TestE2EPull(t *testing.T) {
 // leaves neither a partial target file nor a temporary file; the rerun
 // completes the pull.
 func TestE2EPullInterrupt(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	assets := map[string]string{}
 	for i := range 20 {

@@ -22,6 +22,7 @@ import (
 // asset carries the forced folder and tags; a refused parameter is a 403
 // naming it; SIGTERM stops the server cleanly.
 func TestE2EServe(t *testing.T) {
+	t.Parallel()
 	policy := filepath.Join(t.TempDir(), "policy.json")
 	if err := os.WriteFile(policy, []byte(`{"allow":["tags"],"public_ids":{"prefix":"e2e/{caller}/"}}`), 0o600); err != nil {
 		t.Fatal(err)

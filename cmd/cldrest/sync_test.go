@@ -46,6 +46,7 @@ func remoteIDs(t *testing.T, m *mockProc) []string {
 // sync uploads only what changed and that --delete removes exactly the
 // extras, after asking; a declined question and --dry-run delete nothing.
 func TestE2ESyncDelete(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()

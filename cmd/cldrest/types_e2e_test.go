@@ -2,10 +2,16 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -14,6 +20,7 @@ import (
 // and raw assets without --resource-type, as upload creates them; a miss
 // names the types tried.
 func TestE2EEveryResourceType(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
@@ -53,6 +60,7 @@ func TestE2EEveryResourceType(t *testing.T) {
 // TestE2EBulkRmListsFirst: a bulk rm names what it will delete (the first
 // ten and a count) before it asks.
 func TestE2EBulkRmListsFirst(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
@@ -81,26 +89,74 @@ func TestE2EBulkRmListsFirst(t *testing.T) {
 	}
 }
 
-// TestE2EJournalLock: two runs started together on one journal do not both
-// upload: the second refuses (exit 2, naming --wait), or with --wait runs
-// after the first and skips everything.
+// gateProxy is a reverse proxy on 127.0.0.1 in front of the mock that lets
+// the first pass upload requests through and holds every later one until
+// release is called. It reports each ping it forwards on pings.
+type gateProxy struct {
+	srv     *httptest.Server
+	pass    int32
+	uploads atomic.Int32
+	open    chan struct{}
+	release func()
+	pings   chan struct{}
+}
+
+func startGateProxy(t *testing.T, target string, pass int32) *gateProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gateProxy{pass: pass, open: make(chan struct{}), pings: make(chan struct{}, 100)}
+	var once sync.Once
+	g.release = func() { once.Do(func() { close(g.open) }) }
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }}
+	g.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/upload"):
+			if g.uploads.Add(1) > g.pass {
+				select {
+				case <-g.open:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		case strings.HasSuffix(r.URL.Path, "/ping"):
+			select {
+			case g.pings <- struct{}{}:
+			default:
+			}
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(g.srv.Close)
+	t.Cleanup(g.release) // before Close, which waits for the held requests
+	return g
+}
+
+// TestE2EJournalLock: two runs on one journal do not both upload: while the
+// first runs, a second refuses (exit 2, naming --wait), and one with --wait
+// runs after the first and skips everything. The first run's uploads after
+// its first are held in a proxy until the test lets them go, so it runs for
+// as long as the test needs, however slow the machine.
 func TestE2EJournalLock(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	n := 20
 	dir, want := makeFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	// Slow uploads keep the first run busy (about 3 s: 20 files of 300 ms
-	// two at a time) while the second starts and is refused, which takes a
-	// process start and a journal open, with room for a loaded machine.
-	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "delay", "delay": "300ms"}, nil)
+	gate := startGateProxy(t, m.base, 1)
+	env := e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
 	first := exec.Command(e2eBin, "upload", "--concurrency", "2", "--journal", journal, "--json", dir)
-	first.Env = e2eEnv(m.url)
+	first.Env = env
 	var out1 lockedBuffer
 	first.Stdout = &out1
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Once the first run has recorded a file, it holds the lock.
+	t.Cleanup(func() { _ = first.Process.Kill() }) // after a failure; a no-op once waited for
+	// Once the first run has recorded a file, it holds the lock, and it
+	// keeps it: its other uploads are held.
 	deadline := time.Now().Add(time.Minute)
 	for {
 		if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") >= 1 {
@@ -111,19 +167,38 @@ func TestE2EJournalLock(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	r := runBin(t, e2eEnv(m.url), "", "upload", "--journal", journal, dir)
+	r := runBin(t, env, "", "upload", "--journal", journal, dir)
 	if r.code != 2 || !strings.Contains(r.stderr, "another cldrest upload") || !strings.Contains(r.stderr, "--wait") {
 		t.Errorf("second run: exit %d, %s", r.code, r.stderr)
 	}
-	waiter := runBin(t, e2eEnv(m.url), "", "upload", "--wait", "--journal", journal, "--json", dir)
+	// The waiting run starts while the first holds the lock: its ping (sent
+	// before it opens the journal) is seen before the held uploads go.
+	for len(gate.pings) > 0 {
+		<-gate.pings
+	}
+	waiter := exec.Command(e2eBin, "upload", "--wait", "--journal", journal, "--json", dir)
+	waiter.Env = env
+	var out2, err2 lockedBuffer
+	waiter.Stdout, waiter.Stderr = &out2, &err2
+	if err := waiter.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = waiter.Process.Kill() })
+	select {
+	case <-gate.pings:
+	case <-time.After(time.Minute): // a safety net for a hang, not a timing assertion
+		t.Fatal("the waiting run sent no ping")
+	}
+	gate.release()
 	if err := first.Wait(); err != nil {
 		t.Fatalf("first run: %v", err)
 	}
 	if _, sum := jsonLines(t, out1.String()); sum["uploaded"].(float64) != float64(n) {
 		t.Errorf("first run: %v", sum)
 	}
-	if _, sum := jsonLines(t, waiter.stdout); waiter.code != 0 || sum["skipped"].(float64) != float64(n) {
-		t.Errorf("waiting run: exit %d, %v, %s", waiter.code, sum, waiter.stderr)
+	err := waiter.Wait()
+	if _, sum := jsonLines(t, out2.String()); err != nil || sum["skipped"].(float64) != float64(n) {
+		t.Errorf("waiting run: %v, %v, %s", err, sum, err2.String())
 	}
 	if got := m.uploadRequests(t); got != n {
 		t.Errorf("%d upload requests for %d files, want each once", got, n)
@@ -135,6 +210,7 @@ func TestE2EJournalLock(t *testing.T) {
 // (naming the key and the likely option, never a value), and a value
 // pasted with its "CLOUDINARY_URL=" prefix gets a hint.
 func TestE2EConfigHints(t *testing.T) {
+	t.Parallel()
 	r := runBin(t, e2eEnv("cloudinary://123:"+cmdCanary+"@demo?upload_prefx=http://127.0.0.1:1&timeout=5"), "", "sign", "a=b")
 	if r.code != 0 || strings.Count(r.stderr, "warning") != 1 || !strings.Contains(r.stderr, `option "upload_prefx" is not recognised`) ||
 		!strings.Contains(r.stderr, "did you mean upload_prefix?") || strings.Contains(r.stderr, "127.0.0.1") {

@@ -114,6 +114,7 @@ func TestURLCommand(t *testing.T) {
 // for an authenticated asset (signed short and long, with a
 // transformation, tokened) are delivered; a tampered one is refused.
 func TestE2EURL(t *testing.T) {
+	t.Parallel()
 	const key = "00112233FF99"
 	m := startMockProc(t, "--auth-token-key", key)
 	img, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", firstImage(t)))

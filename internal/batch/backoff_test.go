@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,5 +29,37 @@ func TestBackoff(t *testing.T) {
 	}
 	if !NewBackoff(0).Wait(context.Background()) {
 		t.Error("a zero wait with a live context reported the context ended")
+	}
+}
+
+// TestRetryWaitFromEnv: EnvRetryWait replaces the first wait of every
+// Backoff, and a value that is not a duration from 0 to 15s is an error
+// naming the variable (and leaves the first wait alone).
+func TestRetryWaitFromEnv(t *testing.T) {
+	for _, tt := range []struct {
+		env   string
+		ok    bool
+		bad   bool
+		first time.Duration
+	}{
+		{env: "", first: 4 * time.Second},
+		{env: "10ms", ok: true, first: 10 * time.Millisecond},
+		{env: "0", ok: true, first: 0},
+		{env: "15s", ok: true, first: 15 * time.Second},
+		{env: "16s", ok: true, bad: true, first: 4 * time.Second},
+		{env: "-1ms", ok: true, bad: true, first: 4 * time.Second},
+		{env: "fast", ok: true, bad: true, first: 4 * time.Second},
+	} {
+		t.Setenv(EnvRetryWait, tt.env)
+		_, ok, err := RetryWaitFromEnv()
+		if ok != tt.ok || (err != nil) != tt.bad {
+			t.Errorf("%s=%q: ok %v, error %v", EnvRetryWait, tt.env, ok, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), EnvRetryWait) {
+			t.Errorf("%s=%q: error %q does not name the variable", EnvRetryWait, tt.env, err)
+		}
+		if got := NewBackoff(4 * time.Second).next; got != tt.first {
+			t.Errorf("%s=%q: first wait %v, want %v", EnvRetryWait, tt.env, got, tt.first)
+		}
 	}
 }

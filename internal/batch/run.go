@@ -492,8 +492,35 @@ func (r *runner) handle(ctx context.Context, f File) FileResult {
 // engine share it.
 type Backoff struct{ next time.Duration }
 
-// NewBackoff returns a Backoff whose first wait is first.
-func NewBackoff(first time.Duration) *Backoff { return &Backoff{next: first} }
+// NewBackoff returns a Backoff whose first wait is first, or the one
+// EnvRetryWait sets.
+func NewBackoff(first time.Duration) *Backoff {
+	if d, ok, err := RetryWaitFromEnv(); ok && err == nil {
+		first = d
+	}
+	return &Backoff{next: first}
+}
+
+// EnvRetryWait names the environment variable that sets the first wait
+// between two tries of a file (a duration from 0 to 15s, e.g. 10ms) for
+// every Backoff of the process, uploads and downloads alike, in place of
+// the options' RetryWait (default DefaultRetryWait). The tests of the CLI
+// set it so that a retried file does not wait a second.
+const EnvRetryWait = "CLDREST_RETRY_WAIT"
+
+// RetryWaitFromEnv returns the wait EnvRetryWait sets (ok is false when it
+// is unset or empty), or an error saying what is wrong with its value.
+func RetryWaitFromEnv() (d time.Duration, ok bool, err error) {
+	v := os.Getenv(EnvRetryWait)
+	if v == "" {
+		return 0, false, nil
+	}
+	d, err = time.ParseDuration(v)
+	if err != nil || d < 0 || d > maxRetryWait {
+		return 0, true, fmt.Errorf("%s=%q: use a duration from 0 to %s, e.g. 10ms, or unset it", EnvRetryWait, v, maxRetryWait)
+	}
+	return d, true, nil
+}
 
 // Again is the rule for another try of an item after its attempt-th try
 // failed: none when ctx has ended, after maxAttempts tries, or for a
