@@ -185,6 +185,12 @@ func joinRel(dir, name string) string {
 	return dir + "/" + name
 }
 
+// trim drops the slack left by the list's growth, for a list held for a
+// whole run.
+func (l *FileList) trim() {
+	l.items, l.names, l.dirs = slices.Clone(l.items), slices.Clone(l.names), slices.Clone(l.dirs)
+}
+
 // addDir adds a directory record for the files of directory p (relative
 // path rel) and returns its index.
 func (l *FileList) addDir(p, rel string) int32 {

@@ -349,6 +349,7 @@ func ScanList(sources []Source, o SelectOptions) (*FileList, []Problem, error) {
 	if o.Shard.Count > 1 {
 		w.list.items = slices.DeleteFunc(w.list.items, func(it listItem) bool { return !o.Shard.Contains(w.list.rel(it)) })
 	}
+	w.list.trim()
 	return w.list, w.problems, nil
 }
 
