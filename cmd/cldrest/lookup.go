@@ -20,9 +20,8 @@ const lookupBlock = 100
 // uploaded again, overwriting it, never duplicating it.
 type searchLookup struct {
 	svc   *admin.Service
-	rt    string // --resource-type; "" or auto: guessed per file
-	files []batch.File
-	index map[string]int // public ID -> position in files
+	rt    string          // --resource-type; "" or auto: guessed per file
+	files *batch.FileList // positions found with files.Find
 	// kept bounds the cached blocks: workers take files in order, so only
 	// the blocks of files in flight (concurrency/lookupBlock + 1) and the
 	// next are still asked about; an evicted one would be fetched again.
@@ -42,12 +41,8 @@ type etagBlock struct {
 
 type assetRef struct{ resourceType, publicID string }
 
-func newSearchLookup(svc *admin.Service, resourceType string, files []batch.File, concurrency int) *searchLookup {
-	index := make(map[string]int, len(files))
-	for i, f := range files {
-		index[f.PublicID] = i
-	}
-	return &searchLookup{svc: svc, rt: resourceType, files: files, index: index, kept: concurrency/lookupBlock + 2,
+func newSearchLookup(svc *admin.Service, resourceType string, files *batch.FileList, concurrency int) *searchLookup {
+	return &searchLookup{svc: svc, rt: resourceType, files: files, kept: concurrency/lookupBlock + 2,
 		blocks: map[int]*etagBlock{}}
 }
 
@@ -60,7 +55,8 @@ func (l *searchLookup) resourceType(f batch.File) string {
 
 // Etag implements batch.Lookup.
 func (l *searchLookup) Etag(ctx context.Context, f batch.File) (string, bool, error) {
-	n := l.index[f.PublicID] / lookupBlock
+	i, _ := l.files.Find(f.PublicID) // always found: f is one of files
+	n := i / lookupBlock
 	b := l.block(n)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -94,10 +90,9 @@ func (l *searchLookup) block(n int) *etagBlock {
 
 // fetch searches for the upload-type assets with the public IDs of block n.
 func (l *searchLookup) fetch(ctx context.Context, n int) (map[assetRef]string, error) {
-	files := l.files[n*lookupBlock : min((n+1)*lookupBlock, len(l.files))]
-	ids := make([]admin.Expr, len(files))
-	for i, f := range files {
-		ids[i] = admin.Field("public_id").Eq(f.PublicID)
+	var ids []admin.Expr
+	for i := n * lookupBlock; i < min((n+1)*lookupBlock, l.files.Len()); i++ {
+		ids = append(ids, admin.Field("public_id").Eq(l.files.At(i).PublicID))
 	}
 	q := &admin.SearchQuery{Expression: admin.And(admin.Field("type").Eq("upload"), admin.Or(ids...)).String(), MaxResults: 500}
 	etags := map[assetRef]string{}

@@ -101,7 +101,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	if err := sel.Validate(); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	files, err := batch.Select([]batch.Source{{Path: dir}}, sel)
+	files, err := batch.SelectList([]batch.Source{{Path: dir}}, sel)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
@@ -135,7 +135,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 		Lookup:   remoteLookup{etags: remote, rt: rtOf},
 		Stop:     stopAdvice,
 		Observer: f.observer(stdout, stderr)}
-	sum, err := batch.Run(ctx, files, up, run)
+	sum, err := batch.RunList(ctx, files, up, run)
 	if err := uploadRunErr(sum, err); err != nil {
 		if f.del && sum.Failed > 0 && !sum.Interrupted {
 			err.err = fmt.Errorf("%w; nothing was deleted (a failed upload must not cost the remote copy)", err.err)
@@ -148,7 +148,8 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 
 	// The extras: remote assets under PREFIX/ without a local file.
 	local := map[assetRef]bool{}
-	for _, file := range files {
+	for i := range files.Len() {
+		file := files.At(i)
 		local[assetRef{rtOf(file), file.PublicID}] = true
 	}
 	var extras []assetRef

@@ -333,16 +333,15 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	if journalPath != "" {
 		plan.sel.Ignore = []string{journalPath}
 	}
-	scan, err := batch.Scan(sources, plan.sel)
+	files, problems, err := batch.ScanList(sources, plan.sel)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	files := scan.Files
-	batch.LargestFirst(files) // a short tail; the lookup below follows this order
-	if len(files) == 0 && len(scan.Problems) == 0 {
+	files.LargestFirst() // a short tail; the lookup below follows this order
+	if files.Len() == 0 && len(problems) == 0 {
 		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
 	}
-	if len(files) > 0 && !f.dryRun {
+	if files.Len() > 0 && !f.dryRun {
 		if err := preflight(cmd.Context(), sess, f.unsignedPreset); err != nil {
 			return err
 		}
@@ -372,7 +371,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 	// --verify=false then computes none.
 	up := &serviceUploader{svc: upload.New(sess.client), chunk: plan.chunk, verify: f.verify, params: plan.params,
 		unsignedPreset: f.unsignedPreset, noMD5: !f.verify && journal == nil}
-	run := batch.RunOptions{Problems: scan.Problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal,
+	run := batch.RunOptions{Problems: problems, Concurrency: f.concurrency, DryRun: f.dryRun, Journal: journal,
 		KeepExisting: !f.overwrite, Retryable: retryable, Stop: stopAdvice, OptionsKey: optionsKey(plan.params, f.unsignedPreset)}
 	if f.skipExisting == "etag" {
 		run.Lookup = newSearchLookup(admin.New(sess.client), f.resourceType, files, f.concurrency)
@@ -388,7 +387,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		run.Observer = batch.Observers(run.Observer, batch.FailedList(ff))
 	}
 
-	sum, err := batch.Run(cmd.Context(), files, up, run)
+	sum, err := batch.RunList(cmd.Context(), files, up, run)
 	if err := uploadRunErr(sum, err); err != nil {
 		return err
 	}

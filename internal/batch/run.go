@@ -120,6 +120,11 @@ func (e *StoppedError) Is(target error) bool { return target == ErrStopped }
 // the journal cannot be written (ErrJournal). Failed files are not errors:
 // they are counted in the summary (Summary.Code gives the exit code).
 func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary, error) {
+	return RunList(ctx, NewFileList(files), up, o)
+}
+
+// RunList is Run over a FileList (the files in its order).
+func RunList(ctx context.Context, files *FileList, up Uploader, o RunOptions) (*Summary, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
 	}
@@ -139,14 +144,12 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	if r.obs == nil {
 		r.obs = nopObserver{}
 	}
-	r.sum = Summary{Type: "summary", Files: len(files) + len(o.Problems), DryRun: o.DryRun}
+	r.sum = Summary{Type: "summary", Files: files.Len() + len(o.Problems), DryRun: o.DryRun}
 	if o.Journal != nil {
 		r.sum.Journal = o.Journal.Path()
 	}
-	for _, f := range files {
-		r.sum.Bytes += f.Size
-	}
-	r.obs.Begin(len(files), r.sum.Bytes)
+	r.sum.Bytes = files.bytes()
+	r.obs.Begin(files.Len(), r.sum.Bytes)
 	for _, p := range o.Problems {
 		res := FileResult{Type: "file", Path: p.Path, Status: StatusFailed, Reason: p.Reason, Error: p.Message()}
 		if !p.Failure() {
@@ -164,7 +167,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 	// next files while they sync (process bounds them), and Run returns
 	// once every one is durable and reported.
 	records := make([][]chan struct{}, max(o.Concurrency, 1))
-	Pool(runCtx, len(files), o.Concurrency, func(w, i int) { records[w] = r.process(runCtx, files[i], records[w]) })
+	Pool(runCtx, files.Len(), o.Concurrency, func(w, i int) { records[w] = r.process(runCtx, files.At(i), records[w]) })
 	for _, rs := range records {
 		for _, done := range rs {
 			<-done
@@ -190,7 +193,7 @@ func Run(ctx context.Context, files []File, up Uploader, o RunOptions) (*Summary
 			again = "run the same command again to upload them (without a journal it sends every file again)"
 		}
 		err = fmt.Errorf("interrupted: %d of %d files not done; %s: %w",
-			r.sum.NotStarted+r.sum.Canceled, len(files), again, ctx.Err())
+			r.sum.NotStarted+r.sum.Canceled, files.Len(), again, ctx.Err())
 		r.sum.ExitCode = r.sum.Code()
 	default:
 		r.sum.ExitCode = r.sum.Code()

@@ -9,7 +9,6 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -247,16 +246,25 @@ type Selection struct {
 // Select is Scan for callers that want all or nothing: any failing Problem
 // is returned as a *UsageError naming the first one.
 func Select(sources []Source, o SelectOptions) ([]File, error) {
-	sel, err := Scan(sources, o)
+	list, err := SelectList(sources, o)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range sel.Problems {
+	return list.Files(), nil
+}
+
+// SelectList is Select returning the files as a FileList.
+func SelectList(sources []Source, o SelectOptions) (*FileList, error) {
+	list, problems, err := ScanList(sources, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range problems {
 		if p.Failure() {
 			return nil, usagef("%s: %s", p.Path, p.Message())
 		}
 	}
-	return sel.Files, nil
+	return list, nil
 }
 
 // maxCollisions is the most public-ID collisions one error names.
@@ -273,10 +281,21 @@ const maxCollisions = 20
 // not exist, public ID collisions (all of them, in one error) or a bad
 // pattern are a *UsageError; nothing has been uploaded then.
 func Scan(sources []Source, o SelectOptions) (*Selection, error) {
-	if err := o.Validate(); err != nil {
+	list, problems, err := ScanList(sources, o)
+	if err != nil {
 		return nil, err
 	}
-	w := &walker{o: &o, fsys: o.FS, ignore: map[string]bool{}, ignoreBase: map[string]bool{}}
+	return &Selection{Files: list.Files(), Problems: problems}, nil
+}
+
+// ScanList is Scan returning the files as a FileList, for runs over many
+// files: the files of one directory share its path (see FileList).
+func ScanList(sources []Source, o SelectOptions) (*FileList, []Problem, error) {
+	if err := o.Validate(); err != nil {
+		return nil, nil, err
+	}
+	w := &walker{o: &o, fsys: o.FS, ignore: map[string]bool{}, ignoreBase: map[string]bool{},
+		list: &FileList{folder: o.Folder, idType: o.publicIDType()}, sourceDirs: map[listDir]int32{}}
 	if w.fsys == nil {
 		w.fsys = osFS{}
 	}
@@ -287,7 +306,7 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 		}
 	}
 	for _, src := range sources {
-		files, problems := len(w.all), len(w.problems)
+		files, problems := w.list.Len(), len(w.problems)
 		fi, err := w.fsys.Stat(src.Path)
 		if err != nil && src.Listed {
 			// A path of a list (a --failed file fed back) fails alone.
@@ -301,78 +320,109 @@ func Scan(sources []Source, o SelectOptions) (*Selection, error) {
 			continue
 		}
 		if err != nil {
-			return nil, usagef("cannot read %s: %v", src.Path, unwrapPathErr(err))
+			return nil, nil, usagef("cannot read %s: %v", src.Path, unwrapPathErr(err))
 		}
 		switch {
 		case fi.IsDir():
 			rel, _ := markedRel(src)
 			w.dir(src.Path, rel, []fs.FileInfo{fi})
 		case fi.Mode().IsRegular():
-			if err := w.add(src.Path, fileRel(src), fi.Size()); err != nil {
-				return nil, err
+			if err := w.add(src.Path, fileRel(src), fi.Size(), nil, ""); err != nil {
+				return nil, nil, err
 			}
 		default:
-			return nil, usagef("%s is not a regular file or directory", src.Path)
+			return nil, nil, usagef("%s is not a regular file or directory", src.Path)
 		}
 		// Directories are listed as they come (nothing of a directory is
 		// held while walking it); one sort gives the lexical walk order.
-		slices.SortFunc(w.all[files:], func(a, b File) int { return compareRel(a.Rel, b.Rel) })
+		slices.SortFunc(w.list.items[files:], w.list.compareItems)
 		slices.SortFunc(w.problems[problems:], func(a, b Problem) int { return compareRel(a.Rel, b.Rel) })
 	}
-	all := w.dedupe()
+	w.dedupe()
 	if len(w.collisions) > 0 {
 		msg := strings.Join(w.collisions[:min(len(w.collisions), maxCollisions)], "; ")
 		if n := len(w.collisions) - maxCollisions; n > 0 {
 			msg += fmt.Sprintf("; and %d more", n)
 		}
-		return nil, usagef("%s: %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", Plural(len(w.collisions), "public ID collision", "public ID collisions"), msg)
+		return nil, nil, usagef("%s: %s; rename the files, upload them separately with different --folder values, exclude some, or pass --keep-extension if they differ only in their extensions", Plural(len(w.collisions), "public ID collision", "public ID collisions"), msg)
 	}
-	files := slices.DeleteFunc(all, func(f File) bool { return !o.Shard.Contains(f.Rel) })
-	return &Selection{Files: slices.Clip(files), Problems: w.problems}, nil
+	if o.Shard.Count > 1 {
+		w.list.items = slices.DeleteFunc(w.list.items, func(it listItem) bool { return !o.Shard.Contains(w.list.rel(it)) })
+	}
+	w.list.trim()
+	return w.list, w.problems, nil
 }
 
 // compareRel orders slash-separated paths as a walk in lexical order meets
 // them: name by name, so a directory "a" and its files come before "a.txt".
-func compareRel(a, b string) int {
-	for a != "" && b != "" {
-		var x, y string
-		x, a, _ = strings.Cut(a, "/")
-		y, b, _ = strings.Cut(b, "/")
-		if c := strings.Compare(x, y); c != 0 {
+func compareRel(a, b string) int { return compareRelParts(a, "", b, "") }
+
+// compareRelParts is compareRel of the paths joinRel(ad, an) and
+// joinRel(bd, bn), without joining them.
+func compareRelParts(ad, an, bd, bn string) int {
+	a, b := relSegs{ad, an}, relSegs{bd, bn}
+	for !a.done() && !b.done() {
+		if c := strings.Compare(a.next(), b.next()); c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(len(a), len(b))
+	switch {
+	case a.done() && b.done():
+		return 0
+	case a.done():
+		return -1
+	}
+	return 1
+}
+
+// relSegs yields the segments of the path joinRel(a, b).
+type relSegs struct{ a, b string }
+
+func (r *relSegs) done() bool { return r.a == "" && r.b == "" }
+
+func (r *relSegs) next() string {
+	if r.a == "" {
+		r.a, r.b = r.b, ""
+	}
+	seg, rest, _ := strings.Cut(r.a, "/")
+	r.a = rest
+	return seg
 }
 
 // dedupe drops the second and later listings of one file and records a
 // collision for each other file that would get a public ID already taken
-// (in walk order). It sorts positions, not files: no map of every ID.
-func (w *walker) dedupe() []File {
-	if len(w.all) > math.MaxInt32 {
-		panic("batch: too many files")
-	}
-	order := make([]int32, len(w.all))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		return cmp.Or(strings.Compare(w.all[a].PublicID, w.all[b].PublicID), cmp.Compare(a, b))
-	})
+// (in walk order). It sorts hashes of the IDs with positions, not files:
+// no map of every ID, and only files whose IDs hash alike are compared.
+func (w *walker) dedupe() {
+	l := w.list
+	index := newIDIndex(l)
 	type collision struct {
-		at  int32
+		at  int
 		msg string
 	}
 	var found []collision
-	drop := make(map[int32]bool)
-	for i := 0; i < len(order); {
-		first := w.all[order[i]]
+	drop := make(map[int]bool)
+	for i := 0; i < len(index); {
 		j := i + 1
-		for ; j < len(order) && w.all[order[j]].PublicID == first.PublicID; j++ {
-			other := w.all[order[j]]
-			drop[order[j]] = true
-			if !w.sameFile(first.Path, other.Path) {
-				found = append(found, collision{order[j], fmt.Sprintf("%s and %s would both get public ID %q", first.Path, other.Path, first.PublicID)})
+		for ; j < len(index) && index.hash(j) == index.hash(i); j++ {
+		}
+		if j-i > 1 {
+			// Positions in walk order; a file whose ID an earlier one has
+			// is dropped, and collides unless it is the same file.
+			group := make([]File, j-i)
+			for k := range group {
+				group[k] = l.At(index.pos(i + k))
+			}
+			for k, other := range group {
+				m := slices.IndexFunc(group[:k], func(f File) bool { return f.PublicID == other.PublicID })
+				if m < 0 {
+					continue
+				}
+				at := index.pos(i + k)
+				drop[at] = true
+				if first := group[m]; !w.sameFile(first.Path, other.Path) {
+					found = append(found, collision{at, fmt.Sprintf("%s and %s would both get public ID %q", first.Path, other.Path, first.PublicID)})
+				}
 			}
 		}
 		i = j
@@ -382,15 +432,15 @@ func (w *walker) dedupe() []File {
 		w.collisions = append(w.collisions, c.msg)
 	}
 	if len(drop) == 0 {
-		return w.all
+		return
 	}
-	kept := w.all[:0]
-	for i, f := range w.all {
-		if !drop[int32(i)] {
-			kept = append(kept, f)
+	kept := l.items[:0]
+	for i, it := range l.items {
+		if !drop[i] {
+			kept = append(kept, it)
 		}
 	}
-	return kept
+	l.items = kept
 }
 
 type walker struct {
@@ -398,7 +448,8 @@ type walker struct {
 	fsys       FS
 	ignore     map[string]bool // absolute paths
 	ignoreBase map[string]bool // their base names (most files need no Abs)
-	all        []File
+	list       *FileList
+	sourceDirs map[listDir]int32 // directory records of the files named by sources
 	collisions []string
 	problems   []Problem
 }
@@ -409,7 +460,17 @@ func (w *walker) problem(p, rel, reason string, err error) {
 	}
 }
 
-func (w *walker) add(p, rel string, size int64) error {
+// walkDir is the directory being walked: its path, relative path and
+// record in the list (-1 until a file of it is added).
+type walkDir struct {
+	path, rel string
+	rec       int32
+}
+
+// add selects the file at p with relative path rel, of size bytes, unless
+// it is ignored or filtered out. A walked file comes with its directory
+// and its name in it; wd is nil for a source argument.
+func (w *walker) add(p, rel string, size int64, wd *walkDir, name string) error {
 	if len(w.ignore) > 0 && w.ignoreBase[filepath.Base(p)] {
 		if abs, err := filepath.Abs(p); err == nil && w.ignore[abs] {
 			return nil
@@ -422,16 +483,43 @@ func (w *walker) add(p, rel string, size int64) error {
 	if id == "" {
 		return usagef("cannot derive a public ID from %s: rename the file", p)
 	}
-	// Held for the whole run: share one allocation where the strings are
-	// parts of each other (photos/a.jpg, its Rel a.jpg, its ID a).
-	if strings.HasSuffix(p, rel) {
-		rel = p[len(p)-len(rel):]
+	// Held for the whole run: the files of a directory share its record
+	// when At can rebuild the paths from it and the name.
+	if wd != nil && joinRel(wd.rel, name) == rel {
+		if wd.rec < 0 {
+			wd.rec = w.list.addDir(wd.path, wd.rel)
+		}
+		w.list.addName(wd.rec, name, size)
+		return nil
 	}
-	if strings.HasPrefix(rel, id) {
-		id = rel[:len(id)]
+	if wd == nil {
+		if rec, name, ok := w.sourceDir(p, rel); ok {
+			w.list.addName(rec, name, size)
+			return nil
+		}
 	}
-	w.all = append(w.all, File{Path: p, Rel: rel, Size: size, PublicID: id})
+	w.list.addFile(File{Path: p, Rel: rel, Size: size, PublicID: id})
 	return nil
+}
+
+// sourceDir returns the directory record of a file named by a source
+// argument, and its name, when At rebuilds p and rel from them.
+func (w *walker) sourceDir(p, rel string) (int32, string, bool) {
+	name := filepath.Base(p)
+	dir, drel := filepath.Dir(p), path.Dir(rel)
+	if drel == "." {
+		drel = ""
+	}
+	if strings.Contains(name, "/") || filepath.Join(dir, name) != p || joinRel(drel, name) != rel {
+		return 0, "", false
+	}
+	key := listDir{dir, drel}
+	rec, ok := w.sourceDirs[key]
+	if !ok {
+		rec = w.list.addDir(dir, drel)
+		w.sourceDirs[key] = rec
+	}
+	return rec, name, true
 }
 
 // sameFile reports whether paths a and b name the same file (one file
@@ -448,7 +536,8 @@ func (w *walker) sameFile(a, b string) bool {
 // holds one open directory at a time); Scan sorts what was found.
 func (w *walker) dir(p, rel string, ancestors []fs.FileInfo) {
 	var subdirs []subdir
-	if err := w.list(p, func(d fs.DirEntry) { w.entry(p, rel, ancestors, d, &subdirs) }); err != nil {
+	wd := &walkDir{path: p, rel: rel, rec: -1}
+	if err := w.listDir(p, func(d fs.DirEntry) { w.entry(wd, ancestors, d, &subdirs) }); err != nil {
 		w.problem(p, cmp.Or(rel, "."), ReasonUnreadable, err)
 	}
 	for _, d := range subdirs {
@@ -461,11 +550,11 @@ type subdir struct {
 	ancestors []fs.FileInfo
 }
 
-// list calls fn for each entry of directory p, in the order the file system
+// listDir calls fn for each entry of directory p, in the order the file system
 // gives them. The operating system's directories are read 256 entries at a
 // time, so a directory of a million files is never held whole; an error
 // after some entries comes after their calls.
-func (w *walker) list(p string, fn func(fs.DirEntry)) error {
+func (w *walker) listDir(p string, fn func(fs.DirEntry)) error {
 	if _, ok := w.fsys.(osFS); !ok {
 		entries, err := w.fsys.ReadDir(p)
 		for _, d := range entries {
@@ -492,10 +581,10 @@ func (w *walker) list(p string, fn func(fs.DirEntry)) error {
 	}
 }
 
-// entry handles one entry d of directory p: a file is added, a directory
+// entry handles one entry d of directory wd: a file is added, a directory
 // (or a followed link to one) queued in subdirs.
-func (w *walker) entry(p, rel string, ancestors []fs.FileInfo, d fs.DirEntry, subdirs *[]subdir) {
-	name := d.Name()
+func (w *walker) entry(wd *walkDir, ancestors []fs.FileInfo, d fs.DirEntry, subdirs *[]subdir) {
+	p, rel, name := wd.path, wd.rel, d.Name()
 	if strings.HasPrefix(name, ".") && !w.o.Hidden {
 		return
 	}
@@ -522,7 +611,7 @@ func (w *walker) entry(p, rel string, ancestors []fs.FileInfo, d fs.DirEntry, su
 			}
 			*subdirs = append(*subdirs, subdir{cp, crel, append(ancestors[:len(ancestors):len(ancestors)], fi)})
 		case fi.Mode().IsRegular():
-			_ = w.addOrCollide(cp, crel, fi.Size())
+			_ = w.addOrCollide(cp, crel, fi.Size(), wd, name)
 		}
 	case d.IsDir():
 		if w.o.excluded(crel) {
@@ -547,14 +636,14 @@ func (w *walker) entry(p, rel string, ancestors []fs.FileInfo, d fs.DirEntry, su
 			w.problem(cp, crel, ReasonUnreadable, err)
 			return
 		}
-		_ = w.addOrCollide(cp, crel, fi.Size())
+		_ = w.addOrCollide(cp, crel, fi.Size(), wd, name)
 	}
 }
 
 // addOrCollide adds a walked file; its only possible error (a file whose
 // name yields no public ID) becomes a problem of that path.
-func (w *walker) addOrCollide(p, rel string, size int64) error {
-	if err := w.add(p, rel, size); err != nil {
+func (w *walker) addOrCollide(p, rel string, size int64, wd *walkDir, name string) error {
+	if err := w.add(p, rel, size, wd, name); err != nil {
 		w.problem(p, rel, ReasonUnreadable, err)
 	}
 	return nil
