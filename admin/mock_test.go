@@ -121,7 +121,10 @@ func TestMockIterateAll(t *testing.T) {
 	if testing.Short() {
 		n, pageSize = 1_000, 50
 	}
-	m, s := startMock(t, nil)
+	// The mock's clock stands still: its rate-limit budget is per clock
+	// hour, and a run across an hour boundary counted one call short.
+	frozen := time.Now()
+	m, s := startMock(t, []mockserver.Option{mockserver.WithClock(func() time.Time { return frozen })})
 	put(t, m, numbered("iter/", n))
 	seed(t, s, numbered("other/", 3)) // must not be listed
 	m.ClearJournal()

@@ -24,8 +24,13 @@ type UnknownURLOption struct {
 // not in URLOptions (ParseURL ignores them silently), so a caller can warn
 // about a misspelling. Only keys are returned, never values. The options
 // are read as ParseURL reads them; a query ParseURL refuses (a ';', a bad
-// percent-escape) gives nil, ParseURL's error says what is wrong.
+// percent-escape) gives nil, ParseURL's error says what is wrong. So does
+// a URL whose credentials ParseURL refuses: a '?' left unescaped in the
+// secret would make the rest of the secret read as an option key.
 func UnknownURLOptions(raw string) []UnknownURLOption {
+	if _, _, err := parseURL(raw); err != nil {
+		return nil
+	}
 	opts, err := splitOptions(strings.TrimSpace(raw), func(i int) int { return i + 1 })
 	if err != nil {
 		return nil

@@ -41,3 +41,23 @@ func TestUnknownURLOptionsParsesLikeParseURL(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+// A '?' (or '/', '#') left unescaped in the secret ends the credentials
+// early: ParseURL refuses the URL without quoting it, and UnknownURLOptions
+// must not name the rest of the secret as an unknown option key.
+func TestUnknownURLOptionsNeverNameTheSecret(t *testing.T) {
+	for _, raw := range []string{
+		"cloudinary://k:CAN?ARYsecret@demo?upload_prefix=http://x",
+		"cloudinary://k:CAN/ARY?secret@demo",
+		"cloudinary://k:CAN?ARY&secret=1@demo",
+	} {
+		if _, err := ParseURL(raw); err == nil {
+			t.Fatalf("ParseURL(%q) accepted it", raw)
+		}
+		for _, u := range UnknownURLOptions(raw) {
+			if strings.Contains(u.Key, "ARY") || strings.Contains(u.Key, "secret") {
+				t.Errorf("UnknownURLOptions(%q) names %q: part of the secret", raw, u.Key)
+			}
+		}
+	}
+}

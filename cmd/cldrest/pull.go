@@ -74,7 +74,9 @@ retryable) and a summary object; statuses are downloaded, skipped, failed,
 planned (--dry-run) and canceled. Progress goes to stderr (as upload's:
 --progress, --progress-interval; -q keeps only the bar and the failures); the
 human summary names the first 10 failures. Exit codes: 0 every
-asset is there, 1 some failed, 2 usage or configuration error, 130 interrupted.`,
+asset is there, 1 some failed, 2 usage or configuration error (or a network
+failure that stopped the run: 5 tries in a row without an answer), 130
+interrupted.`,
 		Example: `  # Every asset under products/ into ./backup
   cldrest pull products/ ./backup
 

@@ -127,16 +127,21 @@ finds fewer assets than it counted is no failure.`,
 				}
 				if seq != nil && !yes {
 					// The list is the command's output (stdout), the
-					// question is not (stderr), as in sync --delete.
+					// question is not (stderr), as in sync --delete;
+					// with --json, stdout is the JSON answer alone.
+					listOut := out
+					if a.json {
+						listOut = errOut
+					}
 					if len(listed) == 0 {
-						fmt.Fprintf(out, "no assets %s: nothing to delete\n", what)
+						fmt.Fprintf(listOut, "no assets %s: nothing to delete\n", what)
 						return nil
 					}
 					for _, k := range listed[:min(len(listed), maxListedIDs)] {
-						fmt.Fprintln(out, "  "+k.String())
+						fmt.Fprintln(listOut, "  "+k.String())
 					}
 					if n := len(listed) - maxListedIDs; n > 0 {
-						fmt.Fprintf(out, "  ... and %d more (--dry-run lists them all)\n", n)
+						fmt.Fprintf(listOut, "  ... and %d more (--dry-run lists them all)\n", n)
 					}
 					ok, err := confirm(cmd.InOrStdin(), errOut, fmt.Sprintf("Delete %s %s? Type yes to confirm: ", plural(len(listed), "asset", "assets"), what))
 					if err != nil {

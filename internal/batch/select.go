@@ -336,7 +336,16 @@ func ScanList(sources []Source, o SelectOptions) (*FileList, []Problem, error) {
 		// Directories are listed as they come (nothing of a directory is
 		// held while walking it); one sort gives the lexical walk order.
 		slices.SortFunc(w.list.items[files:], w.list.compareItems)
-		slices.SortFunc(w.problems[problems:], func(a, b Problem) int { return compareRel(a.Rel, b.Rel) })
+		// The source directory's own problem is "." and comes first, as
+		// the walk meets it, even before entries such as "-x" that sort
+		// before ".".
+		root := func(rel string) string {
+			if rel == "." {
+				return ""
+			}
+			return rel
+		}
+		slices.SortStableFunc(w.problems[problems:], func(a, b Problem) int { return compareRel(root(a.Rel), root(b.Rel)) })
 	}
 	w.dedupe()
 	if len(w.collisions) > 0 {
