@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/cldrest/cldrest/cld"
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/multipartbody"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -204,18 +204,8 @@ func printCurl(w, errW io.Writer, cfg client.Config, f signFlags, params url.Val
 	for k, v := range params {
 		fields[k] = v
 	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range fields[k] {
-			if v == "" {
-				continue // never sent, never signed
-			}
-			words = append(words, "--form-string", shellQuote(k+"="+v))
-		}
+	for k, v := range multipartbody.Fields(fields) {
+		words = append(words, "--form-string", shellQuote(k+"="+v))
 	}
 	_, err = fmt.Fprintln(w, strings.Join(words, " "))
 	return err

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"mime/multipart"
 	"net/url"
 	"slices"
@@ -81,25 +82,13 @@ func New(fields url.Values, file *File, boundary string) (*Body, error) {
 		ct = cmp.Or(file.ContentType, "application/octet-stream")
 		name = escapeQuotes(name)
 	}
-	var keyBuf [32]string
-	keys := keyBuf[:0]
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-
 	// Every part starts with a delimiter line, "\r\n--B\r\n" except the
 	// first ("--B\r\n"); the body ends with "\r\n--B--\r\n".
 	const fieldHead = "Content-Disposition: form-data; name=\"\"\r\n\r\n"
 	delim := len(boundary) + 6
 	size := 0
-	for _, k := range keys {
-		ek := escapeQuotes(k)
-		for _, v := range fields[k] {
-			if v != "" {
-				size += delim + len(fieldHead) + len(ek) + len(v)
-			}
-		}
+	for k, v := range Fields(fields) {
+		size += delim + len(fieldHead) + len(escapeQuotes(k)) + len(v)
 	}
 	const fileHead = "Content-Disposition: form-data; name=\"\"; filename=\"\"\r\nContent-Type: \r\n\r\n"
 	if file != nil {
@@ -114,18 +103,12 @@ func New(fields url.Values, file *File, boundary string) (*Body, error) {
 		head = append(head, boundary...)
 		head = append(head, "\r\n"...)
 	}
-	for _, k := range keys {
-		ek := escapeQuotes(k)
-		for _, v := range fields[k] {
-			if v == "" {
-				continue
-			}
-			part()
-			head = append(head, `Content-Disposition: form-data; name="`...)
-			head = append(head, ek...)
-			head = append(head, "\"\r\n\r\n"...)
-			head = append(head, v...)
-		}
+	for k, v := range Fields(fields) {
+		part()
+		head = append(head, `Content-Disposition: form-data; name="`...)
+		head = append(head, escapeQuotes(k)...)
+		head = append(head, "\"\r\n\r\n"...)
+		head = append(head, v...)
 	}
 	if file != nil {
 		part()
@@ -139,6 +122,28 @@ func New(fields url.Values, file *File, boundary string) (*Body, error) {
 	}
 	tail := "\r\n--" + boundary + "--\r\n"
 	return &Body{head: head, tail: tail, file: file, boundary: boundary}, nil
+}
+
+// Fields yields the form fields a body sends, in the order it sends them:
+// keys sorted, each key's values in order, empty values skipped (they are
+// never sent, as they are never signed). It is the one rule for every
+// rendering of an upload's fields (the body, and "cldrest sign --curl").
+func Fields(fields url.Values) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		var buf [32]string
+		keys := buf[:0]
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			for _, v := range fields[k] {
+				if v != "" && !yield(k, v) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // quoteEscaper is mime/multipart's escaping of field parameter values
