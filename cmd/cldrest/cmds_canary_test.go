@@ -49,7 +49,7 @@ func TestNewCommandsNeverPrintEchoedCredentials(t *testing.T) {
 		{plain, []string{"pull", "--json", "x", t.TempDir()}},
 		{plain, []string{"sync", "--json", dir, "x"}},
 	} {
-		noCloudinaryEnv(t)
+		clearCloudinaryEnv(t)
 		t.Setenv("CLOUDINARY_URL", m.url)
 		stdout, stderr, code := cli(t, "", m.args...)
 		out := stdout + stderr

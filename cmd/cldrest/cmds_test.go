@@ -30,16 +30,11 @@ func cli(t *testing.T, stdin string, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
-func noCloudinaryEnv(t *testing.T) {
-	for _, k := range []string{"CLOUDINARY_URL", "CLOUDINARY_CLOUD_NAME", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_UPLOAD_PREFIX"} {
-		t.Setenv(k, "")
-	}
-}
 
 // startMock serves a mock with a canary secret and points CLOUDINARY_URL at it.
 func startMock(t *testing.T) *mockserver.Running {
 	t.Helper()
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	m := mockserver.Start(t, mockserver.WithCredentials("key1", cmdCanary), mockserver.WithAdminBudget(0))
 	t.Setenv("CLOUDINARY_URL", m.CloudinaryURL())
 	return m
@@ -70,7 +65,7 @@ func noCanary(t *testing.T, outs ...string) {
 }
 
 func TestUploadUsageErrors(t *testing.T) {
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	dir := t.TempDir()
 	victim := filepath.Join(t.TempDir(), "victim.png")
 	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
@@ -496,7 +491,7 @@ func TestEveryCommandHasHelpAndExamples(t *testing.T) {
 }
 
 func TestMockDirKeepsState(t *testing.T) {
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	state := t.TempDir()
 	dir := writeFiles(t, map[string]string{"a.txt": "a"})
 	journal := filepath.Join(t.TempDir(), "j.jsonl")

@@ -72,7 +72,7 @@ func TestCLINeverPrintsEchoedCredentials(t *testing.T) {
 		for _, e := range echoes {
 			for _, k := range []int{10, 30, 1 << 20} {
 				current, keep = e, k
-				noCloudinaryEnv(t)
+				clearCloudinaryEnv(t)
 				t.Setenv("CLOUDINARY_URL", m.url)
 				stdout, stderr, code := cli(t, "", m.args...)
 				if code == 0 || !strings.Contains(stdout+stderr, "xxxxxxxx") {

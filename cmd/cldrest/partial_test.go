@@ -148,7 +148,7 @@ func TestCompletion(t *testing.T) {
 // TestDeliveryTypeValidated: --type takes only Cloudinary's delivery types,
 // refused before any I/O (no CLOUDINARY_URL needed) with exit 2.
 func TestDeliveryTypeValidated(t *testing.T) {
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	for _, args := range [][]string{
 		{"ls", "--type", "bogus"},
 		{"ls", "--type", "Upload"},

@@ -173,7 +173,7 @@ func TestE2EServe(t *testing.T) {
 }
 
 func TestServeUsageErrors(t *testing.T) {
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	_ = os.WriteFile(bad, []byte(`{"alow":["tags"]}`), 0o600)
 	for _, tc := range []struct {

@@ -28,8 +28,10 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
+// clearCloudinaryEnv empties every variable the configuration reads
+// (client.EnvVars, the one list).
 func clearCloudinaryEnv(t *testing.T) {
-	for _, k := range []string{"CLOUDINARY_URL", "CLOUDINARY_CLOUD_NAME", "CLOUDINARY_API_KEY", "CLOUDINARY_API_SECRET", "CLOUDINARY_UPLOAD_PREFIX"} {
+	for _, k := range client.EnvVars {
 		t.Setenv(k, "")
 	}
 }

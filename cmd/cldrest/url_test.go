@@ -20,7 +20,7 @@ import (
 // onto it, the configuration comes from CLOUDINARY_URL, and bad input is a
 // one-line usage error.
 func TestURLCommand(t *testing.T) {
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	t.Setenv("CLOUDINARY_URL", "cloudinary://123456:"+cmdCanary+"@demo")
 	tests := []struct {
 		args []string
@@ -95,7 +95,7 @@ func TestURLCommand(t *testing.T) {
 	}
 
 	// Without configuration: say how to set it.
-	noCloudinaryEnv(t)
+	clearCloudinaryEnv(t)
 	_, stderr, code := cli(t, "", "url", "x")
 	if code != exitUsage || !strings.Contains(stderr, "CLOUDINARY_URL") {
 		t.Errorf("no config: %d %q", code, stderr)
