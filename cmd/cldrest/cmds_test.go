@@ -30,7 +30,6 @@ func cli(t *testing.T, stdin string, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
-
 // startMock serves a mock with a canary secret and points CLOUDINARY_URL at it.
 func startMock(t *testing.T) *mockserver.Running {
 	t.Helper()
