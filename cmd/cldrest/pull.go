@@ -150,7 +150,7 @@ func runPull(cmd *cobra.Command, args []string, f *pullFlags, mf *mockFlags) err
 	stderr := cmd.ErrOrStderr()
 	// Credentials and the API host first, as upload does: a setup no
 	// download can succeed with exits 2 with one line of advice.
-	if err := preflight(ctx, sess, ""); err != nil {
+	if err := preflight(ctx, sess, "", "downloading"); err != nil {
 		return err
 	}
 

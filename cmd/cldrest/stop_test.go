@@ -107,7 +107,9 @@ func TestPreflight(t *testing.T) {
 // listing, as upload does: a rejected key exits 2 with the advice line and
 // no search request is made.
 func TestPullSyncPreflight(t *testing.T) {
-	for _, args := range [][]string{{"pull", "x"}, {"sync", "", "x"}} {
+	for _, args := range [][]string{{"pull", "x", "before downloading"}, {"sync", "", "x", "before syncing"}} {
+		want := args[len(args)-1]
+		args = args[:len(args)-1]
 		m := startMock(t)
 		if _, err := m.AddFault(mockserver.Fault{Route: "admin/ping", Kind: mockserver.FaultStatus, Status: 401, Message: "no"}); err != nil {
 			t.Fatal(err)
@@ -120,8 +122,8 @@ func TestPullSyncPreflight(t *testing.T) {
 			argv[1] = dir
 		}
 		_, stderr, code := cli(t, "", argv...)
-		if code != exitUsage || !strings.Contains(stderr, "rejected the credentials") {
-			t.Errorf("%s: exit %d, want %d with advice: %s", args[0], code, exitUsage, stderr)
+		if code != exitUsage || !strings.Contains(stderr, "rejected the credentials") || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, want %d with advice %q: %s", args[0], code, exitUsage, want, stderr)
 		}
 		for _, e := range m.Journal() {
 			if strings.Contains(e.Route, "search") {

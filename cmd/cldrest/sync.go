@@ -112,7 +112,7 @@ func runSync(cmd *cobra.Command, args []string, f *syncFlags, mf *mockFlags) err
 	}
 	defer sess.close()
 	ctx, stdout, stderr := cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr()
-	if err := preflight(ctx, sess, ""); err != nil { // as upload: exit 2 with advice
+	if err := preflight(ctx, sess, "", "syncing"); err != nil { // as upload: exit 2 with advice
 		return err
 	}
 	adm := admin.New(sess.client)

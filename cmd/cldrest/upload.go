@@ -342,7 +342,7 @@ func runUpload(cmd *cobra.Command, args []string, f *uploadFlags, mf *mockFlags)
 		fmt.Fprintln(stderr, "cldrest: no files selected (check the paths, --include/--exclude, --hidden and --shard)")
 	}
 	if files.Len() > 0 && !f.dryRun {
-		if err := preflight(cmd.Context(), sess, f.unsignedPreset); err != nil {
+		if err := preflight(cmd.Context(), sess, f.unsignedPreset, "uploading"); err != nil {
 			return err
 		}
 	}
@@ -443,8 +443,9 @@ func optionsKey(p upload.Params, unsignedPreset string) string {
 // preflight checks what can be checked before the first file: credentials
 // present and well-formed for the auth mode, and (for signed uploads) that
 // the API host answers one cheap authenticated call (ping), so a bad setup
-// fails in seconds with exit 2 instead of file by file.
-func preflight(ctx context.Context, sess *session, unsignedPreset string) error {
+// fails in seconds with exit 2 instead of file by file. before names the
+// job in the error ("uploading", "downloading", "syncing").
+func preflight(ctx context.Context, sess *session, unsignedPreset, before string) error {
 	cfg := sess.cfg
 	if unsignedPreset != "" {
 		return nil // no credentials needed; the circuit breaker catches an unreachable host
@@ -474,7 +475,7 @@ func preflight(ctx context.Context, sess *session, unsignedPreset string) error 
 		return nil
 	}
 	if advice, _ := stopAdvice(err); advice != "" {
-		return &exitError{code: exitUsage, err: fmt.Errorf("checking %s before uploading: %s (%v)", cfg.UploadPrefix, advice, err)}
+		return &exitError{code: exitUsage, err: fmt.Errorf("checking %s before %s: %s (%v)", cfg.UploadPrefix, before, advice, err)}
 	}
 	return nil
 }
