@@ -16,6 +16,7 @@ import (
 // assets). pull and sync used to drop the bar, sync had no
 // --progress-interval, and pull's progress counted "files".
 func TestE2ERunFlagsShared(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	seedMock(t, m.url, map[string]string{"pf/a.txt": "one", "pf/b.txt": "two"}, upload.Params{ResourceType: "raw"})

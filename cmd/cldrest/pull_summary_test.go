@@ -42,6 +42,7 @@ func deliveryProxy(t *testing.T, m *mockProc, deliver http.HandlerFunc) string {
 // (client.NewAPIError), with Cloudinary's message and request id. pull
 // used to name 20 failures on one line and always advise running again.
 func TestE2EPullFailureSummary(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	assets := map[string]string{}
 	for i := range 12 {
@@ -91,6 +92,7 @@ func TestE2EPullFailureSummary(t *testing.T) {
 // stalled, a transfer longer than UploadTimeout as timed out; both are
 // retried (three tries) and leave no file. pull used to wait forever.
 func TestE2EPullTimeouts(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	seedMock(t, m.url, map[string]string{"slow/stall.txt": strings.Repeat("s", 10000), "slow/trickle.txt": strings.Repeat("t", 10000)},
 		upload.Params{ResourceType: "raw"})
@@ -125,6 +127,7 @@ func TestE2EPullTimeouts(t *testing.T) {
 		{"slow/trickle.txt", "timeout=60&upload_timeout=1", "attempt timed out"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel() // each waits out its own timeouts (3 tries of 1 s)
 			u := withUploadPrefix(t, m.url, prefix) + "&" + tc.query
 			dir := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -158,6 +161,7 @@ func TestE2EPullTimeouts(t *testing.T) {
 // while an answer (a 404) fails only its asset. pull used to try every
 // asset three times.
 func TestE2EPullStopsOnNetworkFailures(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	assets := map[string]string{}
 	for i := range 12 {

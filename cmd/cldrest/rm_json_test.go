@@ -14,6 +14,7 @@ import (
 // stderr (790c28e moved them to stdout for every mode, so rm --json
 // --prefix printed text lines before its JSON object).
 func TestE2ERmJSONStdoutIsJSON(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	assets := map[string]string{}

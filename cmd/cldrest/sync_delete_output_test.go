@@ -15,6 +15,7 @@ import (
 // it is a dry run or asks; only the question goes to stderr. The list used
 // to be part of the question on stderr.
 func TestE2ESyncDeleteListIsOutput(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
@@ -59,6 +60,7 @@ func TestE2ESyncDeleteListIsOutput(t *testing.T) {
 // escape ends as an upload does (uploadRunErr): exit 2, how many files are
 // not done, and the advice. sync used to print the bare stop error.
 func TestE2ESyncStoppedLikeUpload(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
@@ -81,6 +83,7 @@ func TestE2ESyncStoppedLikeUpload(t *testing.T) {
 // assets it is about to delete are listed on stdout, only the question
 // goes to stderr. The list used to go to stderr.
 func TestE2ERmListIsOutput(t *testing.T) {
+	t.Parallel()
 	m := startMockProc(t)
 	env := e2eEnv(m.url)
 	assets := map[string]string{}
