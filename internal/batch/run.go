@@ -323,6 +323,13 @@ func (r *runner) process(ctx context.Context, f File, records []chan struct{}) [
 	if ctx.Err() != nil {
 		return records // not started
 	}
+	// Before the next upload, not after it: the files uploaded and not yet
+	// durable in the journal (what a crash makes the rerun upload again)
+	// stay at most recordsInFlight per worker.
+	if len(records) == recordsInFlight {
+		<-records[0]
+		records = records[1:]
+	}
 	r.event(func() { r.obs.FileStarted(f) })
 	began := time.Now()
 	res := r.handle(ctx, f)
@@ -334,10 +341,6 @@ func (r *runner) process(ctx context.Context, f File, records []chan struct{}) [
 		if r.o.Journal != nil && !r.o.DryRun {
 			e := Entry{Path: f.Path, PublicID: f.PublicID, Size: f.Size, MD5: res.MD5, Status: res.Status,
 				Reason: res.Reason, Etag: res.Etag, Error: res.Error, Options: r.o.OptionsKey}
-			if len(records) == recordsInFlight {
-				<-records[0]
-				records = records[1:]
-			}
 			done := make(chan struct{})
 			r.o.Journal.RecordAsync(e, func(err error) {
 				defer close(done)
