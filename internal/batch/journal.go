@@ -446,8 +446,10 @@ func (j *Journal) Kept(publicID string) (Entry, bool) {
 // Record appends e (stamped with the journal's target, version and time when
 // unset) as one line and returns once that line is durable (fsynced, in a
 // group with the records that arrived meanwhile); only then does e count
-// in Completed and Kept. Record is safe for concurrent use. On a journal
-// opened read-only, or after Close, e is remembered in memory only.
+// in Completed and Kept (with ForgetNewRecords, only when the journal held
+// e's public ID already). Record is safe for concurrent use. On a journal
+// opened read-only, or after Close, e is remembered in memory only (and,
+// with ForgetNewRecords, only for a public ID it held).
 func (j *Journal) Record(e Entry) error {
 	g, err := j.enqueue(e, nil)
 	if g == nil {
