@@ -23,7 +23,7 @@ import (
 // first concurrent callers owns its own connection and no dial races a
 // returning one; after that every new connection is one the client's idle
 // pool failed to keep. The first attempt of every 5th upload is answered
-// 503 (with a body longer than the error-body limit for every 10th), so
+// 503 (with a body longer than the error-body limit for every 50th), so
 // retries must reuse their connection too.
 type connServer struct {
 	srv      *httptest.Server
@@ -61,7 +61,7 @@ func newConnServer(t *testing.T, warm int) *connServer {
 		_, retried := cs.seen.LoadOrStore(i, true)
 		w.Header().Set("Content-Type", "application/json")
 		switch {
-		case !retried && i%10 == 0:
+		case !retried && i%50 == 0:
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = io.WriteString(w, `{"error":{"message":"`+big+`"}}`)
 		case !retried && i%5 == 0:

@@ -55,6 +55,7 @@ type callState struct {
 	captured *http.Response
 	body     []byte
 	bodyErr  error
+	apiErr   *APIError // built from captured, once
 
 	boundary string
 	jsonBody []byte
@@ -498,7 +499,7 @@ func (st *callState) capture(resp *http.Response) {
 	if st.captured == resp {
 		return
 	}
-	st.captured = resp
+	st.captured, st.apiErr = resp, nil
 	limit := int64(maxErrorBody)
 	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	if success {
@@ -591,9 +592,16 @@ func (st *callState) schedule(ctx context.Context, wait time.Duration, last erro
 	return true, nil
 }
 
+// apiError is the *APIError of the captured response resp, built once:
+// checkRetry builds it to decide on a retry, and finish returns the same
+// one when that response is the last.
 func (st *callState) apiError(resp *http.Response) *APIError {
+	if st.apiErr != nil && st.captured == resp {
+		return st.apiErr
+	}
 	e := newAPIError(resp.StatusCode, resp.Header, st.body, st.c.redactor)
 	e.Method, e.Path, e.attempts = st.method, st.path, st.attempt
+	st.apiErr = e
 	return e
 }
 

