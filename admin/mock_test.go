@@ -112,15 +112,13 @@ func adminEntries(m *mockserver.Running) []mockserver.JournalEntry {
 	return out
 }
 
-// TestMockIterateAll lists 10,000 assets in pages of 500 through
-// ListResourcesAll: every asset exactly once, in exactly 20 requests.
-// With -short it lists 1,000 in pages of 50 (still 20 requests).
+// TestMockIterateAll lists 1,500 assets in pages of 500 (the largest page
+// the API serves) through ListResourcesAll: every asset exactly once, in
+// exactly 3 requests (a first page, one in the middle and a full last page
+// after which the iterator stops without asking for an empty one).
 func TestMockIterateAll(t *testing.T) {
 	t.Parallel()
-	n, pageSize := 10_000, 500
-	if testing.Short() {
-		n, pageSize = 1_000, 50
-	}
+	const n, pageSize = 1_500, 500
 	// The mock's clock stands still: its rate-limit budget is per clock
 	// hour, and a run across an hour boundary counted one call short.
 	frozen := time.Now()
@@ -164,12 +162,14 @@ func TestMockIterateAll(t *testing.T) {
 	}
 }
 
-// TestMockDeleteAllByPrefix deletes 1,500 assets by prefix: the mock deletes
-// at most 1,000 per call and answers partial, and the helper loops.
+// TestMockDeleteAllByPrefix deletes 1,001 assets by prefix: the mock deletes
+// at most 1,000 per call and answers partial, and the helper loops for the
+// one left.
 func TestMockDeleteAllByPrefix(t *testing.T) {
 	t.Parallel()
+	const n = 1_001
 	m, s := startMock(t, nil)
-	put(t, m, numbered("del/", 1500))
+	put(t, m, numbered("del/", n))
 	seed(t, s, numbered("keep/", 5))
 	m.ClearJournal()
 
@@ -177,7 +177,7 @@ func TestMockDeleteAllByPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Calls != 2 || sum.Deleted != 1500 || sum.NotFound != 0 || sum.Last == nil || sum.Last.Partial {
+	if sum.Calls != 2 || sum.Deleted != n || sum.NotFound != 0 || sum.Last == nil || sum.Last.Partial {
 		t.Errorf("summary %+v", sum)
 	}
 	entries := adminEntries(m)

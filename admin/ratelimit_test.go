@@ -38,55 +38,63 @@ func (c *testClock) jumpTo(t time.Time) {
 	}
 }
 
-// hourEnder fast-forwards the shared clock to just before the budget's reset
-// as soon as a response reports the budget used up: the rest of the hour
-// "passes" while the job is blocked, and the client must still wait for the
-// reset itself.
+// hourEnder is TestMockAdminBudget's time machine, between the client and
+// the mock. When the mock answers 420 (the hour's budget is used up), it
+// moves the shared clock forward to lead before the reset, as if the rest
+// of the hour passed while the job was blocked, and restates the answer's
+// Retry-After (the mock's whole seconds, rounded up, so at least 1 s) as
+// the reset itself, an HTTP date: the client must still wait out the last
+// lead of the hour, and only that. It records the reset each 420 named for
+// its call (callID in the request context) and reports every attempt of
+// that call sent before it, one that did not wait for the reset.
 type hourEnder struct {
 	next  http.RoundTripper
 	clock *testClock
 	lead  time.Duration
+
+	mu        sync.Mutex
+	notBefore map[int]time.Time // call → the reset its last 420 named
+	early     []string
 }
 
-func (h hourEnder) RoundTrip(r *http.Request) (*http.Response, error) {
+// callID keys the call number in a request's context.
+type callID struct{}
+
+func (h *hourEnder) RoundTrip(r *http.Request) (*http.Response, error) {
+	id, _ := r.Context().Value(callID{}).(int)
+	h.mu.Lock()
+	if nb, now := h.notBefore[id], h.clock.Now(); now.Before(nb) {
+		h.early = append(h.early, fmt.Sprintf("call %d retried %v before the reset", id, nb.Sub(now)))
+	}
+	h.mu.Unlock()
 	resp, err := h.next.RoundTrip(r)
-	if err != nil {
+	if err != nil || resp.StatusCode != 420 {
 		return resp, err
 	}
 	reset, perr := http.ParseTime(resp.Header.Get("X-FeatureRateLimit-Reset"))
-	switch {
-	case perr != nil:
-	case resp.StatusCode == http.StatusOK && resp.Header.Get("X-FeatureRateLimit-Remaining") == "0":
-		h.clock.jumpTo(reset.Add(-h.lead))
-	case resp.StatusCode == 420 && resp.Header.Get("Retry-After") != "" && !isShortWait(resp.Header.Get("Retry-After")):
-		// A call that reached the mock just before another worker's jump
-		// was told to wait most of an hour; that hour has now "passed"
-		// too, so its wait is what is left until the reset. Other 420s
-		// are left as the mock sent them.
-		h.clock.jumpTo(reset.Add(-h.lead))
-		left := reset.Sub(h.clock.Now())
-		resp.Header.Set("Retry-After", strconv.Itoa(int(max(left, 0)/time.Second)+1))
+	if perr != nil {
+		return resp, nil // the test fails: the client cannot wait an hour
 	}
+	h.clock.jumpTo(reset.Add(-h.lead))
+	resp.Header.Set("Retry-After", reset.Format(http.TimeFormat))
+	h.mu.Lock()
+	h.notBefore[id] = reset
+	h.mu.Unlock()
 	return resp, nil
-}
-
-// isShortWait reports whether a Retry-After of seconds is under a minute.
-func isShortWait(v string) bool {
-	n, err := strconv.Atoi(v)
-	return err == nil && n < 60
 }
 
 // TestMockAdminBudget runs a 30-call Admin job with 3 workers against a mock
 // whose budget is 10 calls per hour: every call succeeds (the client waits
-// for each reset on 420) and no window ever serves more than 10 calls.
+// for each reset on 420, never retrying before it) and no window ever
+// serves more than 10 calls.
 func TestMockAdminBudget(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{}
 	start := time.Now().UTC().Truncate(time.Hour).Add(2 * time.Hour).Add(10 * time.Minute)
 	clock.jumpTo(start) // mid-hour, in the future: the first window is a fresh one
-	hc := &http.Client{Transport: hourEnder{next: http.DefaultTransport, clock: clock, lead: 300 * time.Millisecond}}
+	ender := &hourEnder{next: http.DefaultTransport, clock: clock, lead: 25 * time.Millisecond, notBefore: map[int]time.Time{}}
 	m, s := startMock(t, []mockserver.Option{mockserver.WithAdminBudget(10), mockserver.WithClock(clock.Now)},
-		client.WithClock(clock.Now), client.WithHTTPClient(hc), client.WithRetry(8, 50*time.Millisecond, 1500*time.Millisecond))
+		client.WithClock(clock.Now), client.WithHTTPClient(&http.Client{Transport: ender}), client.WithRetry(8, 50*time.Millisecond, 1500*time.Millisecond))
 
 	const calls, workers = 30, 3
 	var failures atomic.Int32
@@ -97,11 +105,12 @@ func TestMockAdminBudget(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				ctx := context.WithValue(t.Context(), callID{}, i)
 				var err error
 				if i%2 == 0 {
-					_, err = s.Ping(t.Context())
+					_, err = s.Ping(ctx)
 				} else {
-					_, err = s.ListResources(t.Context(), &ListResourcesOptions{Prefix: strconv.Itoa(i)})
+					_, err = s.ListResources(ctx, &ListResourcesOptions{Prefix: strconv.Itoa(i)})
 				}
 				if err != nil {
 					failures.Add(1)
@@ -116,6 +125,11 @@ func TestMockAdminBudget(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 
+	ender.mu.Lock()
+	for _, e := range ender.early {
+		t.Error(e)
+	}
+	ender.mu.Unlock()
 	if n := failures.Load(); n != 0 {
 		t.Fatalf("%d of %d calls failed", n, calls)
 	}
@@ -149,18 +163,22 @@ func TestMockAdminBudget(t *testing.T) {
 
 // TestRateLimitedRetry checks that a 420 or 429 without Retry-After is
 // retried after X-FeatureRateLimit-Reset and that the call then succeeds,
-// end to end through the client.
+// end to end through the client. The client's clock is set, not waited
+// for: first 20 s before the reset, under a 10 s deadline, so the call
+// gives up at once and its *client.RetryError names the wait it chose
+// (exactly the 20 s to the reset); then 5 ms before it, so the retry waits
+// those 5 ms and succeeds.
 func TestRateLimitedRetry(t *testing.T) {
 	t.Parallel()
 	for _, status := range []int{420, 429} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			// A fixed clock 250 ms before a whole second: the reset header
-			// (second precision) is 250 ms away.
-			now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC).Add(-250 * time.Millisecond)
-			reset := now.Truncate(time.Second).Add(time.Second)
+			t.Parallel()
+			reset := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC) // the header has second precision
+			var now atomic.Pointer[time.Time]
+			setNow := func(before time.Duration) { at := reset.Add(-before); now.Store(&at) }
 			var calls atomic.Int32
 			f := setup(t, func(w http.ResponseWriter, r *http.Request) {
-				if calls.Add(1) == 1 {
+				if calls.Add(1) <= 2 { // the first attempt of each call
 					w.Header().Set("X-FeatureRateLimit-Remaining", "0")
 					w.Header().Set("X-FeatureRateLimit-Reset", reset.Format(http.TimeFormat))
 					w.WriteHeader(status)
@@ -168,16 +186,24 @@ func TestRateLimitedRetry(t *testing.T) {
 					return
 				}
 				fmt.Fprint(w, `{"status":"ok"}`)
-			}, client.WithClock(func() time.Time { return now }))
-			began := time.Now()
+			}, client.WithClock(func() time.Time { return *now.Load() }))
+
+			setNow(20 * time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			_, err := f.svc.Ping(ctx)
+			var re *client.RetryError
+			if !errors.As(err, &re) || re.Wait != 20*time.Second || re.Attempts() != 1 ||
+				!errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, client.ErrRateLimited) {
+				t.Fatalf("err = %v, want a *client.RetryError after 1 attempt naming the 20s wait until the reset", err)
+			}
+
+			setNow(5 * time.Millisecond)
 			res, err := f.svc.Ping(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
-			if waited := time.Since(began); waited < 200*time.Millisecond {
-				t.Errorf("retried after %v, want the 250ms until the reset", waited)
-			}
-			if calls.Load() != 2 || res.Response.Attempts != 2 || res.Status != "ok" {
+			if calls.Load() != 3 || res.Response.Attempts != 2 || res.Status != "ok" {
 				t.Errorf("%d calls, %d attempts, status %q", calls.Load(), res.Response.Attempts, res.Status)
 			}
 		})
