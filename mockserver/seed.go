@@ -114,6 +114,7 @@ func (s *Server) PutAsset(in Asset) (SeededAsset, error) {
 		return SeededAsset{}, err
 	}
 	hs := sp.state()
+	hs.releasePrefix() // content was sniffed above; the prefix is not read
 	now := s.Now().UTC().Truncate(time.Second)
 	created := now
 	if !in.CreatedAt.IsZero() {
