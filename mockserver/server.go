@@ -52,6 +52,7 @@ type config struct {
 	tokenKey       string
 	offlineRemote  bool
 	maxChunkIdle   time.Duration
+	minChunk       int64 // MinChunkSize (tests lower it to send small chunks)
 	remoteTimeout  time.Duration
 	journalSize    int
 	control        bool
@@ -191,6 +192,7 @@ func Open(opts ...Option) (*Server, error) {
 		adminBudget:    DefaultAdminBudget,
 		maxUpload:      DefaultMaxUploadSize,
 		maxChunkIdle:   DefaultMaxChunkIdle,
+		minChunk:       MinChunkSize,
 		remoteTimeout:  DefaultRemoteTimeout,
 		journalSize:    DefaultJournalEntries,
 		folderMode:     "dynamic",
