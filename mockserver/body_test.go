@@ -275,7 +275,10 @@ func TestSlowBodiesTimeOut(t *testing.T) {
 	}
 	m := Start(t, WithControl(), WithBodyTimeout(timeout), WithClock(func() time.Time { return testNow }))
 	addr := strings.TrimPrefix(m.URL, "http://")
-	head := "POST /v1_1/demo/image/upload HTTP/1.1\r\nHost: " + addr + "\r\n" +
+	// Connection: close, as each trickler sends one request: net/http then
+	// closes a refused connection at once rather than lingering 500 ms for
+	// the keep-alive client's next request.
+	head := "POST /v1_1/demo/image/upload HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n" +
 		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n--b\r\n"
 
 	type outcome struct {

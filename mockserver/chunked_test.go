@@ -48,8 +48,8 @@ func storages(t *testing.T, opts ...Option) map[string]func() *Server {
 	}
 }
 
-// smallChunk is the smallest non-final chunk of the tests of chunk order
-// and conflicts (withMinChunkSize): larger than the blocks a blob is hashed
+// smallChunk is the smallest non-final chunk (withMinChunkSize) of the
+// tests that do not depend on 5 MiB: larger than the blocks a blob is hashed
 // in and than the prefix kept for sniffing, as 5 MiB is, 16 times smaller.
 const smallChunk = 320 << 10
 
@@ -163,10 +163,11 @@ func TestChunkedErrors(t *testing.T) {
 
 func TestChunkSessionsExpire(t *testing.T) {
 	tmp := t.TempDir()
-	s := New(fixedClock(), WithStorage(MetadataOnly), WithTempDir(tmp), WithMaxChunkIdle(30*time.Minute))
-	data := randomBytes(2*MinChunkSize+10, 9)
+	const c = smallChunk
+	s := New(fixedClock(), WithStorage(MetadataOnly), WithTempDir(tmp), WithMaxChunkIdle(30*time.Minute), withMinChunkSize(c))
+	data := randomBytes(2*c+10, 9)
 	// An out-of-order chunk is parked in a temporary file.
-	mustStatus(t, sendChunk(t, s, "idle", data, MinChunkSize, 2*MinChunkSize-1, "-1", nil), 200)
+	mustStatus(t, sendChunk(t, s, "idle", data, c, 2*c-1, "-1", nil), 200)
 	if ents, _ := os.ReadDir(tmp); len(ents) != 1 {
 		t.Fatalf("want 1 parked chunk file, got %d", len(ents))
 	}
@@ -177,7 +178,7 @@ func TestChunkSessionsExpire(t *testing.T) {
 	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
 		t.Fatalf("parked chunk not removed: %v", ents)
 	}
-	r := sendChunk(t, s, "idle", data, 2*MinChunkSize, len(data)-1, fmt.Sprint(len(data)), nil)
+	r := sendChunk(t, s, "idle", data, 2*c, len(data)-1, fmt.Sprint(len(data)), nil)
 	mustStatus(t, r, 200)
 	if r.json["done"] != false {
 		t.Fatalf("expired session must not complete: %s", r.body)
@@ -201,8 +202,9 @@ func TestChunkParamsCarryOver(t *testing.T) {
 // An upload without chunks may carry at most the size limit; chunked
 // uploads of any total pass.
 func TestMaxUploadSizeWithoutChunks(t *testing.T) {
-	const limit = MinChunkSize + 10
-	s := New(fixedClock(), WithMaxUploadSize(limit))
+	const c = smallChunk
+	const limit = c + 10
+	s := New(fixedClock(), WithMaxUploadSize(limit), withMinChunkSize(c))
 	data := randomBytes(limit+1, 3)
 
 	r := uploadFile(t, s, "raw", url.Values{"public_id": {"at-limit"}}, "a.bin", data[:limit])
@@ -224,7 +226,7 @@ func TestMaxUploadSizeWithoutChunks(t *testing.T) {
 		t.Fatal("refused upload stored an asset")
 	}
 
-	for i, rg := range [][2]int{{0, MinChunkSize - 1}, {MinChunkSize, limit}} {
+	for i, rg := range [][2]int{{0, c - 1}, {c, limit}} {
 		r = sendChunk(t, s, "big-upload", data, rg[0], rg[1], fmt.Sprint(len(data)), url.Values{"public_id": {"chunked"}})
 		mustStatus(t, r, 200)
 		if i == 1 && r.num("bytes") != limit+1 {
