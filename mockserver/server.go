@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -52,7 +53,8 @@ type config struct {
 	tokenKey       string
 	offlineRemote  bool
 	maxChunkIdle   time.Duration
-	minChunk       int64 // MinChunkSize (tests lower it to send small chunks)
+	minChunk       int64                                      // MinChunkSize (tests lower it to send small chunks)
+	faultWait      func(ctx context.Context, d time.Duration) // waitFor (tests record delays instead)
 	remoteTimeout  time.Duration
 	journalSize    int
 	control        bool
@@ -193,6 +195,7 @@ func Open(opts ...Option) (*Server, error) {
 		maxUpload:      DefaultMaxUploadSize,
 		maxChunkIdle:   DefaultMaxChunkIdle,
 		minChunk:       MinChunkSize,
+		faultWait:      waitFor,
 		remoteTimeout:  DefaultRemoteTimeout,
 		journalSize:    DefaultJournalEntries,
 		folderMode:     "dynamic",
