@@ -231,6 +231,7 @@ type reqBody struct {
 	ctl      *http.ResponseController
 	w        http.ResponseWriter
 	timeout  time.Duration
+	now      func() time.Time // time.Now (tests pace bodies on a fake clock)
 	armedAt  time.Time
 	progress int64 // bytes since the deadline was last moved
 	reading  bool
@@ -240,7 +241,7 @@ type reqBody struct {
 }
 
 func newReqBody(w http.ResponseWriter, r *http.Request, timeout time.Duration) *reqBody {
-	b := &reqBody{r: r.Body, ctl: http.NewResponseController(w), w: w, timeout: timeout, limit: -1}
+	b := &reqBody{r: r.Body, ctl: http.NewResponseController(w), w: w, timeout: timeout, now: time.Now, limit: -1}
 	b.arm() // also guards the bytes net/http discards after a handler that did not read
 	return b
 }
@@ -249,7 +250,7 @@ func newReqBody(w http.ResponseWriter, r *http.Request, timeout time.Duration) *
 func (b *reqBody) arm() {
 	b.progress = 0
 	if b.timeout > 0 {
-		b.armedAt = time.Now()
+		b.armedAt = b.now()
 		_ = b.ctl.SetReadDeadline(b.armedAt.Add(b.timeout))
 	}
 }
@@ -268,7 +269,7 @@ func (b *reqBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	b.progress += int64(n)
-	if b.timeout > 0 && b.progress >= BodyProgress && time.Since(b.armedAt) >= b.timeout/8 {
+	if b.timeout > 0 && b.progress >= BodyProgress && b.now().Sub(b.armedAt) >= b.timeout/8 {
 		b.arm()
 	}
 	if b.limit >= 0 && b.n > b.limit {

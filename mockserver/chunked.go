@@ -268,7 +268,7 @@ func (s *Server) finishChunk(rc *reqCtx, rtPath string, ch *chunkHeader, sess *c
 		return nil, badRequest("Content-Range bytes %d-%d does not match the chunk's %d bytes", ch.start, ch.end, pc.n)
 	}
 	last := ch.total >= 0 && ch.end == ch.total-1
-	if !last && pc.n < MinChunkSize {
+	if !last && pc.n < s.cfg.minChunk {
 		pc.discard()
 		return nil, badRequest("All parts except EOF-chunk must be larger than 5mb")
 	}

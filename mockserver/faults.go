@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	mrand "math/rand/v2"
@@ -292,6 +293,16 @@ func (fs *faultSet) pick(label, method string) *firing {
 	return nil
 }
 
+// waitFor waits d, or until ctx is done (a delay fault).
+func waitFor(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 // before acts before the request is processed; true means the response is
 // finished.
 func (fr *firing) before(rc *reqCtx, rec *recorder) bool {
@@ -329,12 +340,7 @@ func (fr *firing) before(rc *reqCtx, rec *recorder) bool {
 		_, _ = rec.Write([]byte(body))
 		return true
 	case FaultDelay:
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-rc.r.Context().Done():
-		}
+		rc.s.cfg.faultWait(rc.r.Context(), f.Delay)
 		return false
 	case FaultReset:
 		resetConn(rec)

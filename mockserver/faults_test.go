@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -75,8 +76,14 @@ func (c *liveClient) exists(id string) bool {
 	return resp.StatusCode == 200
 }
 
+// withFaultWait makes delay faults call wait instead of waiting.
+func withFaultWait(wait func(ctx context.Context, d time.Duration)) Option {
+	return func(c *config) { c.faultWait = wait }
+}
+
 func TestFaultsOverHTTP(t *testing.T) {
-	c := newLive(t, WithClock(func() time.Time { return testNow }))
+	waits := make(chan time.Duration, 1)
+	c := newLive(t, WithClock(func() time.Time { return testNow }), withFaultWait(func(_ context.Context, d time.Duration) { waits <- d }))
 	t.Run("status with Retry-After, counted", func(t *testing.T) {
 		c.control("POST", "faults", map[string]any{"route": "upload/upload", "kind": "status", "status": 503, "retry_after": 2, "count": 2})
 		for i := 0; i < 2; i++ {
@@ -133,10 +140,17 @@ func TestFaultsOverHTTP(t *testing.T) {
 	})
 	t.Run("delay", func(t *testing.T) {
 		c.control("POST", "faults", map[string]any{"route": "admin/ping", "kind": "delay", "delay": "60ms", "count": 1})
-		start := time.Now()
 		resp, _, err := c.do("GET", "/v1_1/demo/ping", nil, "", "basic")
-		if err != nil || resp.StatusCode != 200 || time.Since(start) < 60*time.Millisecond {
-			t.Fatalf("%v %v %v", err, resp, time.Since(start))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%v %v", err, resp)
+		}
+		select {
+		case d := <-waits:
+			if d != 60*time.Millisecond {
+				t.Fatalf("the delay fault waited %v, want 60ms", d)
+			}
+		default:
+			t.Fatal("the delay fault answered without waiting")
 		}
 	})
 	t.Run("skip and method", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -52,6 +53,8 @@ type config struct {
 	tokenKey       string
 	offlineRemote  bool
 	maxChunkIdle   time.Duration
+	minChunk       int64                                      // MinChunkSize (tests lower it to send small chunks)
+	faultWait      func(ctx context.Context, d time.Duration) // waitFor (tests record delays instead)
 	remoteTimeout  time.Duration
 	journalSize    int
 	control        bool
@@ -191,6 +194,8 @@ func Open(opts ...Option) (*Server, error) {
 		adminBudget:    DefaultAdminBudget,
 		maxUpload:      DefaultMaxUploadSize,
 		maxChunkIdle:   DefaultMaxChunkIdle,
+		minChunk:       MinChunkSize,
+		faultWait:      waitFor,
 		remoteTimeout:  DefaultRemoteTimeout,
 		journalSize:    DefaultJournalEntries,
 		folderMode:     "dynamic",

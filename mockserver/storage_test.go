@@ -125,11 +125,17 @@ func TestPathTraversalContained(t *testing.T) {
 // searches and chunk uploads at once (run with -race).
 func TestConcurrentUploadsDeletesListings(t *testing.T) {
 	t.Parallel()
+	const workers, per = 6, 15
+	var pngs [workers][per][]byte // one size per upload, encoded once
+	for w := range workers {
+		for i := range per {
+			pngs[w][i] = pngBytes(w+1, i+1, 100)
+		}
+	}
 	for name, mk := range storages(t) {
 		t.Run(name, func(t *testing.T) {
 			s := mk()
 			defer s.Close()
-			const workers, per = 6, 15
 			var wg sync.WaitGroup
 			errs := make(chan string, workers*per*4)
 			for w := 0; w < workers; w++ {
@@ -138,7 +144,7 @@ func TestConcurrentUploadsDeletesListings(t *testing.T) {
 					defer wg.Done()
 					for i := 0; i < per; i++ {
 						id := fmt.Sprintf("w%d/%d", w, i%5)
-						if r := uploadFile(t, s, "image", url.Values{"public_id": {id}, "tags": {"c"}}, "f.png", pngBytes(w+1, i+1, 100)); r.status != 200 {
+						if r := uploadFile(t, s, "image", url.Values{"public_id": {id}, "tags": {"c"}}, "f.png", pngs[w][i]); r.status != 200 {
 							errs <- "upload " + string(r.body)
 						}
 						if i%3 == 0 {
