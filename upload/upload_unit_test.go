@@ -24,10 +24,10 @@ import (
 const testChunk = client.MinChunkSize
 
 // randomPool is random bytes shared by the package's tests, generated
-// (and paged in) once rather than by every test: about 40 MB, enough for
+// (and paged in) once rather than by every test: about 31 MB, more than
 // the largest source a test uploads.
 var randomPool = sync.OnceValue(func() []byte {
-	b := make([]byte, 8*testChunk)
+	b := make([]byte, 6*testChunk)
 	_, _ = rand.NewChaCha8([32]byte{}).Read(b)
 	return b
 })
@@ -244,7 +244,7 @@ func TestUnsignedRequest(t *testing.T) {
 
 func TestChunkedSequential(t *testing.T) {
 	t.Parallel()
-	size := 4*testChunk + 123 // 5 chunks
+	size := 2*testChunk + 123 // first, middle and final chunk
 	data := randomBytes(size, 2)
 	sum := md5hex(data)
 	for _, tc := range []struct {
@@ -269,8 +269,8 @@ func TestChunkedSequential(t *testing.T) {
 				t.Fatal(err)
 			}
 			reqs := f.requests()
-			if len(reqs) != 5 {
-				t.Fatalf("%d requests, want 5", len(reqs))
+			if len(reqs) != 3 {
+				t.Fatalf("%d requests, want 3", len(reqs))
 			}
 			id := reqs[0].req.Header.Get("X-Unique-Upload-Id")
 			if len(id) != 16 {
@@ -289,7 +289,7 @@ func TestChunkedSequential(t *testing.T) {
 				if rec.req.Header.Get("X-Unique-Upload-Id") != id {
 					t.Errorf("chunk %d has another upload id", i)
 				}
-				final := i == 4
+				final := i == 2
 				if wantIdem := !final || tc.finalIdem; rec.req.Idempotent != wantIdem {
 					t.Errorf("chunk %d idempotent = %v, want %v", i, rec.req.Idempotent, wantIdem)
 				}
@@ -297,7 +297,7 @@ func TestChunkedSequential(t *testing.T) {
 			if res.LocalMD5 != sum || res.PublicID != "pid" {
 				t.Errorf("result md5 %s public_id %s", res.LocalMD5, res.PublicID)
 			}
-			if want := []int64{testChunk, 2 * testChunk, 3 * testChunk, 4 * testChunk, int64(size)}; !slices.Equal(progress, want) {
+			if want := []int64{testChunk, 2 * testChunk, int64(size)}; !slices.Equal(progress, want) {
 				t.Errorf("progress %v, want %v", progress, want)
 			}
 		})
@@ -460,7 +460,7 @@ func TestStreamReadErrorStops(t *testing.T) {
 
 func TestParallelChunks(t *testing.T) {
 	t.Parallel()
-	size := 7*testChunk + 99 // 8 chunks
+	size := 5*testChunk + 99 // 6 chunks: 4 in the middle for 3 workers
 	data := randomBytes(size, 7)
 	f := newFake(t)
 	var mu sync.Mutex
@@ -495,14 +495,14 @@ func TestParallelChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := f.requests()
-	if len(reqs) != 8 {
+	if len(reqs) != 6 {
 		t.Fatalf("%d requests", len(reqs))
 	}
-	if reqs[0].req.Header.Get("Content-Range") != "bytes 0-5242879/36700259" {
+	if reqs[0].req.Header.Get("Content-Range") != "bytes 0-5242879/26214499" {
 		t.Errorf("first request %q", reqs[0].req.Header.Get("Content-Range"))
 	}
-	if !isFinalRange(reqs[7].req.Header.Get("Content-Range")) {
-		t.Errorf("last request is not the final chunk: %q", reqs[7].req.Header.Get("Content-Range"))
+	if !isFinalRange(reqs[5].req.Header.Get("Content-Range")) {
+		t.Errorf("last request is not the final chunk: %q", reqs[5].req.Header.Get("Content-Range"))
 	}
 	if maxInFlight < 3 {
 		t.Errorf("max concurrent chunks %d, want 3", maxInFlight)
@@ -533,7 +533,7 @@ func TestParallelChunks(t *testing.T) {
 
 func TestParallelFailureStopsStartingChunks(t *testing.T) {
 	t.Parallel()
-	size := 9*testChunk + 1 // 10 chunks
+	size := 4*testChunk + 1 // 5 chunks: 3 and the final one must not start
 	f := newFake(t)
 	f.keepBytes = false
 	f.reply = func(n int, r *client.Request, part int64) (any, error) {
@@ -550,7 +550,7 @@ func TestParallelFailureStopsStartingChunks(t *testing.T) {
 			<-ctx.Done()
 		}
 	}
-	_, err := f.service().Upload(t.Context(), FromBytes(make([]byte, size)), nil, WithChunkSize(testChunk), WithConcurrency(2))
+	_, err := f.service().Upload(t.Context(), FromBytes(randomBytes(size, 8)), nil, WithChunkSize(testChunk), WithConcurrency(2))
 	var ce *ChunkError
 	if !errors.As(err, &ce) || !errors.Is(err, errPermanent) || ce.Chunk != 2 {
 		t.Fatalf("err = %v", err)
@@ -580,7 +580,7 @@ func TestChunkContextCancel(t *testing.T) {
 		}
 		return chunkReply(n, r, part)
 	}
-	_, err := f.service().Upload(ctx, FromBytes(make([]byte, 3*testChunk)), nil, WithChunkSize(testChunk))
+	_, err := f.service().Upload(ctx, FromBytes(randomBytes(3*testChunk, 9)), nil, WithChunkSize(testChunk))
 	var ce *ChunkError
 	if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) || len(f.requests()) != 2 {
 		t.Fatalf("err = %v, %d requests", err, len(f.requests()))
@@ -595,7 +595,7 @@ func TestParallelCancelBetweenChunksIsChunkError(t *testing.T) {
 	f := newFake(t)
 	f.keepBytes = false
 	f.reply = chunkReply
-	_, err := f.service().Upload(ctx, FromBytes(make([]byte, 2*testChunk+1)), nil, WithChunkSize(testChunk), WithConcurrency(2),
+	_, err := f.service().Upload(ctx, FromBytes(randomBytes(2*testChunk+1, 10)), nil, WithChunkSize(testChunk), WithConcurrency(2),
 		WithProgress(func(acked, _ int64) {
 			if acked == 2*testChunk {
 				cancel() // after the only middle chunk, before the final one
