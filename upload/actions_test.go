@@ -249,7 +249,7 @@ func TestSignedURLs(t *testing.T) {
 func TestResultDecoding(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
-	f.reply = func(int, *client.Request, []byte) (any, error) {
+	f.reply = func(int, *client.Request, int64) (any, error) {
 		return map[string]any{
 			"asset_id": "3515c6000a548515f1134043f9785c2f", "public_id": "gotjephlnz2jgiu20zni", "version": 1719307544,
 			"created_at": "2024-06-25T09:25:44Z", "tags": []string{}, "context": map[string]any{"custom": map[string]any{"alt": "x"}},

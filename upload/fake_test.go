@@ -15,20 +15,21 @@ import (
 )
 
 // recorded is one request the fake backend received, with the file bytes
-// it read.
+// it read (when the fake keeps them).
 type recorded struct {
 	req  *client.Request
 	data []byte
 }
 
 // fakeBackend answers Do with reply (default: a finished upload result) and
-// records every request. It reads each file part completely, like the real
-// client does.
+// records every request, with its file bytes when keepBytes is set. It
+// reads each file part completely, like the real client does; reply is
+// told the part's size.
 type fakeBackend struct {
 	t         testing.TB
 	cfg       client.Config
 	keepBytes bool
-	reply     func(n int, r *client.Request, data []byte) (any, error)
+	reply     func(n int, r *client.Request, size int64) (any, error)
 	// hold, when set, runs after a request is recorded and before reply,
 	// with the request's context (to block a chunk until the upload stops).
 	hold func(ctx context.Context, r *client.Request)
@@ -60,33 +61,21 @@ func (f *fakeBackend) Do(ctx context.Context, r *client.Request, v any) (*client
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var data []byte
-	if r.File != nil {
-		var err error
-		if r.File.ReaderAt != nil {
-			data, err = io.ReadAll(io.NewSectionReader(r.File.ReaderAt, 0, r.File.Size))
-		} else {
-			data, err = io.ReadAll(r.File.Stream)
-		}
-		if err != nil {
-			return nil, err
-		}
+	data, size, err := f.read(r.File)
+	if err != nil {
+		return nil, err
 	}
 	f.mu.Lock()
 	n := len(f.reqs)
-	rec := recorded{req: r}
-	if f.keepBytes {
-		rec.data = data
-	}
-	f.reqs = append(f.reqs, rec)
+	f.reqs = append(f.reqs, recorded{req: r, data: data})
 	f.mu.Unlock()
 	if f.hold != nil {
 		f.hold(ctx, r)
 	}
-	var body any = map[string]any{"public_id": "pid", "secure_url": "https://example/pid", "bytes": len(data)}
+	var body any = map[string]any{"public_id": "pid", "secure_url": "https://example/pid", "bytes": size}
 	if f.reply != nil {
 		var err error
-		if body, err = f.reply(n, r, data); err != nil {
+		if body, err = f.reply(n, r, size); err != nil {
 			return nil, err
 		}
 	}
@@ -106,6 +95,29 @@ func (f *fakeBackend) Do(ctx context.Context, r *client.Request, v any) (*client
 	return resp, nil
 }
 
+// read reads the file part (if any) to its end and returns its bytes when
+// keepBytes is set, and its size.
+func (f *fakeBackend) read(file *client.File) ([]byte, int64, error) {
+	if file == nil {
+		return nil, 0, nil
+	}
+	r := file.Stream
+	if file.ReaderAt != nil {
+		r = io.NewSectionReader(file.ReaderAt, 0, file.Size)
+	}
+	if !f.keepBytes {
+		n, err := io.Copy(io.Discard, r)
+		return nil, n, err
+	}
+	if file.ReaderAt == nil {
+		b, err := io.ReadAll(r)
+		return b, int64(len(b)), err
+	}
+	b := make([]byte, file.Size)
+	n, err := io.ReadFull(r, b)
+	return b[:n], int64(n), err
+}
+
 func (f *fakeBackend) requests() []recorded {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -116,10 +128,10 @@ func (f *fakeBackend) service() *Service { return &Service{b: f} }
 
 // chunkReply answers non-final chunks with done:false and the final one with
 // a finished asset.
-func chunkReply(n int, r *client.Request, data []byte) (any, error) {
+func chunkReply(n int, r *client.Request, size int64) (any, error) {
 	cr := r.Header.Get("Content-Range")
 	if cr != "" && !isFinalRange(cr) {
-		return map[string]any{"done": false, "bytes": len(data)}, nil
+		return map[string]any{"done": false, "bytes": size}, nil
 	}
 	return map[string]any{"public_id": "pid", "secure_url": "https://example/pid", "done": true}, nil
 }

@@ -7,27 +7,12 @@ import (
 	"errors"
 	"hash"
 	"io"
-	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 )
-
-func testBytes(n int) []byte {
-	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(1, uint64(n)))
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
-	return b
-}
-
-func md5Hex(b []byte) string {
-	s := md5.Sum(b)
-	return hex.EncodeToString(s[:])
-}
 
 // readRange reads [off, end) of m the way the transport does: in pieces.
 // It may run on other goroutines than the test's, so it reports with Error.
@@ -51,7 +36,8 @@ func readRange(t *testing.T, m *md5At, off, end int64, piece int) {
 func TestMD5AtSumsTheSource(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, size := range []int{100 << 10, bgHashMin + 12345} {
-		data := testBytes(size)
+		data := randomBytes(size, 1)
+		want := md5hex(data)
 		n := int64(size)
 		third := n / 3
 		patterns := []struct {
@@ -94,7 +80,7 @@ func TestMD5AtSumsTheSource(t *testing.T) {
 			if err != nil {
 				t.Fatalf("size %d, %s: %v", size, p.name, err)
 			}
-			if want := md5Hex(data); sum != want {
+			if sum != want {
 				t.Errorf("size %d, %s: sum %s, want %s", size, p.name, sum, want)
 			}
 		}
@@ -106,7 +92,7 @@ func TestMD5AtSumsTheSource(t *testing.T) {
 // body) pass through, and a later sum is still right.
 func TestMD5AtCloseWithoutSum(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	data := testBytes(bgHashMin * 2)
+	data := randomBytes(bgHashMin*2, 1)
 	m := newMD5At(bytes.NewReader(data), int64(len(data)), true)
 	readRange(t, m, 0, int64(len(data))/2, 32<<10)
 	m.close()
@@ -116,8 +102,8 @@ func TestMD5AtCloseWithoutSum(t *testing.T) {
 		t.Fatalf("ReadAt after close: %d, %v", n, err)
 	}
 	sum, err := m.sum()
-	if err != nil || sum != md5Hex(data) {
-		t.Fatalf("sum after close: %s, %v; want %s", sum, err, md5Hex(data))
+	if want := md5hex(data); err != nil || sum != want {
+		t.Fatalf("sum after close: %s, %v; want %s", sum, err, want)
 	}
 }
 
@@ -139,7 +125,7 @@ func (f failingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 func TestMD5AtErrors(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	boom := errors.New("disk on fire")
-	data := testBytes(bgHashMin + 1)
+	data := randomBytes(bgHashMin+1, 1)
 	m := newMD5At(failingReaderAt{r: bytes.NewReader(data), after: 1 << 20, err: boom}, int64(len(data)), true)
 	readRange(t, m, 0, 1<<20, 32<<10)
 	if _, err := m.ReadAt(make([]byte, 32<<10), 1<<20); !errors.Is(err, boom) {
@@ -153,7 +139,7 @@ func TestMD5AtErrors(t *testing.T) {
 // TestMD5AtOff: without checksums nothing is hashed and no goroutine runs.
 func TestMD5AtOff(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	data := testBytes(bgHashMin)
+	data := randomBytes(bgHashMin, 1)
 	m := newMD5At(bytes.NewReader(data), int64(len(data)), false)
 	readRange(t, m, 0, int64(len(data)), 32<<10)
 	if sum, err := m.sum(); sum != "" || err != nil || m.bg != nil {
@@ -183,7 +169,7 @@ func TestBGHasherIsBounded(t *testing.T) {
 	const size, bufs = 1 << 10, 3
 	h := &blockingHash{Hash: md5.New(), started: make(chan struct{}), release: make(chan struct{})}
 	b := newBGHasher(h, size, bufs)
-	data := testBytes(size * (bufs + 3))
+	data := randomBytes(size*(bufs+3), 1)
 	wrote := make(chan struct{})
 	go func() {
 		for p := data; len(p) > 0; p = p[min(len(p), 100):] {
@@ -208,7 +194,7 @@ func TestBGHasherIsBounded(t *testing.T) {
 	close(h.release)
 	<-wrote
 	b.close()
-	if got, want := hex.EncodeToString(h.Sum(nil)), md5Hex(data); got != want {
+	if got, want := hex.EncodeToString(h.Sum(nil)), md5hex(data); got != want {
 		t.Fatalf("hash %s, want %s", got, want)
 	}
 }
@@ -219,17 +205,18 @@ func TestBGHasherIsBounded(t *testing.T) {
 func TestHashBeside(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	for _, n := range []int{10, bgHashMin, 2*bgHashMin + 2} {
-		b := testBytes(n)
+		b := randomBytes(n, 1)
+		want := md5hex(b)
 		whole := md5.New()
 		hashBeside(whole, b)()
 		halves := md5.New()
 		hashBeside(halves, b[:n/2])()
 		hashBeside(halves, b[n/2:])()
 		for _, h := range []hash.Hash{whole, halves} {
-			if got := hex.EncodeToString(h.Sum(nil)); got != md5Hex(b) {
-				t.Errorf("%d bytes: %s, want %s", n, got, md5Hex(b))
+			if got := hex.EncodeToString(h.Sum(nil)); got != want {
+				t.Errorf("%d bytes: %s, want %s", n, got, want)
 			}
 		}
 	}
-	hashBeside(noHash{}, testBytes(bgHashMin))()
+	hashBeside(noHash{}, randomBytes(bgHashMin, 1))()
 }

@@ -23,12 +23,22 @@ import (
 
 const testChunk = client.MinChunkSize
 
-func randomBytes(n int, seed uint64) []byte {
-	var key [32]byte
-	key[0] = byte(seed)
-	b := make([]byte, n)
-	_, _ = rand.NewChaCha8(key).Read(b)
+// randomPool is random bytes shared by the package's tests, generated
+// (and paged in) once rather than by every test: about 31 MB, more than
+// the largest source a test uploads.
+var randomPool = sync.OnceValue(func() []byte {
+	b := make([]byte, 6*testChunk)
+	_, _ = rand.NewChaCha8([32]byte{}).Read(b)
 	return b
+})
+
+// randomBytes returns n random bytes, a view of randomPool that callers
+// must not change; seed picks where in the pool it starts, so that tests
+// differ in their bytes.
+func randomBytes(n int, seed uint64) []byte {
+	pool := randomPool()
+	off := int(seed*1_000_003) % (len(pool) - n + 1)
+	return pool[off : off+n : off+n]
 }
 
 func md5hex(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) }
@@ -234,8 +244,9 @@ func TestUnsignedRequest(t *testing.T) {
 
 func TestChunkedSequential(t *testing.T) {
 	t.Parallel()
-	size := 4*testChunk + 123 // 5 chunks
+	size := 2*testChunk + 123 // first, middle and final chunk
 	data := randomBytes(size, 2)
+	sum := md5hex(data)
 	for _, tc := range []struct {
 		name      string
 		p         *Params
@@ -258,14 +269,13 @@ func TestChunkedSequential(t *testing.T) {
 				t.Fatal(err)
 			}
 			reqs := f.requests()
-			if len(reqs) != 5 {
-				t.Fatalf("%d requests, want 5", len(reqs))
+			if len(reqs) != 3 {
+				t.Fatalf("%d requests, want 3", len(reqs))
 			}
 			id := reqs[0].req.Header.Get("X-Unique-Upload-Id")
 			if len(id) != 16 {
 				t.Errorf("upload id %q", id)
 			}
-			var joined []byte
 			for i, rec := range reqs {
 				off := int64(i) * testChunk
 				end := min(off+testChunk, int64(size)) - 1
@@ -273,22 +283,21 @@ func TestChunkedSequential(t *testing.T) {
 				if got := rec.req.Header.Get("Content-Range"); got != want {
 					t.Errorf("chunk %d Content-Range %q, want %q", i, got, want)
 				}
+				if !bytes.Equal(rec.data, data[off:end+1]) {
+					t.Errorf("chunk %d does not carry bytes %d-%d of the source", i, off, end)
+				}
 				if rec.req.Header.Get("X-Unique-Upload-Id") != id {
 					t.Errorf("chunk %d has another upload id", i)
 				}
-				final := i == 4
+				final := i == 2
 				if wantIdem := !final || tc.finalIdem; rec.req.Idempotent != wantIdem {
 					t.Errorf("chunk %d idempotent = %v, want %v", i, rec.req.Idempotent, wantIdem)
 				}
-				joined = append(joined, rec.data...)
 			}
-			if !bytes.Equal(joined, data) {
-				t.Error("chunks do not reassemble to the source")
-			}
-			if res.LocalMD5 != md5hex(data) || res.PublicID != "pid" {
+			if res.LocalMD5 != sum || res.PublicID != "pid" {
 				t.Errorf("result md5 %s public_id %s", res.LocalMD5, res.PublicID)
 			}
-			if want := []int64{testChunk, 2 * testChunk, 3 * testChunk, 4 * testChunk, int64(size)}; !slices.Equal(progress, want) {
+			if want := []int64{testChunk, 2 * testChunk, int64(size)}; !slices.Equal(progress, want) {
 				t.Errorf("progress %v, want %v", progress, want)
 			}
 		})
@@ -307,11 +316,11 @@ func TestChunkFailureStops(t *testing.T) {
 	data := randomBytes(size, 3)
 	f := newFake(t)
 	f.keepBytes = false
-	f.reply = func(n int, r *client.Request, d []byte) (any, error) {
+	f.reply = func(n int, r *client.Request, part int64) (any, error) {
 		if n == 1 {
 			return nil, errPermanent
 		}
-		return chunkReply(n, r, d)
+		return chunkReply(n, r, part)
 	}
 	_, err := f.service().Upload(t.Context(), FromBytes(data), nil, WithChunkSize(testChunk), WithUploadID("fixed-id"))
 	var ce *ChunkError
@@ -330,7 +339,7 @@ func TestChunkFailureStops(t *testing.T) {
 func TestChunkIncompleteFinal(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
-	f.reply = func(int, *client.Request, []byte) (any, error) { return map[string]any{"done": false}, nil }
+	f.reply = func(int, *client.Request, int64) (any, error) { return map[string]any{"done": false}, nil }
 	_, err := f.service().Upload(t.Context(), FromBytes(randomBytes(testChunk+1, 4)), nil, WithChunkSize(testChunk))
 	var ce *ChunkError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrIncomplete) || ce.Offset != testChunk {
@@ -370,16 +379,19 @@ func TestStreamChunks(t *testing.T) {
 			}
 			reqs := f.requests()
 			var got []string
-			var joined []byte
+			rest := data // the source's bytes after the chunks so far
 			for _, r := range reqs {
 				got = append(got, r.req.Header.Get("Content-Range"))
-				joined = append(joined, r.data...)
+				if !bytes.HasPrefix(rest, r.data) {
+					t.Errorf("request %d does not carry the source's next bytes", len(got)-1)
+				}
+				rest = rest[min(len(r.data), len(rest)):]
 			}
 			if !slices.Equal(got, tc.ranges) {
 				t.Errorf("ranges %q, want %q", got, tc.ranges)
 			}
-			if !bytes.Equal(joined, data) {
-				t.Error("bytes differ")
+			if len(rest) != 0 {
+				t.Errorf("the requests left the source's last %d bytes out", len(rest))
 			}
 			if res.LocalMD5 != md5hex(data) {
 				t.Error("LocalMD5 wrong")
@@ -448,14 +460,14 @@ func TestStreamReadErrorStops(t *testing.T) {
 
 func TestParallelChunks(t *testing.T) {
 	t.Parallel()
-	size := 7*testChunk + 99 // 8 chunks
+	size := 5*testChunk + 99 // 6 chunks: 4 in the middle for 3 workers
 	data := randomBytes(size, 7)
 	f := newFake(t)
 	var mu sync.Mutex
 	inFlight, maxInFlight := 0, 0
 	gate := make(chan struct{})
 	var once sync.Once
-	f.reply = func(n int, r *client.Request, d []byte) (any, error) {
+	f.reply = func(n int, r *client.Request, part int64) (any, error) {
 		mu.Lock()
 		inFlight++
 		maxInFlight = max(maxInFlight, inFlight)
@@ -470,7 +482,7 @@ func TestParallelChunks(t *testing.T) {
 		mu.Lock()
 		inFlight--
 		mu.Unlock()
-		return chunkReply(n, r, d)
+		return chunkReply(n, r, part)
 	}
 	var last int64
 	res, err := f.service().Upload(t.Context(), FromBytes(data), nil, WithChunkSize(testChunk), WithConcurrency(3), WithProgress(func(a, total int64) {
@@ -483,42 +495,52 @@ func TestParallelChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := f.requests()
-	if len(reqs) != 8 {
+	if len(reqs) != 6 {
 		t.Fatalf("%d requests", len(reqs))
 	}
-	if reqs[0].req.Header.Get("Content-Range") != "bytes 0-5242879/36700259" {
+	if reqs[0].req.Header.Get("Content-Range") != "bytes 0-5242879/26214499" {
 		t.Errorf("first request %q", reqs[0].req.Header.Get("Content-Range"))
 	}
-	if !isFinalRange(reqs[7].req.Header.Get("Content-Range")) {
-		t.Errorf("last request is not the final chunk: %q", reqs[7].req.Header.Get("Content-Range"))
+	if !isFinalRange(reqs[5].req.Header.Get("Content-Range")) {
+		t.Errorf("last request is not the final chunk: %q", reqs[5].req.Header.Get("Content-Range"))
 	}
 	if maxInFlight < 3 {
 		t.Errorf("max concurrent chunks %d, want 3", maxInFlight)
 	}
-	// Reassemble by offset.
-	out := make([]byte, size)
+	// Each chunk carries its range of the source, and the ranges tile it.
+	starts := make(map[int64]int64) // start -> end of every range sent
 	for _, r := range reqs {
 		var s, e, total int64
 		if _, err := fmtSscanf(r.req.Header.Get("Content-Range"), &s, &e, &total); err != nil {
 			t.Fatal(err)
 		}
-		copy(out[s:], r.data)
+		if !bytes.Equal(r.data, data[s:e+1]) {
+			t.Errorf("chunk %d-%d does not carry those bytes of the source", s, e)
+		}
+		starts[s] = e
 	}
-	if !bytes.Equal(out, data) || res.LocalMD5 != md5hex(data) || last != int64(size) {
-		t.Errorf("parallel upload: bytes equal %v, md5 %s, last progress %d", bytes.Equal(out, data), res.LocalMD5, last)
+	var next int64 // the ranges from 0 on without a gap end before next
+	for e, ok := starts[next]; ok; e, ok = starts[next] {
+		next = e + 1
+	}
+	if next != int64(size) {
+		t.Errorf("the chunks cover bytes 0-%d of %d, then leave a gap", next-1, size)
+	}
+	if res.LocalMD5 != md5hex(data) || last != int64(size) {
+		t.Errorf("parallel upload: md5 %s, last progress %d", res.LocalMD5, last)
 	}
 }
 
 func TestParallelFailureStopsStartingChunks(t *testing.T) {
 	t.Parallel()
-	size := 9*testChunk + 1 // 10 chunks
+	size := 4*testChunk + 1 // 5 chunks: 3 and the final one must not start
 	f := newFake(t)
 	f.keepBytes = false
-	f.reply = func(n int, r *client.Request, d []byte) (any, error) {
+	f.reply = func(n int, r *client.Request, part int64) (any, error) {
 		if strings.HasPrefix(r.Header.Get("Content-Range"), "bytes 10485760-") { // chunk 2
 			return nil, errPermanent
 		}
-		return chunkReply(n, r, d)
+		return chunkReply(n, r, part)
 	}
 	// Chunk 1 stays in flight until the upload stops, so the other worker
 	// gets chunk 2, fails, and nothing may start after that: exactly
@@ -528,7 +550,7 @@ func TestParallelFailureStopsStartingChunks(t *testing.T) {
 			<-ctx.Done()
 		}
 	}
-	_, err := f.service().Upload(t.Context(), FromBytes(make([]byte, size)), nil, WithChunkSize(testChunk), WithConcurrency(2))
+	_, err := f.service().Upload(t.Context(), FromBytes(randomBytes(size, 8)), nil, WithChunkSize(testChunk), WithConcurrency(2))
 	var ce *ChunkError
 	if !errors.As(err, &ce) || !errors.Is(err, errPermanent) || ce.Chunk != 2 {
 		t.Fatalf("err = %v", err)
@@ -551,14 +573,14 @@ func TestChunkContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	f := newFake(t)
 	f.keepBytes = false
-	f.reply = func(n int, r *client.Request, d []byte) (any, error) {
+	f.reply = func(n int, r *client.Request, part int64) (any, error) {
 		if n == 1 {
 			cancel()
 			return nil, context.Canceled
 		}
-		return chunkReply(n, r, d)
+		return chunkReply(n, r, part)
 	}
-	_, err := f.service().Upload(ctx, FromBytes(make([]byte, 3*testChunk)), nil, WithChunkSize(testChunk))
+	_, err := f.service().Upload(ctx, FromBytes(randomBytes(3*testChunk, 9)), nil, WithChunkSize(testChunk))
 	var ce *ChunkError
 	if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) || len(f.requests()) != 2 {
 		t.Fatalf("err = %v, %d requests", err, len(f.requests()))
@@ -573,7 +595,7 @@ func TestParallelCancelBetweenChunksIsChunkError(t *testing.T) {
 	f := newFake(t)
 	f.keepBytes = false
 	f.reply = chunkReply
-	_, err := f.service().Upload(ctx, FromBytes(make([]byte, 2*testChunk+1)), nil, WithChunkSize(testChunk), WithConcurrency(2),
+	_, err := f.service().Upload(ctx, FromBytes(randomBytes(2*testChunk+1, 10)), nil, WithChunkSize(testChunk), WithConcurrency(2),
 		WithProgress(func(acked, _ int64) {
 			if acked == 2*testChunk {
 				cancel() // after the only middle chunk, before the final one

@@ -36,11 +36,13 @@ func TestJournalGroupCommit(t *testing.T) {
 	var (
 		syncs   atomic.Int64
 		durable atomic.Value // the file's content at the last sync
+		held    = make(chan struct{})
 		release = make(chan struct{})
 	)
 	durable.Store("")
 	syncFn := func(f *os.File) error {
 		if syncs.Add(1) == 1 {
+			close(held)
 			<-release
 		}
 		b, err := os.ReadFile(f.Name())
@@ -73,9 +75,7 @@ func TestJournalGroupCommit(t *testing.T) {
 	}
 	wg.Add(1)
 	go record(0)
-	for syncs.Load() == 0 { // the committer is inside the first (held) sync
-		time.Sleep(time.Millisecond)
-	}
+	<-held // the committer is inside the first sync
 	for i := 1; i < n; i++ {
 		wg.Add(1)
 		go record(i)
@@ -159,12 +159,13 @@ func TestJournalRecordAfterClose(t *testing.T) {
 // callback runs only after a sync covered the line (with that sync's
 // error), and Close returns after every callback.
 func TestJournalRecordAsync(t *testing.T) {
-	release := make(chan struct{})
+	held, release := make(chan struct{}), make(chan struct{})
 	var syncs atomic.Int64
 	syncErr := errors.New("disk gone")
 	j, err := OpenJournal(filepath.Join(t.TempDir(), "j.jsonl"), "demo", false, withSync(func(f *os.File) error {
 		switch syncs.Add(1) {
 		case 1:
+			close(held)
 			<-release
 			return f.Sync()
 		case 2:
@@ -188,9 +189,7 @@ func TestJournalRecordAsync(t *testing.T) {
 		})
 	}
 	record("a") // returns although the first sync is held
-	for syncs.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-held
 	select {
 	case o := <-got:
 		t.Fatalf("callback of %s ran before its sync returned", o.id)

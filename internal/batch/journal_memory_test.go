@@ -92,10 +92,10 @@ func TestJournalOddDigestsKeptWhole(t *testing.T) {
 // ForgetNewRecords holds none of them, and a journal read at open holds a
 // packed mark per public ID, well under the size of an Entry.
 func TestJournalMemoryFlat(t *testing.T) {
-	n := 20000
-	if testing.Short() {
-		n = 5000
-	}
+	// 5,000 records measure as 20,000 did (202 bytes per ID read, none per
+	// ID forgotten) in a quarter of the time; 100 KB held for good by the
+	// journal would still fail the first bound.
+	const n = 5000
 	entry := func(i int) Entry {
 		sum := md5.Sum([]byte(fmt.Sprint(i)))
 		h := hex.EncodeToString(sum[:])

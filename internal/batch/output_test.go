@@ -227,7 +227,8 @@ func TestPlainProgress(t *testing.T) {
 
 func TestTTYProgressFrame(t *testing.T) {
 	var out syncBuffer
-	p := NewTTYProgress(&out, 100, 1000, "")
+	drew := make(chan struct{}, 1)
+	p := NewTTYProgress(&notifyWriter{w: &out, wrote: drew}, 100, 1000, "")
 	p.refresh = time.Millisecond
 	small := File{Path: "small.jpg", PublicID: "small", Size: 10}
 	big := File{Path: "videos/big.mp4", PublicID: "videos/big", Size: 5000}
@@ -246,10 +247,19 @@ func TestTTYProgressFrame(t *testing.T) {
 	if !strings.Contains(frame[1], "videos/big.mp4") || !strings.Contains(frame[1], "50%") {
 		t.Errorf("large file line %q", frame[1])
 	}
+	// The ticker redraws the display: a write after Begin's drawing is its
+	// erasing of the frame.
+	select {
+	case <-drew:
+	default:
+	}
+	<-drew
+	if !strings.Contains(out.String(), "\x1b[J") {
+		t.Errorf("the ticker wrote without erasing the frame: %q", out.String())
+	}
 	// Output printed through Printer lands above the redrawn display.
 	var stdout syncBuffer
 	pr := p.Printer(&stdout)
-	time.Sleep(20 * time.Millisecond)
 	_, _ = pr.Write([]byte("uploaded small.jpg\n"))
 	_, _ = pr.Write([]byte("partial "))
 	if stdout.String() != "uploaded small.jpg\n" {

@@ -1,0 +1,4 @@
+package upload
+
+// RandomBytes is randomBytes for the external tests.
+var RandomBytes = randomBytes
