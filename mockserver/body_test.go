@@ -86,10 +86,6 @@ func hugeFieldBody(fields url.Values, field string, size int64) (io.Reader, stri
 	return io.MultiReader(&head, &repeatReader{n: size - int64(len(prefix)), c: 'A'}, strings.NewReader(tail)), mw.FormDataContentType()
 }
 
-// bigTestsEnv opts in to TestUnverifiedMemoryBounded at the default budget
-// (README, Development), as upload's memory tests do.
-const bigTestsEnv = "CLDREST_BIG_TESTS"
-
 // TestUnverifiedMemoryBounded: sixteen parallel unauthenticated uploads
 // carrying one long text field each (the file field, which may be that long,
 // and one that may not) keep the heap within 2.5 times the unverified
@@ -102,7 +98,7 @@ const bigTestsEnv = "CLDREST_BIG_TESTS"
 func TestUnverifiedMemoryBounded(t *testing.T) {
 	const parallel = 16
 	budget := int64(16 << 20)
-	if os.Getenv(bigTestsEnv) == "1" && !testing.Short() {
+	if memtest.Big() {
 		budget = DefaultMaxUnverifiedBytes
 	}
 	size := budget * 15 / 32

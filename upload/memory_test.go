@@ -21,12 +21,10 @@ type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
-// bigTestsEnv opts in to the 1 GiB memory-bound uploads (README,
-// Development); by default they upload 96 MiB, more than twice the bound.
-const bigTestsEnv = "CLDREST_BIG_TESTS"
-
+// memorySize is what the memory-bound uploads send: 1 GiB with
+// memtest.Big, else 96 MiB, more than twice the bound.
 func memorySize(t testing.TB) int64 {
-	if os.Getenv(bigTestsEnv) == "1" && !testing.Short() {
+	if memtest.Big() {
 		return 1 << 30
 	}
 	return 96 << 20

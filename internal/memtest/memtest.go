@@ -1,15 +1,27 @@
 // Package memtest measures heap growth for the memory-bound tests of
 // upload and mockserver (one sampler, so the two agree on what "held"
-// means).
+// means), and says whether they run at full size.
 package memtest
 
 import (
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"testing"
 	"time"
 )
+
+// BigTestsEnv names the environment variable that opts in to the
+// full-size memory-bound tests (README, Development): set to 1, upload's
+// TestMemoryBounds sends 1 GiB and mockserver's TestUnverifiedMemoryBounded
+// fills the default unverified budget.
+const BigTestsEnv = "CLDREST_BIG_TESTS"
+
+// Big reports whether the memory-bound tests run at full size: BigTestsEnv
+// is 1 and the run is not -short (the race pass shrinks them).
+func Big() bool { return os.Getenv(BigTestsEnv) == "1" && !testing.Short() }
 
 // HeapPeak samples the heap (objects, live or not yet swept) every
 // millisecond until stop is called. stop returns how far the peak rose
