@@ -66,8 +66,8 @@ func TestE2EK8sShardsExample(t *testing.T) {
 		t.Fatalf("the report reads %v, want the %d shard journals", reportArgs, want)
 	}
 
-	m := startMockProc(t)
-	n := sizes(120, 30)
+	m := startMockInProc(t)
+	n := 30
 	data, want := makeFiles(t, n, "archive")
 	journals := t.TempDir()
 	volumes := strings.NewReplacer("/data", data, "/journals", journals)
