@@ -34,8 +34,9 @@ import (
 
 // The end-to-end tests run the cldrest binary offline against a mock:
 // "cldrest mock" running as a child process (startMockProc) where the mock
-// command is under test or the README quotes the figures, else the same
-// mockserver served in this process (startMockInProc).
+// command is under test or a README says the test runs against it (the
+// figures of README.md, examples/k8s-shards), else the same mockserver
+// served in this process (startMockInProc).
 //
 // The binary is this test binary: run under the name "cldrest" (e2eBin, a
 // symbolic link to it), TestMain runs main instead of the tests, so no

@@ -66,7 +66,7 @@ func TestE2EK8sShardsExample(t *testing.T) {
 		t.Fatalf("the report reads %v, want the %d shard journals", reportArgs, want)
 	}
 
-	m := startMockInProc(t)
+	m := startMockProc(t)
 	n := 30
 	data, want := makeFiles(t, n, "archive")
 	journals := t.TempDir()

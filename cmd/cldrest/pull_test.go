@@ -131,7 +131,7 @@ func filesMD5(t *testing.T, dir string) map[string]string {
 func TestE2EPull(t *testing.T) {
 	t.Parallel()
 	m := startMockInProc(t)
-	n := 60
+	n := 30
 	raw := map[string]string{}
 	want := map[string]string{} // local path -> etag
 	for i := range n - 12 {
