@@ -92,7 +92,7 @@ func TestAPIRequestRouting(t *testing.T) {
 
 func TestE2EAPI(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	seedMock(t, m.url, map[string]string{"api/one": "one", "api/two": "two"}, upload.Params{ResourceType: "raw"})
 	seedMock(t, m.url, map[string]string{"api/img": string(testPNG(t))}, upload.Params{})
 	env := e2eEnv(m.url)

@@ -23,14 +23,19 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/internal/batch"
+	"github.com/cldrest/cldrest/mockserver"
 )
 
-// The end-to-end tests run the cldrest binary against "cldrest mock"
-// running as a child process, offline.
+// The end-to-end tests run the cldrest binary offline against a mock:
+// "cldrest mock" running as a child process (startMockProc) where the mock
+// command is under test or a README says the test runs against it (the
+// figures of README.md, examples/k8s-shards), else the same mockserver
+// served in this process (startMockInProc).
 //
 // The binary is this test binary: run under the name "cldrest" (e2eBin, a
 // symbolic link to it), TestMain runs main instead of the tests, so no
@@ -41,6 +46,9 @@ import (
 var e2eBin string
 
 func TestMain(m *testing.M) {
+	// The preflight's retry waits a millisecond, not 200 ms, here and in
+	// the binaries that are this test binary.
+	preflightRetryWait = time.Millisecond
 	switch filepath.Base(os.Args[0]) {
 	case "cldrest":
 		main()
@@ -59,9 +67,21 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	// The shared trees (sharedFiles) and every temporary directory of the
+	// tests and of the binaries they run (in tmp, a directory like the
+	// system's: sticky, writable by all) are new directories of dir or
+	// tmp, with random names: spread over the file system (spreadDirs).
+	spreadDirs(dir)
+	tmp, err := os.MkdirTemp(dir, "tmp-")
+	if err == nil {
+		spreadDirs(tmp)
+		err = errors.Join(os.Chmod(dir, 0o755), os.Chmod(tmp, 0o777|os.ModeSticky), os.Setenv("TMPDIR", tmp))
+	}
 	e2eBin = filepath.Join(dir, "cldrest")
 	maxrssBin = filepath.Join(dir, "maxrss")
-	err = linkE2EBin(e2eBin)
+	if err == nil {
+		err = linkE2EBin(e2eBin)
+	}
 	if self, serr := os.Executable(); err == nil {
 		err = errors.Join(serr, os.Symlink(self, maxrssBin))
 	}
@@ -73,6 +93,31 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// spreadDirs asks the file system to place each new directory of dir in a
+// block group of its own choice, by the directory's name, rather than in
+// dir's (ext4's flag for the top of a directory hierarchy, chattr +T); it
+// does nothing where that fails. A new file goes in the block group of its
+// directory, where ext4 (without a journal) skips the inodes deleted in
+// the last 30 seconds to find a free one: in the system's temporary
+// directory, where every test run deletes its files, creating a file cost
+// ~0.4 ms of system time, in a directory with a random name under dir
+// about a twentieth of that.
+func spreadDirs(dir string) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	// FS_IOC_GETFLAGS and FS_IOC_SETFLAGS (64-bit Linux), FS_TOPDIR_FL.
+	const getFlags, setFlags, topDir = 0x80086601, 0x40086602, 0x20000
+	var flags int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), getFlags, uintptr(unsafe.Pointer(&flags))); e != 0 {
+		return
+	}
+	flags |= topDir
+	_, _, _ = syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), setFlags, uintptr(unsafe.Pointer(&flags)))
 }
 
 // maxrssBin runs a command and reports its peak RSS (see runMeasured).
@@ -127,12 +172,24 @@ func sizes(n, small int) int {
 	return n
 }
 
-// mockProc is a "cldrest mock --control" child process.
+// mockProc is the mock the binaries under test talk to: a "cldrest mock
+// --control" child process (startMockProc, cmd set) or a mockserver in this
+// process (startMockInProc, cmd nil). Tests drive either through its
+// /_mock/ control endpoints (ctl).
 type mockProc struct {
 	url        string // CLOUDINARY_URL
 	accountURL string // CLOUDINARY_ACCOUNT_URL (its second line)
 	base       string // http://127.0.0.1:PORT
 	cmd        *exec.Cmd
+}
+
+// startMockInProc serves the mock of "cldrest mock --control --admin-budget
+// 0" in this process, with opts, until the test ends: a test that is not
+// about the mock command saves starting one.
+func startMockInProc(t *testing.T, opts ...mockserver.Option) *mockProc {
+	t.Helper()
+	r := mockserver.Start(t, append([]mockserver.Option{mockserver.WithControl(), mockserver.WithAdminBudget(0)}, opts...)...)
+	return &mockProc{url: r.CloudinaryURL(), accountURL: r.AccountURL(), base: r.URL}
 }
 
 func startMockProc(t *testing.T, extra ...string) *mockProc {
@@ -267,15 +324,48 @@ func (m *mockProc) assetCount(t *testing.T) int {
 	return st.Assets
 }
 
+// lockedBuffer collects a child's output; a test can wait for what it
+// expects to be written (waitFor).
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	grew chan struct{} // closed by the next Write; nil when nobody waits
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.grew != nil {
+		close(l.grew)
+		l.grew = nil
+	}
 	return l.b.Write(p)
+}
+
+// waitFor returns once ok holds for the output written so far. It fails
+// the test after a minute without (a safety net for a hang, not a timing
+// assertion), naming what it waited for.
+func (l *lockedBuffer) waitFor(t *testing.T, what string, ok func(out string) bool) {
+	t.Helper()
+	safety := time.NewTimer(time.Minute)
+	defer safety.Stop()
+	for {
+		l.mu.Lock()
+		out := l.b.String()
+		if l.grew == nil {
+			l.grew = make(chan struct{})
+		}
+		grew := l.grew
+		l.mu.Unlock()
+		if ok(out) {
+			return
+		}
+		select {
+		case <-grew:
+		case <-safety.C:
+			t.Fatalf("no %s within a minute; output so far:\n%s", what, tail(out))
+		}
+	}
 }
 
 func (l *lockedBuffer) String() string {
@@ -371,21 +461,34 @@ func sharedFiles(t *testing.T, n int, folder string) (string, map[string]string)
 	t.Helper()
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
-	dir := filepath.Join(filepath.Dir(e2eBin), fmt.Sprintf("files-%d", n))
-	if !shared.written[n] {
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
+	key := fmt.Sprintf("files-%d", n)
+	dir := shared.dirs[key]
+	if dir == "" {
+		dir = sharedDir(t, key)
 		writeNumbered(t, dir, n, "")
-		shared.written[n] = true
+		shared.dirs[key] = dir
 	}
 	return dir, filesWant(n, folder)
 }
 
+// sharedDir makes a new directory for the shared tree named key (held
+// under shared.mu), beside e2eBin: with a random name (see spreadDirs).
+func sharedDir(t *testing.T, key string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp(filepath.Dir(e2eBin), key+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 var shared = struct {
-	mu      sync.Mutex
-	written map[int]bool
-}{written: map[int]bool{}}
+	mu   sync.Mutex
+	dirs map[string]string // the shared trees written, by files-N
+}{dirs: map[string]string{}}
 
 // writeNumbered writes the n files of makeFiles into dir and returns
 // filesWant(n, folder).
@@ -533,42 +636,44 @@ func TestE2EUploadWithFaults(t *testing.T) {
 
 func TestE2EKillAndResume(t *testing.T) {
 	t.Parallel()
-	n := sizes(1000, 300)
 	m := startMockProc(t)
-	dir, want := sharedFiles(t, n, "")
-	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	// The last upload hangs until the kill, so the kill lands mid-run
-	// however late the test gets to send it; the others are slowed a little
-	// so that it lands among uploads in flight.
-	m.ctl(t, "POST", "faults", []map[string]any{
-		{"route": "upload", "kind": "delay", "delay": "1h", "skip": n - 1},
-		{"route": "upload", "kind": "delay", "delay": "5ms"},
-	}, nil)
-	// The hanging handler cannot see its client die (Go's server notices a
-	// closed connection only once the request body is read), so a graceful
-	// stop of the mock would wait out its shutdown timeout. Cleanups run
-	// last-in first-out: this kill comes before the SIGTERM.
-	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
-	cmd := exec.Command(e2eBin, "upload", "--concurrency", "8", "--journal", journal, "--json", dir)
-	cmd.Env = e2eEnv(m.url)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	// The files of the shared tree in the first of its 10 directories: the
+	// count is not the point.
+	dir, all := sharedFiles(t, sizes(1000, 300), "")
+	want := map[string]string{}
+	for id, sum := range all {
+		if strings.HasPrefix(id, "d00/") {
+			want[id] = sum
+		}
 	}
+	n := len(want)
+	journal := filepath.Join(t.TempDir(), "j.jsonl")
+	upload := []string{"upload", "--concurrency", "8", "--exclude", "d0[1-9]", "--journal", journal, "--json", dir}
 	// Journal lines before the kill, from a fixed seed: a failure names
 	// the same kill point on every run.
 	killAt := n/10 + rand.New(rand.NewPCG(uint64(n), 7)).IntN(n*7/10)
 	t.Logf("kill after %d of %d journal lines", killAt, n)
-	deadline := time.Now().Add(2 * time.Minute)
-	for lines := 0; lines < killAt; {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("only %d journal lines after 2 minutes", lines)
-		}
-		time.Sleep(5 * time.Millisecond)
-		b, _ := os.ReadFile(journal)
-		lines = bytes.Count(b, []byte("\n"))
+	// The uploads after the first killAt hang until the kill, so the kill
+	// lands mid-run, among uploads in flight, however late the test gets
+	// to send it.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "delay", "delay": "1h", "skip": killAt}, nil)
+	// The hanging handlers cannot see their client die (Go's server
+	// notices a closed connection only once the request body is read), so a
+	// graceful stop of the mock would wait out its shutdown timeout.
+	// Cleanups run last-in first-out: this kill comes before the SIGTERM.
+	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
+	cmd := exec.Command(e2eBin, upload...)
+	cmd.Env = e2eEnv(m.url)
+	var stdout lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
+	// A file is reported once its journal line is on disk: the killAt-th
+	// report means killAt lines.
+	stdout.waitFor(t, fmt.Sprintf("%d file results", killAt), func(out string) bool {
+		return strings.Count(out, `{"type":"file"`) >= killAt
+	})
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -584,12 +689,12 @@ func TestE2EKillAndResume(t *testing.T) {
 		}
 	}
 	t.Logf("killed after %d journal lines (%d completed, %d torn); mock holds %d assets", len(entries), len(completed), torn, m.assetCount(t))
-	if len(completed) == 0 || len(completed) >= n {
-		t.Fatalf("kill did not land mid-run: %d completed", len(completed))
+	if len(completed) != killAt || torn != 0 {
+		t.Fatalf("killed after the %d uploads that were answered: %d completed, %d torn", killAt, len(completed), torn)
 	}
 	m.ctl(t, "DELETE", "faults", nil, nil)
 
-	r := runBin(t, e2eEnv(m.url), "", "upload", "--concurrency", "8", "--journal", journal, "--json", dir)
+	r := runBin(t, e2eEnv(m.url), "", upload...)
 	if r.code != 0 {
 		t.Fatalf("rerun exit %d: %s", r.code, tail(r.stderr))
 	}
@@ -612,8 +717,8 @@ func TestE2EKillAndResume(t *testing.T) {
 
 func TestE2EDryRunSendsNothing(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	dir, want := makeFiles(t, 50, "")
+	m := startMockInProc(t)
+	dir, want := makeFiles(t, 10, "")
 	m.ctl(t, "DELETE", "journal", nil, nil)
 	r := runBin(t, e2eEnv(m.url), "", "upload", "--dry-run", "--json", dir)
 	if r.code != 0 {
@@ -647,44 +752,30 @@ func TestE2EDryRunSendsNothing(t *testing.T) {
 func TestE2EInterrupt(t *testing.T) {
 	t.Parallel()
 	n := sizes(1000, 300)
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	dir, _ := sharedFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	// The first 16 uploads go through; every later one hangs in the mock
-	// until its request is canceled. A cldrest that waited for its in-flight
-	// uploads instead of canceling them would never exit, so exiting at all
-	// proves the cancellation; no clock is read.
+	// The first 16 uploads go through; every later one is held by a gate
+	// until the test ends. A cldrest that waited for its in-flight uploads
+	// instead of canceling them would never exit, so exiting at all proves
+	// the cancellation; no clock is read.
 	const through, conc = 16, 8
-	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "delay", "delay": "1h", "skip": through}, nil)
-	// The hanging handlers cannot see their client leave (Go's server
-	// notices a closed connection only once the request body is read), so a
-	// graceful stop of the mock would wait out its shutdown timeout.
-	// Cleanups run last-in first-out: this kill comes before the SIGTERM.
-	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
+	gate := startGateProxy(t, m.base, through)
 	cmd := exec.Command(e2eBin, "upload", "--concurrency", fmt.Sprint(conc), "--journal", journal, dir)
-	cmd.Env = e2eEnv(m.url)
+	cmd.Env = e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
 	var stdout, stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until every worker is stuck in a hanging upload.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		var faults struct {
-			Faults []struct {
-				Fired int `json:"fired"`
-			} `json:"faults"`
-		}
-		m.ctl(t, "GET", "faults", nil, &faults)
-		if len(faults.Faults) == 1 && faults.Faults[0].Fired >= conc {
-			break
-		}
-		if time.Now().After(deadline) {
+	// Wait until every worker is stuck in a held upload.
+	for range conc {
+		select {
+		case <-gate.held:
+		case <-time.After(time.Minute): // a safety net for a hang, not a timing assertion
 			_ = cmd.Process.Kill()
-			t.Fatalf("uploads not in flight within a minute: %+v", faults.Faults)
+			t.Fatalf("uploads not in flight within a minute; stderr: %s", tail(stderr.String()))
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
@@ -724,15 +815,25 @@ var (
 
 func TestE2EJSONOutput(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	dir, want := makeFiles(t, 40, "j")
-	// One file fails with a non-retryable 400; a slow start makes progress lines appear.
-	m.ctl(t, "POST", "faults", []map[string]any{
-		{"route": "upload", "kind": "status", "status": 400, "message": "Invalid file", "count": 1},
-		{"route": "upload", "kind": "delay", "delay": "20ms"},
-	}, nil)
+	m := startMockInProc(t)
+	dir, want := makeFiles(t, 10, "j")
+	// One file fails with a non-retryable 400; the uploads are held until
+	// a progress line appears.
+	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "status", "status": 400, "message": "Invalid file", "count": 1}, nil)
+	gate := startGateProxy(t, m.base, 0)
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
-	r := runBin(t, e2eEnv(m.url), "", "upload", "--folder", "j", "--json", "--concurrency", "2", "--progress-interval", "50ms", "--journal", journal, dir)
+	cmd := exec.Command(e2eBin, "upload", "--folder", "j", "--json", "--concurrency", "2", "--progress-interval", "10ms", "--journal", journal, dir)
+	cmd.Env = e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
+	var stdout, stderr lockedBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // after a failure; a no-op once waited for
+	stderr.waitFor(t, "progress line", func(out string) bool { return strings.Contains(out, "progress: ") })
+	gate.release()
+	_ = cmd.Wait()
+	r := binResult{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1 (one file failed); stderr %s", r.code, tail(r.stderr))
 	}
@@ -741,7 +842,7 @@ func TestE2EJSONOutput(t *testing.T) {
 			t.Errorf("%s has escape codes or carriage returns though it is not a terminal: %q", name, s)
 		}
 	}
-	if !strings.Contains(r.stderr, "progress: ") || !strings.Contains(r.stderr, "1 of 40 files failed") {
+	if !strings.Contains(r.stderr, "progress: ") || !strings.Contains(r.stderr, "1 of 10 files failed") {
 		t.Errorf("stderr lacks plain progress lines or the failure line:\n%s", r.stderr)
 	}
 	for i, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
@@ -793,15 +894,15 @@ func TestE2EJSONOutput(t *testing.T) {
 			t.Errorf("status %v", f["status"])
 		}
 	}
-	if failed != 1 || summary["failed"] != 1.0 || summary["uploaded"] != 39.0 || summary["exit_code"] != 1.0 || summary["journal"] != journal {
+	if failed != 1 || summary["failed"] != 1.0 || summary["uploaded"] != 9.0 || summary["exit_code"] != 1.0 || summary["journal"] != journal {
 		t.Errorf("failed %d, summary %v", failed, summary)
 	}
 }
 
 func TestE2EShards(t *testing.T) {
 	t.Parallel()
-	n := sizes(300, 150)
-	m := startMockProc(t)
+	n := 30
+	m := startMockInProc(t)
 	dir, want := makeFiles(t, n, "")
 	perShard := map[string]int{}
 	for i := range 3 {

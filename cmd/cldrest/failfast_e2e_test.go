@@ -52,7 +52,7 @@ func TestE2EFailFast(t *testing.T) {
 	t.Parallel()
 	n := sizes(1000, 300)
 	dir, _ := sharedFiles(t, n, "")
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	tests := []struct {
 		name        string
 		env         []string
@@ -100,7 +100,7 @@ func TestE2EFailFast(t *testing.T) {
 // unsigned preset.
 func TestE2EUnsignedPreset(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	cfg, err := client.ParseURL(m.url)
 	if err != nil {
 		t.Fatal(err)
@@ -135,8 +135,8 @@ func TestE2EUnsignedPreset(t *testing.T) {
 // "upload -" reads back, retrying exactly those, under the same public IDs.
 func TestE2EFailedListRetry(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	dir, want := makeFiles(t, 30, "shop")
+	m := startMockInProc(t)
+	dir, want := makeFiles(t, 10, "shop")
 	m.ctl(t, "POST", "faults", map[string]any{"route": "upload/*", "kind": "status", "status": 400, "message": "Invalid image file", "count": 4}, nil)
 	list := filepath.Join(t.TempDir(), "failed.txt")
 	r := runBin(t, e2eEnv(m.url), "", "upload", "--no-journal", "--folder", "shop", "--json", "--failed", list, dir)
@@ -179,8 +179,9 @@ func TestE2EFailedListRetry(t *testing.T) {
 // says so, and leaves every asset carrying the tag; a further rerun skips.
 func TestE2ERerunAppliesNewOptions(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	dir, want := makeFiles(t, 25, "")
+	m := startMockInProc(t)
+	const n = 10
+	dir, want := makeFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	up := func(extra ...string) ([]map[string]any, map[string]any) {
 		t.Helper()
@@ -191,11 +192,11 @@ func TestE2ERerunAppliesNewOptions(t *testing.T) {
 		return jsonLines(t, r.stdout)
 	}
 	up()
-	if _, sum := up(); sum["skipped"].(float64) != 25 {
+	if _, sum := up(); sum["skipped"].(float64) != n {
 		t.Fatalf("rerun with the same options: %v", sum)
 	}
 	files, sum := up("--tags", "summer")
-	if sum["uploaded"].(float64) != 25 {
+	if sum["uploaded"].(float64) != n {
 		t.Fatalf("rerun with --tags: %v", sum)
 	}
 	for _, f := range files {
@@ -219,7 +220,7 @@ func TestE2ERerunAppliesNewOptions(t *testing.T) {
 			t.Errorf("%s does not carry the new tag", id)
 		}
 	}
-	if _, sum := up("--tags", "summer"); sum["skipped"].(float64) != 25 {
+	if _, sum := up("--tags", "summer"); sum["skipped"].(float64) != n {
 		t.Errorf("rerun with the same new options: %v", sum)
 	}
 	checkAssets(t, m, want)

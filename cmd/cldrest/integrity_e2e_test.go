@@ -81,9 +81,9 @@ func viaProxy(t *testing.T, m *mockProc, p *flipProxy) string {
 // file) uploads every file, and the stored etags then equal the MD5s.
 func TestE2EEtagMismatchThroughCorruptingProxy(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	dir, want := makeFiles(t, 6, "")
-	big := make([]byte, 6<<20) // two chunks of 5 MiB and 1 MiB
+	big := make([]byte, 5<<20+4096) // two chunks, of 5 MiB and 4 KiB
 	r := rand.NewChaCha8([32]byte{12})
 	_, _ = r.Read(big)
 	if err := os.MkdirAll(filepath.Join(dir, "big"), 0o755); err != nil {
@@ -189,7 +189,7 @@ func TestE2EEtagMismatchThroughCorruptingProxy(t *testing.T) {
 // overwrites uploads them.
 func TestE2EOverwriteFalseReportsExists(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	dir, want := makeFiles(t, 5, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	env := e2eEnv(m.url)
@@ -283,7 +283,7 @@ func TestE2EOverwriteFalseReportsExists(t *testing.T) {
 // file ends after four resets, the second succeeds).
 func TestE2EAttemptsCountConnectionResets(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	dir, want := makeFiles(t, 1, "")
 	m.ctl(t, "POST", "faults", map[string]any{"route": "upload", "kind": "reset", "count": 4}, nil)
 	r := runBin(t, e2eEnv(m.url), "", "upload", "--retry-wait", "1ms", "--no-journal", "--json", dir)

@@ -67,7 +67,7 @@ func TestE2EK8sShardsExample(t *testing.T) {
 	}
 
 	m := startMockProc(t)
-	n := sizes(120, 30)
+	n := 30
 	data, want := makeFiles(t, n, "archive")
 	journals := t.TempDir()
 	volumes := strings.NewReplacer("/data", data, "/journals", journals)

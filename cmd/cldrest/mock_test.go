@@ -111,7 +111,7 @@ func TestMockCommandGuards(t *testing.T) {
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"mock", "--control", "--control-token", "t0ken", "--control-host", "mock.internal", "--body-timeout", "300ms"}, nil, pw, &stderr)
+		done <- run(ctx, []string{"mock", "--control", "--control-token", "t0ken", "--control-host", "mock.internal", "--body-timeout", "20ms"}, nil, pw, &stderr)
 		_ = pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -17,7 +17,7 @@ import (
 // --progress-interval, and pull's progress counted "files".
 func TestE2ERunFlagsShared(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	seedMock(t, m.url, map[string]string{"pf/a.txt": "one", "pf/b.txt": "two"}, upload.Params{ResourceType: "raw"})
 	src := t.TempDir()

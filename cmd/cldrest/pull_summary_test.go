@@ -43,7 +43,7 @@ func deliveryProxy(t *testing.T, m *mockProc, deliver http.HandlerFunc) string {
 // used to name 20 failures on one line and always advise running again.
 func TestE2EPullFailureSummary(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	assets := map[string]string{}
 	for i := range 12 {
 		assets[fmt.Sprintf("gone/f%02d.txt", i)] = fmt.Sprintf("asset %d", i)
@@ -93,7 +93,7 @@ func TestE2EPullFailureSummary(t *testing.T) {
 // retried (three tries) and leave no file. pull used to wait forever.
 func TestE2EPullTimeouts(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	seedMock(t, m.url, map[string]string{"slow/stall.txt": strings.Repeat("s", 10000), "slow/trickle.txt": strings.Repeat("t", 10000)},
 		upload.Params{ResourceType: "raw"})
 	prefix := deliveryProxy(t, m, func(w http.ResponseWriter, r *http.Request) {
@@ -106,7 +106,7 @@ func TestE2EPullTimeouts(t *testing.T) {
 			<-r.Context().Done()
 			return
 		}
-		tick := time.NewTicker(20 * time.Millisecond) // a byte at a time, never stalling
+		tick := time.NewTicker(time.Millisecond) // a byte at a time, never stalling
 		defer tick.Stop()
 		for {
 			select {
@@ -123,11 +123,14 @@ func TestE2EPullTimeouts(t *testing.T) {
 	for _, tc := range []struct {
 		asset, query, want string
 	}{
-		{"slow/stall.txt", "timeout=1", "transfer stalled"},
-		{"slow/trickle.txt", "timeout=60&upload_timeout=1", "attempt timed out"},
+		// Short timeouts: each case waits them out three times. The stall
+		// timeout bounds the API calls too, which the mock answers in
+		// far less.
+		{"slow/stall.txt", "timeout=0.05", "transfer stalled"},
+		{"slow/trickle.txt", "timeout=60&upload_timeout=0.03", "attempt timed out"},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
-			t.Parallel() // each waits out its own timeouts (3 tries of 1 s)
+			t.Parallel() // each waits out its own timeouts
 			u := withUploadPrefix(t, m.url, prefix) + "&" + tc.query
 			dir := t.TempDir()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -162,7 +165,7 @@ func TestE2EPullTimeouts(t *testing.T) {
 // asset three times.
 func TestE2EPullStopsOnNetworkFailures(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	assets := map[string]string{}
 	for i := range 12 {
 		assets[fmt.Sprintf("net/f%02d.txt", i)] = fmt.Sprintf("asset %d", i)

@@ -130,8 +130,8 @@ func filesMD5(t *testing.T, dir string) map[string]string {
 // nothing.
 func TestE2EPull(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	n := sizes(300, 60)
+	m := startMockInProc(t)
+	n := 30
 	raw := map[string]string{}
 	want := map[string]string{} // local path -> etag
 	for i := range n - 12 {
@@ -277,7 +277,7 @@ func TestE2EPull(t *testing.T) {
 // completes the pull.
 func TestE2EPullInterrupt(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	assets := map[string]string{}
 	for i := range 20 {
 		assets[fmt.Sprintf("int/f%02d.txt", i)] = strings.Repeat(fmt.Sprintf("%02d", i), 5000)

@@ -15,7 +15,7 @@ import (
 // --prefix printed text lines before its JSON object).
 func TestE2ERmJSONStdoutIsJSON(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	assets := map[string]string{}
 	for i := range 3 {

@@ -16,7 +16,7 @@ import (
 // to be part of the question on stderr.
 func TestE2ESyncDeleteListIsOutput(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("keep"), 0o644); err != nil {
@@ -61,7 +61,7 @@ func TestE2ESyncDeleteListIsOutput(t *testing.T) {
 // not done, and the advice. sync used to print the bare stop error.
 func TestE2ESyncStoppedLikeUpload(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
 	for _, name := range []string{"a.txt", "b.txt"} {
@@ -84,7 +84,7 @@ func TestE2ESyncStoppedLikeUpload(t *testing.T) {
 // goes to stderr. The list used to go to stderr.
 func TestE2ERmListIsOutput(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	assets := map[string]string{}
 	for i := range 12 {

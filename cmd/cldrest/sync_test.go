@@ -47,7 +47,7 @@ func remoteIDs(t *testing.T, m *mockProc) []string {
 // extras, after asking; a declined question and --dry-run delete nothing.
 func TestE2ESyncDelete(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
 	write := func(rel, content string) {
@@ -59,7 +59,7 @@ func TestE2ESyncDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n := sizes(40, 12)
+	n := 12
 	for i := range n {
 		write(fmt.Sprintf("d%d/f%02d.txt", i%3, i), fmt.Sprintf("file %d", i))
 	}

@@ -21,7 +21,7 @@ import (
 // names the types tried.
 func TestE2EEveryResourceType(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
 	png, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", "sunset.png"))
@@ -61,7 +61,7 @@ func TestE2EEveryResourceType(t *testing.T) {
 // ten and a count) before it asks.
 func TestE2EBulkRmListsFirst(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
+	m := startMockInProc(t)
 	env := e2eEnv(m.url)
 	dir := t.TempDir()
 	for i := range 12 {
@@ -91,13 +91,15 @@ func TestE2EBulkRmListsFirst(t *testing.T) {
 
 // gateProxy is a reverse proxy on 127.0.0.1 in front of the mock that lets
 // the first pass upload requests through and holds every later one until
-// release is called. It reports each ping it forwards on pings.
+// release is called (or its client goes, once the server notices). It
+// reports each upload it holds on held and each ping it forwards on pings.
 type gateProxy struct {
 	srv     *httptest.Server
 	pass    int32
 	uploads atomic.Int32
 	open    chan struct{}
 	release func()
+	held    chan struct{}
 	pings   chan struct{}
 }
 
@@ -107,7 +109,7 @@ func startGateProxy(t *testing.T, target string, pass int32) *gateProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateProxy{pass: pass, open: make(chan struct{}), pings: make(chan struct{}, 100)}
+	g := &gateProxy{pass: pass, open: make(chan struct{}), held: make(chan struct{}, 1024), pings: make(chan struct{}, 100)}
 	var once sync.Once
 	g.release = func() { once.Do(func() { close(g.open) }) }
 	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }}
@@ -115,6 +117,10 @@ func startGateProxy(t *testing.T, target string, pass int32) *gateProxy {
 		switch {
 		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/upload"):
 			if g.uploads.Add(1) > g.pass {
+				select {
+				case g.held <- struct{}{}:
+				default:
+				}
 				select {
 				case <-g.open:
 				case <-r.Context().Done():
@@ -141,8 +147,8 @@ func startGateProxy(t *testing.T, target string, pass int32) *gateProxy {
 // as long as the test needs, however slow the machine.
 func TestE2EJournalLock(t *testing.T) {
 	t.Parallel()
-	m := startMockProc(t)
-	n := 20
+	m := startMockInProc(t)
+	n := 6
 	dir, want := makeFiles(t, n, "")
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	gate := startGateProxy(t, m.base, 1)
@@ -155,18 +161,9 @@ func TestE2EJournalLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = first.Process.Kill() }) // after a failure; a no-op once waited for
-	// Once the first run has recorded a file, it holds the lock, and it
-	// keeps it: its other uploads are held.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if b, _ := os.ReadFile(journal); strings.Count(string(b), "\n") >= 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first run recorded nothing")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	// Once the first run has reported a file (after recording it), it
+	// holds the lock, and it keeps it: its other uploads are held.
+	out1.waitFor(t, "first result of the first run", func(out string) bool { return strings.Contains(out, "\n") })
 	r := runBin(t, env, "", "upload", "--journal", journal, dir)
 	if r.code != 2 || !strings.Contains(r.stderr, "another cldrest upload") || !strings.Contains(r.stderr, "--wait") {
 		t.Errorf("second run: exit %d, %s", r.code, r.stderr)

@@ -440,6 +440,10 @@ func optionsKey(p upload.Params, unsignedPreset string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// preflightRetryWait is the wait before the preflight's second ping (the
+// tests shorten it).
+var preflightRetryWait = 200 * time.Millisecond
+
 // preflight checks what can be checked before the first file: credentials
 // present and well-formed for the auth mode, and (for signed uploads) that
 // the API host answers one cheap authenticated call (ping), so a bad setup
@@ -458,7 +462,7 @@ func preflight(ctx context.Context, sess *session, unsignedPreset, before string
 			return usageErr("the API key contains spaces, quotes or brackets: copy it again from the Cloudinary console (API Keys)")
 		}
 	}
-	c, err := client.New(cfg, client.WithRetry(2, 200*time.Millisecond, time.Second))
+	c, err := client.New(cfg, client.WithRetry(2, preflightRetryWait, time.Second))
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/mockserver/transform"
 	"github.com/cldrest/cldrest/upload"
 )
@@ -110,13 +111,13 @@ func TestURLCommand(t *testing.T) {
 	}
 }
 
-// TestE2EURL runs the binary against "cldrest mock": the URLs it prints
+// TestE2EURL runs the binary against the mock: the URLs it prints
 // for an authenticated asset (signed short and long, with a
 // transformation, tokened) are delivered; a tampered one is refused.
 func TestE2EURL(t *testing.T) {
 	t.Parallel()
 	const key = "00112233FF99"
-	m := startMockProc(t, "--auth-token-key", key)
+	m := startMockInProc(t, mockserver.WithAuthTokenKey(key))
 	img, err := os.ReadFile(filepath.Join("..", "..", "testdata", "images", firstImage(t)))
 	if err != nil {
 		t.Fatal(err)
