@@ -11,13 +11,10 @@ import (
 	"image/png"
 	"io"
 	"net/http"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
-	"time"
 
-	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/upload"
 )
@@ -25,31 +22,12 @@ import (
 // walkStep is one row of TestMockWalk: a call of one exported Service
 // method with arguments that are valid against the walk's seeded state.
 // Methods that only build a URL are walked by fetching the URL.
-type walkStep struct {
-	method string
-	call   func(ctx context.Context, s *upload.Service) error
-}
+type walkStep = apitest.Step[*upload.Service]
 
 // walkAllowed are the Upload API methods the mock does not emulate, each
 // with the reason. The walk checks that each still fails with the mock's
 // "not emulated" answer, so an entry must go when the mock learns the call.
 var walkAllowed = map[string]string{}
-
-// notEmulated reports whether err is the mock's answer for a call it does
-// not emulate, or a route it does not know (which is the same gap).
-func notEmulated(err error) bool {
-	if err == nil {
-		return false
-	}
-	m := err.Error()
-	var ae *client.APIError
-	if errors.As(err, &ae) {
-		m = ae.Message
-	}
-	return strings.Contains(m, "does not support") || strings.Contains(m, "not emulated") ||
-		strings.Contains(m, "Unsupported method") || strings.Contains(m, "Unknown API route") ||
-		strings.Contains(m, "Unknown Upload API action")
-}
 
 // getURL returns a function that fetches a URL a Service method built
 // (taking the method's two results) and fails on a non-200 answer, with
@@ -110,10 +88,9 @@ func TestMockWalk(t *testing.T) {
 	if err := e.m.PutMetadataField([]byte(`{"type":"string","external_id":"note","label":"Note"}`)); err != nil {
 		t.Fatal(err)
 	}
-	ctx := t.Context()
 	var up *upload.Result // the asset Upload creates, for BackupDownloadURL
 	steps := []walkStep{
-		{"Upload", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Upload", Call: func(ctx context.Context, s *upload.Service) error {
 			r, err := s.Upload(ctx, upload.FromBytes(pngOf(40, 30)), &upload.Params{PublicID: "walk/a", Tags: []string{"walk"},
 				Eager: []string{"c_fill,h_10,w_20"}, Colors: true})
 			if err == nil && (len(r.Eager) != 1 || r.Eager[0].Width != 20 || r.Eager[0].Height != 10) {
@@ -122,106 +99,106 @@ func TestMockWalk(t *testing.T) {
 			up = r
 			return err
 		}},
-		{"UploadUnsigned", func(ctx context.Context, s *upload.Service) error {
+		{Method: "UploadUnsigned", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.UploadUnsigned(ctx, upload.FromBytes(pngOf(20, 10)), "walk-open", &upload.Params{PublicID: "walk/b", Tags: []string{"walk"}})
 			return err
 		}},
-		{"Explicit", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Explicit", Call: func(ctx context.Context, s *upload.Service) error {
 			r, err := s.Explicit(ctx, "walk/a", &upload.Params{Type: "upload", Eager: []string{"c_scale,w_10"}, Context: upload.Context{"alt": "A"}})
 			if err == nil && (len(r.Eager) != 1 || r.Eager[0].Width != 10) {
 				return fmt.Errorf("eager %+v, want one 10 wide", r.Eager)
 			}
 			return err
 		}},
-		{"Tags", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Tags", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.Tags(ctx, upload.TagAdd, []string{"t0"}, []string{"walk/a"}, nil)
 			return err
 		}},
-		{"TagsAll", func(ctx context.Context, s *upload.Service) error {
+		{Method: "TagsAll", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.TagsAll(ctx, upload.TagAdd, []string{"t1"}, []string{"walk/a", "walk/b"}, nil)
 			return err
 		}},
-		{"AddTags", func(ctx context.Context, s *upload.Service) error {
+		{Method: "AddTags", Call: func(ctx context.Context, s *upload.Service) error {
 			r, err := s.AddTags(ctx, []string{"t2"}, []string{"walk/a"}, nil)
 			if err == nil && !slices.Equal(r.PublicIDs, []string{"walk/a"}) {
 				return fmt.Errorf("public_ids %v", r.PublicIDs)
 			}
 			return err
 		}},
-		{"RemoveTags", func(ctx context.Context, s *upload.Service) error {
+		{Method: "RemoveTags", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.RemoveTags(ctx, []string{"t2"}, []string{"walk/a"}, nil)
 			return err
 		}},
-		{"ReplaceTags", func(ctx context.Context, s *upload.Service) error {
+		{Method: "ReplaceTags", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.ReplaceTags(ctx, []string{"walk", "t3"}, []string{"walk/b"}, nil)
 			return err
 		}},
-		{"AddContext", func(ctx context.Context, s *upload.Service) error {
+		{Method: "AddContext", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.AddContext(ctx, upload.Context{"k": "v"}, []string{"walk/a"}, nil)
 			return err
 		}},
-		{"RemoveAllContext", func(ctx context.Context, s *upload.Service) error {
+		{Method: "RemoveAllContext", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.RemoveAllContext(ctx, []string{"walk/b"}, nil)
 			return err
 		}},
-		{"UpdateMetadata", func(ctx context.Context, s *upload.Service) error {
+		{Method: "UpdateMetadata", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.UpdateMetadata(ctx, upload.Metadata{"note": "hello"}, []string{"walk/a"}, nil)
 			return err
 		}},
-		{"Rename", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Rename", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.Rename(ctx, "walk/b", "walk/b2", nil)
 			return err
 		}},
-		{"Sprite", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Sprite", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.Sprite(ctx, &upload.MultiParams{Tag: "walk"})
 			return err
 		}},
-		{"SpriteDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "SpriteDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := getURL(ctx)(s.SpriteDownloadURL(&upload.MultiParams{Tag: "walk"}))
 			return err
 		}},
-		{"Multi", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Multi", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.Multi(ctx, &upload.MultiParams{Tag: "walk"})
 			return err
 		}},
-		{"MultiDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "MultiDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := getURL(ctx)(s.MultiDownloadURL(&upload.MultiParams{Tag: "walk"}))
 			return err
 		}},
-		{"Explode", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Explode", Call: func(ctx context.Context, s *upload.Service) error {
 			if _, err := s.Upload(ctx, upload.FromBytes(gifOf(2)), &upload.Params{PublicID: "walk/anim"}); err != nil {
 				return err
 			}
 			_, err := s.Explode(ctx, "walk/anim", &upload.ExplodeParams{Transformation: "pg_all"})
 			return err
 		}},
-		{"Text", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Text", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.Text(ctx, "walk", &upload.TextParams{FontFamily: "Arial", FontSize: 14})
 			return err
 		}},
-		{"CreateArchive", func(ctx context.Context, s *upload.Service) error {
+		{Method: "CreateArchive", Call: func(ctx context.Context, s *upload.Service) error {
 			r, err := s.CreateArchive(ctx, &upload.ArchiveParams{Tags: []string{"walk"}, TargetPublicID: "walk.zip"})
 			if err == nil && r.FileCount != 2 {
 				return fmt.Errorf("file_count %d, want 2", r.FileCount)
 			}
 			return err
 		}},
-		{"ArchiveDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "ArchiveDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := getURL(ctx)(s.ArchiveDownloadURL(&upload.ArchiveParams{PublicIDs: []string{"walk/a"}}))
 			return err
 		}},
-		{"ZipDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "ZipDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := getURL(ctx)(s.ZipDownloadURL(&upload.ArchiveParams{PublicIDs: []string{"walk/a"}}))
 			return err
 		}},
-		{"PrivateDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "PrivateDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			b, err := getURL(ctx)(s.PrivateDownloadURL("walk/a", "", nil))
 			if err == nil && !bytes.Equal(b, pngOf(40, 30)) {
 				return errors.New("download served other bytes than uploaded")
 			}
 			return err
 		}},
-		{"BackupDownloadURL", func(ctx context.Context, s *upload.Service) error {
+		{Method: "BackupDownloadURL", Call: func(ctx context.Context, s *upload.Service) error {
 			if up == nil {
 				return errors.New("no upload to back up")
 			}
@@ -231,15 +208,15 @@ func TestMockWalk(t *testing.T) {
 			}
 			return err
 		}},
-		{"CreateSlideshow", func(ctx context.Context, s *upload.Service) error {
+		{Method: "CreateSlideshow", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.CreateSlideshow(ctx, &upload.SlideshowParams{ManifestTransformation: "w_640", PublicID: "walk/show"})
 			return err
 		}},
-		{"RemoveAllTags", func(ctx context.Context, s *upload.Service) error {
+		{Method: "RemoveAllTags", Call: func(ctx context.Context, s *upload.Service) error {
 			_, err := s.RemoveAllTags(ctx, []string{"walk/b2"}, nil)
 			return err
 		}},
-		{"Destroy", func(ctx context.Context, s *upload.Service) error {
+		{Method: "Destroy", Call: func(ctx context.Context, s *upload.Service) error {
 			r, err := s.Destroy(ctx, "walk/b2", nil)
 			if err == nil && r.Result != "ok" {
 				return fmt.Errorf("result %q, want ok", r.Result)
@@ -248,49 +225,5 @@ func TestMockWalk(t *testing.T) {
 		}},
 	}
 
-	rows := map[string]bool{}
-	for _, st := range steps {
-		if rows[st.method] {
-			t.Errorf("two rows for %s", st.method)
-		}
-		rows[st.method] = true
-	}
-	typ := reflect.TypeFor[*upload.Service]()
-	var missing []string
-	for i := range typ.NumMethod() {
-		name := typ.Method(i).Name
-		if !rows[name] {
-			missing = append(missing, name)
-		}
-		delete(rows, name)
-	}
-	if len(missing) > 0 {
-		t.Errorf("methods without a walk row (add one, and make the mock answer them): %v", missing)
-	}
-	for name := range rows {
-		t.Errorf("walk row %s names no method of upload.Service", name)
-	}
-	for name := range walkAllowed {
-		if !slices.ContainsFunc(steps, func(st walkStep) bool { return st.method == name }) {
-			t.Errorf("allow-list entry %s has no row", name)
-		}
-	}
-
-	for _, st := range steps {
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err := st.call(ctx, e.svc)
-		cancel()
-		reason, allowed := walkAllowed[st.method]
-		switch {
-		case allowed && err == nil:
-			t.Errorf("%s: succeeds now; remove it from walkAllowed (%s)", st.method, reason)
-		case allowed && !notEmulated(err):
-			t.Errorf("%s: allow-listed as not emulated, but failed otherwise: %v", st.method, err)
-		case allowed:
-		case notEmulated(err):
-			t.Errorf("%s: the mock does not emulate it: %v", st.method, err)
-		case err != nil:
-			t.Errorf("%s: %v", st.method, err)
-		}
-	}
+	apitest.Walk(t, e.svc, steps, walkAllowed)
 }
