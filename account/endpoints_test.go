@@ -5,14 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -20,9 +17,8 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 const basePath = "/v1_1/provisioning/accounts/" + testAccount + "/"
 
@@ -217,7 +213,7 @@ func TestEndpoints(t *testing.T) {
 			if !reflect.DeepEqual(r.Query, wantQ) {
 				t.Errorf("query %v, want %v", r.Query, wantQ)
 			}
-			if !jsonEqual(r.Body, []byte(tc.body)) {
+			if !apitest.JSONEqual(r.Body, []byte(tc.body)) {
 				t.Errorf("body %s, want %s", r.Body, tc.body)
 			}
 			if tc.body != "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -249,7 +245,7 @@ func TestEndpoints(t *testing.T) {
 		})
 	}
 	if !t.Failed() {
-		golden(t, "endpoints.golden", []byte(transcript.String()))
+		apitest.Golden(t, "endpoints.golden", []byte(transcript.String()))
 	}
 }
 
@@ -282,34 +278,4 @@ func TestEndpointErrors(t *testing.T) {
 func metaOf(v any) *client.Response {
 	rv := reflect.ValueOf(v).Elem()
 	return rv.FieldByName("Meta").Interface().(client.Meta).Response
-}
-
-func jsonEqual(a, b []byte) bool {
-	a, b = bytes.TrimSpace(a), bytes.TrimSpace(b)
-	if len(a) == 0 || len(b) == 0 {
-		return len(a) == len(b)
-	}
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
-		return false
-	}
-	return reflect.DeepEqual(va, vb)
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file:\n--- want\n%s\n--- got\n%s", p, want, got)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // resourcePageJSON returns a realistic page of n resources as the list
@@ -41,7 +42,7 @@ func resourcePageJSON(n int) []byte {
 func TestResourcePageFixture(t *testing.T) {
 	t.Parallel()
 	data := resourcePageJSON(500)
-	golden(t, "resources_page_500.json", data)
+	apitest.Golden(t, "resources_page_500.json", data)
 	var page ResourceList
 	if err := json.Unmarshal(data, &page); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // parityEndpointCases are the Admin calls added for parity with the
@@ -140,7 +141,7 @@ func TestAnalyzeRequest(t *testing.T) {
 		if user, pass, ok := (&http.Request{Header: http.Header{"Authorization": {got.auth}}}).BasicAuth(); !ok || user != testKey || pass != testSecret {
 			t.Errorf("auth %q is not Basic key:secret", got.auth)
 		}
-		if !strings.HasPrefix(got.ctype, "application/json") || !jsonEqual(got.body, []byte(tc.body)) {
+		if !strings.HasPrefix(got.ctype, "application/json") || !apitest.JSONEqual(got.body, []byte(tc.body)) {
 			t.Errorf("body %s (%s), want %s", got.body, got.ctype, tc.body)
 		}
 		caption := res.Data.Analysis["data"].(map[string]any)["caption"]
@@ -150,7 +151,7 @@ func TestAnalyzeRequest(t *testing.T) {
 		fmt.Fprintf(&transcript, "%s %s\n  %s\n", got.method, got.path, got.body)
 	}
 	if !t.Failed() {
-		golden(t, "analyze.golden", []byte(transcript.String()))
+		apitest.Golden(t, "analyze.golden", []byte(transcript.String()))
 	}
 }
 

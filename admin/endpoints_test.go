@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 const (
@@ -478,7 +479,7 @@ func TestEndpoints(t *testing.T) {
 			if !reflect.DeepEqual(r.Query, wantQ) {
 				t.Errorf("query %v, want %v", r.Query, wantQ)
 			}
-			if !jsonEqual(r.Body, []byte(tc.body)) {
+			if !apitest.JSONEqual(r.Body, []byte(tc.body)) {
 				t.Errorf("body %s, want %s", r.Body, tc.body)
 			}
 			if tc.body != "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -497,7 +498,7 @@ func TestEndpoints(t *testing.T) {
 			if resp.RequestID != "req-1" || resp.RateLimit.Limit != 500 || resp.RateLimit.Remaining != 499 {
 				t.Errorf("response meta: request id %q, rate limit %+v", resp.RequestID, resp.RateLimit)
 			}
-			if !jsonEqual(resp.Raw, []byte(tc.resp)) {
+			if !apitest.JSONEqual(resp.Raw, []byte(tc.resp)) {
 				t.Errorf("Raw %s, want the response body", resp.Raw)
 			}
 			last, ok := f.svc.LastRateLimit()
@@ -516,7 +517,7 @@ func TestEndpoints(t *testing.T) {
 		})
 	}
 	if !t.Failed() {
-		golden(t, "endpoints.golden", []byte(transcript.String()))
+		apitest.Golden(t, "endpoints.golden", []byte(transcript.String()))
 	}
 }
 

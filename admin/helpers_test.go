@@ -2,15 +2,11 @@ package admin
 
 import (
 	"bytes"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -19,8 +15,6 @@ import (
 
 	"github.com/cldrest/cldrest/client"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 const (
 	testCloud  = "demo"
@@ -104,20 +98,6 @@ func (f *fixture) requests() []seen {
 	return append([]seen(nil), f.reqs...)
 }
 
-// jsonEqual reports whether two JSON texts are equal as values ("" equals
-// an empty body).
-func jsonEqual(a, b []byte) bool {
-	a, b = bytes.TrimSpace(a), bytes.TrimSpace(b)
-	if len(a) == 0 || len(b) == 0 {
-		return len(a) == len(b)
-	}
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
-		return false
-	}
-	return reflect.DeepEqual(va, vb)
-}
-
 // metaOf returns the client.Response stored in a result embedding client.Meta.
 func metaOf(v any) (*client.Response, bool) {
 	rv := reflect.ValueOf(v)
@@ -135,43 +115,6 @@ func metaOf(v any) (*client.Response, bool) {
 		return nil, false
 	}
 	return m.Interface().(client.Meta).Response, true
-}
-
-// golden compares got with testdata/<name>, rewriting it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs from the golden file; diff:\n%s", p, lineDiff(string(want), string(got)))
-	}
-}
-
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("- " + wl + "\n+ " + gl + "\n")
-		}
-	}
-	return b.String()
 }
 
 // sp joins its operands with spaces (fmt.Sprintln without the newline).

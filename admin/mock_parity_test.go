@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // TestMockParityEndpoints runs the parity calls against the mock's real
@@ -161,5 +162,5 @@ func TestMockParityEndpoints(t *testing.T) {
 func jsonEqualAny(a, b any) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
-	return jsonEqual(ja, jb)
+	return apitest.JSONEqual(ja, jb)
 }

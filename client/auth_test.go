@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,10 +18,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/signer"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestAdminBasicAuthQueryAndJSON(t *testing.T) {
 	t.Parallel()
@@ -342,22 +339,7 @@ func TestGoldenBodies(t *testing.T) {
 				t.Fatalf("Content-Length %d, body %d", clen, len(got))
 			}
 			full := append([]byte("Content-Type: "+hdr.Get("Content-Type")+"\n\n"), got...)
-			path := filepath.Join("testdata", "golden", tc.name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, full, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if !bytes.Equal(full, want) {
-				t.Fatalf("body differs from %s:\n got %q\nwant %q", path, full, want)
-			}
+			apitest.Golden(t, filepath.Join("golden", tc.name+".golden"), full)
 		})
 	}
 }

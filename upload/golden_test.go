@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/signer"
 )
 
@@ -123,7 +124,7 @@ func TestGoldenBodies(t *testing.T) {
 			if strings.Contains(got[0], "secret") && !strings.Contains(tc.file, "basic") {
 				t.Fatal("secret in body")
 			}
-			golden(t, tc.file, []byte(got[0]))
+			apitest.Golden(t, tc.file, []byte(got[0]))
 			// Urlencoded signed bodies must verify with the shared signer.
 			if _, body, _ := strings.Cut(got[0], "\n\n"); strings.Contains(got[0], "x-www-form-urlencoded") && strings.Contains(body, "signature=") {
 				vals, err := url.ParseQuery(strings.TrimSpace(body))

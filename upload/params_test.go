@@ -2,37 +2,14 @@ package upload
 
 import (
 	"errors"
-	"flag"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/signer"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./upload -run %s -update to create it)", err, t.Name())
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from golden file\n got: %q\nwant: %q", name, got, want)
-	}
-}
 
 // fullParams sets every modelled upload parameter.
 func fullParams() *Params {
@@ -121,7 +98,7 @@ func TestParamsEncodeGolden(t *testing.T) {
 			b.WriteString(k + "=" + v + "\n")
 		}
 	}
-	golden(t, "params_full.golden", []byte(b.String()))
+	apitest.Golden(t, "params_full.golden", []byte(b.String()))
 	if _, ok := vals["empty_is_dropped"]; ok {
 		t.Error("empty Extra value was kept")
 	}

@@ -1,7 +1,7 @@
-// Package apitest is test support shared by the service packages' tests:
-// the walk that calls every method of a service against the mock server,
-// so that admin, upload and account check "the mock answers every call the
-// client can make" the same way.
+// Package apitest is test support shared by the packages' tests: the walk
+// that calls every method of a service against the mock server (so that
+// admin and upload check "the mock answers every call the client can make"
+// the same way), golden files and JSON equality.
 package apitest
 
 import (

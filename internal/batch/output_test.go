@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -15,9 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/cldrest/cldrest/internal/apitest"
+)
 
 // FileFields and SummaryFields are the documented JSON fields of --json.
 var (
@@ -105,7 +103,7 @@ func TestHumanOutputGolden(t *testing.T) {
 		h.FileDone(File{}, r)
 	}
 	h.End(&Summary{Files: 8, Uploaded: 1, Exists: 2, Skipped: 3, Failed: 2, Bytes: 4000, BytesUploaded: 1500, Seconds: 1.5, Journal: "img/.cldrest-journal.jsonl"})
-	golden(t, "human.golden", out.Bytes())
+	apitest.Golden(t, "human.golden", out.Bytes())
 
 	out.Reset()
 	h = HumanOutput(&out, true)
@@ -118,23 +116,6 @@ func TestHumanOutputGolden(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "would upload") || !strings.Contains(out.String(), "dry run") {
 		t.Errorf("dry-run summary:\n%s", out.String())
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
 	}
 }
 
