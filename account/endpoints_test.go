@@ -22,12 +22,8 @@ import (
 
 const basePath = "/v1_1/provisioning/accounts/" + testAccount + "/"
 
-type seen struct {
-	Method, Path string
-	Query        url.Values
-	Body         []byte
-	Header       http.Header
-}
+// seen is one request as the test server received it.
+type seen = apitest.Request
 
 // recorder answers every request under basePath with resp and records it;
 // anything else fails the test.
@@ -41,7 +37,7 @@ func recorder(t *testing.T, status int, resp string) (*Service, func() []seen) {
 		}
 		body, _ := io.ReadAll(r.Body)
 		mu.Lock()
-		reqs = append(reqs, seen{r.Method, strings.TrimPrefix(r.URL.EscapedPath(), basePath), r.URL.Query(), body, r.Header.Clone()})
+		reqs = append(reqs, seen{Method: r.Method, Path: strings.TrimPrefix(r.URL.EscapedPath(), basePath), Query: r.URL.Query(), Body: body, Header: r.Header.Clone()})
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", "req-7")
@@ -203,25 +199,7 @@ func TestEndpoints(t *testing.T) {
 				t.Fatalf("%d requests, want 1", len(rs))
 			}
 			r := rs[0]
-			if r.Method != tc.method || r.Path != tc.path {
-				t.Errorf("request %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
-			}
-			wantQ := tc.query
-			if wantQ == nil {
-				wantQ = url.Values{}
-			}
-			if !reflect.DeepEqual(r.Query, wantQ) {
-				t.Errorf("query %v, want %v", r.Query, wantQ)
-			}
-			if !apitest.JSONEqual(r.Body, []byte(tc.body)) {
-				t.Errorf("body %s, want %s", r.Body, tc.body)
-			}
-			if tc.body != "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-				t.Errorf("Content-Type %q", r.Header.Get("Content-Type"))
-			}
-			if user, pass, ok := (&http.Request{Header: r.Header}).BasicAuth(); !ok || user != testKey || pass != testSecret {
-				t.Errorf("Basic auth %q/%v, want the provisioning key and secret", user, ok)
-			}
+			apitest.CheckCall(t, r, tc.method, tc.path, tc.query, tc.body, testKey, testSecret)
 			if got := tc.got(v); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("decoded %#v, want %#v", got, tc.want)
 			}

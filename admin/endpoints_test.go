@@ -469,25 +469,7 @@ func TestEndpoints(t *testing.T) {
 				t.Fatalf("%d requests, want 1", len(reqs))
 			}
 			r := reqs[0]
-			if r.Method != tc.method || r.Path != tc.path {
-				t.Errorf("request %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
-			}
-			wantQ := tc.query
-			if wantQ == nil {
-				wantQ = url.Values{}
-			}
-			if !reflect.DeepEqual(r.Query, wantQ) {
-				t.Errorf("query %v, want %v", r.Query, wantQ)
-			}
-			if !apitest.JSONEqual(r.Body, []byte(tc.body)) {
-				t.Errorf("body %s, want %s", r.Body, tc.body)
-			}
-			if tc.body != "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-				t.Errorf("Content-Type %q, want application/json", r.Header.Get("Content-Type"))
-			}
-			if user, pass, ok := (&http.Request{Header: r.Header}).BasicAuth(); !ok || user != testKey || pass != testSecret {
-				t.Errorf("Basic auth %q/%v, want the API key and secret", user, ok)
-			}
+			apitest.CheckCall(t, r, tc.method, tc.path, tc.query, tc.body, testKey, testSecret)
 			if got := tc.got(v); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("decoded %#v, want %#v", got, tc.want)
 			}

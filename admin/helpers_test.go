@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 const (
@@ -24,13 +24,7 @@ const (
 )
 
 // seen is one request as the test server received it.
-type seen struct {
-	Method string
-	Path   string // escaped, relative to basePath
-	Query  url.Values
-	Body   []byte
-	Header http.Header
-}
+type seen = apitest.Request
 
 // fixture is a go-github style test server: a mux under /v1_1/<cloud>/
 // (requests outside it fail the test) and a Service pointing at it.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -69,4 +71,40 @@ func JSONEqual(a, b []byte) bool {
 		return false
 	}
 	return reflect.DeepEqual(va, vb)
+}
+
+// Request is one request as a test server received it, its path relative
+// to the API's base path (escaped).
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Body   []byte
+	Header http.Header
+}
+
+// CheckCall reports (t.Errorf) each way r differs from what an endpoint
+// table's row expects: the method and path, the query (nil: none), the JSON
+// body ("": none; compared as JSON) sent as JSON, and Basic auth with key
+// and secret.
+func CheckCall(t testing.TB, r Request, method, path string, query url.Values, body, key, secret string) {
+	t.Helper()
+	if r.Method != method || r.Path != path {
+		t.Errorf("request %s %s, want %s %s", r.Method, r.Path, method, path)
+	}
+	if query == nil {
+		query = url.Values{}
+	}
+	if !reflect.DeepEqual(r.Query, query) {
+		t.Errorf("query %v, want %v", r.Query, query)
+	}
+	if !JSONEqual(r.Body, []byte(body)) {
+		t.Errorf("body %s, want %s", r.Body, body)
+	}
+	if body != "" && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("Content-Type %q, want application/json", r.Header.Get("Content-Type"))
+	}
+	if user, pass, ok := (&http.Request{Header: r.Header}).BasicAuth(); !ok || user != key || pass != secret {
+		t.Errorf("Basic auth %q/%v, want the key %q and its secret", user, ok, key)
+	}
 }
