@@ -212,14 +212,7 @@ func TestEndpoints(t *testing.T) {
 			if out := fmt.Sprintf("%v %+v", v, v); strings.Contains(out, testSecret) {
 				t.Errorf("printed result shows the secret: %s", out)
 			}
-			fmt.Fprintf(&transcript, "%s /%s", r.Method, r.Path)
-			if q := r.Query.Encode(); q != "" {
-				fmt.Fprintf(&transcript, "?%s", q)
-			}
-			transcript.WriteByte('\n')
-			if len(r.Body) > 0 {
-				fmt.Fprintf(&transcript, "  %s\n", strings.TrimSpace(string(r.Body)))
-			}
+			transcript.WriteString(r.Transcript())
 		})
 	}
 	if !t.Failed() {

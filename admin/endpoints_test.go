@@ -488,14 +488,7 @@ func TestEndpoints(t *testing.T) {
 			if !ok || last.Limit != want.Limit || last.Remaining != want.Remaining || !last.Reset.Equal(want.Reset) {
 				t.Errorf("LastRateLimit %+v %v, want %+v", last, ok, want)
 			}
-			fmt.Fprintf(&transcript, "%s /%s", r.Method, r.Path)
-			if q := r.Query.Encode(); q != "" {
-				fmt.Fprintf(&transcript, "?%s", q)
-			}
-			transcript.WriteByte('\n')
-			if len(r.Body) > 0 {
-				fmt.Fprintf(&transcript, "  %s\n", strings.TrimSpace(string(r.Body)))
-			}
+			transcript.WriteString(r.Transcript())
 		})
 	}
 	if !t.Failed() {

@@ -108,3 +108,18 @@ func CheckCall(t testing.TB, r Request, method, path string, query url.Values, b
 		t.Errorf("Basic auth %q/%v, want the key %q and its secret", user, ok, key)
 	}
 }
+
+// Transcript is r as one entry of an endpoint table's golden transcript:
+// "METHOD /path?query", then the body on its own indented line.
+func (r Request) Transcript() string {
+	var b strings.Builder
+	b.WriteString(r.Method + " /" + r.Path)
+	if q := r.Query.Encode(); q != "" {
+		b.WriteString("?" + q)
+	}
+	b.WriteByte('\n')
+	if len(r.Body) > 0 {
+		b.WriteString("  " + strings.TrimSpace(string(r.Body)) + "\n")
+	}
+	return b.String()
+}
