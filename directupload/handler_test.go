@@ -20,33 +20,16 @@ import (
 
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/directupload"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/signer"
 )
-
-// syncBuffer is a log sink safe for concurrent handlers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestSignedUploadLandsInMock signs through the HTTP handler, uploads the
 // file with exactly those parameters to the mock, and finds the asset with
 // the folder and tags the policy forced.
 func TestSignedUploadLandsInMock(t *testing.T) {
 	m, cfg := startMock(t)
-	var logs syncBuffer
+	var logs apitest.Buffer
 	h, err := directupload.NewHandler(cfg, directupload.Policy{
 		Allow:     []string{"tags", "public_id", "context"},
 		Force:     map[string]string{"folder": "users/{caller}", "tags": "browser"},
@@ -459,7 +442,7 @@ func TestRateLimitPerCaller(t *testing.T) {
 // every answer and log line of signing and refused requests.
 func TestSecretNeverLeaves(t *testing.T) {
 	cfg := client.Config{CloudName: "demo", APIKey: "key123", APISecret: client.NewSecret(canary)}
-	var logs syncBuffer
+	var logs apitest.Buffer
 	h, err := directupload.NewHandler(cfg, directupload.Policy{Allow: directupload.SafeParams, RatePerMinute: 3},
 		directupload.WithAuthenticator(directupload.Anonymous), directupload.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if err != nil {
@@ -553,7 +536,7 @@ func mapsEqual(a, b map[string]string) bool {
 
 func TestAuthenticatorAnswers(t *testing.T) {
 	cfg := client.Config{CloudName: "demo", APIKey: "key123", APISecret: client.NewSecret(canary)}
-	var logs syncBuffer
+	var logs apitest.Buffer
 	for _, tc := range []struct {
 		err    error
 		status int

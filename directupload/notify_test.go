@@ -18,6 +18,7 @@ import (
 
 	"github.com/cldrest/cldrest/client"
 	"github.com/cldrest/cldrest/directupload"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/mockserver"
 	"github.com/cldrest/cldrest/signer"
 )
@@ -230,7 +231,7 @@ func TestNotificationWindow(t *testing.T) {
 func TestNotificationCallbackErrorAllowsRedelivery(t *testing.T) {
 	cfg := client.Config{CloudName: "demo", APIKey: "k", APISecret: client.NewSecret(canary)}
 	var calls atomic.Int32
-	var logs syncBuffer
+	var logs apitest.Buffer
 	h, err := directupload.NewNotificationHandler(cfg, func(context.Context, directupload.Event) error {
 		if calls.Add(1) == 1 {
 			return errors.New("database down")

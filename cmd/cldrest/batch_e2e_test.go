@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // unprivileged prepares to run the binary so that file permissions apply:
@@ -90,7 +92,7 @@ func TestE2EMessyTree(t *testing.T) {
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Env, cmd.Dir, cmd.SysProcAttr = append(e2eEnv(""), "HOME="+scratch), scratch, attr
-		var out, errb lockedBuffer
+		var out, errb apitest.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		_ = cmd.Run()
 		if cmd.ProcessState == nil {

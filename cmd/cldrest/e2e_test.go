@@ -27,6 +27,7 @@ import (
 
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/internal/batch"
 	"github.com/cldrest/cldrest/mockserver"
 )
@@ -201,7 +202,7 @@ func startMockProc(t *testing.T, extra ...string) *mockProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr lockedBuffer
+	var stderr apitest.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -322,56 +323,6 @@ func (m *mockProc) assetCount(t *testing.T) int {
 	}
 	m.ctl(t, "GET", "state", nil, &st)
 	return st.Assets
-}
-
-// lockedBuffer collects a child's output; a test can wait for what it
-// expects to be written (waitFor).
-type lockedBuffer struct {
-	mu   sync.Mutex
-	b    bytes.Buffer
-	grew chan struct{} // closed by the next Write; nil when nobody waits
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.grew != nil {
-		close(l.grew)
-		l.grew = nil
-	}
-	return l.b.Write(p)
-}
-
-// waitFor returns once ok holds for the output written so far. It fails
-// the test after a minute without (a safety net for a hang, not a timing
-// assertion), naming what it waited for.
-func (l *lockedBuffer) waitFor(t *testing.T, what string, ok func(out string) bool) {
-	t.Helper()
-	safety := time.NewTimer(time.Minute)
-	defer safety.Stop()
-	for {
-		l.mu.Lock()
-		out := l.b.String()
-		if l.grew == nil {
-			l.grew = make(chan struct{})
-		}
-		grew := l.grew
-		l.mu.Unlock()
-		if ok(out) {
-			return
-		}
-		select {
-		case <-grew:
-		case <-safety.C:
-			t.Fatalf("no %s within a minute; output so far:\n%s", what, tail(out))
-		}
-	}
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // e2eEnv is the environment without CLOUDINARY_*, plus CLOUDINARY_URL when
@@ -664,14 +615,14 @@ func TestE2EKillAndResume(t *testing.T) {
 	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
 	cmd := exec.Command(e2eBin, upload...)
 	cmd.Env = e2eEnv(m.url)
-	var stdout lockedBuffer
+	var stdout apitest.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	// A file is reported once its journal line is on disk: the killAt-th
 	// report means killAt lines.
-	stdout.waitFor(t, fmt.Sprintf("%d file results", killAt), func(out string) bool {
+	stdout.WaitFor(t, fmt.Sprintf("%d file results", killAt), func(out string) bool {
 		return strings.Count(out, `{"type":"file"`) >= killAt
 	})
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -763,7 +714,7 @@ func TestE2EInterrupt(t *testing.T) {
 	gate := startGateProxy(t, m.base, through)
 	cmd := exec.Command(e2eBin, "upload", "--concurrency", fmt.Sprint(conc), "--journal", journal, dir)
 	cmd.Env = e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
-	var stdout, stderr lockedBuffer
+	var stdout, stderr apitest.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -824,13 +775,13 @@ func TestE2EJSONOutput(t *testing.T) {
 	journal := filepath.Join(t.TempDir(), "j.jsonl")
 	cmd := exec.Command(e2eBin, "upload", "--folder", "j", "--json", "--concurrency", "2", "--progress-interval", "10ms", "--journal", journal, dir)
 	cmd.Env = e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
-	var stdout, stderr lockedBuffer
+	var stdout, stderr apitest.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() }) // after a failure; a no-op once waited for
-	stderr.waitFor(t, "progress line", func(out string) bool { return strings.Contains(out, "progress: ") })
+	stderr.WaitFor(t, "progress line", func(out string) bool { return strings.Contains(out, "progress: ") })
 	gate.release()
 	_ = cmd.Wait()
 	r := binResult{stdout: stdout.String(), stderr: stderr.String(), code: cmd.ProcessState.ExitCode()}

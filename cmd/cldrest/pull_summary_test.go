@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cldrest/cldrest/internal/apitest"
 	"github.com/cldrest/cldrest/upload"
 )
 
@@ -137,7 +138,7 @@ func TestE2EPullTimeouts(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, e2eBin, "pull", "--json", tc.asset, dir)
 			cmd.Env = e2eEnv(u)
-			var stdout, stderr lockedBuffer
+			var stdout, stderr apitest.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			_ = cmd.Run()
 			if ctx.Err() != nil {

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // TestE2EServe runs "cldrest serve --mock" as a binary: a caller with a
@@ -34,7 +36,7 @@ func TestE2EServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr lockedBuffer
+	var stderr apitest.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cldrest/cldrest/internal/apitest"
 )
 
 // TestE2EEveryResourceType: rm, show, ls, tag and rename find image, video
@@ -155,7 +157,7 @@ func TestE2EJournalLock(t *testing.T) {
 	env := e2eEnv(withUploadPrefix(t, m.url, gate.srv.URL))
 	first := exec.Command(e2eBin, "upload", "--concurrency", "2", "--journal", journal, "--json", dir)
 	first.Env = env
-	var out1 lockedBuffer
+	var out1 apitest.Buffer
 	first.Stdout = &out1
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
@@ -163,7 +165,7 @@ func TestE2EJournalLock(t *testing.T) {
 	t.Cleanup(func() { _ = first.Process.Kill() }) // after a failure; a no-op once waited for
 	// Once the first run has reported a file (after recording it), it
 	// holds the lock, and it keeps it: its other uploads are held.
-	out1.waitFor(t, "first result of the first run", func(out string) bool { return strings.Contains(out, "\n") })
+	out1.WaitFor(t, "first result of the first run", func(out string) bool { return strings.Contains(out, "\n") })
 	r := runBin(t, env, "", "upload", "--journal", journal, dir)
 	if r.code != 2 || !strings.Contains(r.stderr, "another cldrest upload") || !strings.Contains(r.stderr, "--wait") {
 		t.Errorf("second run: exit %d, %s", r.code, r.stderr)
@@ -175,7 +177,7 @@ func TestE2EJournalLock(t *testing.T) {
 	}
 	waiter := exec.Command(e2eBin, "upload", "--wait", "--journal", journal, "--json", dir)
 	waiter.Env = env
-	var out2, err2 lockedBuffer
+	var out2, err2 apitest.Buffer
 	waiter.Stdout, waiter.Stderr = &out2, &err2
 	if err := waiter.Start(); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -131,24 +130,6 @@ func TestHumanBytes(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the progress goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // notifyWriter writes to w and signals each write on wrote without blocking.
 type notifyWriter struct {
 	w     io.Writer
@@ -170,7 +151,7 @@ func TestPlainProgress(t *testing.T) {
 	files := selectAll(t, root)
 	up := newFake()
 	up.block = make(chan struct{})
-	var out syncBuffer
+	var out apitest.Buffer
 	printed := make(chan struct{}, 1)
 	w := &notifyWriter{w: &out, wrote: printed}
 	done := make(chan struct{})
@@ -207,7 +188,7 @@ func TestPlainProgress(t *testing.T) {
 }
 
 func TestTTYProgressFrame(t *testing.T) {
-	var out syncBuffer
+	var out apitest.Buffer
 	drew := make(chan struct{}, 1)
 	p := NewTTYProgress(&notifyWriter{w: &out, wrote: drew}, 100, 1000, "")
 	p.refresh = time.Millisecond
@@ -239,7 +220,7 @@ func TestTTYProgressFrame(t *testing.T) {
 		t.Errorf("the ticker wrote without erasing the frame: %q", out.String())
 	}
 	// Output printed through Printer lands above the redrawn display.
-	var stdout syncBuffer
+	var stdout apitest.Buffer
 	pr := p.Printer(&stdout)
 	_, _ = pr.Write([]byte("uploaded small.jpg\n"))
 	_, _ = pr.Write([]byte("partial "))
