@@ -559,6 +559,11 @@ func localFileErr(err error) bool {
 	return errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR)
 }
 
+// md5Blocks recycles FileMD5's read buffers: a rerun hashes every file the
+// journal lists, and a fresh 256 KiB buffer each would be most of its
+// allocation.
+var md5Blocks = sync.Pool{New: func() any { return new([256 << 10]byte) }}
+
 // FileMD5 returns the lowercase hex MD5 of the file at path, reading it in
 // 256 KiB blocks and stopping early when ctx ends.
 func FileMD5(ctx context.Context, path string) (string, error) {
@@ -568,7 +573,9 @@ func FileMD5(ctx context.Context, path string) (string, error) {
 	}
 	defer f.Close()
 	h := md5.New()
-	buf := make([]byte, 256<<10)
+	block := md5Blocks.Get().(*[256 << 10]byte)
+	defer md5Blocks.Put(block)
+	buf := block[:]
 	for {
 		if err := ctx.Err(); err != nil {
 			return "", err
