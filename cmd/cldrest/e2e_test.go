@@ -23,7 +23,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/cldrest/cldrest/admin"
 	"github.com/cldrest/cldrest/client"
@@ -94,31 +93,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// spreadDirs asks the file system to place each new directory of dir in a
-// block group of its own choice, by the directory's name, rather than in
-// dir's (ext4's flag for the top of a directory hierarchy, chattr +T); it
-// does nothing where that fails. A new file goes in the block group of its
-// directory, where ext4 (without a journal) skips the inodes deleted in
-// the last 30 seconds to find a free one: in the system's temporary
-// directory, where every test run deletes its files, creating a file cost
-// ~0.4 ms of system time, in a directory with a random name under dir
-// about a twentieth of that.
-func spreadDirs(dir string) {
-	f, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	// FS_IOC_GETFLAGS and FS_IOC_SETFLAGS (64-bit Linux), FS_TOPDIR_FL.
-	const getFlags, setFlags, topDir = 0x80086601, 0x40086602, 0x20000
-	var flags int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), getFlags, uintptr(unsafe.Pointer(&flags))); e != 0 {
-		return
-	}
-	flags |= topDir
-	_, _, _ = syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), setFlags, uintptr(unsafe.Pointer(&flags)))
 }
 
 // maxrssBin runs a command and reports its peak RSS (see runMeasured).
