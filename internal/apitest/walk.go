@@ -1,7 +1,8 @@
 // Package apitest is test support shared by the packages' tests: the walk
 // that calls every method of a service against the mock server (so that
 // admin and upload check "the mock answers every call the client can make"
-// the same way), golden files and JSON equality.
+// the same way), golden files and JSON equality. Importing it registers the
+// test binary's -update flag (see Golden).
 package apitest
 
 import (
