@@ -37,15 +37,10 @@ func credentialForms(key, secret, token string) []string {
 	return out
 }
 
-// credentialPiece returns a piece of a credential form that text
-// contains, or "": any 8 bytes of one (a longer piece contains 8 of them).
-func credentialPiece(text string, forms []string) string {
-	return newCanary(forms).find(text)
-}
-
-// canary holds every distinct 8-byte piece of the credential forms, so
-// that a test scanning thousands of texts does not scan for duplicates
-// (a secret and its escapes often coincide).
+// canary holds every distinct 8-byte piece of the credential forms (any
+// 8 bytes of one: a longer piece contains 8 of them), so that a test
+// scanning thousands of texts does not scan for duplicates (a secret and
+// its escapes often coincide).
 type canary struct{ pieces []string }
 
 func newCanary(forms []string) canary {
@@ -260,7 +255,7 @@ func TestEchoedCredentialsNeverPrinted(t *testing.T) {
 // carry no credential.
 func TestTransportErrorsQuotingCredentials(t *testing.T) {
 	t.Parallel()
-	forms := credentialForms(testKey, testSecret, echoToken)
+	scan := newCanary(credentialForms(testKey, testSecret, echoToken))
 	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {
 			io.Copy(io.Discard, r.Body)
@@ -295,16 +290,14 @@ func TestTransportErrorsQuotingCredentials(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), "proxy refused") {
 					t.Fatalf("%s: err = %v", name, err)
 				}
-				for _, text := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%v", err)} {
-					if piece := credentialPiece(text, forms); piece != "" {
-						t.Fatalf("%s: %q appears in %s", name, piece, text)
-					}
+				if piece := scan.find(err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%v", err)); piece != "" {
+					t.Fatalf("%s: %q appears in %v", name, piece, err)
 				}
 			}
 			if !strings.Contains(logs.String(), "proxy refused") {
 				t.Fatalf("transport errors not logged: %s", logs.String())
 			}
-			if piece := credentialPiece(logs.String(), forms); piece != "" {
+			if piece := scan.find(logs.String()); piece != "" {
 				t.Fatalf("debug log contains %q", piece)
 			}
 		})
