@@ -23,7 +23,7 @@ func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 // memorySize is what the memory-bound uploads send: 1 GiB with
 // memtest.Big, else 96 MiB, more than twice the bound.
-func memorySize(t testing.TB) int64 {
+func memorySize() int64 {
 	if memtest.Big() {
 		return 1 << 30
 	}
@@ -34,7 +34,7 @@ func memorySize(t testing.TB) int64 {
 // reader (default chunk size, mock in metadata-only mode) and checks the
 // heap never grows by more than one chunk plus 16 MiB.
 func TestMemoryBounds(t *testing.T) {
-	size := memorySize(t)
+	size := memorySize()
 	e := startMock(t, metadataOnly)
 	chunk := e.c.Config().ChunkSize
 	if chunk != client.DefaultChunkSize {
